@@ -1,0 +1,19 @@
+// Builds native/ with node-gyp against the headers of the Node that runs this script, offline:
+// the header directory is derived from process.execPath, never downloaded.
+import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+const candidates = [path.resolve(path.dirname(process.execPath), '..'), '/usr', '/usr/local'];
+const nodedir = candidates.find((d) => existsSync(path.join(d, 'include', 'node', 'node_api.h')) && existsSync(path.join(d, 'include', 'node', 'common.gypi')));
+if (!nodedir) {
+  console.error(`build-native: no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`);
+  process.exit(1);
+}
+const gyp = require.resolve('node-gyp/bin/node-gyp.js');
+const args = [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'];
+if (process.env.CHRISTMAS_MARCH_NATIVE === '1') args.push('--', '-Dmarch_native=1');
+const res = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, npm_config_nodedir: nodedir } });
+process.exit(res.status ?? 1);

@@ -1,0 +1,163 @@
+// Loads config/default.json, an optional --config file, CHRISTMAS_* environment overrides and CLI
+// overrides; validates once against the schema; returns a deeply frozen object.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import { configSchema } from './schema.js';
+import type { ChristmasConfig } from './types.js';
+import { ConfigError } from '../model/errors.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+export const defaultConfigPath = path.join(repoRoot, 'config', 'default.json');
+
+export interface LoadOptions {
+  /** Path given by --config (wins over CHRISTMAS_CONFIG). */
+  configPath?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Dotted-key overrides from the CLI, applied last (e.g. {'compute.mode': 'pool'}). */
+  overrides?: Record<string, unknown>;
+}
+
+type Json = Record<string, unknown>;
+
+function readJsonFile(file: string, keyForErrors: string): Json {
+  let text: string;
+  try { text = readFileSync(file, 'utf8'); } catch (err) {
+    throw new ConfigError(keyForErrors, file, `a readable JSON file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
+    return parsed as Json;
+  } catch (err) {
+    throw new ConfigError(keyForErrors, file, `a JSON object (${(err as Error).message})`);
+  }
+}
+
+/** Objects merge key by key; arrays and scalars replace. */
+export function deepMerge(base: Json, over: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const b = out[k];
+    out[k] = v !== null && typeof v === 'object' && !Array.isArray(v) && b !== null && typeof b === 'object' && !Array.isArray(b)
+      ? deepMerge(b as Json, v as Json) : v;
+  }
+  return out;
+}
+
+function setDotted(target: Json, dotted: string, value: unknown): void {
+  const parts = dotted.split('.');
+  let node: Json = target;
+  for (const p of parts.slice(0, -1)) {
+    if (node[p] === undefined || typeof node[p] !== 'object' || node[p] === null) node[p] = {};
+    node = node[p] as Json;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+/** The operator contract of DESIGN.md §7: each CHRISTMAS_* variable and the key it overrides. */
+function applyEnv(cfg: Json, env: NodeJS.ProcessEnv): void {
+  const feedUrl = env.CHRISTMAS_FEED_URL;
+  if (feedUrl !== undefined && Array.isArray(cfg.feeds)) {
+    cfg.feeds = (cfg.feeds as Json[]).map((f) => ({ ...f, url: feedUrl }));
+  }
+  const direct: Array<[string, string]> = [
+    ['CHRISTMAS_REDIS_URL', 'redis.url'], ['CHRISTMAS_DATABASE_URL', 'database.url'],
+    ['CHRISTMAS_SIGNAL_SOCKET', 'signals.socket'], ['CHRISTMAS_METRICS_LISTEN', 'metrics.listen'],
+    ['CHRISTMAS_SPOOL_DIR', 'spool.dir'], ['CHRISTMAS_LOG_LEVEL', 'log.level'],
+  ];
+  for (const [name, key] of direct) if (env[name] !== undefined) setDotted(cfg, key, env[name]);
+  if (env.CHRISTMAS_NO_NATIVE !== undefined && env.CHRISTMAS_NO_NATIVE !== '') {
+    if (env.CHRISTMAS_NO_NATIVE !== '0' && env.CHRISTMAS_NO_NATIVE !== '1') {
+      throw new ConfigError('CHRISTMAS_NO_NATIVE', env.CHRISTMAS_NO_NATIVE, '"1" (force the TypeScript fallback) or "0"');
+    }
+    setDotted(cfg, 'native.disabled', env.CHRISTMAS_NO_NATIVE === '1');
+  }
+}
+
+function keyOf(instancePath: string): string {
+  if (instancePath === '') return '(root)';
+  return instancePath.slice(1).split('/').map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`)).join('').replace(/^\./, '');
+}
+
+function valueAt(root: unknown, instancePath: string): unknown {
+  let node: unknown = root;
+  for (const p of instancePath.split('/').slice(1)) node = (node as Json | undefined)?.[p];
+  return node;
+}
+
+function toConfigError(err: ErrorObject, data: unknown): ConfigError {
+  const key = keyOf(err.instancePath);
+  const value = valueAt(data, err.instancePath);
+  const p = err.params as Record<string, unknown>;
+  const join = (k: string) => (key === '(root)' ? k : `${key}.${k}`);
+  switch (err.keyword) {
+    case 'additionalProperty': case 'additionalProperties': {
+      const extra = String(p.additionalProperty);
+      const schemaProps = Object.keys((err.parentSchema as { properties?: Json } | undefined)?.properties ?? {});
+      return new ConfigError(join(extra), (value as Json)[extra], `no such key (known keys: ${schemaProps.join(', ')})`);
+    }
+    case 'required': return new ConfigError(join(String(p.missingProperty)), undefined, 'a value (the key is required)');
+    case 'type': return new ConfigError(key, value, `a value of type ${String(p.type)}`);
+    case 'enum': return new ConfigError(key, value, `one of ${(p.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`);
+    case 'minimum': case 'maximum': {
+      const s = err.parentSchema as { minimum?: number; maximum?: number; type?: string };
+      const kind = s.type === 'integer' ? 'an integer' : 'a number';
+      return new ConfigError(key, value, `${kind} from ${s.minimum ?? '-inf'} to ${s.maximum ?? 'inf'}`);
+    }
+    case 'pattern': return new ConfigError(key, value, `a string matching /${String(p.pattern)}/`);
+    case 'minItems': return new ConfigError(key, value, `at least ${String(p.limit)} item(s)`);
+    case 'maxItems': return new ConfigError(key, value, `at most ${String(p.limit)} item(s)`);
+    case 'minLength': return new ConfigError(key, value, `a string of at least ${String(p.limit)} character(s)`);
+    case 'maxLength': return new ConfigError(key, value, `a string of at most ${String(p.limit)} character(s)`);
+    default: return new ConfigError(key, value, err.message ?? err.keyword);
+  }
+}
+
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false });
+const validate = ajv.compile(configSchema);
+
+function deepFreeze<T>(obj: T): T {
+  if (obj !== null && typeof obj === 'object' && !Object.isFrozen(obj)) {
+    Object.freeze(obj);
+    for (const v of Object.values(obj as Json)) deepFreeze(v);
+  }
+  return obj;
+}
+
+/** Cross-field rules JSON Schema cannot say. */
+function checkSemantics(cfg: ChristmasConfig): void {
+  if (cfg.reconnect.maxDelayMs < cfg.reconnect.initialDelayMs) {
+    throw new ConfigError('reconnect.maxDelayMs', cfg.reconnect.maxDelayMs, `a value >= reconnect.initialDelayMs (${cfg.reconnect.initialDelayMs})`);
+  }
+  cfg.feeds.forEach((f, i) => {
+    if (f.venue === 'generic' && !f.fields) throw new ConfigError(`feeds[${i}].fields`, undefined, 'field paths (required for venue "generic")');
+  });
+  const names = new Set<string>();
+  cfg.strategies.forEach((s, i) => {
+    if (names.has(s.name)) throw new ConfigError(`strategies[${i}].name`, s.name, 'a name not used by another strategy');
+    names.add(s.name);
+  });
+  if (cfg.redis.cluster && cfg.redis.clusterNodes.length === 0 && cfg.redis.url === '') {
+    throw new ConfigError('redis.clusterNodes', cfg.redis.clusterNodes, 'at least one host:port when redis.cluster is true');
+  }
+}
+
+export function validateConfig(raw: Json): ChristmasConfig {
+  const data = structuredClone(raw);
+  if (!validate(data)) throw toConfigError(validate.errors![0]!, data);
+  const cfg = data as unknown as ChristmasConfig;
+  checkSemantics(cfg);
+  return deepFreeze(cfg);
+}
+
+export function loadConfig(opts: LoadOptions = {}): ChristmasConfig {
+  const env = opts.env ?? process.env;
+  let cfg = readJsonFile(defaultConfigPath, 'default config');
+  const file = opts.configPath ?? (env.CHRISTMAS_CONFIG || undefined);
+  if (file) cfg = deepMerge(cfg, readJsonFile(file, opts.configPath ? '--config' : 'CHRISTMAS_CONFIG'));
+  applyEnv(cfg, env);
+  for (const [k, v] of Object.entries(opts.overrides ?? {})) setDotted(cfg, k, v);
+  return validateConfig(cfg);
+}

@@ -1,0 +1,66 @@
+// The typed shape of a validated, frozen configuration.
+
+export type VenueName = 'binance' | 'binance-usdm' | 'bybit' | 'bybit-linear' | 'coinbase' | 'coinbase-advanced' | 'kraken' | 'generic';
+
+export interface GenericFieldPaths {
+  /** Dotted path of the field that tells the message kind, and the values meaning trade / quote. */
+  kindPath: string; tradeKind: string; quoteKind: string;
+  symbolPath: string; timePath: string; timeUnit: 'ns' | 'us' | 'ms' | 's' | 'iso';
+  pricePath?: string; sizePath?: string; sidePath?: string; buyValue?: string; idPath?: string;
+  bidPath?: string; bidSizePath?: string; askPath?: string; askSizePath?: string;
+}
+
+export interface FeedConfig {
+  venue: VenueName;
+  url: string;
+  symbols: string[];
+  channels: string[];
+  /** Silence on the connection longer than this reconnects; per symbol it marks the symbol stale. */
+  staleAfterMs: number;
+  /** Reconnect this long before the venue's forced disconnect (Binance: 24 h). 0 = never. */
+  maxConnectionAgeMs: number;
+  /** Subscribe message(s) for the generic venue, sent verbatim after connecting. */
+  subscribe?: unknown[];
+  fields?: GenericFieldPaths;
+}
+
+export interface StrategyConfig {
+  name: string;
+  type: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout';
+  /** `VENUE:SYMBOL` list or ["*"] for every symbol. */
+  symbols: string[];
+  params: Record<string, number>;
+  enabled: boolean;
+}
+
+export interface ChristmasConfig {
+  instance: string;
+  feeds: FeedConfig[];
+  reconnect: { initialDelayMs: number; maxDelayMs: number };
+  record: { dir: string; rotateBytes: number };
+  redis: {
+    url: string; cluster: boolean; clusterNodes: string[];
+    maxTicksPerSymbol: number; maxAgeMs: number; flushIntervalMs: number;
+    maxBacklogTicks: number; storeQuotes: boolean; warmStart: boolean; password: string;
+  };
+  database: {
+    url: string; batchRows: number; batchAgeMs: number; poolSize: number; statementTimeoutMs: number;
+    migrateOnStart: boolean; useCopy: boolean; chunkInterval: string; compressAfter: string;
+    retention: string; partitionDaysAhead: number;
+  };
+  spool: { dir: string; maxBytes: number };
+  signals: {
+    socket: string; socketMode: string; replayRing: number; maxClientBufferBytes: number;
+    heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
+  };
+  compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number };
+  strategies: StrategyConfig[];
+  risk: {
+    maxSpreadBps: number; cooldownMs: number; maxSignalsPerSec: number; maxSignalsPerSecPerSymbol: number;
+    gapQuietMs: number; killSwitchFile: string;
+  };
+  metrics: { listen: string; stallLimitMs: number };
+  log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  shutdown: { deadlineMs: number };
+  native: { disabled: boolean };
+}

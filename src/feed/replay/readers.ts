@@ -1,0 +1,109 @@
+// Reads recorded market data: hftbacktest `<recv_ns> <frame>`, cryptofeed `<epoch_s>: <frame>`, plain JSONL
+// frames, and the trade / bookTicker / Lean SPY CSVs of shared data; gzip or not. Yields frames or ticks.
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import path from 'node:path';
+import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
+
+export type ReplayRecord =
+  | { type: 'frame'; recvNs: number; text: string }
+  | { type: 'tick'; tick: Tick };
+
+export type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
+
+export async function* readLines(file: string): AsyncGenerator<string> {
+  let input: NodeJS.ReadableStream = createReadStream(file);
+  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
+  const rl = createInterface({ input, crlfDelay: Infinity });
+  for await (const line of rl) yield line;
+}
+
+/** Venue and symbol implied by a shared-data file name, e.g. binance-usdm-BTCUSDT-trades-... */
+export function venueFromFileName(file: string): { venue: string; symbol?: string } {
+  const base = path.basename(file).toLowerCase();
+  const sym = /-(btcusdt|ethusdt|spy)-/i.exec(path.basename(file))?.[1]?.toUpperCase();
+  if (base.includes('binance-usdm') || base.includes('binance-futures')) return { venue: 'binance-usdm', symbol: sym };
+  if (base.startsWith('lean-')) return { venue: 'lean', symbol: sym ?? 'SPY' };
+  for (const v of ['coinbase-advanced', 'coinbase', 'bybit-linear', 'bybit', 'kraken', 'binance']) if (base.includes(v)) return { venue: v, symbol: sym };
+  return { venue: 'binance', symbol: sym };
+}
+
+function detectFormat(first: string, file: string): RecordingFormat {
+  if (/^\d{15,20} [[{]/.test(first)) return 'hftbacktest';
+  if (/^\d{9,11}(\.\d+)?: /.test(first) || first.startsWith('configuration:')) return 'cryptofeed';
+  if (first.startsWith('trade_id,')) return 'csv-trades';
+  if (first.startsWith('update_id,')) return 'csv-quotes';
+  if (first.startsWith('ms_since_midnight') || /^\d+,\d+(\.\d+)?,\d+,/.test(first)) return 'csv-lean';
+  return 'jsonl';
+}
+
+/** Lean tick files: ms since midnight US/Eastern on the date in the file name. */
+function leanDayStartMs(file: string): number {
+  const m = /(\d{4})(\d{2})(\d{2})/.exec(path.basename(file));
+  if (!m) return 0;
+  const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  // US Eastern: UTC-4 in daylight time (2nd Sunday of March to 1st Sunday of November), else UTC-5.
+  const month = Number(m[2]);
+  const dst = month > 3 && month < 11 || (month === 3 && Number(m[3]) >= 8) || (month === 11 && Number(m[3]) < 7);
+  return utcMidnight + (dst ? 4 : 5) * 3600_000;
+}
+
+export interface ReadOptions { venue?: string; symbol?: string; nowNs?: () => number }
+
+/** Yields every record of one file; lines that fit no format are yielded as frames for the parser to judge. */
+export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord> {
+  const hint = venueFromFileName(file);
+  const venue = opts.venue ?? hint.venue;
+  const symbol = opts.symbol ?? hint.symbol ?? 'UNKNOWN';
+  let format: RecordingFormat | undefined;
+  let leanStart = 0;
+  let lineNo = 0;
+  const now = opts.nowNs ?? (() => Date.now() * 1e6);
+  for await (const line of readLines(file)) {
+    lineNo++;
+    if (line.length === 0) continue;
+    if (!format) {
+      format = detectFormat(line, file);
+      if (format === 'csv-lean') leanStart = leanDayStartMs(file);
+      if (format === 'csv-trades' || format === 'csv-quotes' || line.startsWith('ms_since_midnight')) continue; // header
+    }
+    switch (format) {
+      case 'hftbacktest': {
+        const sp = line.indexOf(' ');
+        yield { type: 'frame', recvNs: Number(line.slice(0, sp)), text: line.slice(sp + 1) };
+        break;
+      }
+      case 'cryptofeed': {
+        const m = /^(\d+(?:\.\d+)?): (.*)$/.exec(line);
+        if (!m) continue; // configuration and other non-frame lines
+        if (!(m[2]!.startsWith('{') || m[2]!.startsWith('['))) continue;
+        yield { type: 'frame', recvNs: Math.round(Number(m[1]) * 1e9), text: m[2]! };
+        break;
+      }
+      case 'jsonl': yield { type: 'frame', recvNs: now(), text: line }; break;
+      case 'csv-trades': {
+        // trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns
+        const c = line.split(',');
+        yield { type: 'tick', tick: tradeTick(venue, symbol, Number(c[3]) * 1e6, Number(c[6]), Number(c[1]), Number(c[2]),
+          c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy', Number(c[0])) };
+        break;
+      }
+      case 'csv-quotes': {
+        // update_id,bid,bid_qty,ask,ask_qty,recv_time_ns (spot bookTicker has no exchange time: use receive time)
+        const c = line.split(',');
+        const recv = Number(c[5]);
+        yield { type: 'tick', tick: quoteTick(venue, symbol, recv, recv, Number(c[1]), Number(c[2]), Number(c[3]), Number(c[4]), Number(c[0])) };
+        break;
+      }
+      case 'csv-lean': {
+        // ms_since_midnight_ET,price,size,exchange,sale_condition,suspicious (price in dollars)
+        const c = line.split(',');
+        if (c[5] === '1' || c[5] === 'true') continue; // flagged suspicious by the data vendor
+        const ts = (leanStart + Number(c[0])) * 1e6;
+        yield { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, Number(c[1]), Number(c[2]), 'unknown', lineNo) };
+        break;
+      }
+    }
+  }
+}

@@ -1,0 +1,182 @@
+// `serve-replay`: serves recorded frames over a local WebSocket the way the venue does (Binance SUBSCRIBE
+// handshake and URL streams, Bybit op/ping, server pings) and injects faults on demand.
+// One cursor is shared by all connections and only advances while a client is connected, so a
+// reconnecting client resumes where the last one stopped: every frame is served once, faults aside.
+import { WebSocketServer, WebSocket } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { EventEmitter } from 'node:events';
+import { shiftBinanceFrame, spansOf, type ServedFrame } from './frames.js';
+
+export interface FaultOptions {
+  /** Close every client connection every N ms (0 = never). */
+  disconnectEveryMs: number;
+  /** Stop sending for stallForMs every stallEveryMs (0 = never). */
+  stallEveryMs: number;
+  stallForMs: number;
+  /** Send every Nth frame twice (0 = never). */
+  duplicateEvery: number;
+  /** Skip every Nth frame (0 = never). */
+  dropEvery: number;
+  /** Insert a corrupted frame after every Nth frame (0 = never). */
+  corruptEvery: number;
+}
+
+export interface ReplayServerOptions {
+  frames: ServedFrame[];
+  port: number;
+  host?: string;
+  /** Frames per second; 0 = the recording's own timing scaled by `speed`. */
+  rate: number;
+  speed: number;
+  loop: boolean;
+  pingIntervalMs: number;
+  faults: Partial<FaultOptions>;
+}
+
+export interface ReplayServerStats {
+  sent: number; duplicated: number; dropped: number; corrupted: number; disconnects: number; stalls: number;
+  connections: number; laps: number; ended: boolean;
+}
+
+const corruptions = [
+  (f: string) => f.slice(0, Math.max(1, f.length >> 1)),
+  (f: string) => f.replace(/"p":"[^"]*"/, '"p":"0.-10000"').replace(/"q":"[^"]*"/, '"q":"-1"'),
+  () => '\u0000\u00ff garbage not json',
+  (f: string) => f.replace(/"s":"[^"]*"/, '"s":12345'),
+];
+
+export class ReplayServer extends EventEmitter {
+  readonly stats: ReplayServerStats = { sent: 0, duplicated: 0, dropped: 0, corrupted: 0, disconnects: 0, stalls: 0, connections: 0, laps: 0, ended: false };
+  private wss: WebSocketServer | undefined;
+  private readonly clients = new Map<WebSocket, Set<string>>();
+  private cursor = 0;
+  private lap = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stallUntil = 0;
+  private readonly faults: FaultOptions;
+  private readonly spans;
+  private startedAt = 0;
+  private baseRecvNs = 0;
+  private sentAtRateMs = 0;
+  private frameIndex = 0;
+
+  constructor(private readonly opts: ReplayServerOptions) {
+    super();
+    this.faults = { disconnectEveryMs: 0, stallEveryMs: 0, stallForMs: 0, duplicateEvery: 0, dropEvery: 0, corruptEvery: 0, ...opts.faults };
+    this.spans = opts.loop ? spansOf(opts.frames) : { idSpan: { trade: 0, agg: 0, update: 0 }, timeSpanMs: 0 };
+  }
+
+  async start(): Promise<string> {
+    const wss = new WebSocketServer({ port: this.opts.port, host: this.opts.host ?? '127.0.0.1', perMessageDeflate: false });
+    this.wss = wss;
+    await new Promise<void>((resolve, reject) => { wss.once('listening', resolve); wss.once('error', reject); });
+    wss.on('connection', (ws, req) => this.onConnection(ws, req.url ?? '/'));
+    const pinger = setInterval(() => {
+      for (const ws of this.clients.keys()) {
+        if ((ws as WebSocket & { pongPending?: boolean }).pongPending) { ws.terminate(); continue; }
+        (ws as WebSocket & { pongPending?: boolean }).pongPending = true;
+        ws.ping();
+      }
+    }, this.opts.pingIntervalMs);
+    pinger.unref();
+    wss.on('close', () => clearInterval(pinger));
+    if (this.faults.disconnectEveryMs > 0) {
+      const t = setInterval(() => {
+        for (const ws of this.clients.keys()) { this.stats.disconnects++; ws.terminate(); }
+      }, this.faults.disconnectEveryMs);
+      t.unref(); wss.on('close', () => clearInterval(t));
+    }
+    if (this.faults.stallEveryMs > 0) {
+      const t = setInterval(() => { this.stats.stalls++; this.stallUntil = Date.now() + this.faults.stallForMs; }, this.faults.stallEveryMs);
+      t.unref(); wss.on('close', () => clearInterval(t));
+    }
+    return this.url;
+  }
+
+  get url(): string {
+    const a = this.wss!.address() as AddressInfo;
+    return `ws://${a.address}:${a.port}/stream`;
+  }
+
+  private onConnection(ws: WebSocket, url: string): void {
+    this.stats.connections++;
+    const streams = new Set<string>();
+    const q = /[?&]streams=([^&]+)/.exec(url);
+    if (q) for (const s of decodeURIComponent(q[1]!).split('/')) streams.add(s);
+    this.clients.set(ws, streams);
+    ws.on('pong', () => { (ws as WebSocket & { pongPending?: boolean }).pongPending = false; });
+    ws.on('message', (data) => {
+      let msg: Record<string, unknown>;
+      try { msg = JSON.parse(data.toString()) as Record<string, unknown>; } catch { return; }
+      if (msg.method === 'SUBSCRIBE' && Array.isArray(msg.params)) {
+        for (const s of msg.params) streams.add(String(s));
+        ws.send(JSON.stringify({ result: null, id: msg.id ?? null }));
+      } else if (msg.op === 'ping') ws.send(JSON.stringify({ op: 'pong', success: true }));
+      else if (msg.op === 'subscribe') ws.send(JSON.stringify({ op: 'subscribe', success: true }));
+      else if (msg.method === 'ping') ws.send(JSON.stringify({ method: 'pong' }));
+      else streams.add('*');
+      this.schedule();
+    });
+    ws.on('close', () => { this.clients.delete(ws); });
+    ws.on('error', () => { this.clients.delete(ws); });
+    this.schedule();
+  }
+
+  private wants(streams: Set<string>, text: string): boolean {
+    if (streams.size === 0) return false;
+    if (streams.has('*')) return true;
+    const m = /^\{"stream":"([^"]+)"/.exec(text);
+    return m ? streams.has(m[1]!) : true;
+  }
+
+  private schedule(): void {
+    if (this.timer || this.stats.ended) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
+  }
+
+  /** Sends what is due, then sleeps until the next frame is due. */
+  private pump(): void {
+    if (this.clients.size === 0 || [...this.clients.values()].every((s) => s.size === 0)) { this.startedAt = 0; return; } // resumes on connect/subscribe
+    const now = Date.now();
+    if (now < this.stallUntil) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, this.stallUntil - now); return; }
+    const frames = this.opts.frames;
+    if (this.startedAt === 0) { this.startedAt = now; this.baseRecvNs = frames[Math.min(this.cursor, frames.length - 1)]?.recvNs ?? 0; this.sentAtRateMs = now; }
+    let budget = 2000; // frames per turn, so pings and closes get their turn
+    while (budget-- > 0) {
+      if (this.cursor >= frames.length) {
+        if (!this.opts.loop) { this.stats.ended = true; this.emit('end'); return; }
+        this.cursor = 0; this.lap++; this.stats.laps = this.lap;
+        this.startedAt = now; this.sentAtRateMs = now; this.baseRecvNs = frames[0]!.recvNs;
+      }
+      const f = frames[this.cursor]!;
+      const dueMs = this.opts.rate > 0 ? this.sentAtRateMs + 1000 / this.opts.rate
+        : this.startedAt + (f.recvNs - this.baseRecvNs) / 1e6 / this.opts.speed;
+      if (dueMs > Date.now() + 1) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, Math.max(1, dueMs - Date.now())); return; }
+      if (this.opts.rate > 0) this.sentAtRateMs = dueMs;
+      this.cursor++;
+      this.frameIndex++;
+      const text = shiftBinanceFrame(f.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs);
+      if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
+      this.broadcast(text);
+      if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0) { this.stats.duplicated++; this.broadcast(text); }
+      if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
+        const c = corruptions[this.stats.corrupted % corruptions.length]!;
+        this.stats.corrupted++;
+        this.broadcast(c(text));
+      }
+    }
+    this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
+  }
+
+  private broadcast(text: string): void {
+    for (const [ws, streams] of this.clients) {
+      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text); this.stats.sent++; }
+    }
+  }
+
+  async stop(): Promise<void> {
+    clearTimeout(this.timer);
+    for (const ws of this.clients.keys()) ws.terminate();
+    await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+  }
+}

@@ -1,0 +1,25 @@
+// Feed counters shared by live feeds and replay: frames, ticks, drops by reason, reconnects.
+
+export class FeedStats {
+  frames = 0;
+  ticks = 0;
+  trades = 0;
+  quotes = 0;
+  duplicates = 0;
+  gaps = 0;
+  reconnects = 0;
+  staleEvents = 0;
+  readonly malformed = new Map<string, number>();
+  malformedTotal = 0;
+
+  countMalformed(reason: string): void {
+    this.malformedTotal++;
+    this.malformed.set(reason, (this.malformed.get(reason) ?? 0) + 1);
+  }
+
+  toJSON(): Record<string, unknown> {
+    return { frames: this.frames, ticks: this.ticks, trades: this.trades, quotes: this.quotes, duplicates: this.duplicates,
+      gaps: this.gaps, reconnects: this.reconnects, staleEvents: this.staleEvents, malformedTotal: this.malformedTotal,
+      malformed: Object.fromEntries(this.malformed) };
+  }
+}

@@ -1,0 +1,19 @@
+// The contract every venue adapter implements: pure frame parsing plus the subscribe/ping protocol.
+import type { Tick } from '../model/tick.js';
+
+export interface VenueAdapter {
+  readonly venue: string;
+  /**
+   * Parses one text frame, appending zero or more ticks to `out`. Control frames (acks, heartbeats,
+   * snapshots of no interest) append nothing. Malformed frames throw FrameError; never anything else.
+   */
+  parse(frame: string, tsRecvNs: number, out: Tick[]): void;
+  /** Messages to send after (re)connecting, for these symbols and channels. */
+  subscribeMessages(symbols: readonly string[], channels: readonly string[]): string[];
+  /** URL to connect to for these subscriptions (venues that subscribe in the URL). */
+  connectUrl(baseUrl: string, symbols: readonly string[], channels: readonly string[]): string;
+  /** Application-level keep-alive some venues need (Bybit: {"op":"ping"} every 20 s). */
+  readonly appPing?: { intervalMs: number; message: string };
+  /** The venue's symbol in the Tick (e.g. btcusdt -> BTCUSDT). */
+  normalizeSymbol(raw: string): string;
+}

@@ -1,0 +1,79 @@
+// Every error class the engine throws, each with a stable code that logs, metrics and tests rely on.
+
+export abstract class ChristmasError extends Error {
+  abstract readonly code: string;
+  constructor(message: string, readonly details: Record<string, unknown> = {}) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad configuration; the CLI exits with EX_CONFIG (78). */
+export class ConfigError extends ChristmasError {
+  readonly code = 'E_CONFIG';
+  constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
+    super(`config ${key}: got ${describeValue(value)}, expected ${expected}`, { key, expected });
+  }
+}
+
+/** A frame the feed could not turn into ticks. */
+export class FrameError extends ChristmasError {
+  readonly code = 'E_FRAME';
+  constructor(readonly reason: string, message: string) { super(message, { reason }); }
+}
+
+/** A broken peer on the signal socket protocol. */
+export class ProtocolError extends ChristmasError {
+  readonly code = 'E_PROTOCOL';
+  constructor(readonly reason: string, message: string) { super(message, { reason }); }
+}
+
+/** The socket path is held by a live process. */
+export class SocketInUseError extends ChristmasError {
+  readonly code = 'E_SOCKET_IN_USE';
+  constructor(readonly path: string) { super(`signal socket ${path} is in use by a live process`, { path }); }
+}
+
+/** The database schema is newer than this build understands. */
+export class SchemaVersionError extends ChristmasError {
+  readonly code = 'E_SCHEMA_VERSION';
+  constructor(readonly found: number, readonly known: number) {
+    super(`database schema version ${found} is newer than this build knows (${known}); upgrade christmas`, { found, known });
+  }
+}
+
+/** A spool file record failed its checksum or was cut short. */
+export class SpoolCorruptError extends ChristmasError {
+  readonly code = 'E_SPOOL_CORRUPT';
+  constructor(readonly file: string, readonly offset: number, why: string) {
+    super(`spool ${file} at byte ${offset}: ${why}`, { file, offset });
+  }
+}
+
+/** Bad input to an indicator (NaN, Infinity, negative size...). */
+export class InputError extends ChristmasError {
+  readonly code = 'E_INPUT';
+}
+
+/** A command-line usage error; exit code 64 (EX_USAGE). */
+export class UsageError extends ChristmasError {
+  readonly code = 'E_USAGE';
+}
+
+/** A required external program or server is missing. */
+export class DependencyError extends ChristmasError {
+  readonly code = 'E_DEPENDENCY';
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 64;
+export const EXIT_CONFIG = 78;
+
+export function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  try {
+    const s = JSON.stringify(value);
+    return s.length > 80 ? s.slice(0, 77) + '...' : s;
+  } catch { return String(value); }
+}

@@ -1,0 +1,68 @@
+// The normalized market-data record: one shape for trades and best bid/ask quotes, two clocks.
+// Prices are float64 in the hot path (DESIGN.md §2); persistence stores them as double precision.
+
+export type TickKind = 'trade' | 'quote';
+export type Side = 'buy' | 'sell' | 'unknown';
+
+export interface Tick {
+  venue: string;
+  symbol: string;
+  kind: TickKind;
+  /** Exchange event time, epoch nanoseconds (integer-valued float; ns precision is lost above 2^53, µs is kept). */
+  tsExchNs: number;
+  /** Receive time, epoch nanoseconds from the process' hrtime-mapped clock. */
+  tsRecvNs: number;
+  /** Trade price (trades) — NaN for quotes. */
+  price: number;
+  /** Trade size (trades) — NaN for quotes. */
+  size: number;
+  /** Aggressor side for trades; 'unknown' for quotes. */
+  side: Side;
+  /** Trade id (trades) or book update id (quotes); -1 when the venue gives none. */
+  id: number;
+  bid: number;
+  bidSize: number;
+  ask: number;
+  askSize: number;
+}
+
+/** Creates a trade tick with every field present so all ticks share one hidden class. */
+export function tradeTick(
+  venue: string, symbol: string, tsExchNs: number, tsRecvNs: number,
+  price: number, size: number, side: Side, tradeId: number,
+): Tick {
+  return { venue, symbol, kind: 'trade', tsExchNs, tsRecvNs, price, size, side, id: tradeId,
+    bid: NaN, bidSize: NaN, ask: NaN, askSize: NaN };
+}
+
+/** Creates a quote (best bid/ask) tick with every field present. */
+export function quoteTick(
+  venue: string, symbol: string, tsExchNs: number, tsRecvNs: number,
+  bid: number, bidSize: number, ask: number, askSize: number, updateId: number,
+): Tick {
+  return { venue, symbol, kind: 'quote', tsExchNs, tsRecvNs, price: NaN, size: NaN, side: 'unknown', id: updateId,
+    bid, bidSize, ask, askSize };
+}
+
+/** `VENUE:SYMBOL`, the key used by the store, the router and the CLI. */
+export function instrumentKey(tick: { venue: string; symbol: string }): string {
+  return `${tick.venue}:${tick.symbol}`;
+}
+
+/** The JSON-lines shape printed by `christmas replay --print ticks` (issue 3 contract). */
+export function tickToJson(t: Tick): Record<string, unknown> {
+  if (t.kind === 'trade') {
+    return { venue: t.venue, symbol: t.symbol, kind: 'trade', tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs,
+      price: t.price, size: t.size, side: t.side, tradeId: t.id };
+  }
+  return { venue: t.venue, symbol: t.symbol, kind: 'quote', tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs,
+    bid: t.bid, bidSize: t.bidSize, ask: t.ask, askSize: t.askSize, updateId: t.id };
+}
+
+/** True when every numeric field a tick of its kind needs is finite and in range. */
+export function isValidTick(t: Tick): boolean {
+  if (!(t.tsExchNs > 0) || !Number.isFinite(t.tsExchNs)) return false;
+  if (t.kind === 'trade') return t.price > 0 && Number.isFinite(t.price) && t.size >= 0 && Number.isFinite(t.size);
+  return t.bid > 0 && t.ask > 0 && Number.isFinite(t.bid) && Number.isFinite(t.ask)
+    && t.bidSize >= 0 && t.askSize >= 0 && Number.isFinite(t.bidSize) && Number.isFinite(t.askSize);
+}

@@ -1,0 +1,83 @@
+// TypeScript implementation of the batch kernels, line for line the same arithmetic as native/kernels.cc.
+import type { Kernels } from './kernels.js';
+
+function checkArgs(values: Float64Array, period: number, outs: Float64Array[], periodName = 'period'): void {
+  if (!(values instanceof Float64Array)) throw new TypeError('values must be a Float64Array');
+  if (typeof period !== 'number') throw new TypeError(`${periodName} must be a number`);
+  if ((period | 0) < 1) throw new RangeError(`${periodName} must be >= 1`);
+  for (const o of outs) {
+    if (!(o instanceof Float64Array)) throw new TypeError('out must be a Float64Array');
+    if (o.length !== values.length) throw new RangeError('output length must equal input length');
+  }
+}
+
+export const fallbackKernels: Kernels = {
+  emaBatch(values, period, out) {
+    checkArgs(values, period, [out]);
+    const p = period | 0;
+    const k = 2 / (p + 1);
+    let sum = 0, ema = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (i + 1 < p) { sum += values[i]!; out[i] = NaN; continue; }
+      if (i + 1 === p) { sum += values[i]!; ema = sum / p; out[i] = ema; continue; }
+      ema = (values[i]! - ema) * k + ema;
+      out[i] = ema;
+    }
+  },
+  smaBatch(values, period, out) {
+    checkArgs(values, period, [out]);
+    const p = period | 0;
+    let sum = 0;
+    for (let i = 0; i < values.length; i++) {
+      sum += values[i]!;
+      if (i >= p) sum -= values[i - p]!;
+      out[i] = i + 1 >= p ? sum / p : NaN;
+    }
+  },
+  rsiBatch(values, period, out) {
+    checkArgs(values, period, [out]);
+    const p = period | 0;
+    let gain = 0, loss = 0;
+    for (let i = 0; i < values.length; i++) {
+      if (i === 0) { out[i] = NaN; continue; }
+      const ch = values[i]! - values[i - 1]!;
+      const g = ch > 0 ? ch : 0, l = ch < 0 ? -ch : 0;
+      if (i <= p) {
+        gain += g; loss += l;
+        if (i < p) { out[i] = NaN; continue; }
+        gain /= p; loss /= p;
+      } else {
+        gain = (gain * (p - 1) + g) / p;
+        loss = (loss * (p - 1) + l) / p;
+      }
+      out[i] = loss === 0 ? (gain === 0 ? 50 : 100) : 100 - 100 / (1 + gain / loss);
+    }
+  },
+  rollingMeanStd(values, window, meanOut, stdOut) {
+    checkArgs(values, window, [meanOut, stdOut], 'window');
+    const w = window | 0;
+    let sum = 0, sumSq = 0;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i]!;
+      sum += v; sumSq += v * v;
+      if (i >= w) { const o = values[i - w]!; sum -= o; sumSq -= o * o; }
+      if (i + 1 >= w) {
+        const m = sum / w;
+        let variance = sumSq / w - m * m;
+        if (variance < 0) variance = 0;
+        meanOut[i] = m; stdOut[i] = Math.sqrt(variance);
+      } else { meanOut[i] = NaN; stdOut[i] = NaN; }
+    }
+  },
+  emaMultiUpdate(values, len, alpha, state) {
+    if (!(values instanceof Float64Array) || !(state instanceof Float64Array)) throw new TypeError('emaMultiUpdate(values, len, alpha, state)');
+    if (len < 1 || len * state.length !== values.length) throw new RangeError('values.length must equal len * state.length');
+    for (let s = 0; s < state.length; s++) {
+      let e = state[s]!;
+      const base = s * len;
+      for (let i = 0; i < len; i++) { const v = values[base + i]!; e = Number.isNaN(e) ? v : e + alpha * (v - e); }
+      state[s] = e;
+    }
+  },
+  noop() { /* call-overhead probe */ },
+};
