@@ -19,26 +19,38 @@ void ema_batch(const double* in, size_t n, int period, double* out) {
 }
 
 void sma_batch(const double* in, size_t n, int period, double* out) {
+  // TA-Lib order: add, output, drop the trailing value; sums re-derived every 2^16 values (as src/indicators/sma.ts).
   const size_t p = static_cast<size_t>(period);
   double sum = 0.0;
   for (size_t i = 0; i < n; ++i) {
     sum += in[i];
-    if (i >= p) sum -= in[i - p];
-    out[i] = (i + 1 >= p) ? sum / period : kNaN;
+    if (i + 1 >= p) {
+      out[i] = sum / period;
+      sum -= in[i + 1 - p];
+      if (((i + 1) & 0xffff) == 0) { double s = 0.0; for (size_t k = i + 2 - p; k <= i; ++k) s += in[k]; sum = s; }
+    } else out[i] = kNaN;
   }
 }
 
 void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, double* std_out) {
+  // TA-Lib arithmetic (Σx, Σx², var = Σx²/n − mean²), same order and resync as src/indicators/stddev.ts.
   const size_t w = static_cast<size_t>(window);
   double sum = 0.0, sumSq = 0.0;
   for (size_t i = 0; i < n; ++i) {
-    sum += in[i]; sumSq += in[i] * in[i];
-    if (i >= w) { const double o = in[i - w]; sum -= o; sumSq -= o * o; }
+    const double v = in[i];
+    sum += v; sumSq += v * v;
     if (i + 1 >= w) {
-      const double m = sum / window;
-      double var = sumSq / window - m * m;
+      const double m1 = sum / window, m2 = sumSq / window;
+      double var = m2 - m1 * m1;
       if (var < 0) var = 0;
-      mean_out[i] = m; std_out[i] = std::sqrt(var);
+      mean_out[i] = m1; std_out[i] = std::sqrt(var);
+      const double o = in[i + 1 - w];
+      sum -= o; sumSq -= o * o;
+      if (((i + 1) & 0xffff) == 0) {
+        double s = 0.0, q = 0.0;
+        for (size_t k = i + 2 - w; k <= i; ++k) { s += in[k]; q += in[k] * in[k]; }
+        sum = s; sumSq = q;
+      }
     } else { mean_out[i] = kNaN; std_out[i] = kNaN; }
   }
 }

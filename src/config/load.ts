@@ -115,7 +115,7 @@ function toConfigError(err: ErrorObject, data: unknown): ConfigError {
   }
 }
 
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false });
+const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false, verbose: true });
 const validate = ajv.compile(configSchema);
 
 function deepFreeze<T>(obj: T): T {

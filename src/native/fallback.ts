@@ -30,8 +30,11 @@ export const fallbackKernels: Kernels = {
     let sum = 0;
     for (let i = 0; i < values.length; i++) {
       sum += values[i]!;
-      if (i >= p) sum -= values[i - p]!;
-      out[i] = i + 1 >= p ? sum / p : NaN;
+      if (i + 1 >= p) {
+        out[i] = sum / p;
+        sum -= values[i + 1 - p]!;
+        if (((i + 1) & 0xffff) === 0) { let s = 0; for (let k = i + 2 - p; k <= i; k++) s += values[k]!; sum = s; }
+      } else out[i] = NaN;
     }
   },
   rsiBatch(values, period, out) {
@@ -60,12 +63,18 @@ export const fallbackKernels: Kernels = {
     for (let i = 0; i < values.length; i++) {
       const v = values[i]!;
       sum += v; sumSq += v * v;
-      if (i >= w) { const o = values[i - w]!; sum -= o; sumSq -= o * o; }
       if (i + 1 >= w) {
-        const m = sum / w;
-        let variance = sumSq / w - m * m;
+        const m1 = sum / w, m2 = sumSq / w;
+        let variance = m2 - m1 * m1;
         if (variance < 0) variance = 0;
-        meanOut[i] = m; stdOut[i] = Math.sqrt(variance);
+        meanOut[i] = m1; stdOut[i] = Math.sqrt(variance);
+        const o = values[i + 1 - w]!;
+        sum -= o; sumSq -= o * o;
+        if (((i + 1) & 0xffff) === 0) {
+          let s = 0, q = 0;
+          for (let k = i + 2 - w; k <= i; k++) { const y = values[k]!; s += y; q += y * y; }
+          sum = s; sumSq = q;
+        }
       } else { meanOut[i] = NaN; stdOut[i] = NaN; }
     }
   },

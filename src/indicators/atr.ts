@@ -1,0 +1,26 @@
+// Average True Range (TA-Lib / technicalindicators): TR from the 2nd bar (needs the previous close);
+// first ATR at bar index n = mean of TR[1..n]; then Wilder: (prev·(n−1) + TR)/n.
+import { Streaming, checkPeriod, finite } from './indicator.js';
+import { WilderSmoothing } from './wilder.js';
+
+export class ATR extends Streaming {
+  value = NaN;
+  trueRange = NaN;
+  private prevClose = NaN;
+  private readonly rma: WilderSmoothing;
+  constructor(readonly period = 14) { super(); checkPeriod(period); this.rma = new WilderSmoothing(period); }
+  get ready(): boolean { return this.rma.ready; }
+  update(high: number, low: number, close: number): number {
+    finite(high, 'high'); finite(low, 'low'); finite(close, 'close');
+    this.count++;
+    if (this.count > 1) {
+      const pc = this.prevClose;
+      this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+      const v = this.rma.update(this.trueRange);
+      if (this.rma.ready) this.value = v;
+    }
+    this.prevClose = close;
+    return this.value;
+  }
+  reset(): void { this.value = this.trueRange = this.prevClose = NaN; this.count = 0; this.rma.reset(); }
+}

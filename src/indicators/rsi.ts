@@ -1,0 +1,33 @@
+// Wilder RSI: average gain/loss seeded with the mean of the first n changes, then (prev·(n−1)+x)/n;
+// first output at input index n (all of TA-Lib, Tulip, trading-signals agree). 100 when there are no losses
+// (50 when price never moved).
+import { Streaming, checkPeriod, finite } from './indicator.js';
+
+export class RSI extends Streaming {
+  value = NaN;
+  private prev = NaN;
+  private gain = 0;
+  private loss = 0;
+  constructor(readonly period: number) { super(); checkPeriod(period); }
+  get ready(): boolean { return this.count > this.period; }
+  update(x: number): number {
+    finite(x, 'RSI input');
+    this.count++;
+    if (this.count === 1) { this.prev = x; return NaN; }
+    const ch = x - this.prev;
+    this.prev = x;
+    const g = ch > 0 ? ch : 0, l = ch < 0 ? -ch : 0;
+    const n = this.period, i = this.count - 1;
+    if (i <= n) {
+      this.gain += g; this.loss += l;
+      if (i < n) return NaN;
+      this.gain /= n; this.loss /= n;
+    } else {
+      this.gain = (this.gain * (n - 1) + g) / n;
+      this.loss = (this.loss * (n - 1) + l) / n;
+    }
+    this.value = this.loss === 0 ? (this.gain === 0 ? 50 : 100) : 100 - 100 / (1 + this.gain / this.loss);
+    return this.value;
+  }
+  reset(): void { this.value = NaN; this.prev = NaN; this.gain = 0; this.loss = 0; this.count = 0; }
+}

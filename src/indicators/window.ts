@@ -1,0 +1,48 @@
+// Fixed-size ring of the last n values (count windows) and a growable time-stamped ring (time windows).
+
+export class CountWindow {
+  readonly buf: Float64Array;
+  head = 0;
+  size = 0;
+  constructor(readonly capacity: number) { this.buf = new Float64Array(capacity); }
+  /** Pushes x; returns the value that fell out (NaN while filling). */
+  push(x: number): number {
+    const out = this.size === this.capacity ? this.buf[this.head]! : NaN;
+    this.buf[this.head] = x;
+    this.head = (this.head + 1) % this.capacity;
+    if (this.size < this.capacity) this.size++;
+    return out;
+  }
+  /** i = 0 is the oldest value in the window. */
+  at(i: number): number { return this.buf[(this.head - this.size + i + this.capacity * 2) % this.capacity]!; }
+  get full(): boolean { return this.size === this.capacity; }
+  clear(): void { this.head = 0; this.size = 0; }
+}
+
+/**
+ * A deque of (timeMs, a, b) triples; old entries are evicted by the caller through `evictBefore`.
+ * Grows by doubling when full (amortised; no allocation in steady state).
+ */
+export class TimeWindow {
+  t: Float64Array; a: Float64Array; b: Float64Array;
+  head = 0; // index of the oldest
+  size = 0;
+  constructor(initial = 1024) { this.t = new Float64Array(initial); this.a = new Float64Array(initial); this.b = new Float64Array(initial); }
+  private grow(): void {
+    const cap = this.t.length * 2;
+    const t = new Float64Array(cap), a = new Float64Array(cap), b = new Float64Array(cap);
+    for (let i = 0; i < this.size; i++) { const j = (this.head + i) % this.t.length; t[i] = this.t[j]!; a[i] = this.a[j]!; b[i] = this.b[j]!; }
+    this.t = t; this.a = a; this.b = b; this.head = 0;
+  }
+  push(timeMs: number, a: number, b: number): void {
+    if (this.size === this.t.length) this.grow();
+    const j = (this.head + this.size) % this.t.length;
+    this.t[j] = timeMs; this.a[j] = a; this.b[j] = b;
+    this.size++;
+  }
+  oldestTime(): number { return this.t[this.head]!; }
+  oldestA(): number { return this.a[this.head]!; }
+  oldestB(): number { return this.b[this.head]!; }
+  shift(): void { this.head = (this.head + 1) % this.t.length; this.size--; }
+  clear(): void { this.head = 0; this.size = 0; }
+}

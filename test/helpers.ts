@@ -1,0 +1,32 @@
+// Shared test helpers: paths to the repo and shared data, real servers, small async utilities.
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+export { startRedis, startRedisCluster } from '../src/daemon/embedded/redis.js';
+export { startPostgres } from '../src/daemon/embedded/postgres.js';
+export { freePort } from '../src/daemon/embedded/process.js';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+
+/** A file under ../shared/data; fails loudly when the shared data is not beside the clone. */
+export function shared(rel: string): string {
+  const p = path.join(sharedData, rel);
+  if (!existsSync(p)) throw new Error(`shared data file missing: ${p} (CI keeps ../shared beside the clone)`);
+  return p;
+}
+
+export const cliPath = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) { if (await cond()) return; await sleep(20); }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+export function close(a: number, b: number, rel = 1e-9, abs = 1e-12): boolean {
+  if (Number.isNaN(a) && Number.isNaN(b)) return true;
+  return Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
+}
