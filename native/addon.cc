@@ -2,6 +2,8 @@
 #include <napi.h>
 #include "kernels.h"
 
+Napi::Value SdNotify(const Napi::CallbackInfo& info);  // notify.cc
+
 namespace {
 bool CheckF64(const Napi::Env& env, const Napi::Value& v, const char* name) {
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array) {
@@ -70,6 +72,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rsiBatch", Napi::Function::New(env, PeriodKernel<christmas::rsi_batch>, "rsiBatch"));
   exports.Set("rollingMeanStd", Napi::Function::New(env, RollingMeanStd, "rollingMeanStd"));
   exports.Set("emaMultiUpdate", Napi::Function::New(env, EmaMultiUpdate, "emaMultiUpdate"));
+  exports.Set("sdNotify", Napi::Function::New(env, SdNotify, "sdNotify"));
   exports.Set("noop", Napi::Function::New(env, Noop, "noop"));
   return exports;
 }

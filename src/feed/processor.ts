@@ -17,6 +17,8 @@ export class FrameProcessor {
   private readonly warn: RateLimitedLog;
   /** Receive time of the last tick per symbol (epoch ns), for staleness. */
   readonly lastTickNs = new Map<string, number>();
+  /** Called with the first tick after a trade-id gap (the risk gate quiets the symbol). */
+  onGap?: (t: Tick) => void;
 
   constructor(
     readonly adapter: VenueAdapter,
@@ -53,6 +55,7 @@ export class FrameProcessor {
     if (verdict === 'gap') {
       this.stats.gaps++;
       const g = this.sequence.recentGaps[this.sequence.recentGaps.length - 1]!;
+      this.onGap?.(t);
       this.warn.warn(`gap:${t.symbol}`, { venue: t.venue, symbol: t.symbol, fromId: g.fromId, toId: g.toId, missing: g.toId - g.fromId + 1 }, 'trade id gap');
     }
     this.stats.ticks++;

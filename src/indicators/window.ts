@@ -44,5 +44,7 @@ export class TimeWindow {
   oldestA(): number { return this.a[this.head]!; }
   oldestB(): number { return this.b[this.head]!; }
   shift(): void { this.head = (this.head + 1) % this.t.length; this.size--; }
+  newestA(): number { return this.a[(this.head + this.size - 1) % this.t.length]!; }
+  popNewest(): void { this.size--; }
   clear(): void { this.head = 0; this.size = 0; }
 }

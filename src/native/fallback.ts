@@ -1,4 +1,5 @@
 // TypeScript implementation of the batch kernels, line for line the same arithmetic as native/kernels.cc.
+import { spawnSync } from 'node:child_process';
 import type { Kernels } from './kernels.js';
 
 function checkArgs(values: Float64Array, period: number, outs: Float64Array[], periodName = 'period'): void {
@@ -87,6 +88,13 @@ export const fallbackKernels: Kernels = {
       for (let i = 0; i < len; i++) { const v = values[base + i]!; e = Number.isNaN(e) ? v : e + alpha * (v - e); }
       state[s] = e;
     }
+  },
+  sdNotify(socketPath, message) {
+    // Node has no unix datagram sockets: hand the message to systemd-notify (the unit sets NotifyAccess=all).
+    if (typeof socketPath !== 'string' || typeof message !== 'string') throw new TypeError('sdNotify(socketPath, message)');
+    const r = spawnSync('systemd-notify', ['--pid=' + process.pid, ...message.split('\n').filter(Boolean)],
+      { env: { ...process.env, NOTIFY_SOCKET: socketPath }, stdio: 'ignore', timeout: 2000 });
+    return r.status === 0;
   },
   noop() { /* call-overhead probe */ },
 };

@@ -11,6 +11,8 @@ export interface Kernels {
   rollingMeanStd(values: Float64Array, window: number, meanOut: Float64Array, stdOut: Float64Array): void;
   /** Advances `state.length` EMAs over rows of `len` values each (row s drives state[s]); NaN state seeds from the first value. */
   emaMultiUpdate(values: Float64Array, len: number, alpha: number, state: Float64Array): void;
+  /** Sends one sd_notify datagram to a NOTIFY_SOCKET path ("@name" = abstract); true when sent. */
+  sdNotify(socketPath: string, message: string): boolean;
   /** Does nothing: measures the call overhead. */
   noop(): void;
 }

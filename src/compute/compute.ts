@@ -1,0 +1,36 @@
+// The compute stage seen by the engine: ticks in (in order per symbol), signal drafts out via a callback.
+// InlineCompute runs the ComputeCore on the calling thread; PoolCompute (pool.ts) shards symbols across
+// Piscina workers fed through SharedArrayBuffer rings.
+import type { Tick } from '../model/tick.js';
+import type { SignalDraft } from '../model/signal.js';
+import type { StrategyConfig } from '../config/types.js';
+import { ComputeCore } from './core.js';
+
+/** Called for every draft with the clocks of the tick that produced it. */
+export type DraftSink = (d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number) => void;
+
+export interface Compute {
+  readonly mode: 'inline' | 'pool';
+  start(): Promise<void>;
+  submit(t: Tick, frameStartNs: number): void;
+  reload(strategies: readonly StrategyConfig[]): void;
+  /** Waits until every submitted tick has been computed (drain). */
+  flush(timeoutMs: number): Promise<void>;
+  stop(): Promise<void>;
+  stats(): { workerUtilization: number; restarts: number };
+}
+
+export class InlineCompute implements Compute {
+  readonly mode = 'inline' as const;
+  readonly core: ComputeCore;
+  constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink) { this.core = new ComputeCore(strategies); }
+  async start(): Promise<void> { /* nothing to start */ }
+  submit(t: Tick, frameStartNs: number): void {
+    const drafts = this.core.onTick(t);
+    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
+  }
+  reload(strategies: readonly StrategyConfig[]): void { this.core.reload(strategies); }
+  async flush(): Promise<void> { /* synchronous */ }
+  async stop(): Promise<void> { /* nothing to stop */ }
+  stats() { return { workerUtilization: 0, restarts: 0 }; }
+}

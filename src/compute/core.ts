@@ -1,0 +1,59 @@
+// The computation both compute modes run: per symbol, every configured strategy instance sees each tick
+// in order and may produce a draft. Runs on the main thread (inline) or inside a pool worker (pool).
+import type { Tick } from '../model/tick.js';
+import type { SignalDraft } from '../model/signal.js';
+import type { StrategyConfig } from '../config/types.js';
+import { buildStrategies } from '../strategy/registry.js';
+import type { StrategyInstance } from '../strategy/strategy.js';
+
+interface SymbolStrategies { instances: StrategyInstance[] }
+
+export class ComputeCore {
+  private readonly bySymbol = new Map<string, SymbolStrategies>();
+  private factories;
+  /** Drafts of the last onTick (reused array). */
+  readonly drafts: SignalDraft[] = [];
+  ticks = 0;
+
+  constructor(strategies: readonly StrategyConfig[]) { this.factories = buildStrategies(strategies); }
+
+  /** Strategy parameters changed (SIGHUP): rebuild instances; warm state is re-created from the next ticks. */
+  reload(strategies: readonly StrategyConfig[]): void { this.factories = buildStrategies(strategies); this.bySymbol.clear(); }
+
+  private forSymbol(venue: string, symbol: string): SymbolStrategies {
+    const key = `${venue}:${symbol}`;
+    let s = this.bySymbol.get(key);
+    if (!s) {
+      s = { instances: this.factories.filter((f) => !f.symbols || f.symbols.has(key)).map((f) => f.factory.create(venue, symbol)) };
+      this.bySymbol.set(key, s);
+    }
+    return s;
+  }
+
+  /** Runs the tick through its symbol's strategies; returns the (reused) drafts array. */
+  onTick(t: Tick): SignalDraft[] {
+    this.ticks++;
+    const out = this.drafts;
+    out.length = 0;
+    const s = this.forSymbol(t.venue, t.symbol);
+    for (let i = 0; i < s.instances.length; i++) {
+      const d = s.instances[i]!.onTick(t);
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  snapshot(): Record<string, unknown> {
+    const o: Record<string, unknown> = {};
+    for (const [k, s] of this.bySymbol) o[k] = s.instances.map((i) => i.snapshot());
+    return o;
+  }
+
+  restore(snap: Record<string, unknown>): void {
+    for (const [k, arr] of Object.entries(snap)) {
+      const i = k.indexOf(':');
+      const s = this.forSymbol(k.slice(0, i), k.slice(i + 1));
+      (arr as Array<Record<string, unknown>>).forEach((st, j) => s.instances[j]?.restore(st));
+    }
+  }
+}

@@ -1,0 +1,172 @@
+// Pool compute mode: symbols are hashed to shards; each shard is one long-running Piscina task fed
+// through its SharedArrayBuffer ring (never one run() per tick). Drafts come back on a MessagePort.
+// A crashed shard task is restarted from its last snapshot; the ring still holds the ticks since that
+// snapshot, so they are recomputed (their drafts suppressed up to what was already delivered).
+import { Piscina } from 'piscina';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import type { Tick } from '../model/tick.js';
+import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Compute, DraftSink } from './compute.js';
+import { createRing, H_CONTROL, H_READ, H_WRITE, writeSlot } from './ring.js';
+import type { DraftMessage, SnapshotMessage, ShardTask } from './worker.js';
+
+interface Shard {
+  index: number;
+  header: Int32Array; slots: Float64Array; ring: ReturnType<typeof createRing>;
+  port: MessagePort; workerPort: MessagePort;
+  write: number; delivered: number;
+  snapshot: Record<string, unknown> | undefined; snapshotAt: number;
+  overflow: Array<{ t: Tick; f: number; idx: number }>;
+  running: Promise<unknown> | undefined;
+  busyNs: number;
+}
+
+const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
+
+export class PoolCompute implements Compute {
+  readonly mode = 'pool' as const;
+  private readonly pool: Piscina;
+  private readonly shards: Shard[] = [];
+  private readonly symbolIdx = new Map<string, Map<string, { idx: number; shard: number }>>();
+  private readonly names: Array<{ venue: string; symbol: string }> = [];
+  private strategies: StrategyConfig[];
+  private stopping = false;
+  restarts = 0;
+  overflowed = 0;
+  private readonly startedAt = Date.now();
+  private drainTimer: NodeJS.Timeout | undefined;
+
+  constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
+    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096) {
+    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+  }
+
+  async start(): Promise<void> {
+    for (let i = 0; i < this.workers; i++) {
+      const ring = createRing(this.capacity);
+      const { port1, port2 } = new MessageChannel();
+      const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
+        write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined, busyNs: 0 };
+      port1.on('message', (m: DraftMessage | SnapshotMessage) => this.onMessage(shard, m));
+      port1.unref();
+      this.shards.push(shard);
+      this.launch(shard, 0, 0);
+    }
+  }
+
+  private launch(shard: Shard, startAt: number, suppressBefore: number): void {
+    // A fresh port per launch: the old one died with the crashed task.
+    if (shard.running) {
+      const { port1, port2 } = new MessageChannel();
+      shard.port.close();
+      shard.port = port1; shard.workerPort = port2;
+      port1.on('message', (m: DraftMessage | SnapshotMessage) => this.onMessage(shard, m));
+      port1.unref();
+    }
+    const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
+      strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery };
+    const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
+    shard.running = p;
+    p.then(() => undefined, (err: Error) => {
+      if (this.stopping) return;
+      this.restarts++;
+      const lostTicks = (shard.write - shard.snapshotAt) | 0;
+      this.log.error({ shard: shard.index, err: err.message, recomputeTicks: lostTicks }, 'compute worker crashed; restarting the shard from its last snapshot');
+      Atomics.store(shard.header, H_CONTROL, 0);
+      this.launch(shard, shard.snapshotAt, shard.delivered);
+    });
+  }
+
+  private onMessage(shard: Shard, m: DraftMessage | SnapshotMessage): void {
+    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; return; }
+    shard.delivered = m.processed;
+    shard.busyNs += m.busyNs;
+    for (const it of m.items) this.sink(it.d, it.e, it.r, it.f);
+    if (shard.overflow.length) this.drainOverflow(shard);
+  }
+
+  private locate(t: Tick): { idx: number; shard: number } {
+    let byVenue = this.symbolIdx.get(t.venue);
+    if (!byVenue) { byVenue = new Map(); this.symbolIdx.set(t.venue, byVenue); }
+    let e = byVenue.get(t.symbol);
+    if (!e) {
+      const key = `${t.venue}:${t.symbol}`;
+      let h = 2166136261;
+      for (let i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 16777619); }
+      e = { idx: this.names.length, shard: (h >>> 0) % this.shards.length };
+      this.names.push({ venue: t.venue, symbol: t.symbol });
+      byVenue.set(t.symbol, e);
+      const s = this.shards[e.shard]!;
+      s.port.postMessage({ type: 'register', idx: e.idx, venue: t.venue, symbol: t.symbol });
+    }
+    return e;
+  }
+
+  submit(t: Tick, frameStartNs: number): void {
+    const e = this.locate(t);
+    const s = this.shards[e.shard]!;
+    // Free space is measured from the last snapshot, so a crashed shard can recompute from there.
+    if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1) {
+      s.overflow.push({ t, f: frameStartNs, idx: e.idx });
+      this.overflowed++;
+      if (!this.drainTimer) { this.drainTimer = setTimeout(() => { this.drainTimer = undefined; for (const sh of this.shards) this.drainOverflow(sh); }, 1); }
+      return;
+    }
+    this.put(s, t, e.idx, frameStartNs);
+  }
+
+  private put(s: Shard, t: Tick, idx: number, f: number): void {
+    writeSlot(s.slots, s.write, this.capacity, t, idx, f);
+    s.write = (s.write + 1) | 0;
+    Atomics.store(s.header, H_WRITE, s.write);
+    Atomics.notify(s.header, H_WRITE, 1);
+  }
+
+  private drainOverflow(s: Shard): void {
+    while (s.overflow.length && ((s.write - s.snapshotAt) | 0) < this.capacity - 1) { const o = s.overflow.shift()!; this.put(s, o.t, o.idx, o.f); }
+  }
+
+  reload(strategies: readonly StrategyConfig[]): void {
+    // Workers pick up new parameters by restarting their shard tasks with fresh state.
+    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    for (const s of this.shards) { s.snapshot = undefined; Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
+    const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
+    void relaunch();
+  }
+
+  /** Test hook: make one shard's task throw. */
+  injectCrash(shard = 0): void { Atomics.store(this.shards[shard]!.header, H_CONTROL, 2); Atomics.notify(this.shards[shard]!.header, H_WRITE, 1); }
+
+  async flush(timeoutMs: number): Promise<void> {
+    const end = Date.now() + timeoutMs;
+    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || s.delivered !== s.write)) await new Promise((r) => setTimeout(r, 2));
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearTimeout(this.drainTimer);
+    for (const s of this.shards) { Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
+    await Promise.all(this.shards.map((s) => s.running?.catch(() => undefined)));
+    for (const s of this.shards) s.port.close();
+    await this.pool.destroy();
+  }
+
+  /** Heavy batch job (warm-up) on the pool's spare thread, off the live path. */
+  warmup(values: Float64Array, p = { ema: 12, sma: 20, rsi: 14, window: 20 }): Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }> {
+    return this.pool.run({ values, ...p }, { name: 'warmup' }) as Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }>;
+  }
+
+  stats() {
+    const elapsedNs = (Date.now() - this.startedAt) * 1e6 * Math.max(1, this.shards.length);
+    const busy = this.shards.reduce((a, s) => a + s.busyNs, 0);
+    return { workerUtilization: elapsedNs > 0 ? Math.min(1, busy / elapsedNs) : 0, restarts: this.restarts };
+  }
+}
+
+export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
+  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots);
+}

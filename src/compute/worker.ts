@@ -1,0 +1,81 @@
+// Pool worker entry (Piscina). `default` is a shard's long-running task: it waits on the ring with
+// Atomics.wait, runs each tick through the ComputeCore in order, posts drafts back on its MessagePort,
+// and posts a state snapshot every `snapshotEvery` ticks so a crashed shard can be rebuilt.
+// `warmup` is a batch task: native kernels over a history window, off the live path.
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
+import type { StrategyConfig } from '../config/types.js';
+import type { SignalDraft } from '../model/signal.js';
+import { ComputeCore } from './core.js';
+import { H_CONTROL, H_READ, H_WRITE, readSlot } from './ring.js';
+import { loadKernels } from '../native/index.js';
+
+export interface ShardTask {
+  header: SharedArrayBuffer; slots: SharedArrayBuffer; capacity: number;
+  port: MessagePort;
+  strategies: StrategyConfig[];
+  snapshot?: Record<string, unknown>;
+  /** Ring position of the snapshot; ticks before it are already in the snapshot's state. */
+  startAt: number;
+  /** Drafts for ticks at positions < suppressBefore were already delivered (crash recovery replay). */
+  suppressBefore: number;
+  names: Array<{ venue: string; symbol: string }>;
+  snapshotEvery: number;
+}
+
+export interface DraftMessage { type: 'drafts'; items: Array<{ d: SignalDraft; e: number; r: number; f: number }>; processed: number; busyNs: number }
+export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
+
+export default function shard(task: ShardTask): number {
+  const header = new Int32Array(task.header);
+  const slots = new Float64Array(task.slots);
+  const core = new ComputeCore(task.strategies);
+  if (task.snapshot) core.restore(task.snapshot);
+  const names = task.names.slice();
+  let read = task.startAt;
+  Atomics.store(header, H_READ, read);
+  let sinceSnapshot = 0;
+  for (;;) {
+    const control = Atomics.load(header, H_CONTROL);
+    if (control === 1) break;
+    if (control === 2) { Atomics.store(header, H_CONTROL, 0); throw new Error('injected worker crash (test)'); }
+    const write = Atomics.load(header, H_WRITE);
+    if (write === read) { Atomics.wait(header, H_WRITE, write, 50); continue; }
+    const started = process.hrtime.bigint();
+    const items: DraftMessage['items'] = [];
+    while (read !== write) {
+      let slot = readSlot(slots, read, task.capacity, names);
+      while (!slot) {
+        // A symbol registered after this task started: its name is already queued on the port.
+        const m = receiveMessageOnPort(task.port);
+        if (!m) break;
+        const msg = m.message as { type: string; idx: number; venue: string; symbol: string };
+        if (msg.type === 'register') names[msg.idx] = { venue: msg.venue, symbol: msg.symbol };
+        slot = readSlot(slots, read, task.capacity, names);
+      }
+      if (!slot) throw new Error(`ring slot ${read}: unknown symbol index`);
+      const drafts = core.onTick(slot.tick);
+      if (read >= task.suppressBefore) for (const d of drafts) items.push({ d: { ...d, indicators: { ...d.indicators } }, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs });
+      read = (read + 1) | 0;
+      sinceSnapshot++;
+    }
+    Atomics.store(header, H_READ, read);
+    task.port.postMessage({ type: 'drafts', items, processed: read, busyNs: Number(process.hrtime.bigint() - started) } satisfies DraftMessage);
+    if (sinceSnapshot >= task.snapshotEvery) {
+      sinceSnapshot = 0;
+      task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot() } satisfies SnapshotMessage);
+    }
+  }
+  return read;
+}
+
+/** Batch warm-up: EMA/SMA/RSI/rolling σ over a history window with the native kernels (or the fallback). */
+export function warmup(job: { values: Float64Array; ema: number; sma: number; rsi: number; window: number }): { ema: number; sma: number; rsi: number; std: number; kind: string } {
+  const { kernels, kind } = loadKernels();
+  const n = job.values.length;
+  const out = new Float64Array(n), m = new Float64Array(n), s = new Float64Array(n);
+  kernels.emaBatch(job.values, job.ema, out); const ema = out[n - 1]!;
+  kernels.smaBatch(job.values, job.sma, out); const sma = out[n - 1]!;
+  kernels.rsiBatch(job.values, job.rsi, out); const rsi = out[n - 1]!;
+  kernels.rollingMeanStd(job.values, job.window, m, s);
+  return { ema, sma, rsi, std: s[n - 1]!, kind };
+}

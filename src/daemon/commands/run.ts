@@ -1,0 +1,70 @@
+// `christmas run`: the daemon. Loads config, starts engine, metrics, feeds; systemd notify + watchdog;
+// drains on SIGTERM/SIGINT; reloads strategy parameters on SIGHUP.
+import { loadConfig } from '../../config/load.js';
+import { createLogger } from '../../telemetry/logger.js';
+import { LoopMonitor } from '../../telemetry/loop.js';
+import { MetricsServer } from '../../telemetry/http.js';
+import { Engine } from '../engine.js';
+import { LiveFeeds } from '../feeds.js';
+import { SdNotifier } from '../sd-notify.js';
+import { installLifecycle } from '../lifecycle.js';
+import { engineRegistry, healthReport } from '../telemetry.js';
+import { configOptions, parseSets, type Command } from '../command.js';
+import { makePoolFactory } from '../../compute/pool.js';
+
+export const runCommand: Command = {
+  name: 'run',
+  summary: 'run the engine on the configured live feeds',
+  usage: 'run [--config FILE] [--set KEY=JSON] [--no-store] [--no-persist] [--record DIR] [--print ticks|signals]',
+  options: {
+    ...configOptions,
+    'no-store': { type: 'boolean', description: 'do not write ticks to Redis' },
+    'no-persist': { type: 'boolean', description: 'do not write to PostgreSQL/TimescaleDB' },
+    record: { type: 'string', value: 'DIR', description: 'record raw frames to rotating gzip files in DIR (<recv_ns> <frame> lines)' },
+    print: { type: 'string', value: 'ticks|signals', description: 'also write ticks or signals as JSON lines to stdout (logs go to stderr)' },
+  },
+  async run(v) {
+    const overrides = parseSets(v.set as string[] | undefined);
+    if (v.record) overrides['record.dir'] = v.record;
+    const cfg = loadConfig({ configPath: v.config as string | undefined, overrides });
+    const print = v.print as 'ticks' | 'signals' | undefined;
+    if (print && print !== 'ticks' && print !== 'signals') { process.stderr.write('christmas run: --print takes ticks or signals\n'); return 64; }
+    const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: print ? 2 : 1 });
+    const engine = new Engine({ config: cfg, log, store: !v['no-store'], persist: !v['no-persist'], socket: true, print, poolFactory: makePoolFactory(cfg, log) });
+    const loop = new LoopMonitor(cfg.metrics.stallLimitMs, log);
+    const notifier = new SdNotifier(log);
+    let feeds: LiveFeeds | undefined;
+    let metrics: MetricsServer | undefined;
+    installLifecycle({
+      deadlineMs: cfg.shutdown.deadlineMs, log,
+      drain: async () => {
+        notifier.notify('STOPPING=1');
+        notifier.stop();
+        await feeds?.stop();
+        const left = await engine.stop(cfg.shutdown.deadlineMs - 300);
+        if (left.storeLeft || left.persistLeft) log.warn(left, 'drain left work behind');
+        await metrics?.stop();
+        loop.stop();
+      },
+      reload: () => {
+        const next = loadConfig({ configPath: v.config as string | undefined, overrides });
+        engine.reload(next);
+        notifier.notify('RELOADING=1'); notifier.notify('READY=1');
+      },
+    });
+    loop.start();
+    await engine.start();
+    feeds = new LiveFeeds(cfg, engine, log);
+    if (cfg.metrics.listen) {
+      metrics = new MetricsServer(engineRegistry(engine, { processors: () => feeds!.connections.map((c) => c.processor), states: () => feeds!.connections.map((c) => c.state) }, loop),
+        () => healthReport(engine, feeds, loop));
+      const url = await metrics.start(cfg.metrics.listen);
+      log.info({ url }, 'metrics and health listening');
+    }
+    feeds.start();
+    notifier.notify('READY=1');
+    notifier.startWatchdog(() => loop.healthy() && feeds!.healthy().healthy);
+    log.info({ instance: cfg.instance, feeds: cfg.feeds.map((f) => `${f.venue}:${f.symbols.join('+')}`), compute: cfg.compute.mode }, 'christmas running');
+    return new Promise<number>(() => { /* runs until a signal */ });
+  },
+};

@@ -1,0 +1,50 @@
+// `christmas serve-replay <file>`: serve recorded frames over a local WebSocket as the venue would, with faults.
+import { loadFrames } from '../../feed/replay/frames.js';
+import { ReplayServer } from '../../feed/replay/server.js';
+import { intOption, type Command } from '../command.js';
+import { UsageError } from '../../model/errors.js';
+import { existsSync } from 'node:fs';
+
+export const serveReplayCommand: Command = {
+  name: 'serve-replay',
+  summary: 'serve a recording over a local WebSocket the way the venue does (subscribe handshake, pings), with fault injection',
+  usage: 'serve-replay <file...> --port P [--rate N] [--speed S] [--loop] [fault options]',
+  options: {
+    port: { type: 'string', value: 'P', description: 'TCP port on 127.0.0.1 (0 = any free port; the URL is printed as JSON on stdout)' },
+    host: { type: 'string', value: 'ADDR', description: 'listen address (default 127.0.0.1)' },
+    rate: { type: 'string', value: 'N', description: 'frames per second (default: the recording\'s own timing)' },
+    speed: { type: 'string', value: 'S', description: 'with recorded timing: speed factor (default 1)' },
+    loop: { type: 'boolean', description: 'start over at the end (Binance ids and times shifted so the stream stays gap- and duplicate-free)' },
+    'ping-ms': { type: 'string', value: 'MS', description: 'WebSocket ping interval; a client that misses a pong is dropped (default 20000)' },
+    'disconnect-every': { type: 'string', value: 'S', description: 'drop every connection every S seconds' },
+    'stall-every': { type: 'string', value: 'S', description: 'stop sending every S seconds ...' },
+    'stall-for': { type: 'string', value: 'S', description: '... for S seconds' },
+    'duplicate-every': { type: 'string', value: 'N', description: 'send every Nth frame twice' },
+    'drop-every': { type: 'string', value: 'N', description: 'skip every Nth frame' },
+    'corrupt-every': { type: 'string', value: 'N', description: 'insert a corrupted frame after every Nth frame' },
+  },
+  async run(v, files) {
+    if (files.length === 0) throw new UsageError('serve-replay needs a file');
+    for (const f of files) if (!existsSync(f)) throw new UsageError(`serve-replay: no such file ${f}`);
+    if (v.port === undefined) throw new UsageError('serve-replay needs --port (0 for any free port)');
+    const frames = await loadFrames(files);
+    const sec = (k: string) => intOption(v[k], k, 0, 86_400, 0) * 1000;
+    const server = new ReplayServer({
+      frames, port: intOption(v.port, 'port', 0, 65535, 0), host: (v.host as string | undefined) ?? '127.0.0.1',
+      rate: intOption(v.rate, 'rate', 0, 10_000_000, 0), speed: intOption(v.speed, 'speed', 0.001, 1e6, 1), loop: !!v.loop,
+      pingIntervalMs: intOption(v['ping-ms'], 'ping-ms', 10, 3_600_000, 20_000),
+      faults: { disconnectEveryMs: sec('disconnect-every'), stallEveryMs: sec('stall-every'), stallForMs: sec('stall-for'),
+        duplicateEvery: intOption(v['duplicate-every'], 'duplicate-every', 0, 1e9, 0), dropEvery: intOption(v['drop-every'], 'drop-every', 0, 1e9, 0),
+        corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0) },
+    });
+    const url = await server.start();
+    process.stdout.write(JSON.stringify({ listening: url, frames: frames.length }) + '\n');
+    server.on('end', () => process.stderr.write(JSON.stringify({ end: true, ...server.stats }) + '\n'));
+    const statsTimer = setInterval(() => process.stderr.write(JSON.stringify({ stats: server.stats }) + '\n'), 10_000);
+    statsTimer.unref();
+    await new Promise<void>((resolve) => { const stop = () => resolve(); process.once('SIGTERM', stop); process.once('SIGINT', stop); });
+    await server.stop();
+    process.stderr.write(JSON.stringify({ stopped: true, ...server.stats }) + '\n');
+    return 0;
+  },
+};

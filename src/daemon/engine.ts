@@ -1,0 +1,276 @@
+// Wires the pipeline: feed -> (store, persist, bars) -> compute -> risk -> signal socket (+ persist).
+// The hot path (onTick) only bumps counters, queues I/O for batching and runs compute; it never awaits.
+import pg from 'pg';
+import path from 'node:path';
+import { existsSync } from 'node:fs';
+import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
+import { tickToJson, type Tick } from '../model/tick.js';
+import type { Signal, SignalDraft } from '../model/signal.js';
+import type { Logger } from '../telemetry/logger.js';
+import { nowNs } from '../telemetry/clock.js';
+import { StageHistograms } from '../telemetry/histogram.js';
+import { kernels } from '../native/index.js';
+import { connectRedis, type RedisClient } from '../store/connect.js';
+import { TickStoreWriter } from '../store/writer.js';
+import { migrate, detectFlavor } from '../persist/migrate.js';
+import { PersistWriter } from '../persist/writer.js';
+import type { Flavor } from '../persist/schema.js';
+import { SeqAllocator } from '../signal/seq.js';
+import { SignalServer } from '../signal/server.js';
+import { RiskGate, type MarketView } from '../strategy/risk.js';
+import { buildStrategies } from '../strategy/registry.js';
+import { InlineCompute, type Compute } from '../compute/compute.js';
+import { BarBuilder } from '../indicators/bars.js';
+import type { Bar } from '../model/bar.js';
+
+export interface EngineOptions {
+  config: ChristmasConfig;
+  log: Logger;
+  store: boolean;
+  persist: boolean;
+  socket: boolean;
+  print?: 'ticks' | 'signals';
+  out?: NodeJS.WritableStream;
+  /** Replay: no staleness, signals numbered from 1 per run, persisted under `<instance>-replay`. */
+  replay?: boolean;
+  /** Builds the pool compute (kept out of this module so inline-only tools never load worker code). */
+  poolFactory?: (strategies: readonly StrategyConfig[], sink: (d: SignalDraft, e: number, r: number, f: number) => void) => Compute;
+}
+
+interface SymbolState {
+  venue: string; symbol: string;
+  trades: number; quotes: number;
+  spreadBps: number; lastGapMs: number;
+  bars: BarBuilder;
+}
+
+export class Engine {
+  readonly cfg: ChristmasConfig;
+  readonly log: Logger;
+  readonly histograms = new StageHistograms();
+  redis: RedisClient | undefined;
+  store: TickStoreWriter | undefined;
+  pgPool: pg.Pool | undefined;
+  persist: PersistWriter | undefined;
+  flavor: Flavor | undefined;
+  signals: SignalServer | undefined;
+  seq!: SeqAllocator | { take(): number; last: number; close(): void };
+  risk!: RiskGate;
+  compute!: Compute;
+  emitted = 0;
+  ticks = 0;
+  private readonly symbols = new Map<string, Map<string, SymbolState>>();
+  private readonly barsOut: Bar[] = [];
+  private printBuf = '';
+  private printScheduled = false;
+  private killFileTimer: NodeJS.Timeout | undefined;
+  /** Staleness provider (the live feeds); replay is never stale. */
+  staleness: (venue: string, symbol: string) => boolean = () => false;
+  readonly instance: string;
+  private readonly recentSignals: Signal[] = [];
+  /** Listeners for tests and the `top` view. */
+  onSignal?: (s: Signal) => void;
+
+  constructor(private readonly opts: EngineOptions) {
+    this.cfg = opts.config;
+    this.log = opts.log;
+    this.instance = opts.replay ? `${this.cfg.instance}-replay` : this.cfg.instance;
+  }
+
+  /** Starts everything but the feeds, in dependency order. */
+  async start(): Promise<void> {
+    const cfg = this.cfg;
+    const k = kernels();
+    this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
+    buildStrategies(cfg.strategies); // validates parameters before anything connects
+
+    if (this.opts.store && cfg.redis.url) {
+      this.redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
+      this.redis.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
+      this.store = new TickStoreWriter(this.redis, {
+        maxTicksPerSymbol: cfg.redis.maxTicksPerSymbol, maxAgeMs: cfg.redis.maxAgeMs, flushIntervalMs: cfg.redis.flushIntervalMs,
+        maxBacklogTicks: cfg.redis.maxBacklogTicks, storeQuotes: cfg.redis.storeQuotes, pipelinePerSymbol: cfg.redis.cluster,
+      }, this.log);
+      this.store.onBatch = (ms) => this.histograms.record('redis_batch', ms * 1e6);
+    }
+
+    let seqFloor = 0;
+    if (this.opts.persist && cfg.database.url) {
+      this.pgPool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize, statement_timeout: cfg.database.statementTimeoutMs,
+        keepAlive: true, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+      this.pgPool.on('error', (err) => this.log.warn({ err: err.message }, 'postgres pool error'));
+      try {
+        const client = await this.pgPool.connect();
+        try {
+          if (cfg.database.migrateOnStart) {
+            const r = await migrate(client, cfg.database);
+            this.flavor = r.flavor;
+            if (r.applied.length) this.log.info(r, 'database migrated');
+          } else this.flavor = await detectFlavor(client);
+          if (!this.opts.replay) {
+            const m = await client.query<{ s: string | null }>('select max(seq) as s from signals where instance = $1', [this.instance]).catch(() => ({ rows: [{ s: null }] }));
+            seqFloor = Number(m.rows[0]?.s ?? 0);
+          }
+        } finally { client.release(); }
+      } catch (err) {
+        if ((err as { code?: string }).code === 'E_SCHEMA_VERSION') throw err;
+        this.log.warn({ err: (err as Error).message }, 'database unreachable at start; batches go to the spool until it returns');
+        this.flavor = 'postgres';
+      }
+      this.persist = new PersistWriter(this.pgPool, {
+        batchRows: cfg.database.batchRows, batchAgeMs: cfg.database.batchAgeMs, useCopy: cfg.database.useCopy, flavor: this.flavor ?? 'postgres',
+        instance: this.instance, spoolDir: cfg.spool.dir, spoolMaxBytes: cfg.spool.maxBytes, partitionDaysAhead: cfg.database.partitionDaysAhead,
+      }, this.log);
+      this.persist.onBatch = (_t, ms) => this.histograms.record('db_batch', ms * 1e6);
+      await this.persist.createPartitionsAhead().catch((err: Error) => this.log.warn({ err: err.message }, 'could not create partitions ahead'));
+      this.persist.start();
+    }
+
+    if (this.opts.replay) {
+      let n = 0;
+      this.seq = { take: () => ++n, get last() { return n; }, close() { /* nothing kept */ } };
+    } else {
+      this.seq = new SeqAllocator(cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`), 10_000, seqFloor);
+    }
+
+    const market: MarketView = {
+      isStale: (v, s) => this.staleness(v, s),
+      lastGapMs: (v, s) => this.symbols.get(v)?.get(s)?.lastGapMs ?? NaN,
+      spreadBps: (v, s) => this.symbols.get(v)?.get(s)?.spreadBps ?? NaN,
+    };
+    this.risk = new RiskGate(cfg.risk, market);
+
+    if (this.opts.socket) {
+      this.signals = new SignalServer({
+        socketPath: cfg.signals.socket, socketMode: parseInt(cfg.signals.socketMode, 8), replayRing: cfg.signals.replayRing,
+        maxClientBufferBytes: cfg.signals.maxClientBufferBytes, heartbeatMs: cfg.signals.heartbeatMs, maxClients: cfg.signals.maxClients,
+        helloTimeoutMs: cfg.signals.helloTimeoutMs, instance: this.instance, lastSeq: () => this.seq.last,
+      }, this.log);
+      this.signals.on('kill-switch', (on: boolean) => { this.risk.killed = on || this.killFileActive(); this.log.warn({ on }, 'kill switch set over the signal socket'); });
+      await this.signals.start();
+      this.log.info({ socket: cfg.signals.socket }, 'signal socket listening');
+    }
+    if (cfg.risk.killSwitchFile) {
+      this.killFileTimer = setInterval(() => { const on = this.killFileActive(); if (on !== this.risk.killed) { this.risk.killed = on; this.log.warn({ on, file: cfg.risk.killSwitchFile }, 'kill switch file changed'); } }, 250);
+      this.killFileTimer.unref();
+    }
+
+    const sink = (d: SignalDraft, e: number, r: number, f: number) => this.emit(d, e, r, f);
+    this.compute = cfg.compute.mode === 'pool' && this.opts.poolFactory ? this.opts.poolFactory(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
+    await this.compute.start();
+    this.log.info({ mode: this.compute.mode }, 'compute started');
+  }
+
+  private killFileActive(): boolean { return !!this.cfg.risk.killSwitchFile && existsSync(this.cfg.risk.killSwitchFile); }
+
+  private stateOf(t: Tick): SymbolState {
+    let byVenue = this.symbols.get(t.venue);
+    if (!byVenue) { byVenue = new Map(); this.symbols.set(t.venue, byVenue); }
+    let s = byVenue.get(t.symbol);
+    if (!s) {
+      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, bars: new BarBuilder(t.venue, t.symbol, { type: 'time', ms: 1000 }, false) };
+      byVenue.set(t.symbol, s);
+    }
+    return s;
+  }
+
+  /** A trade-id gap was detected just before this tick. */
+  onGap(t: Tick): void { this.stateOf(t).lastGapMs = t.tsExchNs / 1e6; }
+
+  /** The hot path: one normalized tick. frameStartNs = when its frame was received (live) or read (replay). */
+  onTick(t: Tick, frameStartNs: number): void {
+    this.ticks++;
+    const s = this.stateOf(t);
+    if (t.kind === 'trade') {
+      s.trades++;
+      if (this.persist) {
+        const out = this.barsOut; out.length = 0;
+        s.bars.update(t.price, t.size, t.tsExchNs / 1e6, out);
+        for (let i = 0; i < out.length; i++) this.persist.addBar(out[i]!);
+      }
+    } else {
+      s.quotes++;
+      s.spreadBps = (t.ask - t.bid) / ((t.ask + t.bid) / 2) * 1e4;
+    }
+    this.store?.add(t);
+    this.persist?.addTick(t);
+    if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
+    const before = nowNs();
+    this.histograms.record('recv_to_tick', before - frameStartNs);
+    this.compute.submit(t, frameStartNs);
+  }
+
+  /** A draft from compute: risk gate, then number it and fan it out. */
+  private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number): void {
+    const tsSignalNs = nowNs();
+    this.histograms.record('tick_to_signal', tsSignalNs - frameStartNs);
+    if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
+    const seq = this.seq.take();
+    const signal: Signal = { seq, id: `${this.instance}-${seq}`, tsNs: tsSignalNs, symbol: d.symbol, venue: d.venue, side: d.side,
+      strategy: d.strategy, price: d.price, strength: d.strength, ttlMs: d.ttlMs, reason: d.reason, indicators: d.indicators,
+      latency: { tsExchNs, tsRecvNs, tsSignalNs } };
+    this.emitted++;
+    this.signals?.publish(signal);
+    const written = nowNs();
+    this.histograms.record('signal_to_socket', written - tsSignalNs);
+    this.histograms.record('recv_to_signal', written - frameStartNs);
+    this.persist?.addSignal(signal);
+    if (this.opts.print === 'signals') this.print(JSON.stringify(signal));
+    this.recentSignals.push(signal);
+    if (this.recentSignals.length > 100) this.recentSignals.shift();
+    this.onSignal?.(signal);
+  }
+
+  private print(line: string): void {
+    this.printBuf += line + '\n';
+    if (this.printBuf.length > 1 << 16) this.flushPrint();
+    else if (!this.printScheduled) { this.printScheduled = true; setImmediate(() => this.flushPrint()); }
+  }
+
+  flushPrint(): void {
+    this.printScheduled = false;
+    if (this.printBuf) { (this.opts.out ?? process.stdout).write(this.printBuf); this.printBuf = ''; }
+  }
+
+  /** SIGHUP: strategy parameters and risk limits, without dropping connections. */
+  reload(cfg: ChristmasConfig): void {
+    buildStrategies(cfg.strategies);
+    this.compute.reload(cfg.strategies);
+    this.risk.reload(cfg.risk);
+    this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
+  }
+
+  symbolStats(): Array<{ venue: string; symbol: string; kind: string; count: number }> {
+    const out: Array<{ venue: string; symbol: string; kind: string; count: number }> = [];
+    for (const m of this.symbols.values()) for (const s of m.values()) { out.push({ venue: s.venue, symbol: s.symbol, kind: 'trade', count: s.trades }); out.push({ venue: s.venue, symbol: s.symbol, kind: 'quote', count: s.quotes }); }
+    return out;
+  }
+
+  latestSignals(): readonly Signal[] { return this.recentSignals; }
+
+  /** Drain in reverse start order: compute, socket, then every buffer to Redis / the database / the spool. */
+  async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
+    const end = Date.now() + deadlineMs;
+    const left = () => Math.max(0, end - Date.now());
+    clearInterval(this.killFileTimer);
+    await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
+    await this.compute?.stop().catch(() => undefined);
+    this.flushPrint();
+    await this.signals?.stop('shutdown');
+    let storeLeft = 0, persistLeft = 0;
+    if (this.persist) {
+      // Close the open 1 s bars so the last second is persisted too.
+      for (const m of this.symbols.values()) for (const s of m.values()) { const p = s.bars.partial; if (p) { const out: Bar[] = []; s.bars.flushUntil(p.tsOpenMs + 1000, out); out.forEach((b) => this.persist!.addBar(b)); } }
+    }
+    const [st, pe] = await Promise.all([
+      this.store ? this.store.drain(Math.max(100, left() - 200)) : Promise.resolve({ left: 0 }),
+      this.persist ? this.persist.drain(Math.max(100, left() - 200)) : Promise.resolve({ left: 0 }),
+    ]);
+    storeLeft = st.left; persistLeft = pe.left;
+    this.store?.close();
+    this.seq?.close();
+    if (this.redis) { this.redis.disconnect(); }
+    if (this.pgPool) await this.pgPool.end().catch(() => undefined);
+    return { storeLeft, persistLeft };
+  }
+}

@@ -1,0 +1,46 @@
+// Live feeds: one FeedConnection per configured feed, ticks into the engine, staleness out to the risk gate.
+import type { ChristmasConfig } from '../config/types.js';
+import type { Logger } from '../telemetry/logger.js';
+import { FeedConnection } from '../feed/connection.js';
+import { adapterFor } from '../feed/adapters.js';
+import { FrameRecorder } from '../feed/recorder.js';
+import type { Engine } from './engine.js';
+
+export class LiveFeeds {
+  readonly connections: FeedConnection[] = [];
+  private readonly recorders: FrameRecorder[] = [];
+
+  constructor(cfg: ChristmasConfig, engine: Engine, log: Logger) {
+    const byVenue = new Map<string, FeedConnection[]>();
+    for (const feed of cfg.feeds) {
+      const adapter = adapterFor(feed);
+      const recorder = cfg.record.dir ? new FrameRecorder(cfg.record.dir, feed.venue, cfg.record.rotateBytes) : undefined;
+      if (recorder) this.recorders.push(recorder);
+      const conn = new FeedConnection({ feed, adapter, reconnect: cfg.reconnect, log, recorder, sink: (t) => engine.onTick(t, t.tsRecvNs) });
+      conn.processor.onGap = (t) => engine.onGap(t);
+      this.connections.push(conn);
+      const list = byVenue.get(adapter.venue) ?? [];
+      list.push(conn);
+      byVenue.set(adapter.venue, list);
+    }
+    engine.staleness = (venue, symbol) => {
+      const list = byVenue.get(venue);
+      if (!list) return false;
+      for (const c of list) if (c.isStale(symbol)) return true;
+      return false;
+    };
+  }
+
+  start(): void { for (const c of this.connections) c.start(); }
+
+  /** Healthy when every connection is live. */
+  healthy(): { healthy: boolean; detail: string } {
+    const down = this.connections.filter((c) => c.state !== 'live').map((c) => `${c.venue}:${c.state}`);
+    return { healthy: down.length === 0, detail: down.length ? down.join(', ') : `${this.connections.length} live` };
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.connections.map((c) => c.stop()));
+    await Promise.all(this.recorders.map((r) => r.close()));
+  }
+}

@@ -1,0 +1,39 @@
+// Builds the metrics registry and the health report from the running engine, feeds and loop monitor.
+import type { Engine } from './engine.js';
+import type { LiveFeeds } from './feeds.js';
+import type { LoopMonitor } from '../telemetry/loop.js';
+import { buildRegistry } from '../telemetry/metrics.js';
+import type { HealthReport } from '../telemetry/http.js';
+import type { FrameProcessor } from '../feed/processor.js';
+
+export function engineRegistry(engine: Engine, feeds: { processors: () => FrameProcessor[]; states: () => string[] }, loop: LoopMonitor) {
+  return buildRegistry({
+    feeds: () => feeds.processors().map((p, i) => ({ venue: p.adapter.venue, stats: p.stats, clockOffsetNs: p.clock.medianNs(), state: feeds.states()[i] ?? 'live' })),
+    ticksBySymbol: () => engine.symbolStats(),
+    store: () => engine.store,
+    persist: () => {
+      if (!engine.persist) return undefined;
+      const s = engine.persist.stats;
+      const lag = engine.persist.lag();
+      return { rows: Object.fromEntries(Object.entries(s).map(([t, v]) => [t, v.rows])), spooledRows: Object.values(s).reduce((a, v) => a + v.spooledRows, 0),
+        deadLetters: Object.values(s).reduce((a, v) => a + v.deadLetters, 0), spoolBytes: lag.spoolBytes, bufferedRows: lag.bufferedRows, oldestAgeMs: lag.oldestAgeMs };
+    },
+    signals: () => ({ emitted: engine.emitted, suppressed: engine.risk.suppressed, clients: engine.signals?.clientCount ?? 0, slowDrops: engine.signals?.stats.slowDrops ?? 0, lastSeq: engine.seq.last }),
+    compute: () => ({ mode: engine.compute.mode, ...engine.compute.stats() }),
+    loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
+    histograms: engine.histograms,
+  });
+}
+
+export function healthReport(engine: Engine, live: LiveFeeds | undefined, loop: LoopMonitor): HealthReport {
+  const components: HealthReport['components'] = {};
+  if (live) components.feed = live.healthy();
+  components.eventLoop = { healthy: loop.healthy(), detail: `lag p99 ${loop.lagMs.toFixed(2)} ms, ${loop.stalls} stalls` };
+  if (engine.redis) components.redis = { healthy: engine.redis.status === 'ready', detail: `${engine.redis.status}, backlog ${engine.store?.backlog ?? 0}` };
+  if (engine.persist) {
+    const lag = engine.persist.lag();
+    components.database = { healthy: lag.spoolBytes === 0, detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)` };
+  }
+  if (engine.signals) components.signals = { healthy: true, detail: `${engine.signals.clientCount} clients, seq ${engine.seq.last}` };
+  return { healthy: Object.values(components).every((c) => c.healthy), components };
+}

@@ -1,0 +1,74 @@
+// Row shapes per table and their encodings: COPY text lines (the fast path) and column arrays for
+// `insert ... select * from unnest(...) on conflict do nothing` (recovery and spool replay).
+// Precision: prices and sizes are stored as double precision, the same float64 the engine computes with;
+// the venue's decimal string is not kept (a float64 round-trips any venue price of <= 15 significant digits).
+import type { Tick } from '../model/tick.js';
+import type { Bar } from '../model/bar.js';
+import type { Signal } from '../model/signal.js';
+
+export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s';
+export type Row = Array<string | number>;
+
+export const COLUMNS: Record<TableName, string[]> = {
+  ticks: ['ts', 'venue', 'symbol', 'trade_id', 'price', 'size', 'side', 'ts_exch_ns', 'ts_recv_ns'],
+  quotes: ['ts', 'venue', 'symbol', 'update_id', 'bid', 'bid_size', 'ask', 'ask_size', 'ts_exch_ns', 'ts_recv_ns'],
+  signals: ['ts', 'instance', 'seq', 'id', 'venue', 'symbol', 'side', 'strategy', 'price', 'strength', 'ttl_ms', 'reason', 'indicators', 'ts_exch_ns', 'ts_recv_ns', 'ts_signal_ns'],
+  bars_1s: ['ts', 'venue', 'symbol', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'],
+};
+
+export const PG_TYPES: Record<TableName, string[]> = {
+  ticks: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'int2', 'int8', 'int8'],
+  quotes: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'float8', 'float8', 'int8', 'int8'],
+  signals: ['timestamptz', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4', 'text', 'jsonb', 'int8', 'int8', 'int8'],
+  bars_1s: ['timestamptz', 'text', 'text', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int4'],
+};
+
+// Timestamps: "YYYY-MM-DD HH:MM:SS.uuuuuu+00" with the seconds prefix cached (ticks come in time order).
+let cachedSec = -1;
+let cachedPrefix = '';
+export function isoMicros(epochUs: number): string {
+  const sec = Math.floor(epochUs / 1e6);
+  if (sec !== cachedSec) { cachedSec = sec; cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' '); }
+  const us = Math.round(epochUs - sec * 1e6);
+  return `${cachedPrefix}.${String(us).padStart(6, '0')}+00`;
+}
+
+export const sideCode = (s: Tick['side']): number => (s === 'buy' ? 1 : s === 'sell' ? -1 : 0);
+
+export function tickRow(t: Tick): Row {
+  const ts = isoMicros(Math.round(t.tsExchNs / 1e3));
+  return t.kind === 'trade'
+    ? [ts, t.venue, t.symbol, t.id, t.price, t.size, sideCode(t.side), Math.round(t.tsExchNs), Math.round(t.tsRecvNs)]
+    : [ts, t.venue, t.symbol, t.id, t.bid, t.bidSize, t.ask, t.askSize, Math.round(t.tsExchNs), Math.round(t.tsRecvNs)];
+}
+
+export function barRow(b: Bar): Row {
+  return [isoMicros(b.tsOpenMs * 1000), b.venue, b.symbol, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades];
+}
+
+export function signalRow(s: Signal, instance: string): Row {
+  return [isoMicros(Math.round(s.tsNs / 1e3)), instance, s.seq, s.id, s.venue, s.symbol, s.side, s.strategy, s.price, s.strength, s.ttlMs,
+    s.reason, JSON.stringify(s.indicators), Math.round(s.latency.tsExchNs), Math.round(s.latency.tsRecvNs), Math.round(s.latency.tsSignalNs)];
+}
+
+function copyEscape(v: string | number): string {
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
+  return /[\t\n\r\\]/.test(v) ? v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r') : v;
+}
+
+export function copyText(rows: Row[]): string {
+  let s = '';
+  for (const r of rows) {
+    for (let i = 0; i < r.length; i++) { if (i) s += '\t'; s += copyEscape(r[i]!); }
+    s += '\n';
+  }
+  return s;
+}
+
+/** `insert into t (cols) select * from unnest($1::type[], ...) on conflict do nothing` with column arrays. */
+export function unnestInsert(table: TableName, rows: Row[], onConflict: boolean): { text: string; values: unknown[] } {
+  const cols = COLUMNS[table], types = PG_TYPES[table];
+  const arrays = cols.map((_, i) => rows.map((r) => r[i]));
+  const params = types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
+  return { text: `insert into ${table} (${cols.join(', ')}) select * from unnest(${params})${onConflict ? ' on conflict do nothing' : ''}`, values: arrays };
+}

@@ -1,0 +1,233 @@
+// Batches ticks, quotes, bars and signals into PostgreSQL/TimescaleDB off the hot path.
+// Normal path: COPY (or a plain unnest insert) straight into the table — no conflict handling. If a batch
+// hits the unique key (a replay after a crash or reconnect), that batch is re-sent as
+// `insert ... on conflict do nothing`; spool replays always use it. A batch the database rejects for its
+// data is bisected down to the bad rows, which go to a dead-letter file, and the rest lands.
+// Database down or failing: batches are appended to the disk spool (fsync each) and drained in order
+// once a probe succeeds; until the spool is empty, new batches queue behind it in the spool.
+import pg from 'pg';
+import { appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import copyStreams from 'pg-copy-streams';
+import type { Tick } from '../model/tick.js';
+import type { Bar } from '../model/bar.js';
+import type { Signal } from '../model/signal.js';
+import { barRow, COLUMNS, copyText, signalRow, tickRow, unnestInsert, type Row, type TableName } from './rows.js';
+import { partitionSql, type Flavor } from './schema.js';
+import { readSpoolFile, Spool } from './spool.js';
+import { silentLogger, type Logger } from '../telemetry/logger.js';
+
+export interface PersistOptions {
+  batchRows: number; batchAgeMs: number; useCopy: boolean; flavor: Flavor; instance: string;
+  spoolDir: string; spoolMaxBytes: number; partitionDaysAhead: number;
+}
+
+export interface TableStats { rows: number; batches: number; copyBatches: number; conflictBatches: number; spooledRows: number; deadLetters: number }
+
+const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s'];
+
+function isDataError(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42P10' || code === '54000');
+}
+
+export class PersistWriter {
+  readonly spool: Spool;
+  readonly stats: Record<TableName, TableStats>;
+  private readonly buffers: Record<TableName, Row[]> = { ticks: [], quotes: [], signals: [], bars_1s: [] };
+  private readonly firstAt: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly tableBusy: Record<TableName, boolean> = { ticks: false, quotes: false, signals: false, bars_1s: false };
+  private readonly knownDays = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<void> | undefined;
+  private spooling = false;
+  readonly deadLetterFile: string;
+  /** Batch latency samples for telemetry. */
+  onBatch?: (table: TableName, ms: number, rows: number) => void;
+
+  constructor(private readonly pool: pg.Pool, private readonly opts: PersistOptions, private readonly log: Logger = silentLogger) {
+    this.spool = new Spool(opts.spoolDir, opts.spoolMaxBytes, log);
+    this.deadLetterFile = path.join(opts.spoolDir, 'dead-letter.jsonl');
+    this.stats = Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0 }])) as Record<TableName, TableStats>;
+    if (!this.spool.empty) { this.spooling = true; this.log.warn({ bytes: this.spool.bytes }, 'spool has batches from a previous run; draining them first'); }
+  }
+
+  start(): void {
+    this.timer = setInterval(() => this.tick(), Math.max(5, Math.floor(this.opts.batchAgeMs / 2)));
+    this.timer.unref();
+    if (this.spooling) this.startDrain();
+  }
+
+  /** Rows waiting in memory plus rows in the spool; age of the oldest buffered row. */
+  lag(): { bufferedRows: number; oldestAgeMs: number; spoolBytes: number } {
+    let rows = 0, oldest = 0;
+    const now = Date.now();
+    for (const t of TABLE_NAMES) { rows += this.buffers[t].length; if (this.buffers[t].length) oldest = Math.max(oldest, now - this.firstAt[t]); }
+    return { bufferedRows: rows, oldestAgeMs: oldest, spoolBytes: this.spool.bytes };
+  }
+
+  addTick(t: Tick): void { this.add(t.kind === 'trade' ? 'ticks' : 'quotes', tickRow(t)); }
+  addBar(b: Bar): void { this.add('bars_1s', barRow(b)); }
+  addSignal(s: Signal): void { this.add('signals', signalRow(s, this.opts.instance)); }
+
+  private add(table: TableName, row: Row): void {
+    const buf = this.buffers[table];
+    if (buf.length === 0) this.firstAt[table] = Date.now();
+    buf.push(row);
+    if (buf.length >= this.opts.batchRows) this.flush(table);
+  }
+
+  private tick(): void {
+    const now = Date.now();
+    for (const t of TABLE_NAMES) if (this.buffers[t].length && now - this.firstAt[t] >= this.opts.batchAgeMs) this.flush(t);
+  }
+
+  private flush(table: TableName): void {
+    if (this.tableBusy[table] && this.buffers[table].length < this.opts.batchRows * 4) return; // one batch per table in flight
+    const rows = this.buffers[table];
+    if (rows.length === 0) return;
+    this.buffers[table] = [];
+    if (this.spooling) { this.toSpool(table, rows); return; }
+    this.tableBusy[table] = true;
+    const p = this.writeBatch(table, rows).finally(() => { this.tableBusy[table] = false; this.inFlight.delete(p); });
+    this.inFlight.add(p);
+  }
+
+  private toSpool(table: TableName, rows: Row[]): void {
+    if (this.spool.append({ table, rows })) this.stats[table].spooledRows += rows.length;
+    this.startDrain();
+  }
+
+  private async writeBatch(table: TableName, rows: Row[]): Promise<void> {
+    const started = performance.now();
+    try {
+      await this.ensurePartitions(rows);
+      try {
+        if (this.opts.useCopy) { await this.copy(table, rows); this.stats[table].copyBatches++; }
+        else await this.query(unnestInsert(table, rows, false));
+      } catch (err) {
+        if (!isDataError(err)) throw err;
+        // Unique key hit (a replay) or a bad row: conflict-tolerant insert, bisecting bad rows out.
+        this.stats[table].conflictBatches++;
+        await this.insertTolerant(table, rows);
+      }
+      this.stats[table].rows += rows.length;
+      this.stats[table].batches++;
+      this.onBatch?.(table, performance.now() - started, rows.length);
+    } catch (err) {
+      this.log.warn({ err: (err as Error).message, table, rows: rows.length }, 'database write failed; spooling to disk');
+      this.spooling = true;
+      this.toSpool(table, rows);
+    }
+  }
+
+  private async query(q: { text: string; values: unknown[] }): Promise<void> { await this.pool.query(q.text, q.values); }
+
+  private async copy(table: TableName, rows: Row[]): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      const stream = client.query(copyStreams.from(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`));
+      await pipeline(Readable.from([copyText(rows)]), stream);
+      client.release();
+    } catch (err) {
+      client.release(isDataError(err) ? undefined : (err as Error));
+      throw err;
+    }
+  }
+
+  /** `on conflict do nothing`; a data error splits the batch until the bad rows are alone (dead-lettered). */
+  private async insertTolerant(table: TableName, rows: Row[]): Promise<void> {
+    try {
+      await this.query(unnestInsert(table, rows, true));
+    } catch (err) {
+      if (!isDataError(err)) throw err;
+      if (rows.length === 1) { this.deadLetter(table, rows[0]!, err as Error); return; }
+      const mid = rows.length >> 1;
+      await this.insertTolerant(table, rows.slice(0, mid));
+      await this.insertTolerant(table, rows.slice(mid));
+    }
+  }
+
+  private deadLetter(table: TableName, row: Row, err: Error): void {
+    this.stats[table].deadLetters++;
+    this.log.error({ table, err: err.message, code: (err as { code?: string }).code }, 'row rejected by the database; written to the dead-letter file');
+    appendFileSync(this.deadLetterFile, JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }) + '\n');
+  }
+
+  /** Plain PostgreSQL: the daily partitions the rows fall in (row[0] is the ISO timestamp). */
+  private async ensurePartitions(rows: Row[]): Promise<void> {
+    if (this.opts.flavor !== 'postgres') return;
+    let missing: Set<string> | undefined;
+    for (const r of rows) {
+      const day = (r[0] as string).slice(0, 10);
+      if (!this.knownDays.has(day)) (missing ??= new Set()).add(day);
+    }
+    if (!missing) return;
+    for (const day of missing) await this.createDay(Date.parse(`${day}T00:00:00Z`));
+  }
+
+  private async createDay(dayMs: number): Promise<void> {
+    const day = new Date(dayMs).toISOString().slice(0, 10);
+    for (const t of TABLE_NAMES) {
+      try { await this.pool.query(partitionSql(t, dayMs)); } catch (err) {
+        if ((err as { code?: string }).code !== '42P07') throw err; // raced with another writer: exists
+      }
+    }
+    this.knownDays.add(day);
+  }
+
+  /** Creates today's and the next days' partitions (plain PostgreSQL). */
+  async createPartitionsAhead(nowMs = Date.now()): Promise<void> {
+    if (this.opts.flavor !== 'postgres') return;
+    const today = nowMs - (nowMs % 86_400_000);
+    for (let i = 0; i <= this.opts.partitionDaysAhead; i++) await this.createDay(today + i * 86_400_000);
+  }
+
+  private startDrain(): void {
+    if (this.draining) return;
+    this.draining = this.drainLoop().finally(() => { this.draining = undefined; });
+  }
+
+  /** Probes the database and replays spool files in order; returns when the spool is empty. */
+  private async drainLoop(): Promise<void> {
+    for (;;) {
+      try { await this.pool.query('select 1'); } catch { await new Promise((r) => setTimeout(r, 500)); continue; }
+      this.spool.rotate();
+      const files = this.spool.files();
+      if (files.length === 0) { this.spooling = false; this.log.info('spool drained; writing to the database directly'); return; }
+      try {
+        for (const f of files) {
+          const { records, corrupt } = readSpoolFile(f);
+          for (const c of corrupt) this.log.error({ file: f, offset: c.offset, why: c.why }, 'skipped a corrupt spool record');
+          for (const rec of records) {
+            await this.ensurePartitions(rec.rows);
+            await this.insertTolerant(rec.table, rec.rows);
+            this.stats[rec.table].rows += rec.rows.length;
+            this.stats[rec.table].batches++;
+          }
+          this.spool.remove(f);
+        }
+      } catch (err) {
+        this.log.warn({ err: (err as Error).message }, 'spool drain interrupted; retrying');
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    }
+  }
+
+  /** SIGTERM: every buffered row reaches the database or the spool before the deadline. */
+  async drain(deadlineMs: number): Promise<{ left: number }> {
+    const end = Date.now() + deadlineMs;
+    clearInterval(this.timer);
+    for (const t of TABLE_NAMES) { this.tableBusy[t] = false; this.flush(t); }
+    while (this.inFlight.size > 0 && Date.now() < end) await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 50))]);
+    if (this.draining) await Promise.race([this.draining, new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
+    // Whatever could not reach the database in time is made durable in the spool.
+    let left = 0;
+    for (const t of TABLE_NAMES) { const rows = this.buffers[t]; this.buffers[t] = []; if (rows.length) { if (!this.spool.append({ table: t, rows })) left += rows.length; } }
+    this.spool.close();
+    return { left };
+  }
+}

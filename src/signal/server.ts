@@ -1,0 +1,205 @@
+// The signal socket server (protocol v1, DESIGN.md §5): Unix stream socket, hello/welcome, symbol
+// filter, replay from fromSeq out of the ring (or `gap`), heartbeats, msgpack frames or NDJSON, `bye`.
+// `publish` never waits: each client has a byte bound, and a client past it is dropped (`slow-consumer`).
+// Hostile clients (garbage, huge length prefixes, no hello, floods) are closed with a reason.
+import { createServer, connect, type Server, type Socket } from 'node:net';
+import { chmodSync, existsSync, unlinkSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { EventEmitter } from 'node:events';
+import type { Signal } from '../model/signal.js';
+import { SocketInUseError } from '../model/errors.js';
+import { encodeFrame, encodeJsonLine, FrameDecoder } from './framing.js';
+import { SignalRing, type RingEntry } from './ring.js';
+import { nowNs } from '../telemetry/clock.js';
+import { silentLogger, type Logger } from '../telemetry/logger.js';
+
+export interface SignalServerOptions {
+  socketPath: string;
+  socketMode: number;
+  replayRing: number;
+  maxClientBufferBytes: number;
+  heartbeatMs: number;
+  maxClients: number;
+  helloTimeoutMs: number;
+  instance: string;
+  /** Last seq handed out before this server started (from the SeqAllocator). */
+  lastSeq: () => number;
+}
+
+interface Client {
+  id: number;
+  socket: Socket;
+  state: 'hello' | 'live' | 'closing';
+  format: 'msgpack' | 'json';
+  symbols: Set<string> | undefined;
+  decoder: FrameDecoder;
+  helloTimer: NodeJS.Timeout | undefined;
+  sent: number;
+}
+
+export interface SignalServerStats { clients: number; accepted: number; rejected: Record<string, number>; published: number; delivered: number; slowDrops: number }
+
+export class SignalServer extends EventEmitter {
+  private server: Server | undefined;
+  private readonly clients = new Set<Client>();
+  readonly ring: SignalRing;
+  private heartbeat: NodeJS.Timeout | undefined;
+  private nextClientId = 1;
+  readonly startedAt = new Date().toISOString();
+  readonly stats: SignalServerStats = { clients: 0, accepted: 0, rejected: {}, published: 0, delivered: 0, slowDrops: 0 };
+
+  constructor(private readonly opts: SignalServerOptions, private readonly log: Logger = silentLogger) {
+    super();
+    this.ring = new SignalRing(opts.replayRing);
+  }
+
+  async start(): Promise<void> {
+    const p = this.opts.socketPath;
+    mkdirSync(path.dirname(p), { recursive: true });
+    if (existsSync(p)) {
+      const live = await new Promise<boolean>((resolve) => {
+        const c = connect(p);
+        c.once('connect', () => { c.destroy(); resolve(true); });
+        c.once('error', () => resolve(false));
+      });
+      if (live) throw new SocketInUseError(p);
+      unlinkSync(p);
+      this.log.info({ path: p }, 'replaced a stale signal socket file');
+    }
+    const server = createServer((s) => this.onConnection(s));
+    this.server = server;
+    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(p, () => { server.off('error', reject); resolve(); }); });
+    chmodSync(p, this.opts.socketMode);
+    server.on('error', (err) => this.log.error({ err: err.message }, 'signal socket server error'));
+    this.heartbeat = setInterval(() => this.sendHeartbeats(), this.opts.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get clientCount(): number { return this.clients.size; }
+
+  private onConnection(socket: Socket): void {
+    if (this.clients.size >= this.opts.maxClients) {
+      this.reject('too-many-clients');
+      socket.end(encodeFrame({ type: 'bye', reason: 'too-many-clients' }));
+      socket.on('error', () => undefined);
+      setTimeout(() => socket.destroy(), 1000).unref();
+      return;
+    }
+    const c: Client = { id: this.nextClientId++, socket, state: 'hello', format: 'msgpack', symbols: undefined, decoder: new FrameDecoder(), helloTimer: undefined, sent: 0 };
+    this.clients.add(c);
+    this.stats.clients = this.clients.size;
+    socket.setNoDelay(true);
+    c.helloTimer = setTimeout(() => this.bye(c, 'hello-timeout'), this.opts.helloTimeoutMs);
+    c.helloTimer.unref();
+    socket.on('data', (d) => this.onData(c, d));
+    socket.on('error', () => this.drop(c));
+    socket.on('close', () => this.drop(c));
+  }
+
+  private onData(c: Client, chunk: Buffer): void {
+    if (c.state === 'closing') return;
+    const r = c.decoder.push(chunk);
+    if (!r.ok) { this.bye(c, 'protocol-error', r.reason); return; }
+    for (const m of r.messages) {
+      if (c.state === 'hello') {
+        if (m.type !== 'hello') { this.bye(c, 'protocol-error', 'first frame must be hello'); return; }
+        if (m.v !== 1) { this.bye(c, 'unsupported-version', `server speaks v1, client asked v${String(m.v)}`); return; }
+        const fromSeq = m.fromSeq;
+        if (fromSeq !== undefined && (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq) || fromSeq < 0)) { this.bye(c, 'protocol-error', 'fromSeq must be a non-negative integer'); return; }
+        if (m.symbols !== undefined && (!Array.isArray(m.symbols) || m.symbols.length > 10_000 || !m.symbols.every((s) => typeof s === 'string'))) { this.bye(c, 'protocol-error', 'symbols must be an array of strings'); return; }
+        if (m.format !== undefined && m.format !== 'msgpack' && m.format !== 'json') { this.bye(c, 'protocol-error', 'format must be msgpack or json'); return; }
+        clearTimeout(c.helloTimer);
+        c.symbols = m.symbols ? new Set(m.symbols as string[]) : undefined;
+        this.write(c, encodeFrame({ type: 'welcome', v: 1, seq: this.opts.lastSeq(), instance: this.opts.instance, startedAt: this.startedAt }));
+        c.format = m.format === 'json' ? 'json' : 'msgpack';
+        this.stats.accepted++;
+        if (typeof fromSeq === 'number') this.replay(c, fromSeq);
+        c.state = 'live';
+        this.emit('client', { id: c.id, symbols: m.symbols, fromSeq });
+        continue;
+      }
+      // After hello: the only client commands are the kill switch and ping.
+      if (m.type === 'command' && m.name === 'kill-switch' && typeof m.on === 'boolean') { this.emit('kill-switch', m.on); continue; }
+      if (m.type === 'ping') continue;
+      this.bye(c, 'protocol-error', `unexpected ${String(m.type)} frame`);
+      return;
+    }
+  }
+
+  private replay(c: Client, fromSeq: number): void {
+    const min = this.ring.minSeq;
+    const last = this.opts.lastSeq();
+    if (fromSeq > last) return; // nothing missed
+    if (min === undefined || fromSeq < min) {
+      const toSeq = min === undefined ? last : min - 1;
+      if (toSeq >= fromSeq) this.send(c, { type: 'gap', fromSeq, toSeq });
+    }
+    for (const e of this.ring.from(fromSeq)) if (!this.deliver(c, e)) return;
+  }
+
+  private send(c: Client, msg: Record<string, unknown>): void {
+    this.write(c, c.format === 'json' ? encodeJsonLine(msg) : encodeFrame(msg));
+  }
+
+  /** Writes without waiting; a client whose unsent bytes pass its bound is dropped. Returns false if dropped. */
+  private write(c: Client, bytes: Buffer): boolean {
+    if (c.state === 'closing' || c.socket.destroyed) return false;
+    c.socket.write(bytes);
+    if (c.socket.writableLength > this.opts.maxClientBufferBytes) {
+      this.stats.slowDrops++;
+      this.bye(c, 'slow-consumer', `${c.socket.writableLength} unsent bytes`);
+      return false;
+    }
+    return true;
+  }
+
+  private deliver(c: Client, e: RingEntry): boolean {
+    if (c.symbols && !c.symbols.has(e.symbol)) return true;
+    const ok = this.write(c, c.format === 'json' ? e.json : e.msgpack);
+    if (ok) { c.sent++; this.stats.delivered++; }
+    return ok;
+  }
+
+  /** Records and fans out one signal. O(clients), never awaits. */
+  publish(signal: Signal): void {
+    const msg = { type: 'signal', ...signal } as Record<string, unknown>;
+    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeFrame(msg), json: encodeJsonLine(msg) };
+    this.ring.push(e);
+    this.stats.published++;
+    for (const c of this.clients) if (c.state === 'live') this.deliver(c, e);
+  }
+
+  private sendHeartbeats(): void {
+    const msg = { type: 'heartbeat', seq: this.opts.lastSeq(), tsNs: nowNs() };
+    for (const c of this.clients) if (c.state === 'live') this.send(c, msg);
+  }
+
+  private reject(reason: string): void { this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1; }
+
+  private bye(c: Client, reason: string, detail?: string): void {
+    if (c.state === 'closing') return;
+    this.reject(reason);
+    clearTimeout(c.helloTimer);
+    const wasLive = c.state === 'live';
+    c.state = 'closing';
+    if (detail) this.log.debug({ client: c.id, reason, detail }, 'closing signal client');
+    const bye = { type: 'bye', reason, ...(detail ? { detail } : {}) };
+    // A slow consumer's buffer is full: the bye goes out after what is queued, and the socket is destroyed soon after.
+    c.socket.end(wasLive && c.format === 'json' ? encodeJsonLine(bye) : encodeFrame(bye));
+    setTimeout(() => c.socket.destroy(), reason === 'slow-consumer' ? 200 : 1000).unref();
+    if (reason === 'slow-consumer') this.log.warn({ client: c.id, detail }, 'dropped slow signal consumer');
+  }
+
+  private drop(c: Client): void {
+    clearTimeout(c.helloTimer);
+    if (this.clients.delete(c)) this.stats.clients = this.clients.size;
+  }
+
+  async stop(reason = 'shutdown'): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const c of this.clients) this.bye(c, reason);
+    await new Promise<void>((resolve) => { if (!this.server) return resolve(); this.server.close(() => resolve()); setTimeout(resolve, 1500).unref(); });
+    for (const c of this.clients) c.socket.destroy();
+    try { unlinkSync(this.opts.socketPath); } catch { /* already gone */ }
+  }
+}

@@ -1,0 +1,160 @@
+// Batched Redis tick writer. `add` is O(1) and never awaits: ticks queue per symbol and are flushed once
+// per event-loop turn (or every flushIntervalMs) as one variadic ZADD per symbol plus the trims and the
+// latest-quote hash, in one pipeline. While Redis is down or slow the queue is the backlog, bounded by
+// maxBacklogTicks: beyond it the oldest ticks are dropped and counted. One batch is in flight at a time.
+import type { Tick } from '../model/tick.js';
+import type { RedisClient } from './connect.js';
+import { encodeTick, scoreOf } from './codec.js';
+import { lastKey, ticksKey } from './keys.js';
+import { silentLogger, type Logger } from '../telemetry/logger.js';
+
+export interface TickStoreOptions {
+  maxTicksPerSymbol: number; maxAgeMs: number; flushIntervalMs: number; maxBacklogTicks: number; storeQuotes: boolean;
+  /** One pipeline per symbol (required by Redis Cluster, whose pipelines must stay within one slot). */
+  pipelinePerSymbol: boolean;
+}
+
+interface Pending { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined }
+
+export class TickStoreWriter {
+  readonly pending = new Map<string, Pending>();
+  backlog = 0;
+  stored = 0;
+  dropped = 0;
+  batches = 0;
+  errors = 0;
+  lastBatchMs = 0;
+  /** Batch latency samples for telemetry (set by the daemon). */
+  onBatch?: (ms: number, ticks: number) => void;
+  private scheduled = false;
+  private inFlight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  constructor(private readonly redis: RedisClient, private readonly opts: TickStoreOptions, private readonly log: Logger = silentLogger) {}
+
+  add(t: Tick): void {
+    if (t.kind === 'quote' && !this.opts.storeQuotes) return;
+    const key = `${t.venue}:${t.symbol}`;
+    let p = this.pending.get(key);
+    if (!p) { p = { venue: t.venue, symbol: t.symbol, ticks: [], lastQuote: undefined }; this.pending.set(key, p); }
+    p.ticks.push(t);
+    if (t.kind === 'quote') p.lastQuote = t;
+    this.backlog++;
+    if (this.backlog > this.opts.maxBacklogTicks) this.dropOldest(p);
+    this.schedule();
+  }
+
+  /** Drops the oldest tick of the largest queue (bounded memory while Redis is away). */
+  private dropOldest(hint: Pending): void {
+    let victim = hint;
+    for (const p of this.pending.values()) if (p.ticks.length > victim.ticks.length) victim = p;
+    if (victim.ticks.length === 0) return;
+    victim.ticks.shift();
+    this.backlog--;
+    this.dropped++;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.closed) return;
+    this.scheduled = true;
+    if (this.opts.flushIntervalMs > 0) this.timer = setTimeout(() => this.flushSoon(), this.opts.flushIntervalMs);
+    else setImmediate(() => this.flushSoon());
+  }
+
+  private flushSoon(): void {
+    this.scheduled = false;
+    if (this.inFlight) return; // the running batch reschedules when it ends
+    if (this.backlog === 0) return;
+    if (this.redis.status !== 'ready') { this.retryLater(); return; }
+    this.inFlight = this.flushOnce().finally(() => {
+      this.inFlight = undefined;
+      if (this.backlog > 0) this.schedule();
+    });
+  }
+
+  private retryLater(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => { this.timer = undefined; this.flushSoon(); }, 100);
+  }
+
+  /** Sends everything queued now as one batch; on failure the ticks go back to the front of the queue. */
+  private async flushOnce(): Promise<void> {
+    const batch: Pending[] = [];
+    let count = 0;
+    for (const p of this.pending.values()) {
+      if (p.ticks.length === 0 && !p.lastQuote) continue;
+      batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote });
+      count += p.ticks.length;
+      p.ticks = []; p.lastQuote = undefined;
+    }
+    this.backlog -= count;
+    if (count === 0) return;
+    const started = performance.now();
+    try {
+      if (this.opts.pipelinePerSymbol) await Promise.all(batch.map((b) => this.pipelineFor([b]).exec().then(check)));
+      else await this.pipelineFor(batch).exec().then(check);
+      this.stored += count;
+      this.batches++;
+      this.lastBatchMs = performance.now() - started;
+      this.onBatch?.(this.lastBatchMs, count);
+    } catch (err) {
+      this.errors++;
+      this.log.warn({ err: (err as Error).message, ticks: count }, 'redis batch failed; keeping ticks in the backlog');
+      for (const b of batch) {
+        const key = `${b.venue}:${b.symbol}`;
+        const p = this.pending.get(key)!;
+        p.ticks = b.ticks.concat(p.ticks);
+        p.lastQuote = p.lastQuote ?? b.lastQuote;
+        this.backlog += b.ticks.length;
+      }
+      while (this.backlog > this.opts.maxBacklogTicks) this.dropOldest(batch[0]!);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private pipelineFor(batch: Pending[]) {
+    const pipe = this.redis.pipeline();
+    for (const b of batch) {
+      const key = ticksKey(b.venue, b.symbol);
+      if (b.ticks.length > 0) {
+        const args: Array<number | Buffer> = new Array(b.ticks.length * 2);
+        let newestMs = 0;
+        for (let i = 0; i < b.ticks.length; i++) {
+          const t = b.ticks[i]!;
+          const s = scoreOf(t);
+          if (s > newestMs) newestMs = s;
+          args[2 * i] = s; args[2 * i + 1] = encodeTick(t);
+        }
+        pipe.zadd(key, ...(args as [number, Buffer]));
+        if (this.opts.maxTicksPerSymbol > 0) pipe.zremrangebyrank(key, 0, -(this.opts.maxTicksPerSymbol + 1));
+        if (this.opts.maxAgeMs > 0) pipe.zremrangebyscore(key, '-inf', `(${newestMs - this.opts.maxAgeMs}`);
+      }
+      const q = b.lastQuote;
+      if (q) {
+        pipe.hset(lastKey(b.venue, b.symbol), 'bid', q.bid, 'bidSize', q.bidSize, 'ask', q.ask, 'askSize', q.askSize,
+          'tsExchNs', q.tsExchNs, 'tsRecvNs', q.tsRecvNs, 'updateId', q.id);
+      }
+    }
+    return pipe;
+  }
+
+  /** Flushes everything (SIGTERM drain); gives up at the deadline and reports what was left. */
+  async drain(deadlineMs: number): Promise<{ left: number }> {
+    const end = Date.now() + deadlineMs;
+    while ((this.backlog > 0 || this.inFlight) && Date.now() < end) {
+      if (this.inFlight) { await Promise.race([this.inFlight, new Promise((r) => setTimeout(r, 50))]); continue; }
+      if (this.redis.status !== 'ready') { await new Promise((r) => setTimeout(r, 50)); continue; }
+      this.inFlight = this.flushOnce().finally(() => { this.inFlight = undefined; });
+      await this.inFlight;
+    }
+    return { left: this.backlog };
+  }
+
+  close(): void { this.closed = true; clearTimeout(this.timer); }
+}
+
+function check(results: Array<[Error | null, unknown]> | null): void {
+  if (!results) throw new Error('pipeline aborted');
+  for (const [err] of results) if (err) throw err;
+}

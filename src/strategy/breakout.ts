@@ -1,0 +1,53 @@
+// Breakout of the N-second range with volume confirmation, on trades: a trade above the highest (below the
+// lowest) price of the previous `windowMs`, when the volume of the last `confirmMs` runs at least
+// `volumeFactor` times the window's average rate. One signal per new high/low run.
+import type { Tick } from '../model/tick.js';
+import type { SignalDraft } from '../model/signal.js';
+import { TimeWindow } from '../indicators/window.js';
+import { TimeMinMax } from '../indicators/time-minmax.js';
+import { clamp01, param, type StrategyFactory, type StrategyInstance } from './strategy.js';
+
+export function breakout(name: string, params: Record<string, number>): StrategyFactory {
+  const windowMs = param(params, 'windowMs', 30_000, 100, 86_400_000, name);
+  const confirmMs = param(params, 'confirmMs', Math.max(100, windowMs / 10), 10, windowMs, name);
+  const volumeFactor = param(params, 'volumeFactor', 2, 0, 1000, name);
+  const ttlMs = param(params, 'ttlMs', 2000, 1, 3_600_000, name);
+  return {
+    name, type: 'breakout',
+    create(venue, symbol): StrategyInstance {
+      const range = new TimeMinMax(windowMs);
+      const win = new TimeWindow(); // (time, price, size): window volume
+      const recent = new TimeWindow();
+      let windowVol = 0, recentVol = 0, firstMs = NaN, lastSide = 0;
+      return {
+        onTick(t: Tick): SignalDraft | undefined {
+          if (t.kind !== 'trade') return undefined;
+          const nowMs = t.tsExchNs / 1e6;
+          if (Number.isNaN(firstMs)) firstMs = nowMs;
+          while (win.size > 0 && win.oldestTime() <= nowMs - windowMs) { windowVol -= win.oldestB(); win.shift(); }
+          while (recent.size > 0 && recent.oldestTime() <= nowMs - confirmMs) { recentVol -= recent.oldestB(); recent.shift(); }
+          // Range of the previous window, before this trade joins it.
+          range.evict(nowMs);
+          const hi = range.empty ? -Infinity : range.max, lo = range.empty ? Infinity : range.min;
+          range.push(nowMs, t.price);
+          win.push(nowMs, t.price, t.size); windowVol += t.size;
+          recent.push(nowMs, t.price, t.size); recentVol += t.size;
+          if (nowMs - firstMs < windowMs || win.size < 3) return undefined;
+          const side = t.price > hi ? 1 : t.price < lo ? -1 : 0;
+          if (side === 0) { lastSide = 0; return undefined; }
+          if (side === lastSide) return undefined;
+          const rate = windowVol / windowMs, recentRate = recentVol / confirmMs;
+          const ratio = rate > 0 ? recentRate / rate : 0;
+          if (ratio < volumeFactor) return undefined;
+          lastSide = side;
+          return { symbol, venue, side: side > 0 ? 'buy' : 'sell', strategy: name, price: t.price,
+            strength: clamp01(ratio / (2 * volumeFactor || 1)), ttlMs,
+            reason: `broke the ${windowMs / 1000}s ${side > 0 ? 'high' : 'low'} on ${ratio.toFixed(1)}x volume`,
+            indicators: { rangeHigh: hi, rangeLow: lo, volumeRatio: ratio } };
+        },
+        snapshot: () => ({ lastSide }),
+        restore(st) { lastSide = st.lastSide as number; },
+      };
+    },
+  };
+}

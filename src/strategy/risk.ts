@@ -1,0 +1,66 @@
+// Risk gates in front of the signal socket. A draft passes only if: the kill switch is off; the symbol and
+// its feed are not stale; no sequence gap in the last gapQuietMs; the spread is within maxSpreadBps; the
+// (symbol, strategy) cooldown has passed; the global and per-symbol signals-per-second caps hold.
+// Time is the tick's exchange time, so replays gate identically. Every suppression is counted by reason.
+import type { SignalDraft } from '../model/signal.js';
+import type { ChristmasConfig } from '../config/types.js';
+
+export type SuppressReason = 'kill-switch' | 'stale' | 'gap' | 'spread' | 'cooldown' | 'rate-global' | 'rate-symbol';
+
+export interface MarketView {
+  isStale(venue: string, symbol: string): boolean;
+  /** Exchange-time ms of the last sequence gap on this symbol (NaN if none). */
+  lastGapMs(venue: string, symbol: string): number;
+  /** Current spread in bps (NaN if no quote yet). */
+  spreadBps(venue: string, symbol: string): number;
+}
+
+class SecondCounter {
+  second = -1;
+  count = 0;
+  hit(nowMs: number): number {
+    const s = Math.floor(nowMs / 1000);
+    if (s !== this.second) { this.second = s; this.count = 0; }
+    return ++this.count;
+  }
+}
+
+export class RiskGate {
+  killed = false;
+  readonly suppressed: Record<SuppressReason, number> = { 'kill-switch': 0, stale: 0, gap: 0, spread: 0, cooldown: 0, 'rate-global': 0, 'rate-symbol': 0 };
+  passed = 0;
+  private readonly lastSignalMs = new Map<string, number>();
+  private readonly perSymbol = new Map<string, SecondCounter>();
+  private readonly global = new SecondCounter();
+  constructor(private cfg: ChristmasConfig['risk'], private readonly market: MarketView) {}
+
+  /** SIGHUP: new limits, state kept. */
+  reload(cfg: ChristmasConfig['risk']): void { this.cfg = cfg; }
+
+  check(d: SignalDraft, nowMs: number): SuppressReason | undefined {
+    const r = this.verdict(d, nowMs);
+    if (r) this.suppressed[r]++; else this.passed++;
+    return r;
+  }
+
+  private verdict(d: SignalDraft, nowMs: number): SuppressReason | undefined {
+    if (this.killed) return 'kill-switch';
+    if (this.market.isStale(d.venue, d.symbol)) return 'stale';
+    const gap = this.market.lastGapMs(d.venue, d.symbol);
+    if (this.cfg.gapQuietMs > 0 && gap === gap && nowMs - gap < this.cfg.gapQuietMs) return 'gap';
+    const spread = this.market.spreadBps(d.venue, d.symbol);
+    if (spread === spread && spread > this.cfg.maxSpreadBps) return 'spread';
+    const key = `${d.venue}:${d.symbol}|${d.strategy}`;
+    const last = this.lastSignalMs.get(key);
+    if (last !== undefined && nowMs - last < this.cfg.cooldownMs) return 'cooldown';
+    const symKey = `${d.venue}:${d.symbol}`;
+    let c = this.perSymbol.get(symKey);
+    if (!c) { c = new SecondCounter(); this.perSymbol.set(symKey, c); }
+    // Count against both caps only once the draft is otherwise allowed.
+    if (this.global.count >= this.cfg.maxSignalsPerSec && Math.floor(nowMs / 1000) === this.global.second) return 'rate-global';
+    if (c.count >= this.cfg.maxSignalsPerSecPerSymbol && Math.floor(nowMs / 1000) === c.second) return 'rate-symbol';
+    this.global.hit(nowMs); c.hit(nowMs);
+    this.lastSignalMs.set(key, nowMs);
+    return undefined;
+  }
+}

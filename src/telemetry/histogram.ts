@@ -1,0 +1,30 @@
+// Per-stage latency histograms (HdrHistogram, 3 significant digits, 1 ns .. 100 s). recordValue does not
+// allocate; quantiles are read on scrape. Values are nanoseconds.
+import * as hdr from 'hdr-histogram-js';
+
+export class LatencyHistogram {
+  private readonly h: hdr.Histogram;
+  count = 0;
+  sum = 0;
+  constructor(readonly stage: string) {
+    this.h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 100e9, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: false, useWebAssembly: false });
+  }
+  record(ns: number): void {
+    if (!(ns >= 1)) ns = 1; else if (ns > 100e9) ns = 100e9;
+    this.h.recordValue(ns);
+    this.count++;
+    this.sum += ns;
+  }
+  quantile(q: number): number { return this.count ? this.h.getValueAtPercentile(q * 100) : NaN; }
+  get max(): number { return this.count ? this.h.maxValue : NaN; }
+  reset(): void { this.h.reset(); this.count = 0; this.sum = 0; }
+}
+
+export const STAGES = ['exch_to_recv', 'recv_to_tick', 'tick_to_signal', 'signal_to_socket', 'recv_to_signal', 'redis_batch', 'db_batch'] as const;
+export type Stage = typeof STAGES[number];
+
+export class StageHistograms {
+  readonly byStage: Record<Stage, LatencyHistogram>;
+  constructor() { this.byStage = Object.fromEntries(STAGES.map((s) => [s, new LatencyHistogram(s)])) as Record<Stage, LatencyHistogram>; }
+  record(stage: Stage, ns: number): void { this.byStage[stage].record(ns); }
+}
