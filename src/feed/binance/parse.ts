@@ -103,6 +103,7 @@ export function makeBinanceParser(venue: string, fastPath = true) {
     const msg = parseJson(frame);
     if (!isObject(msg)) throw new FrameError('bad-shape', 'Binance frame is not a JSON object');
     if ('result' in msg && 'id' in msg) return; // subscribe ack
+    if ('lastUpdateId' in msg) return; // REST depth snapshot interleaved in recordings (book sync), not a tick
     if ('code' in msg && 'msg' in msg) throw new FrameError('venue-error', `Binance error ${String(msg.code)}: ${String(msg.msg).slice(0, 80)}`);
     const data = 'stream' in msg && 'data' in msg ? msg.data : msg;
     if (!isObject(data)) throw new FrameError('bad-shape', 'Binance combined-stream data is not an object');
