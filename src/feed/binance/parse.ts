@@ -32,8 +32,7 @@ export function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsR
 function readString(f: string, i: number): number {
   const end = f.indexOf('"', i);
   if (end < 0) return -1;
-  // eslint-disable-next-line no-control-regex
-  for (let k = i; k < end; k++) if (f.charCodeAt(k) === 92) return -1; // backslash: let JSON.parse handle it
+  for (let k = i; k < end; k++) { const c = f.charCodeAt(k); if (c === 92 || c < 32) return -1; } // escapes / control chars: JSON.parse decides
   return end;
 }
 
@@ -47,6 +46,7 @@ function readUint(f: string, i: number): boolean {
     v = v * 10 + (c - 48);
   }
   if (k === i || k - i > 16) return false;
+  if (f.charCodeAt(i) === 48 && k - i > 1) return false; // JSON forbids leading zeros
   intScratch[0] = v; intScratch[1] = k;
   return true;
 }
@@ -57,11 +57,17 @@ function readUint(f: string, i: number): boolean {
  * surprise, so it can only ever produce the ticks JSON.parse would.
  */
 export function fastBinanceTrade(venue: string, f: string, tsRecvNs: number, out: Tick[]): boolean {
-  let i = f.indexOf('"e":"trade","E":');
-  if (i < 0) return false;
-  if (f.charCodeAt(0) !== 123 || f.charCodeAt(f.length - 1) !== 125) return false;
+  // Exactly `{"stream":"<name>","data":{"e":"trade","E":` (name without quotes or escapes) or `{"e":"trade","E":`.
+  let i: number;
+  let wrapped = false;
+  if (f.startsWith('{"stream":"')) {
+    const nameEnd = readString(f, 11);
+    if (nameEnd < 0 || !f.startsWith('","data":{"e":"trade","E":', nameEnd)) return false;
+    i = nameEnd + 26;
+    wrapped = true;
+  } else if (f.startsWith('{"e":"trade","E":')) i = 17;
+  else return false;
   // The only keys we accept, in order; "X" (USD-M) must be MARKET.
-  i += 16;
   if (!readUint(f, i)) return false;
   const eventMs = intScratch[0]!; i = intScratch[1]!;
   let tradeMs = -1;
@@ -85,10 +91,7 @@ export function fastBinanceTrade(venue: string, f: string, tsRecvNs: number, out
   if (f.startsWith(',"m":true', i)) { maker = true; i += 9; } else if (f.startsWith(',"m":false', i)) { maker = false; i += 10; } else return false;
   if (f.startsWith(',"M":true', i)) i += 9; else if (f.startsWith(',"M":false', i)) i += 10;
   // Closing: '}' (raw) or '}}' (combined stream); nothing else may follow.
-  const rest = f.length - i;
-  if (!(rest === 1 || (rest === 2 && f.charCodeAt(i + 1) === 125))) return false;
-  if (rest === 2 && !f.startsWith('{"stream":"')) return false;
-  if (rest === 1 && f.charCodeAt(1) !== 34) return false;
+  if (f.length - i !== (wrapped ? 2 : 1) || f.charCodeAt(i) !== 125 || (wrapped && f.charCodeAt(i + 1) !== 125)) return false;
   if (pStr.length === 0 || pStr.length > 30 || qStr.length === 0 || qStr.length > 30) return false;
   const price = Number(pStr), size = Number(qStr);
   if (!(price > 0) || !(size >= 0) || price === Infinity || size === Infinity) return false;

@@ -7,6 +7,21 @@ import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '
 
 function sizeOrZero(v: unknown, field: string): number { return v === undefined || v === null ? 0 : nonNegative(v, field); }
 
+/** Coinbase sometimes sends the zero time 0001-01-01T00:00:00Z: tolerated as "unknown", i.e. the receive time. */
+function timeOrRecv(v: unknown, field: string, tsRecvNs: number): number {
+  return typeof v === 'string' && v.startsWith('0001-01-01') ? tsRecvNs : isoToNs(v, field);
+}
+
+/** Book frames are not ticks here, but their numbers are checked so a venue sending garbage is seen. */
+function checkLevels(levels: unknown, field: string, withSide: boolean): void {
+  if (levels === undefined) return;
+  if (!Array.isArray(levels)) throw new FrameError('bad-field', `${field} is not an array`);
+  for (const l of levels) {
+    if (!Array.isArray(l) || l.length < 2) throw new FrameError('bad-field', `${field} level malformed`);
+    positive(l[withSide ? 1 : 0], `${field}.price`); nonNegative(l[withSide ? 2 : 1], `${field}.size`);
+  }
+}
+
 export function coinbaseExchangeAdapter(): VenueAdapter {
   const venue = 'coinbase';
   return {
@@ -25,19 +40,21 @@ export function coinbaseExchangeAdapter(): VenueAdapter {
         case 'match': case 'last_match': {
           const makerSide = m.side;
           if (makerSide !== 'buy' && makerSide !== 'sell') throw new FrameError('bad-field', 'field side: expected buy|sell');
-          out.push(tradeTick(venue, str(m.product_id, 'product_id'), isoToNs(m.time, 'time'), tsRecvNs,
+          out.push(tradeTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
             positive(m.price, 'price'), nonNegative(m.size, 'size'), makerSide === 'buy' ? 'sell' : 'buy', idOf(m.trade_id)));
           return;
         }
         case 'ticker': {
           if (m.best_bid === undefined || m.best_ask === undefined) return;
-          out.push(quoteTick(venue, str(m.product_id, 'product_id'), isoToNs(m.time, 'time'), tsRecvNs,
+          out.push(quoteTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
             positive(m.best_bid, 'best_bid'), sizeOrZero(m.best_bid_size, 'best_bid_size'),
             positive(m.best_ask, 'best_ask'), sizeOrZero(m.best_ask_size, 'best_ask_size'), idOf(m.sequence)));
           return;
         }
+        case 'snapshot': checkLevels(m.bids, 'bids', false); checkLevels(m.asks, 'asks', false); return;
+        case 'l2update': checkLevels(m.changes, 'changes', true); return;
         case 'error': throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
-        default: return; // subscriptions, heartbeat, l2update, snapshot, received/open/done...
+        default: return; // subscriptions, heartbeat, received/open/done...
       }
     },
   };
