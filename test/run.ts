@@ -24,11 +24,17 @@ function runFile(file: string): Promise<Result> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [file], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => { out += d.toString(); process.stdout.write(d); });
+    let lingering: NodeJS.Timeout | undefined;
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString(); process.stdout.write(d);
+      // A suite that reported its totals but does not exit (a leaked handle) is killed after 10 s and counted as a failure.
+      if (!lingering && /Duration:/.test(out)) lingering = setTimeout(() => { process.stdout.write(`[run] ${file}: did not exit 10 s after its summary (leaked handle); killing\n`); out += '\nLINGERED'; child.kill('SIGKILL'); }, 10_000);
+    });
     child.stderr.on('data', (d: Buffer) => { process.stderr.write(d); });
     const timer = setTimeout(() => { process.stdout.write(`\n[run] ${file}: timed out after 600 s, killing\n`); child.kill('SIGKILL'); }, 600_000);
     child.on('exit', (code) => {
-      clearTimeout(timer);
+      clearTimeout(timer); clearTimeout(lingering);
+      if (out.includes('\nLINGERED')) code = 1;
       const num = (label: string) => Number(new RegExp(`${label}:\\s+(\\d+)`).exec(out)?.[1] ?? 0);
       resolve({ file, total: num('Total'), passed: num('Passed'), skipped: num('Skipped'), code, ms: Date.now() - started });
     });

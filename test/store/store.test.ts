@@ -1,0 +1,137 @@
+// Redis tick store against real redis-server instances started on free loopback ports.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { startRedis, startRedisCluster, shared, until, sleep } from '../helpers.js';
+import { connectRedis, type RedisClient } from '../../src/store/connect.js';
+import { TickStoreWriter, type TickStoreOptions } from '../../src/store/writer.js';
+import { TickStoreReader } from '../../src/store/reader.js';
+import { ticksKey } from '../../src/store/keys.js';
+import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
+import { adapterFor } from '../../src/feed/adapters.js';
+import { FrameProcessor } from '../../src/feed/processor.js';
+
+const opts = (o: Partial<TickStoreOptions> = {}): TickStoreOptions => ({ maxTicksPerSymbol: 1_000_000, maxAgeMs: 0, flushIntervalMs: 0, maxBacklogTicks: 1_000_000, storeQuotes: true, pipelinePerSymbol: false, ...o });
+
+function realTicks(n: number): Tick[] {
+  const ticks: Tick[] = [];
+  const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
+  for (const l of readFileSync(shared('messages/binance-spot-trade.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n)) p.onFrame(l, 1_723_161_600_000_000_000);
+  for (const l of readFileSync(shared('messages/binance-spot-bookTicker.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n)) p.onFrame(l, 1_723_161_600_000_000_000 + ticks.length);
+  return ticks;
+}
+
+let server: Awaited<ReturnType<typeof startRedis>>;
+let redis: RedisClient;
+test.before(async () => { server = await startRedis(); redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true }); redis.on('error', () => undefined); await redis.ping(); });
+test.after(async () => { redis.disconnect(); await server.stop(); });
+
+test('round trip of trades and quotes: latest N, time range, last quote', async () => {
+  await redis.flushall();
+  const ticks = realTicks(2000);
+  const w = new TickStoreWriter(redis, opts());
+  for (const t of ticks) w.add(t);
+  await until(() => w.stored === ticks.length, 10_000, 'all ticks stored');
+  const r = new TickStoreReader(redis);
+  assert.is(await r.count('binance', 'BTCUSDT'), ticks.length);
+  const byScore = [...ticks].sort((a, b) => a.tsExchNs - b.tsExchNs);
+  const last = await r.latest('binance', 'BTCUSDT', 5);
+  assert.is(last.length, 5);
+  for (const t of last) { const orig = ticks.find((x) => x.id === t.id && x.kind === t.kind)!; assert.equal(t, orig); }
+  const from = byScore[100]!.tsExchNs / 1e6, to = byScore[199]!.tsExchNs / 1e6;
+  const range = await r.range('binance', 'BTCUSDT', from, to);
+  assert.ok(range.length >= 100 && range.every((t) => t.tsExchNs / 1e6 >= from - 0.001 && t.tsExchNs / 1e6 <= to + 0.001));
+  const q = (await r.lastQuote('binance', 'BTCUSDT'))!;
+  const lastQuote = [...ticks].reverse().find((t) => t.kind === 'quote')!;
+  assert.equal([q.bid, q.ask, q.updateId], [lastQuote.bid, lastQuote.ask, lastQuote.id]);
+  assert.ok(w.batches < ticks.length / 10, `batched: ${w.batches} batches for ${ticks.length} ticks`);
+});
+
+test('equal price and time never collide; a replayed tick does not duplicate', async () => {
+  await redis.flushall();
+  const w = new TickStoreWriter(redis, opts());
+  const base = 1_723_161_600_000e6;
+  for (let i = 0; i < 50; i++) w.add(tradeTick('binance', 'ETHUSDT', base, base + i, 2500, 1, 'buy', 1000 + i));
+  for (let i = 0; i < 10; i++) w.add(tradeTick('binance', 'ETHUSDT', base, base + i, 2500, 1, 'buy', 1000 + i)); // replay
+  await until(() => w.stored === 60, 5000, 'stored');
+  assert.is(await redis.zcard(ticksKey('binance', 'ETHUSDT')), 50);
+});
+
+test('trimming keeps the newest N per symbol and drops by age', async () => {
+  await redis.flushall();
+  const w = new TickStoreWriter(redis, opts({ maxTicksPerSymbol: 100 }));
+  const base = 1_723_161_600_000e6;
+  for (let i = 0; i < 1000; i++) w.add(tradeTick('binance', 'BTCUSDT', base + i * 1e6, base + i * 1e6, 60000 + i, 1, 'sell', i));
+  await until(() => w.stored === 1000, 5000, 'stored');
+  const r = new TickStoreReader(redis);
+  const all = await r.latest('binance', 'BTCUSDT', 1000);
+  assert.is(all.length, 100);
+  assert.is(all[0]!.id, 900);
+  const w2 = new TickStoreWriter(redis, opts({ maxAgeMs: 50 }));
+  for (let i = 0; i < 200; i++) w2.add(tradeTick('binance', 'SOLUSDT', base + i * 1e6, base, 150, 1, 'buy', i));
+  await until(() => w2.stored === 200, 5000, 'stored');
+  const kept = await r.latest('binance', 'SOLUSDT', 1000);
+  assert.ok(kept.length >= 50 && kept.length <= 51, `kept ${kept.length} ticks within 50 ms`);
+});
+
+test('quotes can be kept out of the sorted set', async () => {
+  await redis.flushall();
+  const w = new TickStoreWriter(redis, opts({ storeQuotes: false }));
+  w.add(quoteTick('binance', 'BTCUSDT', 1e18, 1e18, 1, 1, 2, 1, 7));
+  w.add(tradeTick('binance', 'BTCUSDT', 1e18, 1e18, 1, 1, 'buy', 8));
+  await until(() => w.stored === 1, 5000, 'stored');
+  assert.is(await redis.zcard(ticksKey('binance', 'BTCUSDT')), 1);
+});
+
+test('Redis killed mid-stream and restarted: the writer never blocks, and every tick is stored or counted as dropped', async () => {
+  await redis.flushall();
+  const own = connectRedis({ url: server.url, cluster: false, clusterNodes: [] });
+  own.on('error', () => undefined);
+  await until(() => own.status === 'ready', 5000, 'connected');
+  const w = new TickStoreWriter(own, opts({ maxBacklogTicks: 3000 }));
+  const base = 1_723_161_700_000e6;
+  let id = 0;
+  const addMany = (n: number) => { const t0 = performance.now(); for (let i = 0; i < n; i++) { id++; w.add(tradeTick('binance', 'BTCUSDT', base + id * 1e6, base + id * 1e6, 60000, 1, 'buy', id)); } return performance.now() - t0; };
+  addMany(1000);
+  await until(() => w.stored === 1000, 5000, 'first batch');
+  await server.kill();
+  await sleep(200);
+  const ms = addMany(5000); // more than the backlog bound while Redis is down
+  assert.ok(ms < 1000, `adding while Redis is down must not block (took ${ms.toFixed(0)} ms)`);
+  await sleep(300);
+  assert.ok(w.backlog <= 3000, `backlog bounded: ${w.backlog}`);
+  await server.restart();
+  await until(() => w.backlog === 0 && own.status === 'ready', 15_000, 'backlog drained after restart');
+  addMany(500);
+  await until(() => w.backlog === 0, 5000, 'after restart');
+  await sleep(100);
+  assert.is(w.stored + w.dropped, 6500, `stored ${w.stored} + dropped ${w.dropped}`);
+  assert.is(w.dropped, 2000);
+  const count = await redis.zcard(ticksKey('binance', 'BTCUSDT')).catch(async () => { await sleep(500); return redis.zcard(ticksKey('binance', 'BTCUSDT')); });
+  assert.is(count, 3500, 'redis restarted empty (no persistence): it holds the 3000-tick backlog plus the 500 added after');
+  own.disconnect();
+  await redis.quit().catch(() => undefined);
+  redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
+  redis.on('error', () => undefined);
+});
+
+test('3-master Redis Cluster: hash-tagged keys, one pipeline per symbol, read back', async () => {
+  const cluster = await startRedisCluster(3);
+  const c = connectRedis({ url: '', cluster: true, clusterNodes: cluster.nodes }, { enableOfflineQueue: true });
+  c.on('error', () => undefined);
+  try {
+    await until(() => c.status === 'ready', 15_000, 'cluster client ready');
+    const w = new TickStoreWriter(c, opts({ pipelinePerSymbol: true, maxTicksPerSymbol: 500 }));
+    const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT', 'ADAUSDT'];
+    const base = 1_723_161_800_000e6;
+    for (let i = 0; i < 3000; i++) { const s = symbols[i % symbols.length]!; w.add(tradeTick('binance', s, base + i * 1e6, base + i * 1e6, 100 + i, 1, 'buy', i)); }
+    await until(() => w.stored === 3000, 15_000, 'stored in the cluster');
+    const r = new TickStoreReader(c);
+    for (const s of symbols) assert.is(await r.count('binance', s), 500);
+    const last = await r.latest('binance', 'ETHUSDT', 1);
+    assert.is(last[0]!.symbol, 'ETHUSDT');
+    assert.is(last[0]!.id, 2995, 'the newest ETHUSDT tick (every 6th from 1)');
+  } finally { c.disconnect(); await cluster.stop(); }
+});
+
+test.run();
