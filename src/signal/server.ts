@@ -186,7 +186,7 @@ export class SignalServer extends EventEmitter {
     const bye = { type: 'bye', reason, ...(detail ? { detail } : {}) };
     // A slow consumer's buffer is full: the bye goes out after what is queued, and the socket is destroyed soon after.
     c.socket.end(wasLive && c.format === 'json' ? encodeJsonLine(bye) : encodeFrame(bye));
-    setTimeout(() => c.socket.destroy(), reason === 'slow-consumer' ? 200 : 1000).unref();
+    setTimeout(() => c.socket.destroy(), reason === 'slow-consumer' ? 2000 : 1000).unref();
     if (reason === 'slow-consumer') this.log.warn({ client: c.id, detail }, 'dropped slow signal consumer');
   }
 
