@@ -76,7 +76,7 @@ export class FeedConnection extends EventEmitter {
       if (this.downSinceNs > 0) {
         this.processor.sequence.record({ venue: adapter.venue, symbol: '*', kind: 'connection', fromId: 0, toId: 0,
           fromNs: this.downSinceNs, toNs: this.lastFrameNs, reason: 'reconnect' });
-        this.processor.sequence.resetQuotes();
+        if (this.opts.adapter.quoteIdsResetOnReconnect) this.processor.sequence.resetQuotes();
         this.downSinceNs = 0;
       }
       if (adapter.appPing) {

@@ -14,6 +14,8 @@ export interface VenueAdapter {
   connectUrl(baseUrl: string, symbols: readonly string[], channels: readonly string[]): string;
   /** Application-level keep-alive some venues need (Bybit: {"op":"ping"} every 20 s). */
   readonly appPing?: { intervalMs: number; message: string };
+  /** True where book update ids restart with each connection's snapshot (Bybit), so regressions after a reconnect are not duplicates. */
+  readonly quoteIdsResetOnReconnect?: boolean;
   /** The venue's symbol in the Tick (e.g. btcusdt -> BTCUSDT). */
   normalizeSymbol(raw: string): string;
 }

@@ -21,6 +21,7 @@ export function bybitAdapter(venue: 'bybit' | 'bybit-linear'): VenueAdapter {
   return {
     venue,
     appPing: { intervalMs: 20_000, message: '{"op":"ping"}' },
+    quoteIdsResetOnReconnect: true,
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages(symbols, channels) {

@@ -31,6 +31,12 @@ export interface ReplayServerOptions {
   loop: boolean;
   pingIntervalMs: number;
   faults: Partial<FaultOptions>;
+  /**
+   * On each disconnect, step the shared cursor back this many frames, as venues that replay recent
+   * messages on reconnect do: frames still in flight when the socket died are sent again (the client
+   * must drop the duplicates). 0 = pure live semantics (what was in flight is lost).
+   */
+  rewindOnReconnect?: number;
 }
 
 export interface ReplayServerStats {
@@ -38,11 +44,12 @@ export interface ReplayServerStats {
   connections: number; laps: number; ended: boolean;
 }
 
+// Each variant is rejected by the client's parser whatever the frame's event type.
 const corruptions = [
   (f: string) => f.slice(0, Math.max(1, f.length >> 1)),
-  (f: string) => f.replace(/"p":"[^"]*"/, '"p":"0.-10000"').replace(/"q":"[^"]*"/, '"q":"-1"'),
+  (f: string) => (/"p":"[^"]*"/.test(f) ? f.replace(/"p":"[^"]*"/, '"p":"0.-10000"') : f.slice(0, Math.max(1, f.length - 3))),
   () => '\u0000\u00ff garbage not json',
-  (f: string) => f.replace(/"s":"[^"]*"/, '"s":12345'),
+  (f: string) => `{"stream":"${/^\{"stream":"([^"]+)"/.exec(f)?.[1] ?? 'x'}","data":${JSON.stringify(f.slice(0, 40))}}`,
 ];
 
 export class ReplayServer extends EventEmitter {
@@ -59,6 +66,7 @@ export class ReplayServer extends EventEmitter {
   private baseRecvNs = 0;
   private sentAtRateMs = 0;
   private frameIndex = 0;
+  private corruptSeq = 0;
 
   constructor(private readonly opts: ReplayServerOptions) {
     super();
@@ -82,6 +90,7 @@ export class ReplayServer extends EventEmitter {
     wss.on('close', () => clearInterval(pinger));
     if (this.faults.disconnectEveryMs > 0) {
       const t = setInterval(() => {
+        if (this.stats.ended) return; // nothing left to serve: stop injecting
         for (const ws of this.clients.keys()) { this.stats.disconnects++; ws.terminate(); }
       }, this.faults.disconnectEveryMs);
       t.unref(); wss.on('close', () => clearInterval(t));
@@ -117,8 +126,13 @@ export class ReplayServer extends EventEmitter {
       else streams.add('*');
       this.schedule();
     });
-    ws.on('close', () => { this.clients.delete(ws); });
-    ws.on('error', () => { this.clients.delete(ws); });
+    const gone = () => {
+      if (!this.clients.delete(ws)) return;
+      const rewind = this.opts.rewindOnReconnect ?? 0;
+      if (rewind > 0 && !this.stats.ended) this.cursor = Math.max(0, this.cursor - rewind);
+    };
+    ws.on('close', gone);
+    ws.on('error', gone);
     this.schedule();
   }
 
@@ -158,20 +172,23 @@ export class ReplayServer extends EventEmitter {
       const text = shiftBinanceFrame(f.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs);
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
       this.broadcast(text);
-      if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0) { this.stats.duplicated++; this.broadcast(text); }
+      if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
       if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
-        const c = corruptions[this.stats.corrupted % corruptions.length]!;
-        this.stats.corrupted++;
-        this.broadcast(c(text));
+        const c = corruptions[this.corruptSeq++ % corruptions.length]!;
+        // Counted only when a client actually received it (stream filters may skip it).
+        if (this.broadcast(c(text)) > 0) this.stats.corrupted++;
       }
     }
     this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
   }
 
-  private broadcast(text: string): void {
+  /** Sends to every subscribed client; returns how many received it. */
+  private broadcast(text: string): number {
+    let n = 0;
     for (const [ws, streams] of this.clients) {
-      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text); this.stats.sent++; }
+      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text); this.stats.sent++; n++; }
     }
+    return n;
   }
 
   async stop(): Promise<void> {
