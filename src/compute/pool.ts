@@ -82,7 +82,7 @@ export class PoolCompute implements Compute {
   }
 
   private onMessage(shard: Shard, m: DraftMessage | SnapshotMessage): void {
-    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; return; }
+    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; if (shard.overflow.length) this.drainOverflow(shard); return; }
     shard.delivered = m.processed;
     shard.busyNs += m.busyNs;
     for (const it of m.items) this.sink(it.d, it.e, it.r, it.f);

@@ -11,7 +11,7 @@ export function emaCross(name: string, params: Record<string, number>): Strategy
   const fast = param(params, 'fast', 12, 1, 10_000, name), slow = param(params, 'slow', 26, 2, 10_000, name);
   if (fast >= slow) throw new RangeError(`strategies.${name}.params.fast: got ${fast}, expected less than slow (${slow})`);
   const rsiPeriod = param(params, 'rsiPeriod', 14, 2, 10_000, name);
-  const rsiBuyMax = param(params, 'rsiBuyMax', 70, 0, 100, name), rsiSellMin = param(params, 'rsiSellMin', 30, 0, 100, name);
+  const rsiBuyMax = param(params, 'rsiBuyMax', 70, 0, 101, name), rsiSellMin = param(params, 'rsiSellMin', 30, -1, 100, name);
   const ttlMs = param(params, 'ttlMs', 2000, 1, 3_600_000, name), fullBps = param(params, 'fullStrengthBps', 5, 0.001, 10_000, name);
   return {
     name, type: 'ema-cross',
