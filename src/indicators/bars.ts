@@ -72,6 +72,12 @@ export class BarBuilder {
     return b;
   }
 
+  /** Closes the bar being built (end of input), whatever its kind. */
+  flush(out: Bar[] = []): Bar[] {
+    if (this.cur) out.push(this.finish());
+    return out;
+  }
+
   /** The bar being built, if any. */
   get partial(): Bar | undefined { return this.cur; }
 }

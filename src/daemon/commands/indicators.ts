@@ -72,7 +72,7 @@ export const indicatorsCommand: Command = {
       if (r.type === 'frame') proc.onFrame(r.text, r.recvNs); else proc.onTick(r.tick);
       if (++n % 5000 === 0) await flush();
     }
-    if (builder?.partial) { bars.length = 0; builder.flushUntil(builder.partial.tsOpenMs + 1, bars); bars.forEach(emitBar); }
+    if (builder) { bars.length = 0; builder.flush(bars); bars.forEach(emitBar); }
     await flush();
     return 0;
   },
