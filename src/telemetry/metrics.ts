@@ -18,7 +18,7 @@ export interface MetricsSources {
 
 export function buildRegistry(src: MetricsSources): client.Registry {
   const reg = new client.Registry();
-  client.collectDefaultMetrics({ register: reg, prefix: 'christmas_process_' });
+  client.collectDefaultMetrics({ register: reg, prefix: 'christmas_' });
   const gauge = (name: string, help: string, labelNames: string[], collect: (g: client.Gauge<string>) => void) =>
     new client.Gauge({ name, help, labelNames, registers: [reg], collect() { this.reset(); collect(this); } });
   // Counters are monotonic values owned by the components; exported as counters via gauges' collect would

@@ -1,0 +1,88 @@
+// Telemetry: the daemon's /metrics parsed as Prometheus text with every documented metric present and
+// moving under a replay; /health turns 503 naming Redis when it is killed and 200 when it returns;
+// histograms and the stall detector measure known injected delays.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { cliPath, shared, startRedis, freePort, until, sleep } from '../helpers.js';
+import { parsePrometheus } from '../../src/daemon/commands/top.js';
+import { LatencyHistogram } from '../../src/telemetry/histogram.js';
+import { LoopMonitor } from '../../src/telemetry/loop.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+
+const DOCUMENTED = ['christmas_feed_frames_total', 'christmas_ticks_total', 'christmas_feed_drops_total', 'christmas_feed_gaps_total', 'christmas_feed_duplicates_total',
+  'christmas_feed_reconnects_total', 'christmas_feed_clock_offset_seconds', 'christmas_feed_up', 'christmas_store_ticks_total', 'christmas_store_dropped_total',
+  'christmas_store_backlog_ticks', 'christmas_signals_total', 'christmas_signals_suppressed_total', 'christmas_signal_clients', 'christmas_signal_last_seq',
+  'christmas_event_loop_lag_seconds', 'christmas_event_loop_utilization', 'christmas_event_loop_stalls_total', 'christmas_compute_worker_utilization',
+  'christmas_stage_latency_seconds', 'christmas_stage_latency_count', 'christmas_nodejs_heap_size_total_bytes', 'christmas_process_resident_memory_bytes', 'christmas_nodejs_active_handles'];
+
+function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; out: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => { out += d.toString(); });
+  child.stderr!.on('data', (d) => { out += d.toString(); });
+  return { child, out: () => out };
+}
+
+test('metrics present and moving under a replay; /health follows Redis down and up', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-metrics-'));
+  const redis = await startRedis();
+  const port = await freePort(), mport = await freePort();
+  const sr = spawnCli(['serve-replay', shared('messages/binance-spot-session-20240809.log.gz'), '--port', String(port), '--rate', '3000', '--loop'], {});
+  await until(() => sr.out().includes('listening'), 15_000, 'replay server');
+  const d = spawnCli(['run'], { CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`, CHRISTMAS_REDIS_URL: redis.url, CHRISTMAS_DATABASE_URL: '',
+    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'), CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'), CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${mport}`, CHRISTMAS_LOG_LEVEL: 'warn' });
+  const scrape = async () => parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text());
+  const health = async () => { const r = await fetch(`http://127.0.0.1:${mport}/health`); return { status: r.status, body: await r.json() as { unhealthy: string[] } }; };
+  const sum = (s: ReturnType<typeof parsePrometheus>, n: string) => s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
+  try {
+    await until(async () => { try { return sum(await scrape(), 'christmas_ticks_total') > 2000; } catch { return false; } }, 30_000, 'ticks counted');
+    const a = await scrape();
+    for (const m of DOCUMENTED) assert.ok(a.some((x) => x.name === m), `metric ${m} present`);
+    assert.ok(a.some((x) => x.name === 'christmas_ticks_total' && x.labels.venue === 'binance' && x.labels.symbol === 'BTCUSDT' && x.labels.kind === 'trade'));
+    assert.ok(a.some((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === 'recv_to_signal' && x.labels.quantile === '0.99'));
+    await sleep(1500);
+    const b = await scrape();
+    for (const m of ['christmas_feed_frames_total', 'christmas_ticks_total', 'christmas_store_ticks_total', 'christmas_stage_latency_count']) assert.ok(sum(b, m) > sum(a, m), `${m} moves`);
+    assert.ok(sum(b, 'christmas_signals_total') > 0, 'signals emitted');
+    assert.is((await health()).status, 200);
+    await redis.kill();
+    await until(async () => (await health()).status === 503, 10_000, 'health 503 with Redis down');
+    assert.ok((await health()).body.unhealthy.includes('redis'));
+    const t0 = performance.now(); await health(); const ms = performance.now() - t0;
+    assert.ok(ms < 1000, `health answers while Redis is down (${ms.toFixed(1)} ms)`);
+    await redis.restart();
+    await until(async () => (await health()).status === 200, 20_000, 'health back to 200');
+    assert.ok(sum(await scrape(), 'christmas_store_backlog_ticks') >= 0);
+  } finally {
+    d.child.kill('SIGTERM'); sr.child.kill('SIGTERM');
+    await new Promise((r) => d.child.once('exit', r));
+    await redis.stop();
+  }
+});
+
+test('histogram quantiles match known values to HdrHistogram precision (3 significant digits)', () => {
+  const h = new LatencyHistogram('t');
+  for (let i = 1; i <= 10_000; i++) h.record(i * 1000); // 1 µs .. 10 ms uniformly
+  assert.ok(Math.abs(h.quantile(0.5) - 5_000_000) / 5_000_000 < 0.002, `p50 ${h.quantile(0.5)}`);
+  assert.ok(Math.abs(h.quantile(0.99) - 9_900_000) / 9_900_000 < 0.002, `p99 ${h.quantile(0.99)}`);
+  assert.is(h.count, 10_000);
+});
+
+test('event-loop stall over the limit is detected with its duration', async () => {
+  const m = new LoopMonitor(50, silentLogger, 10);
+  m.start();
+  await sleep(50);
+  const end = Date.now() + 200;
+  while (Date.now() < end) { /* block the loop for 200 ms */ }
+  await sleep(50);
+  m.stop();
+  assert.is(m.stalls, 1);
+  assert.ok(m.lastStallMs >= 150 && m.lastStallMs < 400, `stall of ${m.lastStallMs} ms measured`);
+  assert.not.ok(m.healthy());
+});
+
+test.run();
