@@ -108,7 +108,7 @@ export const configSchema = {
         type: 'object', additionalProperties: false, required: ['name', 'type'],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-          type: { enum: ['ema-cross', 'vwap-reversion', 'imbalance', 'breakout'] },
+          type: { enum: ['ema-cross', 'vwap-reversion', 'imbalance', 'breakout', 'probe'] },
           symbols: { type: 'array', items: str, default: ['*'] },
           params: { type: 'object', additionalProperties: { type: 'number' }, default: {} },
           enabled: { ...bool, default: true },

@@ -26,7 +26,7 @@ export interface FeedConfig {
 
 export interface StrategyConfig {
   name: string;
-  type: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout';
+  type: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout' | 'probe';
   /** `VENUE:SYMBOL` list or ["*"] for every symbol. */
   symbols: string[];
   params: Record<string, number>;

@@ -67,7 +67,6 @@ export class Engine {
   /** Staleness provider (the live feeds); replay is never stale. */
   staleness: (venue: string, symbol: string) => boolean = () => false;
   readonly instance: string;
-  private readonly recentSignals: Signal[] = [];
   /** Listeners for tests and the `top` view. */
   onSignal?: (s: Signal) => void;
 
@@ -216,8 +215,6 @@ export class Engine {
     this.histograms.record('recv_to_signal', written - frameStartNs);
     this.persist?.addSignal(signal);
     if (this.opts.print === 'signals') this.print(JSON.stringify(signal));
-    this.recentSignals.push(signal);
-    if (this.recentSignals.length > 100) this.recentSignals.shift();
     this.onSignal?.(signal);
   }
 
@@ -245,8 +242,6 @@ export class Engine {
     for (const m of this.symbols.values()) for (const s of m.values()) { out.push({ venue: s.venue, symbol: s.symbol, kind: 'trade', count: s.trades }); out.push({ venue: s.venue, symbol: s.symbol, kind: 'quote', count: s.quotes }); }
     return out;
   }
-
-  latestSignals(): readonly Signal[] { return this.recentSignals; }
 
   /** Drain in reverse start order: compute, socket, then every buffer to Redis / the database / the spool. */
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {

@@ -66,7 +66,8 @@ export class FeedConnection extends EventEmitter {
     this.state = 'connecting';
     const { feed, adapter } = this.opts;
     const url = adapter.connectUrl(feed.url, feed.symbols, feed.channels);
-    const ws = new WebSocket(url, { maxPayload: this.opts.maxFrameBytes ?? 1 << 22, handshakeTimeout: 10_000, perMessageDeflate: false });
+    // skipUTF8Validation: a frame with invalid UTF-8 still fails JSON parsing and is counted as malformed.
+    const ws = new WebSocket(url, { maxPayload: this.opts.maxFrameBytes ?? 1 << 22, handshakeTimeout: 10_000, perMessageDeflate: false, skipUTF8Validation: true });
     this.ws = ws;
     ws.on('open', () => {
       this.log.info({ url }, 'feed connected');

@@ -1,7 +1,8 @@
 // The replay ring: the last N signals with their encoded frames, for clients resuming from a seq.
 import type { Signal } from '../model/signal.js';
 
-export interface RingEntry { seq: number; symbol: string; signal: Signal; msgpack: Buffer; json: Buffer }
+/** `json` is encoded on first use (only NDJSON clients need it). */
+export interface RingEntry { seq: number; symbol: string; signal: Signal; msgpack: Buffer; json: Buffer | undefined }
 
 export class SignalRing {
   private readonly entries: Array<RingEntry | undefined>;

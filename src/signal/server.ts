@@ -35,6 +35,7 @@ interface Client {
   decoder: FrameDecoder;
   helloTimer: NodeJS.Timeout | undefined;
   sent: number;
+  corked: boolean;
 }
 
 export interface SignalServerStats { clients: number; accepted: number; rejected: Record<string, number>; published: number; delivered: number; slowDrops: number }
@@ -85,7 +86,7 @@ export class SignalServer extends EventEmitter {
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    const c: Client = { id: this.nextClientId++, socket, state: 'hello', format: 'msgpack', symbols: undefined, decoder: new FrameDecoder(), helloTimer: undefined, sent: 0 };
+    const c: Client = { id: this.nextClientId++, socket, state: 'hello', format: 'msgpack', symbols: undefined, decoder: new FrameDecoder(), helloTimer: undefined, sent: 0, corked: false };
     this.clients.add(c);
     this.stats.clients = this.clients.size;
     socket.setNoDelay(true);
@@ -141,9 +142,13 @@ export class SignalServer extends EventEmitter {
     this.write(c, c.format === 'json' ? encodeJsonLine(msg) : encodeFrame(msg));
   }
 
-  /** Writes without waiting; a client whose unsent bytes pass its bound is dropped. Returns false if dropped. */
+  /**
+   * Writes without waiting; a client whose unsent bytes pass its bound is dropped. Returns false if dropped.
+   * Sockets are corked for the rest of the current turn, so a burst of signals leaves in one writev.
+   */
   private write(c: Client, bytes: Buffer): boolean {
     if (c.state === 'closing' || c.socket.destroyed) return false;
+    if (!c.corked) { c.corked = true; c.socket.cork(); process.nextTick(() => { c.corked = false; c.socket.uncork(); }); }
     c.socket.write(bytes);
     if (c.socket.writableLength > this.opts.maxClientBufferBytes) {
       this.stats.slowDrops++;
@@ -155,15 +160,14 @@ export class SignalServer extends EventEmitter {
 
   private deliver(c: Client, e: RingEntry): boolean {
     if (c.symbols && !c.symbols.has(e.symbol)) return true;
-    const ok = this.write(c, c.format === 'json' ? e.json : e.msgpack);
+    const ok = this.write(c, c.format === 'json' ? (e.json ??= encodeJsonLine({ type: 'signal', ...e.signal })) : e.msgpack);
     if (ok) { c.sent++; this.stats.delivered++; }
     return ok;
   }
 
   /** Records and fans out one signal. O(clients), never awaits. */
   publish(signal: Signal): void {
-    const msg = { type: 'signal', ...signal } as Record<string, unknown>;
-    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeFrame(msg), json: encodeJsonLine(msg) };
+    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeFrame({ type: 'signal', ...signal }), json: undefined };
     this.ring.push(e);
     this.stats.published++;
     for (const c of this.clients) if (c.state === 'live') this.deliver(c, e);

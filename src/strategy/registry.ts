@@ -5,9 +5,10 @@ import { emaCross } from './ema-cross.js';
 import { vwapReversion } from './vwap-reversion.js';
 import { imbalance } from './imbalance.js';
 import { breakout } from './breakout.js';
+import { probe } from './probe.js';
 
 const builders: Record<StrategyConfig['type'], (name: string, params: Record<string, number>) => StrategyFactory> = {
-  'ema-cross': emaCross, 'vwap-reversion': vwapReversion, imbalance, breakout,
+  'ema-cross': emaCross, 'vwap-reversion': vwapReversion, imbalance, breakout, probe,
 };
 
 /** Builds (and so validates) every enabled strategy; throws RangeError naming the bad parameter. */

@@ -206,7 +206,7 @@ test('client library: resumes after a reconnect with exactly the missed signals'
   // the daemon restarts: its ring is refilled from the signals it kept (here: the same process' list)
   srv = mk();
   for (let i = 0; i < 5; i++) { seq++; const sig = { ...ring[0]!, seq, id: `lib-${seq}` }; ring.push(sig); }
-  for (const sg of ring) srv.ring.push({ seq: sg.seq, symbol: sg.symbol, signal: sg, msgpack: encodeFrame({ type: 'signal', ...sg }), json: Buffer.from('') });
+  for (const sg of ring) srv.ring.push({ seq: sg.seq, symbol: sg.symbol, signal: sg, msgpack: encodeFrame({ type: 'signal', ...sg }), json: undefined });
   await srv.start();
   await until(() => got.length === 15, 5000, 'missed signals replayed after reconnect');
   pub(srv);

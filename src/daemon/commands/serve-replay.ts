@@ -3,7 +3,7 @@ import { loadFrames } from '../../feed/replay/frames.js';
 import { ReplayServer } from '../../feed/replay/server.js';
 import { intOption, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 export const serveReplayCommand: Command = {
   name: 'serve-replay',
@@ -22,6 +22,7 @@ export const serveReplayCommand: Command = {
     'duplicate-every': { type: 'string', value: 'N', description: 'send every Nth frame twice' },
     'drop-every': { type: 'string', value: 'N', description: 'skip every Nth frame' },
     'corrupt-every': { type: 'string', value: 'N', description: 'insert a corrupted frame after every Nth frame' },
+    'send-log': { type: 'string', value: 'FILE', description: 'benchmarks: write "<trade id> <monotonic send ns>" for every trade frame sent, on exit' },
   },
   async run(v, files) {
     if (files.length === 0) throw new UsageError('serve-replay needs a file');
@@ -37,6 +38,11 @@ export const serveReplayCommand: Command = {
         duplicateEvery: intOption(v['duplicate-every'], 'duplicate-every', 0, 1e9, 0), dropEvery: intOption(v['drop-every'], 'drop-every', 0, 1e9, 0),
         corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0) },
     });
+    const sendLog: string[] = [];
+    if (v['send-log']) {
+      const re = /"t":(\d+)/;
+      server['opts'].onSend = (text: string) => { const m = re.exec(text); if (m) sendLog.push(`${m[1]} ${process.hrtime.bigint()}`); };
+    }
     const url = await server.start();
     process.stdout.write(JSON.stringify({ listening: url, frames: frames.length }) + '\n');
     server.on('end', () => process.stderr.write(JSON.stringify({ end: true, ...server.stats }) + '\n'));
@@ -44,6 +50,7 @@ export const serveReplayCommand: Command = {
     statsTimer.unref();
     await new Promise<void>((resolve) => { const stop = () => resolve(); process.once('SIGTERM', stop); process.once('SIGINT', stop); });
     await server.stop();
+    if (v['send-log']) writeFileSync(String(v['send-log']), sendLog.join('\n') + '\n');
     process.stderr.write(JSON.stringify({ stopped: true, ...server.stats }) + '\n');
     return 0;
   },

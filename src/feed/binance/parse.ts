@@ -36,6 +36,38 @@ function readString(f: string, i: number): number {
   return end;
 }
 
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * Parses the plain decimal f[start, end) ("61685.99000000") without allocating. Exact: when the digits
+ * (trailing zeros dropped) form an integer below 2^53 and the scale is at most 10^22, one IEEE division of
+ * two exactly representable numbers is correctly rounded, so the result is the double Number() returns.
+ * Anything else (signs, exponents, too many digits) returns NaN and the caller falls back.
+ */
+export function parseDecimal(f: string, start: number, end: number): number {
+  let mant = 0, scale = 0, dot = -1, zeros = 0;
+  if (end <= start || end - start > 30) return NaN;
+  for (let k = start; k < end; k++) {
+    const c = f.charCodeAt(k);
+    if (c === 46) {
+      if (dot >= 0 || k === start || k === end - 1) return NaN;
+      for (; zeros > 0; zeros--) mant *= 10; // zeros of the integer part are significant
+      dot = k; continue;
+    }
+    if (c < 48 || c > 57) return NaN;
+    if (c === 48) { zeros++; continue; } // defer zeros: trailing ones after the dot never enter the mantissa
+    for (; zeros > 0; zeros--) { mant *= 10; if (dot >= 0) scale++; }
+    mant = mant * 10 + (c - 48);
+    if (dot >= 0) scale++;
+  }
+  if (dot < 0) for (; zeros > 0; zeros--) mant *= 10; // integer part zeros are significant
+  if (f.charCodeAt(start) === 48 && dot !== start + 1 && end - start > 1) return NaN; // leading zero ("01")
+  if (mant > 9007199254740991 || scale > 22) return NaN;
+  return scale === 0 ? mant : mant / POW10[scale]!;
+}
+
+let lastSymbol = '';
+
 /** Reads an unsigned integer at `i`; returns [value, end] via the scratch array or -1. */
 const intScratch = [0, 0];
 function readUint(f: string, i: number): boolean {
@@ -56,45 +88,65 @@ function readUint(f: string, i: number): boolean {
  * fields, and USD-M): fields in Binance's order. Returns false (caller falls back to JSON.parse) on any
  * surprise, so it can only ever produce the ticks JSON.parse would.
  */
+/** f has `lit` at `at`. indexOf is a vectorised builtin: ~3x cheaper than a charCodeAt loop when it matches. */
+function eq(f: string, lit: string, at: number): boolean { return f.indexOf(lit, at) === at; }
+// Literal fragments of the trade frame.
+const L0 = '","data":{"e":"trade","E":';
+const L1 = ',"M":false';
+const L2 = ',"M":true';
+const L3 = ',"T":';
+const L4 = ',"X":';
+const L5 = ',"X":"MARKET"';
+const L6 = ',"a":';
+const L7 = ',"b":';
+const L8 = ',"m":false';
+const L9 = ',"m":true';
+const L10 = ',"p":"';
+const L11 = ',"q":"';
+const L12 = ',"s":"';
+const L13 = ',"t":';
+const L14 = '{"e":"trade","E":';
+const L15 = '{"stream":"';
+
 export function fastBinanceTrade(venue: string, f: string, tsRecvNs: number, out: Tick[]): boolean {
   // Exactly `{"stream":"<name>","data":{"e":"trade","E":` (name without quotes or escapes) or `{"e":"trade","E":`.
   let i: number;
   let wrapped = false;
-  if (f.startsWith('{"stream":"')) {
+  if (eq(f, L15, 0)) {
     const nameEnd = readString(f, 11);
-    if (nameEnd < 0 || !f.startsWith('","data":{"e":"trade","E":', nameEnd)) return false;
+    if (nameEnd < 0 || !eq(f, L0, nameEnd)) return false;
     i = nameEnd + 26;
     wrapped = true;
-  } else if (f.startsWith('{"e":"trade","E":')) i = 17;
+  } else if (eq(f, L14, 0)) i = 17;
   else return false;
   // The only keys we accept, in order; "X" (USD-M) must be MARKET.
   if (!readUint(f, i)) return false;
   const eventMs = intScratch[0]!; i = intScratch[1]!;
   let tradeMs = -1;
-  if (f.startsWith(',"T":', i)) { if (!readUint(f, i + 5)) return false; tradeMs = intScratch[0]!; i = intScratch[1]!; }
-  if (!f.startsWith(',"s":"', i)) return false;
+  if (eq(f, L3, i)) { if (!readUint(f, i + 5)) return false; tradeMs = intScratch[0]!; i = intScratch[1]!; }
+  if (!eq(f, L12, i)) return false;
   const sEnd = readString(f, i + 6); if (sEnd < 0 || sEnd - (i + 6) > 32 || sEnd === i + 6) return false;
-  const symbol = f.slice(i + 6, sEnd); i = sEnd + 1;
-  if (!f.startsWith(',"t":', i) || !readUint(f, i + 5)) return false;
+  // Reuse the previous symbol string when it matches (one symbol per stream: no allocation per frame).
+  const symbol = sEnd - (i + 6) === lastSymbol.length && f.startsWith(lastSymbol, i + 6) ? lastSymbol : (lastSymbol = f.slice(i + 6, sEnd));
+  i = sEnd + 1;
+  if (!eq(f, L13, i) || !readUint(f, i + 5)) return false;
   const id = intScratch[0]!; i = intScratch[1]!;
-  if (!f.startsWith(',"p":"', i)) return false;
-  const pEnd = readString(f, i + 6); if (pEnd < 0) return false;
-  const pStr = f.slice(i + 6, pEnd); i = pEnd + 1;
-  if (!f.startsWith(',"q":"', i)) return false;
-  const qEnd = readString(f, i + 6); if (qEnd < 0) return false;
-  const qStr = f.slice(i + 6, qEnd); i = qEnd + 1;
-  if (f.startsWith(',"X":"MARKET"', i)) i += 13;
-  else if (f.startsWith(',"X":', i)) return false;
-  if (f.startsWith(',"b":', i)) { if (!readUint(f, i + 5)) return false; i = intScratch[1]!; if (!f.startsWith(',"a":', i) || !readUint(f, i + 5)) return false; i = intScratch[1]!; }
-  if (tradeMs < 0) { if (!f.startsWith(',"T":', i) || !readUint(f, i + 5)) return false; tradeMs = intScratch[0]!; i = intScratch[1]!; }
+  if (!eq(f, L10, i)) return false;
+  const pEnd = f.indexOf('"', i + 6); if (pEnd < 0) return false;
+  const price = parseDecimal(f, i + 6, pEnd); i = pEnd + 1; // parseDecimal accepts digits and one dot only: no escapes
+  if (!eq(f, L11, i)) return false;
+  const qEnd = f.indexOf('"', i + 6); if (qEnd < 0) return false;
+  const size = parseDecimal(f, i + 6, qEnd); i = qEnd + 1;
+  if (eq(f, L5, i)) i += 13;
+  else if (eq(f, L4, i)) return false;
+  if (eq(f, L7, i)) { if (!readUint(f, i + 5)) return false; i = intScratch[1]!; if (!eq(f, L6, i) || !readUint(f, i + 5)) return false; i = intScratch[1]!; }
+  if (tradeMs < 0) { if (!eq(f, L3, i) || !readUint(f, i + 5)) return false; tradeMs = intScratch[0]!; i = intScratch[1]!; }
   let maker: boolean;
-  if (f.startsWith(',"m":true', i)) { maker = true; i += 9; } else if (f.startsWith(',"m":false', i)) { maker = false; i += 10; } else return false;
-  if (f.startsWith(',"M":true', i)) i += 9; else if (f.startsWith(',"M":false', i)) i += 10;
+  if (eq(f, L9, i)) { maker = true; i += 9; } else if (eq(f, L8, i)) { maker = false; i += 10; } else return false;
+  if (eq(f, L2, i)) i += 9; else if (eq(f, L1, i)) i += 10;
   // Closing: '}' (raw) or '}}' (combined stream); nothing else may follow.
   if (f.length - i !== (wrapped ? 2 : 1) || f.charCodeAt(i) !== 125 || (wrapped && f.charCodeAt(i + 1) !== 125)) return false;
-  if (pStr.length === 0 || pStr.length > 30 || qStr.length === 0 || qStr.length > 30) return false;
-  const price = Number(pStr), size = Number(qStr);
-  if (!(price > 0) || !(size >= 0) || price === Infinity || size === Infinity) return false;
+  if (!(price > 0) || !(size >= 0)) return false; // NaN (not a plain decimal) or out of range: JSON.parse path decides
   if (eventMs <= 0 || tradeMs <= 0) return false;
   out.push(tradeTick(venue, symbol, tradeMs * 1e6, tsRecvNs, price, size, maker ? 'sell' : 'buy', id));
   return true;

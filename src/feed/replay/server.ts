@@ -37,6 +37,8 @@ export interface ReplayServerOptions {
    * must drop the duplicates). 0 = pure live semantics (what was in flight is lost).
    */
   rewindOnReconnect?: number;
+  /** Called with each frame as it is sent (benchmarks log send times). */
+  onSend?: (text: string) => void;
 }
 
 export interface ReplayServerStats {
@@ -171,7 +173,7 @@ export class ReplayServer extends EventEmitter {
       this.frameIndex++;
       const text = shiftBinanceFrame(f.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs);
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
-      this.broadcast(text);
+      if (this.broadcast(text) > 0) this.opts.onSend?.(text);
       if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
       if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
         const c = corruptions[this.corruptSeq++ % corruptions.length]!;

@@ -1,0 +1,113 @@
+// End to end: `serve-replay` process -> daemon (inline or pool) -> socket client process, at fixed tick
+// rates, side by side with a do-nothing relay (WS in -> UDS out) in the same run. Latency per tick is the
+// client's receive time minus the server's send time (CLOCK_MONOTONIC, shared by processes), joined on the
+// trade id the probe strategy carries. Also reports the daemon's own recv->signal histogram and main-thread
+// load. Budget: daemon p50 and p99 within 1.25x of the relay.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { freePort } from '../../src/daemon/embedded/process.js';
+import { parsePrometheus } from '../../src/daemon/commands/top.js';
+import { percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+
+const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
+const relayJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'relay.js');
+const clientJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'client.js');
+
+function proc(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: () => string } {
+  let out = '';
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d) => { out += d.toString(); });
+  child.stderr!.on('data', (d) => { out += d.toString(); });
+  return { child, out: () => out };
+}
+const waitFor = async (cond: () => boolean, ms: number, what: string) => { const end = Date.now() + ms; while (!cond()) { if (Date.now() > end) throw new Error(`e2e: timed out waiting for ${what}`); await new Promise((r) => setTimeout(r, 20)); } };
+const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== null) return r(); c.once('exit', () => r()); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 10_000).unref(); });
+
+export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number; mainUsPerTick?: number; cdf: number[] }
+
+async function once(mode: 'relay' | 'inline' | 'pool', rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
+  const port = await freePort();
+  const sock = path.join(dir, `${mode}-${rate}.sock`);
+  const sendLog = path.join(dir, `${mode}-${rate}.send`), recvLog = path.join(dir, `${mode}-${rate}.recv`);
+  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--send-log', sendLog, '--ping-ms', '60000']);
+  await waitFor(() => server.out().includes('listening'), 20_000, 'replay server');
+  const url = `ws://127.0.0.1:${port}/stream`;
+  let engine: ReturnType<typeof proc>;
+  let mport = 0;
+  if (mode === 'relay') {
+    engine = proc([relayJs, url, sock]);
+    await waitFor(() => engine.out().includes('listening'), 10_000, 'relay');
+  } else {
+    mport = await freePort();
+    const cfgFile = path.join(dir, `${mode}.json`);
+    writeFileSync(cfgFile, JSON.stringify({
+      instance: `bench-${mode}`, feeds: [{ venue: 'binance', url, symbols: ['BTCUSDT'], channels: ['trade'], staleAfterMs: 60_000, maxConnectionAgeMs: 0 }],
+      strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
+      risk: { maxSpreadBps: 10_000, cooldownMs: 0, maxSignalsPerSec: 1_000_000, maxSignalsPerSecPerSymbol: 1_000_000, gapQuietMs: 0, killSwitchFile: '' },
+      signals: { socket: sock, replayRing: 10_000, maxClientBufferBytes: 1 << 28, seqFile: path.join(dir, `${mode}.seq`) },
+      compute: { mode, workers: 1, ringSlots: 1 << 16 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
+    }));
+    engine = proc([cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') });
+    await waitFor(() => { try { readFileSync(sock); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; } }, 20_000, 'daemon socket');
+  }
+  const client = proc([clientJs, sock, recvLog]);
+  await waitFor(() => client.out().includes('connected'), 10_000, 'client');
+  const scrape = async () => (mport ? parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text()) : []);
+  await new Promise((r) => setTimeout(r, 1000)); // warm-up
+  const s0 = await scrape();
+  const t0 = Date.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  const s1 = await scrape();
+  const elapsed = (Date.now() - t0) / 1000;
+  await stop(server.child); await stop(client.child); await stop(engine.child);
+  const sends = new Map<number, bigint>();
+  for (const l of readFileSync(sendLog, 'utf8').split('\n')) { if (!l) continue; const [id, ns] = l.split(' '); sends.set(Number(id), BigInt(ns!)); }
+  const lat: number[] = [];
+  const recvLines = readFileSync(recvLog, 'utf8').split('\n').filter(Boolean);
+  const skip = Math.floor(recvLines.length * 0.2); // the first 20 % are warm-up
+  for (const l of recvLines.slice(skip)) { const [id, ns] = l.split(' '); const s = sends.get(Number(id)); if (s !== undefined) lat.push(Number(BigInt(ns!) - s) / 1000); }
+  lat.sort((a, b) => a - b);
+  const cdf = Array.from({ length: 201 }, (_, i) => percentile(lat, Math.min(0.9999, i / 200)));
+  const out: E2EOutcome = { mode, rate, sent: sends.size, delivered: recvLines.length, p50us: percentile(lat, 0.5), p99us: percentile(lat, 0.99), p999us: percentile(lat, 0.999), cdf };
+  if (s1.length) {
+    const q = (qq: string) => (s1.find((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === 'recv_to_signal' && x.labels.quantile === qq)?.value ?? NaN) * 1e6;
+    out.inProcP50us = q('0.5'); out.inProcP99us = q('0.99');
+    const ticks = (s: typeof s1) => s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
+    const elu = s1.find((x) => x.name === 'christmas_event_loop_utilization')?.value ?? NaN;
+    const dt = ticks(s1) - ticks(s0);
+    out.mainUsPerTick = dt > 0 ? (elu * elapsed * 1e6) / dt : NaN;
+  }
+  return out;
+}
+
+export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-e2e-'));
+  const rates = o.quick ? [10_000] : [10_000, 50_000, 100_000];
+  const seconds = o.quick ? 3 : 8;
+  const outcomes: E2EOutcome[] = [];
+  for (const rate of rates) for (const mode of ['relay', 'inline', 'pool'] as const) outcomes.push(await once(mode, rate, seconds, dir));
+  return outcomes;
+}
+
+/** Latency CDFs of the last e2e run, for --plot. */
+export let lastOutcomes: E2EOutcome[] = [];
+
+export async function run(o: SuiteOptions): Promise<BenchResult[]> {
+  const res: BenchResult[] = [];
+  const outs = await runE2E(o);
+  lastOutcomes = outs;
+  for (const x of outs) {
+    const relay = outs.find((r) => r.mode === 'relay' && r.rate === x.rate)!;
+    const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
+    res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent` });
+    if (x.mode !== 'relay') {
+      res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: 'budget <= 1.25' });
+      res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: 'budget <= 1.25' });
+      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: x.mode === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100' });
+      res.push({ suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: x.mainUsPerTick ?? NaN, better: 'lower', note: 'budget <= 4' });
+    }
+  }
+  return res;
+}

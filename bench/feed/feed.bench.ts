@@ -1,0 +1,42 @@
+// Frames -> ticks for each venue's trade channel on the real recordings: ns per frame, JSON.parse path vs
+// the hand-written Binance extractor (budget: <= 400 ns per Binance trade frame including parse).
+import { readFileSync } from 'node:fs';
+import { adapterFor } from '../../src/feed/adapters.js';
+import type { Tick } from '../../src/model/tick.js';
+import type { VenueName } from '../../src/config/types.js';
+import { perItem, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+
+const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
+function samples(rel: string, key: string): string[] {
+  const d = JSON.parse(readFileSync(shared(rel), 'utf8')) as Record<string, { messages?: unknown[]; captured?: Array<{ raw: string }> }>;
+  const v = d[key]!;
+  return v.messages ? v.messages.map((m) => JSON.stringify(m)) : (v as unknown as Array<{ raw: string }>).map((c) => c.raw);
+}
+/** Repeats a small sample set to a chunk of n frames. */
+const chunk = (frames: string[], n: number) => Array.from({ length: n }, (_, i) => frames[i % frames.length]!);
+
+export async function run(o: SuiteOptions): Promise<BenchResult[]> {
+  const out: Tick[] = [];
+  const mk = (venue: VenueName, frames: string[], fastPath = true) => {
+    const a = adapterFor({ venue }, { fastPath });
+    return () => { for (let i = 0; i < frames.length; i++) { out.length = 0; a.parse(frames[i]!, 1, out); } };
+  };
+  const spot = lines('messages/binance-spot-trade.jsonl');
+  const usdm = lines('messages/binance-usdm-trade.jsonl');
+  const bybit = chunk(samples('messages/bybit-v5-samples.json', 'recorded_spot_v5_2023_04_05').filter((m) => m.includes('publicTrade')), 2000);
+  const cb = chunk(lines('messages/coinbase-exchange-match.jsonl'), 2000);
+  const cba = chunk((JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')) as { captured: Array<{ raw: string }> }).captured.map((c) => c.raw), 2000);
+  const krd = JSON.parse(readFileSync(shared('messages/kraken-v2-samples.json'), 'utf8')) as Record<string, { messages?: unknown[] }>;
+  const kr = chunk(Object.values(krd).flatMap((v) => (v && typeof v === 'object' && Array.isArray(v.messages) ? v.messages : [])).map((m) => JSON.stringify(m)).filter((m) => m.includes('"channel":"trade"')), 2000);
+  const rawJson = () => { for (let i = 0; i < spot.length; i++) JSON.parse(spot[i]!); };
+  return perItem('feed', [
+    { name: 'binance spot trade: fast path', items: spot.length, fn: mk('binance', spot, true), note: 'budget <= 400 ns/frame' },
+    { name: 'binance spot trade: JSON.parse path', items: spot.length, fn: mk('binance', spot, false) },
+    { name: 'JSON.parse alone (reference)', items: spot.length, fn: rawJson },
+    { name: 'binance usdm trade: fast path', items: usdm.length, fn: mk('binance-usdm', usdm, true) },
+    { name: 'bybit v5 publicTrade', items: bybit.length, fn: mk('bybit', bybit) },
+    { name: 'coinbase match', items: cb.length, fn: mk('coinbase', cb) },
+    { name: 'coinbase advanced market_trades', items: cba.length, fn: mk('coinbase-advanced', cba) },
+    { name: 'kraken v2 trade', items: kr.length, fn: mk('kraken', kr) },
+  ], o);
+}

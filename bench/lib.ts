@@ -1,0 +1,47 @@
+// Shared benchmark helpers: tinybench runs that time a fixed chunk of items per iteration (so sub-µs
+// operations are measured above the timer's resolution) and report ns per item at p50 / p99.
+import { Bench } from 'tinybench';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+
+export interface BenchResult {
+  suite: string;
+  name: string;
+  /** 'ns/item', 'items/s', 'µs', 'ratio' ... */
+  unit: string;
+  p50: number;
+  p99?: number;
+  mean?: number;
+  /** Higher is better for throughput units; lower for latency units. */
+  better: 'lower' | 'higher';
+  note?: string;
+}
+
+export interface SuiteOptions { quick: boolean }
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+export function shared(rel: string): string {
+  const p = path.join(sharedData, rel);
+  if (!existsSync(p)) throw new Error(`benchmark data missing: ${p} (../shared/data beside the clone)`);
+  return p;
+}
+
+/** Runs each fn (which processes `items` items) and returns ns per item. */
+export async function perItem(suite: string, cases: Array<{ name: string; items: number; fn: () => void; note?: string }>, o: SuiteOptions): Promise<BenchResult[]> {
+  const bench = new Bench({ time: o.quick ? 150 : 1000, warmupTime: o.quick ? 50 : 200, iterations: 5 });
+  for (const c of cases) bench.add(c.name, c.fn);
+  await bench.run();
+  return bench.tasks.map((t, i) => {
+    const r = t.result as { state: string; latency?: { p50: number; p99: number; mean: number }; error?: Error };
+    if (!r.latency) throw new Error(`${suite}/${t.name}: ${r.state} ${r.error?.message ?? ''}`);
+    const n = cases[i]!.items;
+    return { suite, name: t.name, unit: 'ns/item', p50: (r.latency.p50 * 1e6) / n, p99: (r.latency.p99 * 1e6) / n, mean: (r.latency.mean * 1e6) / n, better: 'lower' as const, note: cases[i]!.note };
+  });
+}
+
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}

@@ -1,0 +1,26 @@
+// Hot-piece codecs: Redis member encode (msgpack tick), signal frame encode, COPY row encode.
+import { readFileSync } from 'node:fs';
+import { adapterFor } from '../../src/feed/adapters.js';
+import { encodeTick } from '../../src/store/codec.js';
+import { encodeFrame } from '../../src/signal/framing.js';
+import { copyText, tickRow } from '../../src/persist/rows.js';
+import { ComputeCore } from '../../src/compute/core.js';
+import { loadConfig } from '../../src/config/load.js';
+import type { Tick } from '../../src/model/tick.js';
+import { perItem, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+
+export async function run(o: SuiteOptions): Promise<BenchResult[]> {
+  const ticks: Tick[] = [];
+  const a = adapterFor({ venue: 'binance' });
+  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl']) for (const l of readFileSync(shared(f), 'utf8').split('\n').filter(Boolean)) a.parse(l, 1, ticks);
+  const signal = { type: 'signal', seq: 1, id: 'christmas-1-1', tsNs: 1.7e18, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'ema-cross', price: 61800.12, strength: 0.7, ttlMs: 2000,
+    reason: 'ema12 crossed above ema26, rsi 55.1', indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 }, latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 } };
+  const cfg = loadConfig({ env: {} });
+  const core = new ComputeCore(cfg.strategies);
+  return perItem('codec', [
+    { name: 'redis member encode (msgpack tick)', items: ticks.length, fn: () => { for (const t of ticks) encodeTick(t); } },
+    { name: 'COPY row encode', items: ticks.length, fn: () => { copyText(ticks.map(tickRow)); } },
+    { name: 'signal frame encode', items: 1000, fn: () => { for (let i = 0; i < 1000; i++) encodeFrame(signal); } },
+    { name: 'rule evaluation: default 4 strategies per tick', items: ticks.length, fn: () => { for (const t of ticks) core.onTick(t); } },
+  ], o);
+}
