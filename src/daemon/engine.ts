@@ -12,6 +12,7 @@ import { StageHistograms } from '../telemetry/histogram.js';
 import { kernels } from '../native/index.js';
 import { connectRedis, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
+import { TickStoreReader } from '../store/reader.js';
 import { migrate, detectFlavor } from '../persist/migrate.js';
 import { PersistWriter } from '../persist/writer.js';
 import type { Flavor } from '../persist/schema.js';
@@ -59,6 +60,9 @@ export class Engine {
   compute!: Compute;
   emitted = 0;
   ticks = 0;
+  /** Ticks replayed from Redis into compute at start (redis.warmStart). */
+  warmedTicks = 0;
+  private warming = false;
   private readonly symbols = new Map<string, Map<string, SymbolState>>();
   private readonly barsOut: Bar[] = [];
   private printBuf = '';
@@ -158,6 +162,36 @@ export class Engine {
     this.compute = cfg.compute.mode === 'pool' && this.opts.poolFactory ? this.opts.poolFactory(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
+    if (cfg.redis.warmStart && this.redis) await this.warmStart();
+  }
+
+  /**
+   * Warms every configured symbol's strategies from the ticks already in Redis (oldest first), with the
+   * drafts they produce discarded: live signals start from warm indicators instead of an empty window.
+   */
+  private async warmStart(): Promise<void> {
+    const redis = this.redis!;
+    if (redis.status !== 'ready') {
+      await new Promise<void>((resolve) => { const t = setTimeout(resolve, 5000); redis.once('ready', () => { clearTimeout(t); resolve(); }); });
+    }
+    const reader = new TickStoreReader(redis);
+    const started = Date.now();
+    this.warming = true;
+    try {
+      for (const feed of this.cfg.feeds) {
+        for (const sym of feed.symbols) {
+          const symbol = sym.toUpperCase();
+          const ticks = await reader.latest(feed.venue, symbol, Math.min(this.cfg.redis.maxTicksPerSymbol || 100_000, 100_000)).catch((err: Error) => {
+            this.log.warn({ err: err.message, venue: feed.venue, symbol }, 'warm start: could not read Redis');
+            return [];
+          });
+          for (const t of ticks) this.compute.submit(t, 0);
+          this.warmedTicks += ticks.length;
+        }
+      }
+      await this.compute.flush(30_000);
+    } finally { this.warming = false; }
+    this.log.info({ ticks: this.warmedTicks, ms: Date.now() - started }, 'warmed strategies from Redis');
   }
 
   private killFileActive(): boolean { return !!this.cfg.risk.killSwitchFile && existsSync(this.cfg.risk.killSwitchFile); }
@@ -201,6 +235,7 @@ export class Engine {
 
   /** A draft from compute: risk gate, then number it and fan it out. */
   private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number): void {
+    if (this.warming) return; // history only warms state; it never signals
     const tsSignalNs = nowNs();
     this.histograms.record('tick_to_signal', tsSignalNs - frameStartNs);
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;

@@ -9,6 +9,7 @@ export class FrameRecorder {
   private written = 0;
   private seq = 0;
   readonly files: string[] = [];
+  private readonly closing: Array<Promise<void>> = [];
 
   constructor(private readonly dir: string, private readonly venue: string, private readonly rotateBytes: number) {
     mkdirSync(dir, { recursive: true });
@@ -22,7 +23,7 @@ export class FrameRecorder {
   }
 
   private rotate(): void {
-    this.closeCurrent();
+    this.closing.push(this.closeCurrent());
     const stamp = new Date().toISOString().replace(/[:.]/g, '').replace('Z', 'Z');
     const name = path.join(this.dir, `${this.venue}-${stamp}-${String(this.seq++).padStart(4, '0')}.log.gz`);
     this.gzip = createGzip({ level: 4 });
@@ -39,5 +40,6 @@ export class FrameRecorder {
     return new Promise((resolve) => { file.once('close', () => resolve()); gz.end(); });
   }
 
-  close(): Promise<void> { return this.closeCurrent(); }
+  /** Closes the current file and waits for every rotated one to be fully written. */
+  async close(): Promise<void> { await Promise.all([...this.closing, this.closeCurrent()]); }
 }

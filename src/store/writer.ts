@@ -16,6 +16,11 @@ export interface TickStoreOptions {
 
 interface Pending { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined }
 
+/** Members per ZADD command (a spread of millions of arguments would overflow the stack). */
+const ZADD_CHUNK = 4096;
+/** Ticks taken per flush: after an outage a large backlog drains as a series of bounded pipelines. */
+const MAX_TICKS_PER_FLUSH = 65_536;
+
 export class TickStoreWriter {
   readonly pending = new Map<string, Pending>();
   backlog = 0;
@@ -84,9 +89,18 @@ export class TickStoreWriter {
     let count = 0;
     for (const p of this.pending.values()) {
       if (p.ticks.length === 0 && !p.lastQuote) continue;
-      batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote });
-      count += p.ticks.length;
-      p.ticks = []; p.lastQuote = undefined;
+      const room = MAX_TICKS_PER_FLUSH - count;
+      if (room <= 0) break;
+      if (p.ticks.length <= room) {
+        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote });
+        count += p.ticks.length;
+        p.ticks = []; p.lastQuote = undefined;
+      } else {
+        // Oldest first; the rest (and the latest quote) wait for the next flush.
+        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks.slice(0, room), lastQuote: undefined });
+        p.ticks = p.ticks.slice(room);
+        count += room;
+      }
     }
     this.backlog -= count;
     if (count === 0) return;
@@ -118,15 +132,18 @@ export class TickStoreWriter {
     for (const b of batch) {
       const key = ticksKey(b.venue, b.symbol);
       if (b.ticks.length > 0) {
-        const args: Array<number | Buffer> = new Array(b.ticks.length * 2);
         let newestMs = 0;
-        for (let i = 0; i < b.ticks.length; i++) {
-          const t = b.ticks[i]!;
-          const s = scoreOf(t);
-          if (s > newestMs) newestMs = s;
-          args[2 * i] = s; args[2 * i + 1] = encodeTick(t);
+        for (let from = 0; from < b.ticks.length; from += ZADD_CHUNK) {
+          const to = Math.min(b.ticks.length, from + ZADD_CHUNK);
+          const args: Array<number | Buffer> = new Array((to - from) * 2);
+          for (let i = from; i < to; i++) {
+            const t = b.ticks[i]!;
+            const s = scoreOf(t);
+            if (s > newestMs) newestMs = s;
+            args[2 * (i - from)] = s; args[2 * (i - from) + 1] = encodeTick(t);
+          }
+          pipe.zadd(key, ...(args as [number, Buffer]));
         }
-        pipe.zadd(key, ...(args as [number, Buffer]));
         if (this.opts.maxTicksPerSymbol > 0) pipe.zremrangebyrank(key, 0, -(this.opts.maxTicksPerSymbol + 1));
         if (this.opts.maxAgeMs > 0) pipe.zremrangebyscore(key, '-inf', `(${newestMs - this.opts.maxAgeMs}`);
       }

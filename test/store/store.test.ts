@@ -74,6 +74,17 @@ test('trimming keeps the newest N per symbol and drops by age', async () => {
   assert.ok(kept.length >= 50 && kept.length <= 51, `kept ${kept.length} ticks within 50 ms`);
 });
 
+test('a backlog of 300k ticks (a long outage) drains in bounded pipelines', async () => {
+  await redis.flushall();
+  const w = new TickStoreWriter(redis, opts({ maxTicksPerSymbol: 0 }));
+  const base = 1_723_161_600_000e6;
+  for (let i = 0; i < 300_000; i++) w.add(tradeTick('binance', 'BIG', base + i * 1e3, base, 1, 1, 'buy', i));
+  await until(() => w.stored === 300_000, 60_000, 'stored');
+  assert.is(await redis.zcard(ticksKey('binance', 'BIG')), 300_000);
+  assert.is(w.errors, 0);
+  assert.ok(w.batches >= 5, `${w.batches} pipelines of at most 65536 ticks`);
+});
+
 test('quotes can be kept out of the sorted set', async () => {
   await redis.flushall();
   const w = new TickStoreWriter(redis, opts({ storeQuotes: false }));
@@ -113,6 +124,25 @@ test('Redis killed mid-stream and restarted: the writer never blocks, and every 
   await redis.quit().catch(() => undefined);
   redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
   redis.on('error', () => undefined);
+});
+
+test('warm start: the engine replays the ticks already in Redis into its strategies without signalling', async () => {
+  await redis.flushall();
+  const ticks = realTicks(4000);
+  const w = new TickStoreWriter(redis, opts());
+  for (const t of ticks) w.add(t);
+  await until(() => w.stored === ticks.length, 10_000, 'stored');
+  const { Engine } = await import('../../src/daemon/engine.js');
+  const { loadConfig } = await import('../../src/config/load.js');
+  const { silentLogger } = await import('../../src/telemetry/logger.js');
+  const cfg = loadConfig({ env: {}, overrides: { 'redis.url': server.url, 'redis.warmStart': true, 'database.url': '' } });
+  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  await engine.start();
+  assert.is(engine.warmedTicks, ticks.length);
+  assert.is(engine.emitted, 0, 'history never signals');
+  const core = (engine.compute as unknown as { core: { ticks: number } }).core;
+  assert.is(core.ticks, ticks.length, 'every stored tick went through the strategies');
+  await engine.stop(2000);
 });
 
 test('3-master Redis Cluster: hash-tagged keys, one pipeline per symbol, read back', async () => {
