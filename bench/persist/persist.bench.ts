@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import copyStreams from 'pg-copy-streams';
 import { startPostgres } from '../../src/daemon/embedded/postgres.js';
 import { migrate } from '../../src/persist/migrate.js';
+import { partitionSql } from '../../src/persist/schema.js';
 import { PersistWriter } from '../../src/persist/writer.js';
 import { copyText, tickRow, unnestInsert, COLUMNS, type Row } from '../../src/persist/rows.js';
 import { tradeTick, type Tick } from '../../src/model/tick.js';
@@ -27,6 +28,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   try {
     const c = await pool.connect();
     await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '' });
+    for (const t of ['ticks', 'quotes', 'signals', 'bars_1s']) await c.query(partitionSql(t, Date.parse('2024-08-09T00:00:00Z')));
     await c.query(`create table bench_nokey (like ticks including defaults)`);
     await c.query(`create table bench_key (like ticks including defaults, constraint bench_key_uniq unique (venue, symbol, trade_id, ts))`);
     c.release();

@@ -99,8 +99,9 @@ export class Engine {
 
     let seqFloor = 0;
     if (this.opts.persist && cfg.database.url) {
+      // query_timeout is enforced by the client too: a stopped or unreachable server cannot time a query out.
       this.pgPool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize, statement_timeout: cfg.database.statementTimeoutMs,
-        keepAlive: true, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+        query_timeout: cfg.database.statementTimeoutMs + 1000, keepAlive: true, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
       this.pgPool.on('error', (err) => this.log.warn({ err: err.message }, 'postgres pool error'));
       try {
         const client = await this.pgPool.connect();

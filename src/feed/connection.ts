@@ -36,6 +36,7 @@ export class FeedConnection extends EventEmitter {
   private lastFrameNs = 0;
   private downSinceNs = 0;
   private stopping = false;
+  private sawOversize = false;
   private readonly log: Logger;
   readonly staleSymbols = new Set<string>();
 
@@ -91,7 +92,11 @@ export class FeedConnection extends EventEmitter {
       this.emit('live');
     });
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
-    ws.on('error', (err) => { this.log.warn({ err: err.message }, 'feed socket error'); });
+    ws.on('error', (err: Error & { code?: string }) => {
+      // A frame past maxPayload: ws aborts the connection (1009); counted as an oversized frame, then reconnect.
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') { this.stats.countMalformed('oversize'); this.sawOversize = true; }
+      this.log.warn({ err: err.message }, 'feed socket error');
+    });
     ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
   }
 
@@ -110,7 +115,8 @@ export class FeedConnection extends EventEmitter {
     if (ws !== this.ws) return;
     this.clearConnTimers();
     if (this.downSinceNs === 0) this.downSinceNs = this.lastFrameNs || nowNs();
-    if (code === 1009) this.stats.countMalformed('oversize');
+    if (code === 1009 && !this.sawOversize) this.stats.countMalformed('oversize');
+    this.sawOversize = false;
     if (this.stopping) { this.state = 'closed'; this.emit('closed'); return; }
     this.state = 'connecting';
     this.stats.reconnects++;

@@ -40,6 +40,9 @@ export class PersistWriter {
   private readonly firstAt: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly tableBusy: Record<TableName, boolean> = { ticks: false, quotes: false, signals: false, bars_1s: false };
+  private readonly busySince: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
+  /** The batch each table has in flight, and whether a copy of it is already in the spool. */
+  private readonly inFlightRows: Record<TableName, Row[] | undefined> = { ticks: undefined, quotes: undefined, signals: undefined, bars_1s: undefined };
   private readonly knownDays = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
@@ -86,13 +89,29 @@ export class PersistWriter {
   }
 
   private flush(table: TableName): void {
-    if (this.tableBusy[table] && this.buffers[table].length < this.opts.batchRows * 4) return; // one batch per table in flight
     const rows = this.buffers[table];
     if (rows.length === 0) return;
+    if (this.tableBusy[table]) {
+      // One batch per table in flight. If it has been stuck longer than a few batch ages (a paused or
+      // overloaded server), new batches go to the durable spool instead of piling up in memory, so a
+      // kill -9 loses at most the batch in flight.
+      if (Date.now() - this.busySince[table] < Math.max(250, this.opts.batchAgeMs * 5)) return;
+      this.buffers[table] = [];
+      if (!this.spooling) this.log.warn({ table, stuckMs: Date.now() - this.busySince[table] }, 'database write stuck; spooling new batches to disk');
+      this.spooling = true;
+      // The stuck batch itself is copied to the spool too: if the process dies before the database answers,
+      // the spool still has it; if it commits after all, the conflict-tolerant spool replay adds nothing.
+      const stuck = this.inFlightRows[table];
+      if (stuck) { this.inFlightRows[table] = undefined; this.toSpool(table, stuck); }
+      this.toSpool(table, rows);
+      return;
+    }
     this.buffers[table] = [];
     if (this.spooling) { this.toSpool(table, rows); return; }
     this.tableBusy[table] = true;
-    const p = this.writeBatch(table, rows).finally(() => { this.tableBusy[table] = false; this.inFlight.delete(p); });
+    this.busySince[table] = Date.now();
+    this.inFlightRows[table] = rows;
+    const p = this.writeBatch(table, rows).finally(() => { this.tableBusy[table] = false; this.inFlightRows[table] = undefined; this.inFlight.delete(p); });
     this.inFlight.add(p);
   }
 

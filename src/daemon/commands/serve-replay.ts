@@ -14,6 +14,7 @@ export const serveReplayCommand: Command = {
     host: { type: 'string', value: 'ADDR', description: 'listen address (default 127.0.0.1)' },
     rate: { type: 'string', value: 'N', description: 'frames per second (default: the recording\'s own timing)' },
     speed: { type: 'string', value: 'S', description: 'with recorded timing: speed factor (default 1)' },
+    rewind: { type: 'string', value: 'N', description: 'on each disconnect, re-send the last N frames (venues that replay on reconnect); default 0' },
     loop: { type: 'boolean', description: 'start over at the end (Binance ids and times shifted so the stream stays gap- and duplicate-free)' },
     'ping-ms': { type: 'string', value: 'MS', description: 'WebSocket ping interval; a client that misses a pong is dropped (default 20000)' },
     'disconnect-every': { type: 'string', value: 'S', description: 'drop every connection every S seconds' },
@@ -22,6 +23,8 @@ export const serveReplayCommand: Command = {
     'duplicate-every': { type: 'string', value: 'N', description: 'send every Nth frame twice' },
     'drop-every': { type: 'string', value: 'N', description: 'skip every Nth frame' },
     'corrupt-every': { type: 'string', value: 'N', description: 'insert a corrupted frame after every Nth frame' },
+    'oversize-every': { type: 'string', value: 'N', description: 'insert a 5 MiB frame after every Nth frame' },
+    'reorder-every': { type: 'string', value: 'N', description: 'swap every Nth frame with the next' },
     'send-log': { type: 'string', value: 'FILE', description: 'benchmarks: write "<trade id> <monotonic send ns>" for every trade frame sent, on exit' },
   },
   async run(v, files) {
@@ -36,7 +39,9 @@ export const serveReplayCommand: Command = {
       pingIntervalMs: intOption(v['ping-ms'], 'ping-ms', 10, 3_600_000, 20_000),
       faults: { disconnectEveryMs: sec('disconnect-every'), stallEveryMs: sec('stall-every'), stallForMs: sec('stall-for'),
         duplicateEvery: intOption(v['duplicate-every'], 'duplicate-every', 0, 1e9, 0), dropEvery: intOption(v['drop-every'], 'drop-every', 0, 1e9, 0),
-        corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0) },
+        corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0), oversizeEvery: intOption(v['oversize-every'], 'oversize-every', 0, 1e9, 0),
+        reorderEvery: intOption(v['reorder-every'], 'reorder-every', 0, 1e9, 0) },
+      rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0),
     });
     const sendLog: string[] = [];
     if (v['send-log']) {

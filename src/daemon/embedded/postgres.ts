@@ -11,6 +11,30 @@ import pg from 'pg';
 import { freePort, spawnTracked, stopChild, unprivilegedUser, waitFor } from './process.js';
 import { DependencyError } from '../../model/errors.js';
 
+/** The postmaster and every process it forked (each backend calls setsid(), so group signals miss them). */
+function treePids(rootPid: number): number[] {
+  const byParent = new Map<number, number[]>();
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = byParent.get(ppid) ?? [];
+      list.push(Number(d));
+      byParent.set(ppid, list);
+    } catch { /* exited */ }
+  }
+  const out: number[] = [];
+  const walk = (pid: number) => { out.push(pid); for (const c of byParent.get(pid) ?? []) walk(c); };
+  walk(rootPid);
+  return out;
+}
+
+function signalTree(rootPid: number | undefined, sig: NodeJS.Signals): void {
+  if (!rootPid) return;
+  for (const pid of treePids(rootPid)) { try { process.kill(pid, sig); } catch { /* gone */ } }
+}
+
 export interface PostgresServer {
   port: number; url: string; dir: string; child: ChildProcess; binDir: string;
   stop(): Promise<void>;
@@ -88,13 +112,19 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const server: PostgresServer = {
     port, url: `postgres://christmas@127.0.0.1:${port}/${db}`, dir, child, binDir,
     async stop() { server.resume(); await stopChild(server.child, 'SIGINT'); rmSync(dir, { recursive: true, force: true }); },
-    async kill() { server.resume(); await stopChild(server.child, 'SIGKILL'); },
+    async kill() {
+      server.resume();
+      const exited = new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
+      signalTree(server.child.pid, 'SIGKILL'); // the postmaster and its backends, like a machine crash of the server
+      await exited;
+    },
     async restart() {
       child = launch(); server.child = child;
       await waitFor(() => canConnect(adminUrl), 30_000, `postgres on port ${port}`, child, () => out);
     },
-    pause() { server.child.kill('SIGSTOP'); },
-    resume() { if (server.child.exitCode === null) server.child.kill('SIGCONT'); },
+    // SIGSTOP on the postmaster alone would leave the backends serving: pause the whole tree.
+    pause() { signalTree(server.child.pid, 'SIGSTOP'); },
+    resume() { signalTree(server.child.pid, 'SIGCONT'); },
   };
   return server;
 }

@@ -11,7 +11,12 @@ let hooked = false;
 function hookExit(): void {
   if (hooked) return;
   hooked = true;
-  process.on('exit', () => { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } } });
+  process.on('exit', () => {
+    for (const c of children) {
+      try { if (c.pid) process.kill(-c.pid, 'SIGKILL'); } catch { /* not a group leader */ }
+      try { c.kill('SIGKILL'); } catch { /* gone */ }
+    }
+  });
 }
 
 export function track(child: ChildProcess): ChildProcess {

@@ -19,6 +19,10 @@ export interface FaultOptions {
   dropEvery: number;
   /** Insert a corrupted frame after every Nth frame (0 = never). */
   corruptEvery: number;
+  /** Insert a 5 MiB frame after every Nth frame (0 = never): past any sane maxPayload. */
+  oversizeEvery: number;
+  /** Swap every Nth frame with the one after it (0 = never). */
+  reorderEvery: number;
 }
 
 export interface ReplayServerOptions {
@@ -42,9 +46,11 @@ export interface ReplayServerOptions {
 }
 
 export interface ReplayServerStats {
-  sent: number; duplicated: number; dropped: number; corrupted: number; disconnects: number; stalls: number;
+  sent: number; duplicated: number; dropped: number; corrupted: number; disconnects: number; stalls: number; oversized: number; reordered: number;
   connections: number; laps: number; ended: boolean;
 }
+
+const HUGE_FRAME = `{"stream":"btcusdt@trade","data":{"pad":"${'x'.repeat(5 << 20)}"}}`;
 
 // Each variant is rejected by the client's parser whatever the frame's event type.
 const corruptions = [
@@ -55,7 +61,7 @@ const corruptions = [
 ];
 
 export class ReplayServer extends EventEmitter {
-  readonly stats: ReplayServerStats = { sent: 0, duplicated: 0, dropped: 0, corrupted: 0, disconnects: 0, stalls: 0, connections: 0, laps: 0, ended: false };
+  readonly stats: ReplayServerStats = { sent: 0, duplicated: 0, dropped: 0, corrupted: 0, disconnects: 0, stalls: 0, oversized: 0, reordered: 0, connections: 0, laps: 0, ended: false };
   private wss: WebSocketServer | undefined;
   private readonly clients = new Map<WebSocket, Set<string>>();
   private cursor = 0;
@@ -72,7 +78,7 @@ export class ReplayServer extends EventEmitter {
 
   constructor(private readonly opts: ReplayServerOptions) {
     super();
-    this.faults = { disconnectEveryMs: 0, stallEveryMs: 0, stallForMs: 0, duplicateEvery: 0, dropEvery: 0, corruptEvery: 0, ...opts.faults };
+    this.faults = { disconnectEveryMs: 0, stallEveryMs: 0, stallForMs: 0, duplicateEvery: 0, dropEvery: 0, corruptEvery: 0, oversizeEvery: 0, reorderEvery: 0, ...opts.faults };
     this.spans = opts.loop ? spansOf(opts.frames) : { idSpan: { trade: 0, agg: 0, update: 0 }, timeSpanMs: 0 };
   }
 
@@ -164,7 +170,14 @@ export class ReplayServer extends EventEmitter {
         this.cursor = 0; this.lap++; this.stats.laps = this.lap;
         this.startedAt = now; this.sentAtRateMs = now; this.baseRecvNs = frames[0]!.recvNs;
       }
-      const f = frames[this.cursor]!;
+      let f = frames[this.cursor]!;
+      if (this.faults.reorderEvery > 0 && (this.frameIndex + 1) % this.faults.reorderEvery === 0 && this.cursor + 1 < frames.length) {
+        // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
+        const next = frames[this.cursor + 1]!;
+        if (this.broadcast(shiftBinanceFrame(next.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs)) > 0) { this.stats.reordered++; this.opts.onSend?.(next.text); }
+        this.cursor++; this.frameIndex++;
+        f = frames[this.cursor - 1]!;
+      }
       const dueMs = this.opts.rate > 0 ? this.sentAtRateMs + 1000 / this.opts.rate
         : this.startedAt + (f.recvNs - this.baseRecvNs) / 1e6 / this.opts.speed;
       if (dueMs > Date.now() + 1) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, Math.max(1, dueMs - Date.now())); return; }
@@ -175,6 +188,7 @@ export class ReplayServer extends EventEmitter {
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
       if (this.broadcast(text) > 0) this.opts.onSend?.(text);
       if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
+      if (this.faults.oversizeEvery > 0 && this.frameIndex % this.faults.oversizeEvery === 0 && this.broadcast(HUGE_FRAME) > 0) this.stats.oversized++;
       if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
         const c = corruptions[this.corruptSeq++ % corruptions.length]!;
         // Counted only when a client actually received it (stream filters may skip it).

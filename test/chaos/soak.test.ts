@@ -1,0 +1,54 @@
+// Soak: the daemon at 20k ticks/s with Redis and PostgreSQL, sampling RSS, heap, handles and latency
+// percentiles from /metrics. Short here (25 s, a sample a second); CHRISTMAS_CHAOS_LONG=1 runs one hour with a
+// sample a minute. Reports the RSS and heap slopes over the second half (after warm-up) and the p99 drift.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { shared } from '../helpers.js';
+import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, metrics, report, sleep, LONG } from './lib.js';
+
+function slope(xs: number[], ys: number[]): number {
+  const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
+  let num = 0, den = 0;
+  for (let i = 0; i < n; i++) { num += (xs[i]! - mx) * (ys[i]! - my); den += (xs[i]! - mx) ** 2; }
+  return den ? num / den : 0;
+}
+
+test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
+  const t0 = Date.now();
+  const stack = await startStack();
+  const feed = startFeed(stack, shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '20000', '--loop']);
+  await ready(feed, 'listening');
+  const daemon = startDaemon(stack, chaosConfig(stack.dir, { redis: { maxTicksPerSymbol: 50_000, maxBacklogTicks: 5_000_000 } }));
+  const samples: Array<{ t: number; rss: number; heap: number; handles: number; p99: number; ticks: number }> = [];
+  try {
+    await ready(daemon, 'christmas running');
+    const total = LONG ? 3600 : 25, every = LONG ? 60 : 1;
+    for (let s = 0; s <= total; s += every) {
+      await sleep(every * 1000);
+      const m = await metrics(stack.metricsPort);
+      const sum = (prefix: string) => Object.entries(m).filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
+      samples.push({ t: (Date.now() - t0) / 60_000, rss: m['christmas_process_resident_memory_bytes'] ?? 0, heap: m['christmas_nodejs_heap_size_used_bytes'] ?? 0,
+        handles: m['christmas_nodejs_active_handles_total'] ?? 0, p99: (m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total') });
+    }
+    await stopProc(feed);
+    await sleep(1000);
+    assert.is(daemon.child.exitCode, null);
+    assert.is(await stopProc(daemon), 0);
+    const fc = finalCounts(daemon);
+    const db = await pgCounts(stack.pg.url);
+    const half = samples.slice(Math.floor(samples.length / 2));
+    const rssSlopeMBmin = slope(half.map((x) => x.t), half.map((x) => x.rss / 2 ** 20));
+    const heapSlopeMBmin = slope(half.map((x) => x.t), half.map((x) => x.heap / 2 ** 20));
+    const handles = [...new Set(half.map((x) => x.handles))];
+    const rate = (samples.at(-1)!.ticks - samples[0]!.ticks) / ((samples.at(-1)!.t - samples[0]!.t) * 60);
+    const ok = Math.abs(heapSlopeMBmin) < (LONG ? 1 : 30) && Math.max(...handles) - Math.min(...handles) <= 5 && db.trades + db.quotes === fc.ticks;
+    report({ scenario: LONG ? 'soak-1h' : 'soak-short', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks,
+      persisted: db.trades + db.quotes, duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - db.trades - db.quotes, signalsEmitted: fc.signals,
+      notes: `${Math.round(rate)} ticks/s; second-half slopes: RSS ${rssSlopeMBmin.toFixed(2)} MB/min, heap ${heapSlopeMBmin.toFixed(2)} MB/min; handles ${handles.join('/')}; recv->signal p99 ${samples[Math.floor(samples.length / 4)]!.p99.toFixed(0)} -> ${samples.at(-1)!.p99.toFixed(0)} µs` });
+    assert.is(db.trades + db.quotes, fc.ticks, 'nothing lost');
+    assert.ok(Math.max(...handles) - Math.min(...handles) <= 5, `handles flat: ${handles.join(', ')}`);
+    assert.ok(Math.abs(heapSlopeMBmin) < (LONG ? 1 : 30), `heap slope ${heapSlopeMBmin.toFixed(2)} MB/min`);
+  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+});
+
+test.run();
