@@ -147,12 +147,17 @@ export class PersistWriter {
 
   private async copy(table: TableName, rows: Row[]): Promise<void> {
     const client = await this.pool.connect();
+    // A checked-out client emits 'error' when its server dies; without a listener that would crash the process.
+    const onError = (err: Error) => this.log.debug({ err: err.message, table }, 'database connection lost during COPY');
+    client.on('error', onError);
     try {
       const stream = client.query(copyStreams.from(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`));
       await pipeline(Readable.from([copyText(rows)]), stream);
+      client.off('error', onError);
       client.release();
     } catch (err) {
       client.release(isDataError(err) ? undefined : (err as Error));
+      setImmediate(() => client.off('error', onError)); // errors emitted while the socket tears down
       throw err;
     }
   }

@@ -188,9 +188,10 @@ export class SignalServer extends EventEmitter {
     c.state = 'closing';
     if (detail) this.log.debug({ client: c.id, reason, detail }, 'closing signal client');
     const bye = { type: 'bye', reason, ...(detail ? { detail } : {}) };
-    // A slow consumer's buffer is full: the bye goes out after what is queued, and the socket is destroyed soon after.
+    // A slow consumer's buffer is full: the bye goes out after what is already queued (no new signal is added),
+    // so the consumer gets 10 s to drain and read it; memory stays bounded by its byte bound.
     c.socket.end(wasLive && c.format === 'json' ? encodeJsonLine(bye) : encodeFrame(bye));
-    setTimeout(() => c.socket.destroy(), reason === 'slow-consumer' ? 2000 : 1000).unref();
+    setTimeout(() => c.socket.destroy(), reason === 'slow-consumer' ? 10_000 : 1000).unref();
     if (reason === 'slow-consumer') this.log.warn({ client: c.id, detail }, 'dropped slow signal consumer');
   }
 
