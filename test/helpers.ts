@@ -1,6 +1,7 @@
 // Shared test helpers: paths to the repo and shared data, real servers, small async utilities.
 import path from 'node:path';
 import { existsSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 export { startRedis, startRedisCluster } from '../src/daemon/embedded/redis.js';
 export { startPostgres } from '../src/daemon/embedded/postgres.js';
@@ -29,4 +30,17 @@ export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: n
 export function close(a: number, b: number, rel = 1e-9, abs = 1e-12): boolean {
   if (Number.isNaN(a) && Number.isNaN(b)) return true;
   return Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
+}
+
+export interface Proc { child: ChildProcess; out: () => string; exited: Promise<number | null> }
+
+/** Spawns the real CLI; output (stdout + stderr, last few MB) is kept for assertions. */
+export function spawnCli(args: string[], env: Record<string, string> = {}): Proc {
+  let out = '';
+  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const take = (d: Buffer) => { out = out.length > 4e6 ? out.slice(-2e6) + d.toString() : out + d.toString(); };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 : null))));
+  return { child, out: () => out, exited };
 }

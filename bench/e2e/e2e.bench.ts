@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/daemon/embedded/process.js';
+import { startRedis } from '../../src/daemon/embedded/redis.js';
+import { startPostgres } from '../../src/daemon/embedded/postgres.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
 import { percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
@@ -25,7 +27,7 @@ function proc(args: string[], env: Record<string, string> = {}): { child: ChildP
 const waitFor = async (cond: () => boolean, ms: number, what: string) => { const end = Date.now() + ms; while (!cond()) { if (Date.now() > end) throw new Error(`e2e: timed out waiting for ${what}`); await new Promise((r) => setTimeout(r, 20)); } };
 const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== null) return r(); c.once('exit', () => r()); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 10_000).unref(); });
 
-export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number; mainUsPerTick?: number; cdf: number[] }
+export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number; mainUsPerTick?: number; healthP99ms?: number; cdf: number[] }
 
 async function once(mode: 'relay' | 'inline' | 'pool', rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
   const port = await freePort();
@@ -58,7 +60,19 @@ async function once(mode: 'relay' | 'inline' | 'pool', rate: number, seconds: nu
   await new Promise((r) => setTimeout(r, 1000)); // warm-up
   const s0 = await scrape();
   const t0 = Date.now();
+  // /health must answer within 100 ms under full load: poll it every 50 ms through the run.
+  const healthMs: number[] = [];
+  let polling = mport > 0;
+  const poll = (async () => {
+    while (polling) {
+      const h0 = performance.now();
+      try { await (await fetch(`http://127.0.0.1:${mport}/health`)).text(); healthMs.push(performance.now() - h0); } catch { healthMs.push(Infinity); }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  })();
   await new Promise((r) => setTimeout(r, seconds * 1000));
+  polling = false;
+  await poll;
   const s1 = await scrape();
   const elapsed = (Date.now() - t0) / 1000;
   await stop(server.child); await stop(client.child); await stop(engine.child);
@@ -78,6 +92,8 @@ async function once(mode: 'relay' | 'inline' | 'pool', rate: number, seconds: nu
     const elu = s1.find((x) => x.name === 'christmas_event_loop_utilization')?.value ?? NaN;
     const dt = ticks(s1) - ticks(s0);
     out.mainUsPerTick = dt > 0 ? (elu * elapsed * 1e6) / dt : NaN;
+    healthMs.sort((a, b) => a - b);
+    out.healthP99ms = percentile(healthMs, 0.99);
   }
   return out;
 }
@@ -91,6 +107,57 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   return outcomes;
 }
 
+/**
+ * Sustained load through the whole pipeline: the daemon with its default strategies, Redis and PostgreSQL,
+ * fed at `rate` trades/s. Reports what it kept up with (accepted / sent), the worst Redis backlog and database
+ * lag seen, and the main thread's CPU per tick.
+ */
+async function fullPipeline(rate: number, seconds: number, dir: string): Promise<BenchResult[]> {
+  const redis = await startRedis();
+  const pgs = await startPostgres();
+  const port = await freePort(), mport = await freePort();
+  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--ping-ms', '60000']);
+  let engine: ReturnType<typeof proc> | undefined;
+  try {
+    await waitFor(() => server.out().includes('listening'), 20_000, 'replay server');
+    const cfgFile = path.join(dir, 'full.json');
+    writeFileSync(cfgFile, JSON.stringify({ instance: 'bench-full', feeds: [{ venue: 'binance', url: `ws://127.0.0.1:${port}/stream`, symbols: ['BTCUSDT'], channels: ['trade'], staleAfterMs: 60_000, maxConnectionAgeMs: 0 }],
+      redis: { url: redis.url, maxTicksPerSymbol: 100_000 }, database: { url: pgs.url }, signals: { socket: path.join(dir, 'full.sock'), seqFile: path.join(dir, 'full.seq') },
+      spool: { dir: path.join(dir, 'full-spool') }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` } }));
+    engine = proc([cli, 'run', '--config', cfgFile]);
+    const scrape = async () => parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text());
+    let s0: ReturnType<typeof parsePrometheus> = [];
+    const until = Date.now() + 20_000;
+    while (Date.now() < until) { try { s0 = await scrape(); if (s0.some((x) => x.name === 'christmas_ticks_total')) break; } catch { /* starting */ } await new Promise((r) => setTimeout(r, 200)); }
+    await new Promise((r) => setTimeout(r, 1000));
+    s0 = await scrape();
+    const t0 = Date.now();
+    let maxBacklog = 0, maxLagRows = 0, maxSpool = 0, elu = 0, samples = 0;
+    while (Date.now() - t0 < seconds * 1000) {
+      await new Promise((r) => setTimeout(r, 500));
+      const m = await scrape();
+      const g = (n: string) => m.find((x) => x.name === n)?.value ?? 0;
+      maxBacklog = Math.max(maxBacklog, g('christmas_store_backlog_ticks')); maxLagRows = Math.max(maxLagRows, g('christmas_persist_lag_rows'));
+      maxSpool = Math.max(maxSpool, g('christmas_persist_spool_bytes')); elu += g('christmas_event_loop_utilization'); samples++;
+    }
+    const s1 = await scrape();
+    const elapsed = (Date.now() - t0) / 1000;
+    const ticks = (s: typeof s1) => s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
+    const accepted = ticks(s1) - ticks(s0);
+    const tag = `full pipeline (Redis + PostgreSQL + 4 strategies) @ ${rate / 1000}k ticks/s`;
+    return [
+      { suite: 'e2e', name: `${tag}: ticks accepted per second`, unit: 'ticks/s', p50: accepted / elapsed, better: 'higher', note: `offered ${rate}/s` },
+      { suite: 'e2e', name: `${tag}: worst Redis backlog`, unit: 'ticks', p50: maxBacklog, better: 'lower', note: 'bounded lag' },
+      { suite: 'e2e', name: `${tag}: worst database lag (rows buffered)`, unit: 'rows', p50: maxLagRows, better: 'lower', note: `spool peak ${maxSpool} bytes` },
+      { suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: samples ? (elu / samples) * 1e6 / (accepted / elapsed) : NaN, better: 'lower', note: 'budget <= 4' },
+    ];
+  } finally {
+    await stop(server.child);
+    if (engine) await stop(engine.child);
+    await redis.stop(); await pgs.stop();
+  }
+}
+
 /** Latency CDFs of the last e2e run, for --plot. */
 export let lastOutcomes: E2EOutcome[] = [];
 
@@ -98,6 +165,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const res: BenchResult[] = [];
   const outs = await runE2E(o);
   lastOutcomes = outs;
+  if (!o.quick) res.push(...await fullPipeline(100_000, 10, mkdtempSync(path.join(tmpdir(), 'christmas-full-'))));
   for (const x of outs) {
     const relay = outs.find((r) => r.mode === 'relay' && r.rate === x.rate)!;
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
@@ -107,6 +175,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: 'budget <= 1.25' });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: x.mode === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100' });
       res.push({ suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: x.mainUsPerTick ?? NaN, better: 'lower', note: 'budget <= 4' });
+      res.push({ suite: 'e2e', name: `${tag}: /health response p99`, unit: 'ms', p50: x.healthP99ms ?? NaN, better: 'lower', note: 'budget <= 100 ms' });
     }
   }
   return res;

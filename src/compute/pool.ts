@@ -10,7 +10,7 @@ import type { Tick } from '../model/tick.js';
 import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
-import { createRing, H_CONTROL, H_READ, H_WRITE, writeSlot } from './ring.js';
+import { createRing, H_CONTROL, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
 import type { DraftMessage, SnapshotMessage, ShardTask } from './worker.js';
 
 interface Shard {
@@ -82,7 +82,7 @@ export class PoolCompute implements Compute {
   }
 
   private onMessage(shard: Shard, m: DraftMessage | SnapshotMessage): void {
-    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; if (shard.overflow.length) this.drainOverflow(shard); return; }
+    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; shard.busyNs += m.busyNs; if (shard.overflow.length) this.drainOverflow(shard); return; }
     shard.delivered = m.processed;
     shard.busyNs += m.busyNs;
     for (const it of m.items) this.sink(it.d, it.e, it.r, it.f);
@@ -123,7 +123,7 @@ export class PoolCompute implements Compute {
     writeSlot(s.slots, s.write, this.capacity, t, idx, f);
     s.write = (s.write + 1) | 0;
     Atomics.store(s.header, H_WRITE, s.write);
-    Atomics.notify(s.header, H_WRITE, 1);
+    if (Atomics.load(s.header, H_SLEEPING) === 1) Atomics.notify(s.header, H_WRITE, 1);
   }
 
   private drainOverflow(s: Shard): void {
@@ -143,7 +143,9 @@ export class PoolCompute implements Compute {
 
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
-    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || s.delivered !== s.write)) await new Promise((r) => setTimeout(r, 2));
+    // Computed = the worker's read position has reached what was written (its drafts are posted before that).
+    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write)) await new Promise((r) => setTimeout(r, 2));
+    await new Promise((r) => setTimeout(r, 5));
   }
 
   async stop(): Promise<void> {

@@ -6,7 +6,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
 import type { SignalDraft } from '../model/signal.js';
 import { ComputeCore } from './core.js';
-import { H_CONTROL, H_READ, H_WRITE, readSlot } from './ring.js';
+import { H_CONTROL, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
 import { loadKernels } from '../native/index.js';
 
 export interface ShardTask {
@@ -23,7 +23,7 @@ export interface ShardTask {
 }
 
 export interface DraftMessage { type: 'drafts'; items: Array<{ d: SignalDraft; e: number; r: number; f: number }>; processed: number; busyNs: number }
-export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
+export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown>; busyNs: number }
 
 export default function shard(task: ShardTask): number {
   const header = new Int32Array(task.header);
@@ -34,12 +34,20 @@ export default function shard(task: ShardTask): number {
   let read = task.startAt;
   Atomics.store(header, H_READ, read);
   let sinceSnapshot = 0;
+  let busyNs = 0;
   for (;;) {
     const control = Atomics.load(header, H_CONTROL);
     if (control === 1) break;
     if (control === 2) { Atomics.store(header, H_CONTROL, 0); throw new Error('injected worker crash (test)'); }
-    const write = Atomics.load(header, H_WRITE);
-    if (write === read) { Atomics.wait(header, H_WRITE, write, 50); continue; }
+    let write = Atomics.load(header, H_WRITE);
+    if (write === read) {
+      // Declare the sleep, then re-check: the producer either sees SLEEPING and notifies, or we see its write.
+      Atomics.store(header, H_SLEEPING, 1);
+      write = Atomics.load(header, H_WRITE);
+      if (write === read) Atomics.wait(header, H_WRITE, write, 50);
+      Atomics.store(header, H_SLEEPING, 0);
+      continue;
+    }
     const started = process.hrtime.bigint();
     const items: DraftMessage['items'] = [];
     while (read !== write) {
@@ -58,11 +66,15 @@ export default function shard(task: ShardTask): number {
       read = (read + 1) | 0;
       sinceSnapshot++;
     }
+    busyNs += Number(process.hrtime.bigint() - started);
+    // A message only when there are drafts (signals are rare next to ticks); progress is visible in H_READ,
+    // stored after the post so a reader that sees it can count on the drafts being queued already.
+    if (items.length > 0) { task.port.postMessage({ type: 'drafts', items, processed: read, busyNs } satisfies DraftMessage); busyNs = 0; }
     Atomics.store(header, H_READ, read);
-    task.port.postMessage({ type: 'drafts', items, processed: read, busyNs: Number(process.hrtime.bigint() - started) } satisfies DraftMessage);
     if (sinceSnapshot >= task.snapshotEvery) {
       sinceSnapshot = 0;
-      task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot() } satisfies SnapshotMessage);
+      task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot(), busyNs } satisfies SnapshotMessage);
+      busyNs = 0;
     }
   }
   return read;

@@ -15,6 +15,7 @@ import type { Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
 import { barRow, COLUMNS, copyText, signalRow, tickRow, unnestInsert, type Row, type TableName } from './rows.js';
+import { encodeTicksBinary } from './binary.js';
 import { partitionSql, type Flavor } from './schema.js';
 import { readSpoolFile, Spool } from './spool.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
@@ -28,6 +29,8 @@ export interface TableStats { rows: number; batches: number; copyBatches: number
 
 const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s'];
 
+type Item = Tick | Bar | Signal;
+
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: string }).code;
   return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42P10' || code === '54000');
@@ -36,14 +39,16 @@ function isDataError(err: unknown): boolean {
 export class PersistWriter {
   readonly spool: Spool;
   readonly stats: Record<TableName, TableStats>;
-  private readonly buffers: Record<TableName, Row[]> = { ticks: [], quotes: [], signals: [], bars_1s: [] };
+  /** Items as they came (ticks, bars, signals): nothing is formatted on the hot path. */
+  private readonly buffers: Record<TableName, Item[]> = { ticks: [], quotes: [], signals: [], bars_1s: [] };
   private readonly firstAt: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly tableBusy: Record<TableName, boolean> = { ticks: false, quotes: false, signals: false, bars_1s: false };
   private readonly busySince: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   /** The batch each table has in flight, and whether a copy of it is already in the spool. */
-  private readonly inFlightRows: Record<TableName, Row[] | undefined> = { ticks: undefined, quotes: undefined, signals: undefined, bars_1s: undefined };
+  private readonly inFlightItems: Record<TableName, Item[] | undefined> = { ticks: undefined, quotes: undefined, signals: undefined, bars_1s: undefined };
   private readonly knownDays = new Set<string>();
+  private readonly knownDayNumbers = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private spooling = false;
@@ -72,15 +77,24 @@ export class PersistWriter {
     return { bufferedRows: rows, oldestAgeMs: oldest, spoolBytes: this.spool.bytes };
   }
 
-  addTick(t: Tick): void { this.add(t.kind === 'trade' ? 'ticks' : 'quotes', tickRow(t)); }
-  addBar(b: Bar): void { this.add('bars_1s', barRow(b)); }
-  addSignal(s: Signal): void { this.add('signals', signalRow(s, this.opts.instance)); }
+  addTick(t: Tick): void { this.add(t.kind === 'trade' ? 'ticks' : 'quotes', t); }
+  addBar(b: Bar): void { this.add('bars_1s', b); }
+  addSignal(s: Signal): void { this.add('signals', s); }
 
-  private add(table: TableName, row: Row): void {
+  private add(table: TableName, item: Item): void {
     const buf = this.buffers[table];
     if (buf.length === 0) this.firstAt[table] = Date.now();
-    buf.push(row);
+    buf.push(item);
     if (buf.length >= this.opts.batchRows) this.flush(table);
+  }
+
+  /** Rows for the text paths (spool, unnest, bisecting): formatted only when needed. */
+  private rowsOf(table: TableName, items: Item[]): Row[] {
+    switch (table) {
+      case 'ticks': case 'quotes': return (items as Tick[]).map(tickRow);
+      case 'bars_1s': return (items as Bar[]).map(barRow);
+      case 'signals': return (items as Signal[]).map((x) => signalRow(x, this.opts.instance));
+    }
   }
 
   private tick(): void {
@@ -89,8 +103,8 @@ export class PersistWriter {
   }
 
   private flush(table: TableName): void {
-    const rows = this.buffers[table];
-    if (rows.length === 0) return;
+    const items = this.buffers[table];
+    if (items.length === 0) return;
     if (this.tableBusy[table]) {
       // One batch per table in flight. If it has been stuck longer than a few batch ages (a paused or
       // overloaded server), new batches go to the durable spool instead of piling up in memory, so a
@@ -101,17 +115,17 @@ export class PersistWriter {
       this.spooling = true;
       // The stuck batch itself is copied to the spool too: if the process dies before the database answers,
       // the spool still has it; if it commits after all, the conflict-tolerant spool replay adds nothing.
-      const stuck = this.inFlightRows[table];
-      if (stuck) { this.inFlightRows[table] = undefined; this.toSpool(table, stuck); }
-      this.toSpool(table, rows);
+      const stuck = this.inFlightItems[table];
+      if (stuck) { this.inFlightItems[table] = undefined; this.toSpool(table, this.rowsOf(table, stuck)); }
+      this.toSpool(table, this.rowsOf(table, items));
       return;
     }
     this.buffers[table] = [];
-    if (this.spooling) { this.toSpool(table, rows); return; }
+    if (this.spooling) { this.toSpool(table, this.rowsOf(table, items)); return; }
     this.tableBusy[table] = true;
     this.busySince[table] = Date.now();
-    this.inFlightRows[table] = rows;
-    const p = this.writeBatch(table, rows).finally(() => { this.tableBusy[table] = false; this.inFlightRows[table] = undefined; this.inFlight.delete(p); });
+    this.inFlightItems[table] = items;
+    const p = this.writeBatch(table, items).finally(() => { this.tableBusy[table] = false; this.inFlightItems[table] = undefined; this.inFlight.delete(p); });
     this.inFlight.add(p);
   }
 
@@ -120,39 +134,42 @@ export class PersistWriter {
     this.startDrain();
   }
 
-  private async writeBatch(table: TableName, rows: Row[]): Promise<void> {
+  private async writeBatch(table: TableName, items: Item[]): Promise<void> {
     const started = performance.now();
     try {
-      await this.ensurePartitions(rows);
+      await this.ensureDays(table, items);
       try {
-        if (this.opts.useCopy) { await this.copy(table, rows); this.stats[table].copyBatches++; }
-        else await this.query(unnestInsert(table, rows, false));
+        if (this.opts.useCopy) { await this.copy(table, items); this.stats[table].copyBatches++; }
+        else await this.query(unnestInsert(table, this.rowsOf(table, items), false));
       } catch (err) {
         if (!isDataError(err)) throw err;
         // Unique key hit (a replay) or a bad row: conflict-tolerant insert, bisecting bad rows out.
         this.stats[table].conflictBatches++;
-        await this.insertTolerant(table, rows);
+        await this.insertTolerant(table, this.rowsOf(table, items));
       }
-      this.stats[table].rows += rows.length;
+      this.stats[table].rows += items.length;
       this.stats[table].batches++;
-      this.onBatch?.(table, performance.now() - started, rows.length);
+      this.onBatch?.(table, performance.now() - started, items.length);
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, table, rows: rows.length }, 'database write failed; spooling to disk');
+      this.log.warn({ err: (err as Error).message, table, rows: items.length }, 'database write failed; spooling to disk');
       this.spooling = true;
-      this.toSpool(table, rows);
+      this.toSpool(table, this.rowsOf(table, items));
     }
   }
 
   private async query(q: { text: string; values: unknown[] }): Promise<void> { await this.pool.query(q.text, q.values); }
 
-  private async copy(table: TableName, rows: Row[]): Promise<void> {
+  /** Ticks and quotes as binary COPY (no text formatting); bars and signals (low volume) as text COPY. */
+  private async copy(table: TableName, items: Item[]): Promise<void> {
+    const binary = table === 'ticks' || table === 'quotes';
+    const payload = binary ? encodeTicksBinary(items as Tick[], table === 'ticks' ? 'trade' : 'quote') : copyText(this.rowsOf(table, items));
     const client = await this.pool.connect();
     // A checked-out client emits 'error' when its server dies; without a listener that would crash the process.
     const onError = (err: Error) => this.log.debug({ err: err.message, table }, 'database connection lost during COPY');
     client.on('error', onError);
     try {
-      const stream = client.query(copyStreams.from(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin`));
-      await pipeline(Readable.from([copyText(rows)]), stream);
+      const stream = client.query(copyStreams.from(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin${binary ? ' with (format binary)' : ''}`));
+      await pipeline(Readable.from([payload]), stream);
       client.off('error', onError);
       client.release();
     } catch (err) {
@@ -181,6 +198,22 @@ export class PersistWriter {
     appendFileSync(this.deadLetterFile, JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }) + '\n');
   }
 
+  /** Plain PostgreSQL: the daily partitions the items fall in. */
+  private async ensureDays(table: TableName, items: Item[]): Promise<void> {
+    if (this.opts.flavor !== 'postgres') return;
+    const msOf = table === 'bars_1s' ? (x: Item) => (x as Bar).tsOpenMs : table === 'signals' ? (x: Item) => (x as Signal).tsNs / 1e6 : (x: Item) => (x as Tick).tsExchNs / 1e6;
+    let missing: Set<number> | undefined;
+    let lastDay = -1;
+    for (const it of items) {
+      const day = Math.floor(msOf(it) / 86_400_000);
+      if (day === lastDay) continue;
+      lastDay = day;
+      if (!this.knownDayNumbers.has(day)) (missing ??= new Set()).add(day);
+    }
+    if (!missing) return;
+    for (const day of missing) await this.createDay(day * 86_400_000);
+  }
+
   /** Plain PostgreSQL: the daily partitions the rows fall in (row[0] is the ISO timestamp). */
   private async ensurePartitions(rows: Row[]): Promise<void> {
     if (this.opts.flavor !== 'postgres') return;
@@ -201,6 +234,7 @@ export class PersistWriter {
       }
     }
     this.knownDays.add(day);
+    this.knownDayNumbers.add(Math.floor(dayMs / 86_400_000));
   }
 
   /** Creates today's and the next days' partitions (plain PostgreSQL). */
@@ -250,7 +284,7 @@ export class PersistWriter {
     if (this.draining) await Promise.race([this.draining, new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
     // Whatever could not reach the database in time is made durable in the spool.
     let left = 0;
-    for (const t of TABLE_NAMES) { const rows = this.buffers[t]; this.buffers[t] = []; if (rows.length) { if (!this.spool.append({ table: t, rows })) left += rows.length; } }
+    for (const t of TABLE_NAMES) { const items = this.buffers[t]; this.buffers[t] = []; if (items.length) { if (!this.spool.append({ table: t, rows: this.rowsOf(t, items) })) left += items.length; } }
     this.spool.close();
     return { left };
   }

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { shared } from '../helpers.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, redisCount, report, sleep } from './lib.js';
+import { startStack, startFeed, startDaemon, chaosConfig, ready, finishScenario, cleanup, redisCount, report, sleep } from './lib.js';
 
 test('disconnect storm, stalls, duplicates, reordering, corrupt and oversized frames', async () => {
   const t0 = Date.now();
@@ -16,18 +16,13 @@ test('disconnect storm, stalls, duplicates, reordering, corrupt and oversized fr
     '--duplicate-every', '50', '--reorder-every', '300', '--corrupt-every', '97', '--oversize-every', '7000']);
   await ready(feed, 'listening');
   const daemon = startDaemon(stack, chaosConfig(stack.dir));
+  const sc = { stack, feed, daemon };
   try {
     await ready(daemon, 'christmas running');
     await sleep(12_000);
-    await stopProc(feed);
+    const { fc, db, persisted } = await finishScenario(sc);
     const served = JSON.parse(feed.out().split('\n').reverse().find((l) => l.includes('"stopped":true'))!) as Record<string, number>;
-    await sleep(1500);
-    assert.is(daemon.child.exitCode, null, 'the daemon never exited');
-    assert.is(await stopProc(daemon), 0);
-    const fc = finalCounts(daemon);
     const f = fc.feeds[0] as { reconnects: number; duplicates: number; malformed: Record<string, number>; malformedTotal: number };
-    const db = await pgCounts(stack.pg.url);
-    const persisted = db.trades + db.quotes;
     const inRedis = await redisCount(stack.redis.url);
     const ok = persisted === fc.ticks && db.dupTrades + db.dupQuotes === 0 && inRedis === fc.ticks;
     report({ scenario: 'feed-chaos', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksSent: served.sent, ticksAccepted: fc.ticks, persisted,
@@ -41,7 +36,7 @@ test('disconnect storm, stalls, duplicates, reordering, corrupt and oversized fr
     assert.ok(corruptSeen >= served.corrupted * 0.9 && corruptSeen <= served.corrupted, `${corruptSeen} malformed for ${served.corrupted} corrupt frames (a disconnect can cut one off in flight)`);
     assert.ok((f.malformed.oversize ?? 0) >= 1 || served.oversized === 0, 'oversized frames counted');
     assert.ok(f.duplicates >= served.duplicated, 'every duplicated frame dropped (plus the reconnect re-sends)');
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+  } finally { await cleanup(sc); }
 });
 
 test('the exchange clock jumps back an hour mid-stream: no crash, nothing lost', async () => {
@@ -54,21 +49,16 @@ test('the exchange clock jumps back an hour mid-stream: no crash, nothing lost',
   const feed = startFeed(stack, file, ['--rate', '10000']);
   await ready(feed, 'listening');
   const daemon = startDaemon(stack, chaosConfig(stack.dir));
+  const sc = { stack, feed, daemon };
   try {
     await ready(daemon, 'christmas running');
     await sleep(5000);
-    await stopProc(feed);
-    await sleep(1000);
-    assert.is(daemon.child.exitCode, null);
-    assert.is(await stopProc(daemon), 0);
-    const fc = finalCounts(daemon);
-    const db = await pgCounts(stack.pg.url);
-    const persisted = db.trades + db.quotes;
+    const { fc, db, persisted } = await finishScenario(sc);
     report({ scenario: 'clock-jump', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: persisted === fc.ticks, ticksSent: 30_000, ticksAccepted: fc.ticks, persisted,
       duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - persisted, signalsEmitted: fc.signals, notes: 'exchange time -1 h from the 15,000th frame on' });
     assert.is(persisted, fc.ticks);
     assert.ok(fc.ticks > 20_000);
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+  } finally { await cleanup(sc); }
 });
 
 test.run();

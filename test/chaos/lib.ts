@@ -2,7 +2,6 @@
 // here, injects faults on a schedule, and checks the invariants from the outside: every tick the feed
 // accepted is in PostgreSQL exactly once (and in Redis, unless counted as dropped), the daemon never
 // exits, shutdown drains. Each scenario records its figures in results/<name>.json and README.md.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,16 +14,8 @@ export const LONG = process.env.CHRISTMAS_CHAOS_LONG === '1';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sourceDir = path.join(repoRoot, 'test', 'chaos');
 
-export interface Proc { child: ChildProcess; out: () => string; exited: Promise<number | null> }
-
-export function spawnCli(args: string[], env: Record<string, string> = {}): Proc {
-  let out = '';
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => { out = out.length > 4e6 ? out.slice(-2e6) + d.toString() : out + d.toString(); });
-  child.stderr!.on('data', (d) => { out += d.toString(); });
-  const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 : null))));
-  return { child, out: () => out, exited };
-}
+export { spawnCli, type Proc } from '../helpers.js';
+import { spawnCli, type Proc } from '../helpers.js';
 
 export interface Stack {
   dir: string;
@@ -140,6 +131,32 @@ export function report(r: ScenarioResult): void {
   const table = ['| scenario | result | ticks sent | accepted | persisted | duplicated | lost | in Redis | signals emitted | signals delivered | run | notes |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|', ...rows].join('\n');
   writeFileSync(readme, readFileSync(readme, 'utf8').replace(/<!-- chaos:start -->[\s\S]*<!-- chaos:end -->/, `<!-- chaos:start -->\n${table}\n<!-- chaos:end -->`));
+}
+
+/** Stack + replay server + daemon, all up. */
+export async function startScenario(feedFile: string, feedArgs: string[], configExtra: Record<string, unknown> = {}): Promise<{ stack: Stack; feed: Proc; daemon: Proc }> {
+  const stack = await startStack();
+  const feed = startFeed(stack, feedFile, feedArgs);
+  await ready(feed, 'listening');
+  const daemon = startDaemon(stack, chaosConfig(stack.dir, configExtra));
+  await ready(daemon, 'christmas running');
+  return { stack, feed, daemon };
+}
+
+/** Stops the feed, checks the daemon is still up, drains it (exit 0) and reads the final counts and the database. */
+export async function finishScenario(s: { stack: Stack; feed: Proc; daemon: Proc }): Promise<{ fc: FinalCounts; db: Awaited<ReturnType<typeof pgCounts>>; persisted: number }> {
+  await stopProc(s.feed);
+  await sleep(1000);
+  if (s.daemon.child.exitCode !== null) throw new Error(`the daemon exited (${s.daemon.child.exitCode}) during the scenario:\n${s.daemon.out().slice(-3000)}`);
+  const code = await stopProc(s.daemon);
+  if (code !== 0) throw new Error(`the daemon's drain exited ${code}:\n${s.daemon.out().slice(-3000)}`);
+  const fc = finalCounts(s.daemon);
+  const db = await pgCounts(s.stack.pg.url);
+  return { fc, db, persisted: db.trades + db.quotes };
+}
+
+export async function cleanup(s: { stack: Stack; feed: Proc; daemon: Proc }): Promise<void> {
+  await stopProc(s.feed); await stopProc(s.daemon); await s.stack.stop();
 }
 
 export { until, sleep };

@@ -7,18 +7,15 @@ import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { shared } from '../helpers.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, metrics, report, sleep, until } from './lib.js';
+import { startScenario, finishScenario, cleanup, metrics, report, sleep, until } from './lib.js';
 
 async function sql(url: string, q: string): Promise<void> { const c = new pg.Client({ connectionString: url }); await c.connect(); try { await c.query(q); } finally { await c.end(); } }
 
 test('postgres kill -9, restart, pause and disk-full under load', async () => {
   const t0 = Date.now();
-  const stack = await startStack();
-  const feed = startFeed(stack, shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '5000', '--loop']);
-  await ready(feed, 'listening');
-  const daemon = startDaemon(stack, chaosConfig(stack.dir));
+  const sc = await startScenario(shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '5000', '--loop']);
+  const { stack } = sc;
   try {
-    await ready(daemon, 'christmas running');
     await sleep(2000);
     await stack.pg.kill();
     await sleep(2500);
@@ -35,14 +32,9 @@ test('postgres kill -9, restart, pause and disk-full under load', async () => {
     await sleep(2000);
     await sql(stack.pg.url, 'drop trigger chaos_disk_full on ticks');
     await sleep(1000);
-    await stopProc(feed);
-    await until(async () => { const x = await metrics(stack.metricsPort); return x['christmas_persist_spool_bytes'] === 0 && x['christmas_persist_lag_rows'] === 0; }, 30_000, 'spool drained');
-    assert.is(daemon.child.exitCode, null, 'the daemon never exited');
-    const code = await stopProc(daemon);
-    assert.is(code, 0, daemon.out().slice(-2000));
-    const fc = finalCounts(daemon);
-    const db = await pgCounts(stack.pg.url);
-    const persisted = db.trades + db.quotes;
+    await until(async () => { const x = await metrics(stack.metricsPort); return x['christmas_persist_spool_bytes'] === 0 && x['christmas_persist_lag_rows'] === 0; }, 30_000, 'spool drained')
+      .catch((e: Error) => { throw new Error(`${e.message}\n${sc.daemon.out().split('\n').filter((l) => !l.includes('"level":30,')).slice(-12).map((l) => l.slice(0, 300)).join('\n')}`); });
+    const { fc, db, persisted } = await finishScenario(sc);
     const spoolDir = path.join(stack.dir, 'spool');
     const leftFiles = existsSync(spoolDir) ? readdirSync(spoolDir).filter((f) => f.startsWith('spool-')) : [];
     const spooled = Object.values(fc.persist ?? {}).reduce((a, v) => a + v.spooledRows, 0);
@@ -56,7 +48,7 @@ test('postgres kill -9, restart, pause and disk-full under load', async () => {
     assert.is(dead, 0, 'an outage is never a dead letter');
     assert.ok(spooled > 0, 'the spool carried the outage');
     assert.equal(leftFiles, [], 'spool empty');
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+  } finally { await cleanup(sc); }
 });
 
 test.run();

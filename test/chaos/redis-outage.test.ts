@@ -4,16 +4,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shared } from '../helpers.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, redisCount, metrics, report, sleep, until } from './lib.js';
+import { startScenario, finishScenario, cleanup, redisCount, metrics, report, sleep, until } from './lib.js';
 
 test('redis kill -9, restart and pause under load', async () => {
   const t0 = Date.now();
-  const stack = await startStack();
-  const feed = startFeed(stack, shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '5000', '--loop']);
-  await ready(feed, 'listening');
-  const daemon = startDaemon(stack, chaosConfig(stack.dir));
+  const sc = await startScenario(shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '5000', '--loop']);
+  const { stack } = sc;
   try {
-    await ready(daemon, 'christmas running');
     await sleep(2000);
     await stack.redis.kill();
     await sleep(2000);
@@ -25,15 +22,9 @@ test('redis kill -9, restart and pause under load', async () => {
     await sleep(2000);
     stack.redis.resume();
     await sleep(2000);
-    await stopProc(feed);
     await until(async () => (await metrics(stack.metricsPort))['christmas_store_backlog_ticks'] === 0, 20_000, 'Redis backlog drained');
-    assert.is(daemon.child.exitCode, null, 'the daemon never exited');
-    const code = await stopProc(daemon);
-    assert.is(code, 0, daemon.out().slice(-2000));
-    const fc = finalCounts(daemon);
-    const db = await pgCounts(stack.pg.url);
+    const { fc, db, persisted } = await finishScenario(sc);
     const inRedis = await redisCount(stack.redis.url);
-    const persisted = db.trades + db.quotes;
     const ok = persisted === fc.ticks && db.dupTrades === 0 && db.dupQuotes === 0 && inRedis === fc.ticks - (fc.store?.dropped ?? 0);
     report({ scenario: 'redis-outage', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks, persisted,
       duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - persisted, inRedis, redisDropped: fc.store?.dropped, signalsEmitted: fc.signals,
@@ -42,7 +33,7 @@ test('redis kill -9, restart and pause under load', async () => {
     assert.is(db.dupTrades + db.dupQuotes, 0);
     assert.is(inRedis, fc.ticks - (fc.store?.dropped ?? 0), 'Redis holds every accepted tick not counted as dropped');
     assert.ok(fc.ticks > 20_000);
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+  } finally { await cleanup(sc); }
 });
 
 test.run();

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shared } from '../helpers.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, metrics, report, sleep, LONG } from './lib.js';
+import { startScenario, finishScenario, cleanup, metrics, report, sleep, LONG } from './lib.js';
 
 function slope(xs: number[], ys: number[]): number {
   const n = xs.length, mx = xs.reduce((a, b) => a + b, 0) / n, my = ys.reduce((a, b) => a + b, 0) / n;
@@ -15,13 +15,10 @@ function slope(xs: number[], ys: number[]): number {
 
 test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
   const t0 = Date.now();
-  const stack = await startStack();
-  const feed = startFeed(stack, shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '20000', '--loop']);
-  await ready(feed, 'listening');
-  const daemon = startDaemon(stack, chaosConfig(stack.dir, { redis: { maxTicksPerSymbol: 50_000, maxBacklogTicks: 5_000_000 } }));
+  const sc = await startScenario(shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '20000', '--loop'], { redis: { maxTicksPerSymbol: 50_000, maxBacklogTicks: 5_000_000 } });
+  const { stack } = sc;
   const samples: Array<{ t: number; rss: number; heap: number; handles: number; p99: number; ticks: number }> = [];
   try {
-    await ready(daemon, 'christmas running');
     const total = LONG ? 3600 : 25, every = LONG ? 60 : 1;
     for (let s = 0; s <= total; s += every) {
       await sleep(every * 1000);
@@ -30,12 +27,7 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
       samples.push({ t: (Date.now() - t0) / 60_000, rss: m['christmas_process_resident_memory_bytes'] ?? 0, heap: m['christmas_nodejs_heap_size_used_bytes'] ?? 0,
         handles: m['christmas_nodejs_active_handles_total'] ?? 0, p99: (m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total') });
     }
-    await stopProc(feed);
-    await sleep(1000);
-    assert.is(daemon.child.exitCode, null);
-    assert.is(await stopProc(daemon), 0);
-    const fc = finalCounts(daemon);
-    const db = await pgCounts(stack.pg.url);
+    const { fc, db } = await finishScenario(sc);
     const half = samples.slice(Math.floor(samples.length / 2));
     const rssSlopeMBmin = slope(half.map((x) => x.t), half.map((x) => x.rss / 2 ** 20));
     const heapSlopeMBmin = slope(half.map((x) => x.t), half.map((x) => x.heap / 2 ** 20));
@@ -52,7 +44,7 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
     assert.is(db.trades + db.quotes, fc.ticks, 'nothing lost');
     assert.ok(Math.max(...handles) - Math.min(...handles) <= 5, `handles flat: ${handles.join(', ')}`);
     assert.ok(floorGrowthMB < floorLimitMB, `heap floor grew ${floorGrowthMB.toFixed(1)} MB (slope ${heapSlopeMBmin.toFixed(2)} MB/min)`);
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+  } finally { await cleanup(sc); }
 });
 
 test.run();

@@ -3,13 +3,14 @@
 // SIGHUP reload, second signal forces exit) against serve-replay, Redis and PostgreSQL started here.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { cliPath, shared, startRedis, startPostgres, freePort, until, sleep } from '../helpers.js';
+import { spawnCli } from '../helpers.js';
 import { ticksKey } from '../../src/store/keys.js';
 
 const cli = (args: string[], env: Record<string, string> = {}, input?: string) =>
@@ -104,13 +105,6 @@ test('migrate --print shows the SQL for a flavour', () => {
   assert.ok(r.stdout.includes('create_hypertable'));
 });
 
-function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; out: () => string } {
-  let out = '';
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => { out += d.toString(); });
-  child.stderr!.on('data', (d) => { out += d.toString(); });
-  return { child, out: () => out };
-}
 const exited = (c: ChildProcess) => new Promise<number | null>((r) => { if (c.exitCode !== null) r(c.exitCode); else c.once('exit', (code) => r(code)); });
 
 test('the daemon against serve-replay, Redis and PostgreSQL: SIGHUP reloads, SIGTERM drains everything and exits 0 in time', async () => {

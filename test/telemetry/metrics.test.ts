@@ -3,11 +3,11 @@
 // histograms and the stall detector measure known injected delays.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliPath, shared, startRedis, freePort, until, sleep } from '../helpers.js';
+import { spawnCli } from '../helpers.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
 import { LatencyHistogram } from '../../src/telemetry/histogram.js';
 import { LoopMonitor } from '../../src/telemetry/loop.js';
@@ -19,13 +19,6 @@ const DOCUMENTED = ['christmas_feed_frames_total', 'christmas_ticks_total', 'chr
   'christmas_event_loop_lag_seconds', 'christmas_event_loop_utilization', 'christmas_event_loop_stalls_total', 'christmas_compute_worker_utilization',
   'christmas_stage_latency_seconds', 'christmas_stage_latency_count', 'christmas_nodejs_heap_size_total_bytes', 'christmas_process_resident_memory_bytes', 'christmas_nodejs_active_handles'];
 
-function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; out: () => string } {
-  let out = '';
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  child.stdout!.on('data', (d) => { out += d.toString(); });
-  child.stderr!.on('data', (d) => { out += d.toString(); });
-  return { child, out: () => out };
-}
 
 test('metrics present and moving under a replay; /health follows Redis down and up', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-metrics-'));
