@@ -68,6 +68,8 @@ export class Engine {
   private printBuf = '';
   private printScheduled = false;
   private killFileTimer: NodeJS.Timeout | undefined;
+  /** Rolling median receive-minus-exchange offset per venue (the live feeds), for exch_to_recv. */
+  clockOffsetNs?: (venue: string) => number;
   /** Staleness provider (the live feeds); replay is never stale. */
   staleness: (venue: string, symbol: string) => boolean = () => false;
   readonly instance: string;
@@ -231,23 +233,28 @@ export class Engine {
     if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
     const before = nowNs();
     this.histograms.record('recv_to_tick', before - frameStartNs);
+    const offset = this.clockOffsetNs?.(t.venue);
+    if (offset !== undefined && offset === offset) { const excess = t.tsRecvNs - t.tsExchNs - offset; if (excess > 0) this.histograms.record('exch_to_recv', excess); }
     this.compute.submit(t, frameStartNs);
+    if (this.compute.mode === 'inline') this.histograms.record('tick_to_indicators', nowNs() - before);
   }
 
   /** A draft from compute: risk gate, then number it and fan it out. */
   private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number): void {
     if (this.warming) return; // history only warms state; it never signals
     const tsSignalNs = nowNs();
-    this.histograms.record('tick_to_signal', tsSignalNs - frameStartNs);
+    if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
     const seq = this.seq.take();
     const signal: Signal = { seq, id: `${this.instance}-${seq}`, tsNs: tsSignalNs, symbol: d.symbol, venue: d.venue, side: d.side,
       strategy: d.strategy, price: d.price, strength: d.strength, ttlMs: d.ttlMs, reason: d.reason, indicators: d.indicators,
       latency: { tsExchNs, tsRecvNs, tsSignalNs } };
     this.emitted++;
+    const built = nowNs();
+    this.histograms.record('indicators_to_signal', built - tsSignalNs);
     this.signals?.publish(signal);
     const written = nowNs();
-    this.histograms.record('signal_to_socket', written - tsSignalNs);
+    this.histograms.record('signal_to_socket', written - built);
     this.histograms.record('recv_to_signal', written - frameStartNs);
     this.persist?.addSignal(signal);
     if (this.opts.print === 'signals') this.print(JSON.stringify(signal));

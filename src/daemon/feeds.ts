@@ -23,6 +23,17 @@ export class LiveFeeds {
       list.push(conn);
       byVenue.set(adapter.venue, list);
     }
+    // Median offset, recomputed at most every 100 ms per venue (the median sorts its window).
+    const cache = new Map<string, { at: number; v: number }>();
+    engine.clockOffsetNs = (venue) => {
+      const now = Date.now();
+      const c = cache.get(venue);
+      if (c && now - c.at < 100) return c.v;
+      const conn = byVenue.get(venue)?.[0];
+      const v = conn ? conn.processor.clock.medianNs() : NaN;
+      cache.set(venue, { at: now, v });
+      return v;
+    };
     engine.staleness = (venue, symbol) => {
       const list = byVenue.get(venue);
       if (!list) return false;

@@ -109,7 +109,7 @@ export class PersistWriter {
       // One batch per table in flight. If it has been stuck longer than a few batch ages (a paused or
       // overloaded server), new batches go to the durable spool instead of piling up in memory, so a
       // kill -9 loses at most the batch in flight.
-      if (Date.now() - this.busySince[table] < Math.max(250, this.opts.batchAgeMs * 5)) return;
+      if (Date.now() - this.busySince[table] < Math.max(1000, this.opts.batchAgeMs * 20)) return;
       this.buffers[table] = [];
       if (!this.spooling) this.log.warn({ table, stuckMs: Date.now() - this.busySince[table] }, 'database write stuck; spooling new batches to disk');
       this.spooling = true;

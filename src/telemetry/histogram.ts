@@ -20,7 +20,13 @@ export class LatencyHistogram {
   reset(): void { this.h.reset(); this.count = 0; this.sum = 0; }
 }
 
-export const STAGES = ['exch_to_recv', 'recv_to_tick', 'tick_to_signal', 'signal_to_socket', 'recv_to_signal', 'redis_batch', 'db_batch'] as const;
+/**
+ * exch_to_recv: receive minus exchange time, above the venue's rolling median (clock offset removed);
+ * recv_to_tick: frame received to normalized tick; tick_to_indicators: indicators + strategy rules per tick
+ * (inline mode: measured around compute); indicators_to_signal: risk gates and signal assembly;
+ * signal_to_socket: fan-out to every client; recv_to_signal: the whole in-process path.
+ */
+export const STAGES = ['exch_to_recv', 'recv_to_tick', 'tick_to_indicators', 'indicators_to_signal', 'signal_to_socket', 'recv_to_signal', 'redis_batch', 'db_batch'] as const;
 export type Stage = typeof STAGES[number];
 
 export class StageHistograms {

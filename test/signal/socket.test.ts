@@ -174,6 +174,22 @@ test('100 concurrent clients each receive every signal once, in order; a slow co
   await s.stop();
 });
 
+test('a client can set the kill switch with a command frame', async () => {
+  const { s } = server();
+  await s.start();
+  const seen: boolean[] = [];
+  s.on('kill-switch', (on: boolean) => seen.push(on));
+  const c = new Raw(s['opts'].socketPath);
+  c.send({ type: 'hello', v: 1 });
+  await until(() => c.of('welcome').length === 1, 2000, 'welcome');
+  c.send({ type: 'command', name: 'kill-switch', on: true });
+  c.send({ type: 'command', name: 'kill-switch', on: false });
+  await until(() => seen.length === 2, 2000, 'kill-switch events');
+  assert.equal(seen, [true, false]);
+  assert.is(c.closed, false);
+  await s.stop();
+});
+
 test('socket file: mode from config, a stale file is replaced, a live one refused', async () => {
   const p = sockPath();
   writeFileSync(p, 'stale');
