@@ -1,34 +1,62 @@
-// Loopback HTTP endpoint: /metrics (Prometheus text) and /health (200 with a JSON summary, or 503
-// naming the unhealthy components). Answers from in-memory state only, so it stays fast under load.
-import { createServer, type Server } from 'node:http';
+// Loopback HTTP endpoint: /metrics (Prometheus text) and /health (200 with a JSON summary, or 503 naming
+// the unhealthy components). The server runs in a worker thread (http-worker.ts) fed from shared memory,
+// so /health stays fast under full load; /metrics is rendered here on request.
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import type client from 'prom-client';
 
 export interface HealthReport { healthy: boolean; components: Record<string, { healthy: boolean; detail?: string }> }
 
+const SAB_BYTES = 64 * 1024;
+const encoder = new TextEncoder();
+
 export class MetricsServer {
-  private server: Server | undefined;
-  constructor(private readonly registry: client.Registry, private readonly health: () => HealthReport) {}
+  private worker: Worker | undefined;
+  private publisher: NodeJS.Timeout | undefined;
+  private readonly sab = new SharedArrayBuffer(16 + SAB_BYTES);
+  constructor(private readonly registry: client.Registry, private readonly health: () => HealthReport, private readonly publishEveryMs = 100) {}
+
+  /** Writes the current health report where the HTTP thread reads it. */
+  private publish(): void {
+    const h = this.health();
+    const unhealthy = Object.entries(h.components).filter(([, c]) => !c.healthy).map(([n]) => n);
+    const bytes = encoder.encode(JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components })).subarray(0, SAB_BYTES);
+    new Uint8Array(this.sab, 16).set(bytes);
+    const head = new Int32Array(this.sab, 0, 2);
+    Atomics.store(head, 0, bytes.length);
+    Atomics.store(head, 1, h.healthy ? 200 : 503);
+    new Float64Array(this.sab, 8, 1)[0] = Date.now();
+  }
 
   async start(listen: string): Promise<string> {
     const i = listen.lastIndexOf(':');
     const host = listen.slice(0, i).replace(/^\[|\]$/g, ''), port = Number(listen.slice(i + 1));
-    this.server = createServer((req, res) => {
-      if (req.url === '/metrics') {
-        this.registry.metrics().then((text) => { res.writeHead(200, { 'content-type': this.registry.contentType }); res.end(text); },
-          (err: Error) => { res.writeHead(500); res.end(err.message); });
-      } else if (req.url === '/health') {
-        const h = this.health();
-        const unhealthy = Object.entries(h.components).filter(([, c]) => !c.healthy).map(([n]) => n);
-        res.writeHead(h.healthy ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components }));
-      } else { res.writeHead(404); res.end('not found: try /metrics or /health\n'); }
+    this.publish();
+    this.publisher = setInterval(() => this.publish(), this.publishEveryMs);
+    this.publisher.unref();
+    const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'http-worker.js');
+    const w = new Worker(file, { workerData: { host, port, sab: this.sab, staleMs: 2000 } });
+    this.worker = w;
+    w.on('message', (m: { id?: number; type: string; port?: number; message?: string }) => {
+      if (m.type !== 'metrics' || m.id === undefined) return;
+      this.registry.metrics().then((text) => w.postMessage({ id: m.id, status: 200, type: this.registry.contentType, text }),
+        (err: Error) => w.postMessage({ id: m.id, status: 500, type: 'text/plain', text: err.message }));
     });
-    await new Promise<void>((resolve, reject) => { this.server!.once('error', reject); this.server!.listen(port, host, () => resolve()); });
-    const a = this.server.address() as { port: number };
-    return `http://${host}:${a.port}`;
+    const bound = await new Promise<number>((resolve, reject) => {
+      const onMsg = (m: { type: string; port?: number; message?: string }) => {
+        if (m.type === 'listening') { w.off('message', onMsg); resolve(m.port!); }
+        if (m.type === 'error') { w.off('message', onMsg); reject(new Error(`metrics.listen ${listen}: ${m.message}`)); }
+      };
+      w.on('message', onMsg);
+      w.once('error', reject);
+    });
+    w.unref();
+    return `http://${host}:${bound}`;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => { if (!this.server) return resolve(); this.server.close(() => resolve()); this.server.closeAllConnections?.(); });
+    clearInterval(this.publisher);
+    await this.worker?.terminate();
   }
 }

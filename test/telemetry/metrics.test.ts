@@ -57,6 +57,29 @@ test('metrics present and moving under a replay; /health follows Redis down and 
   }
 });
 
+test('/health is served off the main thread: fast while the main thread is blocked, and a stale report turns it 503', async () => {
+  const { MetricsServer } = await import('../../src/telemetry/http.js');
+  const promClient = (await import('prom-client')).default;
+  const srv = new MetricsServer(new promClient.Registry(), () => ({ healthy: true, components: { feed: { healthy: true, detail: 'ok' } } }));
+  const url = await srv.start('127.0.0.1:0');
+  // A second process polls /health every 20 ms for 3 s and reports latencies and statuses.
+  const { spawn } = await import('node:child_process');
+  const probe = spawn(process.execPath, ['-e', `const out=[];const end=Date.now()+3000;(async()=>{while(Date.now()<end){const t=performance.now();const r=await fetch('${url}/health');await r.text();out.push([performance.now()-t,r.status]);await new Promise(r=>setTimeout(r,20));}console.log(JSON.stringify(out));})()`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let text = '';
+  probe.stdout!.on('data', (d) => { text += d.toString(); });
+  await sleep(300);
+  const end = Date.now() + 2600;
+  while (Date.now() < end) { /* the main thread is busy for 2.6 s: no health report published */ }
+  await new Promise((r) => probe.once('exit', r));
+  await srv.stop();
+  const samples = JSON.parse(text) as Array<[number, number]>;
+  const lat = samples.map((x) => x[0]).sort((a, b) => a - b);
+  const p99 = lat[Math.floor(lat.length * 0.99)]!;
+  assert.ok(samples.length > 50, `${samples.length} probes answered while the main thread was blocked`);
+  assert.ok(p99 < 100, `/health p99 ${p99.toFixed(1)} ms with the main thread blocked`);
+  assert.ok(samples.some((x) => x[1] === 200) && samples.some((x) => x[1] === 503), 'healthy first, then 503 once the report went stale');
+});
+
 test('histogram quantiles match known values to HdrHistogram precision (3 significant digits)', () => {
   const h = new LatencyHistogram('t');
   for (let i = 1; i <= 10_000; i++) h.record(i * 1000); // 1 µs .. 10 ms uniformly

@@ -1,0 +1,42 @@
+// The metrics/health HTTP server, run in its own thread so /health answers in time even when the main
+// thread is saturated: the main thread publishes its health report into shared memory every 100 ms and this
+// thread serves the latest one (a report older than 2 s is itself a failure: the event loop is stuck).
+// /metrics is asked of the main thread over the message port (Prometheus scrapes tolerate that).
+import { parentPort, workerData } from 'node:worker_threads';
+import { createServer } from 'node:http';
+
+interface Data { host: string; port: number; sab: SharedArrayBuffer; staleMs: number }
+const { host, port, sab, staleMs } = workerData as Data;
+const head = new Int32Array(sab, 0, 2);      // [byte length, status]
+const stamp = new Float64Array(sab, 8, 1);    // Date.now() of the last report
+const body = new Uint8Array(sab, 16);
+const decoder = new TextDecoder();
+let nextId = 1;
+const pending = new Map<number, (r: { status: number; type: string; text: string }) => void>();
+parentPort!.on('message', (m: { id: number; status: number; type: string; text: string }) => { pending.get(m.id)?.(m); pending.delete(m.id); });
+
+const server = createServer((req, res) => {
+  if (req.url === '/health') {
+    const age = Date.now() - stamp[0]!;
+    if (stamp[0] === 0 || age > staleMs) {
+      res.writeHead(503, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'unhealthy', unhealthy: ['eventLoop'], components: { eventLoop: { healthy: false, detail: stamp[0] === 0 ? 'starting' : `no health report from the main thread for ${Math.round(age)} ms` } } }));
+      return;
+    }
+    const len = Atomics.load(head, 0);
+    res.writeHead(Atomics.load(head, 1), { 'content-type': 'application/json' });
+    res.end(decoder.decode(body.slice(0, len)));
+    return;
+  }
+  if (req.url === '/metrics') {
+    const id = nextId++;
+    const timer = setTimeout(() => { pending.delete(id); res.writeHead(503); res.end('main thread did not answer within 10 s\n'); }, 10_000);
+    pending.set(id, (r) => { clearTimeout(timer); res.writeHead(r.status, { 'content-type': r.type }); res.end(r.text); });
+    parentPort!.postMessage({ id, type: 'metrics' });
+    return;
+  }
+  res.writeHead(404); res.end('not found: try /metrics or /health\n');
+});
+server.listen(port, host, () => parentPort!.postMessage({ type: 'listening', port: (server.address() as { port: number }).port }));
+server.on('error', (err) => parentPort!.postMessage({ type: 'error', message: err.message }));
+parentPort!.on('close', () => server.close());
