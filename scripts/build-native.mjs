@@ -1,5 +1,7 @@
 // Builds native/ with node-gyp against the headers of the Node that runs this script, offline:
-// the header directory is derived from process.execPath, never downloaded.
+// the header directory is derived from process.execPath, never downloaded. `--optional` (npm's install
+// step) warns instead of failing, so a host without a compiler still installs and runs the TypeScript
+// fallback; `make build` calls it without the flag and fails loudly.
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -8,12 +10,16 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 const candidates = [path.resolve(path.dirname(process.execPath), '..'), '/usr', '/usr/local'];
 const nodedir = candidates.find((d) => existsSync(path.join(d, 'include', 'node', 'node_api.h')) && existsSync(path.join(d, 'include', 'node', 'common.gypi')));
-if (!nodedir) {
-  console.error(`build-native: no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`);
+const optional = process.argv.includes('--optional');
+const fail = (msg) => {
+  console.error(`build-native: ${msg}`);
+  if (optional) { console.error('build-native: continuing without the native module (the TypeScript fallback is used)'); process.exit(0); }
   process.exit(1);
-}
+};
+if (!nodedir) fail(`no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`);
 const gyp = require.resolve('node-gyp/bin/node-gyp.js');
 const args = [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'];
 if (process.env.CHRISTMAS_MARCH_NATIVE === '1') args.push('--', '-Dmarch_native=1');
 const res = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, npm_config_nodedir: nodedir } });
-process.exit(res.status ?? 1);
+if (res.status !== 0) fail(`node-gyp exited with ${res.status}`);
+process.exit(0);
