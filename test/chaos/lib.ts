@@ -125,7 +125,7 @@ export function report(r: ScenarioResult): void {
   if (!existsSync(resultsDir)) return;
   const all = readdirSync(resultsDir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(resultsDir, f), 'utf8')) as ScenarioResult);
   const rows = all.sort((a, b) => a.scenario.localeCompare(b.scenario)).map((x) =>
-    `| ${x.scenario} | ${x.passed ? 'pass' : '**FAIL**'} | ${x.ticksSent ?? '—'} | ${x.ticksAccepted} | ${x.persisted} | ${x.duplicated} | ${x.lost} | ${x.inRedis ?? '—'}${x.redisDropped ? ` (${x.redisDropped} dropped, counted)` : ''} | ${x.signalsEmitted ?? '—'} | ${x.signalsDelivered ?? '—'} | ${x.when.slice(0, 16)} | ${x.notes} |`);
+    `| ${x.scenario} | ${x.passed ? 'pass' : '**FAIL**'} | ${x.ticksSent ?? '—'} | ${x.ticksAccepted} | ${Number.isFinite(x.persisted) ? x.persisted : "—"} | ${x.duplicated} | ${x.lost} | ${x.inRedis ?? '—'}${x.redisDropped ? ` (${x.redisDropped} dropped, counted)` : ''} | ${x.signalsEmitted ?? '—'} | ${x.signalsDelivered ?? '—'} | ${x.when.slice(0, 16)} | ${x.notes} |`);
   const readme = path.join(sourceDir, 'README.md');
   if (!existsSync(readme)) return;
   const table = ['| scenario | result | ticks sent | accepted | persisted | duplicated | lost | in Redis | signals emitted | signals delivered | run | notes |',
