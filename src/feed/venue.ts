@@ -19,3 +19,10 @@ export interface VenueAdapter {
   /** The venue's symbol in the Tick (e.g. btcusdt -> BTCUSDT). */
   normalizeSymbol(raw: string): string;
 }
+
+/** Maps configured channels to a venue's own channel names (trade-like vs best bid/ask), without repeats. */
+export function venueChannels(channels: readonly string[], tradeName: string, quoteName: string): string[] {
+  const out = new Set<string>();
+  for (const c of channels) out.add(c === 'trade' || c === 'aggTrade' ? tradeName : quoteName);
+  return [...out];
+}

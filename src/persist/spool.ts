@@ -17,8 +17,10 @@ export interface SpoolRecord { table: TableName; rows: Row[] }
 export interface ReadResult { records: SpoolRecord[]; corrupt: Array<{ offset: number; why: string }> }
 
 /** Parses a whole spool file; never throws on bad content. */
-export function readSpoolFile(file: string): ReadResult {
-  const buf = readFileSync(file);
+export function readSpoolFile(file: string): ReadResult { return parseSpool(readFileSync(file)); }
+
+/** Parses spool bytes; never throws on bad content. */
+export function parseSpool(buf: Buffer): ReadResult {
   const records: SpoolRecord[] = [];
   const corrupt: Array<{ offset: number; why: string }> = [];
   let off = 0;

@@ -11,7 +11,7 @@ import { shared } from '../helpers.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { FrameDecoder, JsonLineDecoder, encodeFrame } from '../../src/signal/framing.js';
-import { readSpoolFile, Spool } from '../../src/persist/spool.js';
+import { readSpoolFile, parseSpool, Spool } from '../../src/persist/spool.js';
 import { validateConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/model/errors.js';
 import type { VenueName } from '../../src/config/types.js';
@@ -86,26 +86,25 @@ test(`fuzz the signal-socket decoder (${N} inputs)`, () => {
   totals.socket = N;
 });
 
-test(`fuzz the spool reader (${Math.min(N, 100_000)} corrupted files)`, () => {
+test(`fuzz the spool reader (${N} corrupted spools)`, () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-fuzz-spool-'));
   const s = new Spool(dir, 1 << 20);
   for (let i = 0; i < 5; i++) s.append({ table: 'ticks', rows: [['2024-08-09 00:00:00.000000+00', 'binance', 'X', i, 1, 1, 1, 1, 1]] });
   s.close();
   const orig = readFileSync(s.files()[0]!);
   const f = path.join(dir, 'fuzz.bin');
-  const n = Math.min(N, 100_000);
-  for (let i = 0; i < n; i++) {
+  for (let i = 0; i < N; i++) {
     const b = Buffer.from(orig.subarray(0, rnd(orig.length + 1)));
     for (let k = rnd(4); k > 0; k--) if (b.length) b[rnd(b.length)] = rnd(256);
-    writeFileSync(f, b);
-    try { assert.ok(readSpoolFile(f).records.length <= 5); } catch (err) { assert.unreachable(`(FUZZ_SEED=${seed0}) spool reader threw: ${(err as Error).message}`); }
+    try { assert.ok(parseSpool(b).records.length <= 5); } catch (err) { assert.unreachable(`(FUZZ_SEED=${seed0}) spool reader threw: ${(err as Error).message}`); }
+    if (i % 1000 === 0) { writeFileSync(f, b); assert.ok(readSpoolFile(f).records.length <= 5); } // and through the file path
   }
-  totals.spool = n;
+  totals.spool = N;
 });
 
-test(`fuzz the config loader (${Math.min(N, 50_000)} mutated configs)`, () => {
+test(`fuzz the config loader (${N} mutated configs)`, () => {
   const base = readFileSync(new URL('../../../config/default.json', import.meta.url), 'utf8');
-  const n = Math.min(N, 50_000);
+  const n = N;
   let valid = 0;
   for (let i = 0; i < n; i++) {
     let obj: unknown;

@@ -149,6 +149,16 @@ test('duplicates are dropped and counted; trade id gaps are recorded with their 
   for (let i = 1; i < ticks.length; i++) assert.ok(ticks[i]!.id > ticks[i - 1]!.id, 'strictly increasing ids');
 });
 
+test('subscribe messages per venue', () => {
+  const sub = (v: VenueName, sy: string[], ch: string[]) => adapterFor({ venue: v }).subscribeMessages(sy, ch).map((m) => JSON.parse(m));
+  assert.equal(sub('binance', ['BTCUSDT', 'ETHUSDT'], ['trade', 'bookTicker'])[0].params, ['btcusdt@trade', 'btcusdt@bookTicker', 'ethusdt@trade', 'ethusdt@bookTicker']);
+  assert.equal(sub('bybit', ['BTCUSDT'], ['trade', 'quote']), [{ op: 'subscribe', args: ['publicTrade.BTCUSDT', 'orderbook.1.BTCUSDT'] }]);
+  assert.equal(sub('coinbase', ['BTC-USD'], ['trade', 'quote']), [{ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'ticker', 'heartbeat'] }]);
+  assert.equal(sub('coinbase-advanced', ['BTC-USD'], ['trade']), [{ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' }, { type: 'subscribe', channel: 'heartbeats' }]);
+  assert.equal(sub('kraken', ['BTC/USD'], ['trade', 'quote']).map((m) => m.params.channel), ['trade', 'ticker']);
+  assert.equal(adapterFor({ venue: 'bybit' }).appPing, { intervalMs: 20_000, message: '{"op":"ping"}' });
+});
+
 test('clock offset: rolling median of receive minus exchange time', () => {
   const lines = jsonl('messages/binance-spot-trade.jsonl').slice(0, 101);
   const ticks: Tick[] = [];

@@ -80,6 +80,30 @@ test('/health is served off the main thread: fast while the main thread is block
   assert.ok(samples.some((x) => x[1] === 200) && samples.some((x) => x[1] === 503), 'healthy first, then 503 once the report went stale');
 });
 
+test('engine stage histograms measure a known injected delay (frame received 3 ms before processing)', async () => {
+  const { Engine } = await import('../../src/daemon/engine.js');
+  const { loadConfig } = await import('../../src/config/load.js');
+  const { tradeTick } = await import('../../src/model/tick.js');
+  const { nowNs } = await import('../../src/telemetry/clock.js');
+  const cfg = loadConfig({ env: {}, overrides: { 'redis.url': '', 'database.url': '', strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
+    'risk.cooldownMs': 0, 'risk.maxSignalsPerSec': 1_000_000, 'risk.maxSignalsPerSecPerSymbol': 1_000_000, 'risk.gapQuietMs': 0 } });
+  const engine = new Engine({ config: cfg, log: silentLogger, store: false, persist: false, socket: false, replay: true });
+  await engine.start();
+  const injectedNs = 3_000_000;
+  for (let i = 0; i < 2000; i++) {
+    const t = tradeTick('binance', 'BTCUSDT', 1.7e18 + i * 1e6, 1.7e18 + i * 1e6, 100 + (i % 7), 1, 'buy', i + 1);
+    engine.onTick(t, nowNs() - injectedNs);
+  }
+  const h = engine.histograms.byStage;
+  assert.is(engine.emitted, 2000);
+  for (const stage of ['recv_to_tick', 'recv_to_signal'] as const) {
+    const p50 = h[stage].quantile(0.5);
+    assert.ok(p50 >= injectedNs && p50 < injectedNs * 1.05, `${stage} p50 ${p50} ns for an injected ${injectedNs} ns`);
+  }
+  assert.ok(h.tick_to_indicators.quantile(0.5) < 1_000_000, 'compute itself is not charged the injected delay');
+  await engine.stop(1000);
+});
+
 test('histogram quantiles match known values to HdrHistogram precision (3 significant digits)', () => {
   const h = new LatencyHistogram('t');
   for (let i = 1; i <= 10_000; i++) h.record(i * 1000); // 1 µs .. 10 ms uniformly

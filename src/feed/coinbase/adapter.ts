@@ -2,7 +2,7 @@
 // Exchange `match.side` is the MAKER's side, so the aggressor is the opposite; Advanced Trade's side is the taker's.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
-import type { VenueAdapter } from '../venue.js';
+import { venueChannels, type VenueAdapter } from '../venue.js';
 import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
 function sizeOrZero(v: unknown, field: string): number { return v === undefined || v === null ? 0 : nonNegative(v, field); }
@@ -29,9 +29,7 @@ export function coinbaseExchangeAdapter(): VenueAdapter {
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages(symbols, channels) {
-      const ch = new Set<string>();
-      for (const c of channels) ch.add(c === 'trade' || c === 'aggTrade' ? 'matches' : 'ticker');
-      return [JSON.stringify({ type: 'subscribe', product_ids: symbols, channels: [...ch, 'heartbeat'] })];
+      return [JSON.stringify({ type: 'subscribe', product_ids: symbols, channels: [...venueChannels(channels, 'matches', 'ticker'), 'heartbeat'] })];
     },
     parse(frame, tsRecvNs, out: Tick[]) {
       const m = parseJson(frame);
@@ -67,9 +65,7 @@ export function coinbaseAdvancedAdapter(): VenueAdapter {
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages(symbols, channels) {
-      const ch = new Set<string>();
-      for (const c of channels) ch.add(c === 'trade' || c === 'aggTrade' ? 'market_trades' : 'ticker');
-      return [...[...ch].map((channel) => JSON.stringify({ type: 'subscribe', product_ids: symbols, channel })),
+      return [...venueChannels(channels, 'market_trades', 'ticker').map((channel) => JSON.stringify({ type: 'subscribe', product_ids: symbols, channel })),
         JSON.stringify({ type: 'subscribe', channel: 'heartbeats' })];
     },
     parse(frame, tsRecvNs, out: Tick[]) {

@@ -2,7 +2,7 @@
 // Kraken sends {"channel":"heartbeat"} each second; an application ping is {"method":"ping"}.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
-import type { VenueAdapter } from '../venue.js';
+import { venueChannels, type VenueAdapter } from '../venue.js';
 import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
 export function krakenAdapter(): VenueAdapter {
@@ -13,9 +13,7 @@ export function krakenAdapter(): VenueAdapter {
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages(symbols, channels) {
-      const ch = new Set<string>();
-      for (const c of channels) ch.add(c === 'trade' || c === 'aggTrade' ? 'trade' : 'ticker');
-      return [...ch].map((channel) => JSON.stringify({ method: 'subscribe', params: channel === 'ticker'
+      return venueChannels(channels, 'trade', 'ticker').map((channel) => JSON.stringify({ method: 'subscribe', params: channel === 'ticker'
         ? { channel, symbol: symbols, event_trigger: 'bbo' } : { channel, symbol: symbols, snapshot: false } }));
     },
     parse(frame, tsRecvNs, out: Tick[]) {
