@@ -7,7 +7,7 @@ import { readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { shared } from '../helpers.js';
-import { startScenario, finishScenario, cleanup, metrics, report, sleep, until } from './lib.js';
+import { startScenario, finishScenario, cleanup, metrics, report, sleep, until, stopProc } from './lib.js';
 
 async function sql(url: string, q: string): Promise<void> { const c = new pg.Client({ connectionString: url }); await c.connect(); try { await c.query(q); } finally { await c.end(); } }
 
@@ -32,6 +32,7 @@ test('postgres kill -9, restart, pause and disk-full under load', async () => {
     await sleep(2000);
     await sql(stack.pg.url, 'drop trigger chaos_disk_full on ticks');
     await sleep(1000);
+    await stopProc(sc.feed); // no new rows: the spool and the buffers must empty
     await until(async () => { const x = await metrics(stack.metricsPort); return x['christmas_persist_spool_bytes'] === 0 && x['christmas_persist_lag_rows'] === 0; }, 30_000, 'spool drained')
       .catch((e: Error) => { throw new Error(`${e.message}\n${sc.daemon.out().split('\n').filter((l) => !l.includes('"level":30,')).slice(-12).map((l) => l.slice(0, 300)).join('\n')}`); });
     const { fc, db, persisted } = await finishScenario(sc);

@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shared } from '../helpers.js';
-import { startScenario, finishScenario, cleanup, redisCount, metrics, report, sleep, until } from './lib.js';
+import { startScenario, finishScenario, cleanup, redisCount, metrics, report, sleep, until, stopProc } from './lib.js';
 
 test('redis kill -9, restart and pause under load', async () => {
   const t0 = Date.now();
@@ -22,6 +22,7 @@ test('redis kill -9, restart and pause under load', async () => {
     await sleep(2000);
     stack.redis.resume();
     await sleep(2000);
+    await stopProc(sc.feed); // no new ticks: the backlog must empty
     await until(async () => (await metrics(stack.metricsPort))['christmas_store_backlog_ticks'] === 0, 20_000, 'Redis backlog drained');
     const { fc, db, persisted } = await finishScenario(sc);
     const inRedis = await redisCount(stack.redis.url);
