@@ -30,7 +30,7 @@ export function shared(rel: string): string {
 
 /** Runs each fn (which processes `items` items) and returns ns per item. */
 export async function perItem(suite: string, cases: Array<{ name: string; items: number; fn: () => void; note?: string }>, o: SuiteOptions): Promise<BenchResult[]> {
-  const bench = new Bench({ time: o.quick ? 150 : 1000, warmupTime: o.quick ? 50 : 200, iterations: 5 });
+  const bench = new Bench({ time: o.quick ? 300 : 1000, warmupTime: o.quick ? 100 : 200, iterations: 5 });
   for (const c of cases) bench.add(c.name, c.fn);
   await bench.run();
   return bench.tasks.map((t, i) => {

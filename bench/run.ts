@@ -99,17 +99,33 @@ if (args.includes('--compare')) {
   else {
     const base = JSON.parse(readFileSync(basePath, 'utf8')) as { results: BenchResult[] };
     const THRESHOLD = 2; // see bench/README.md: shared, noisy 2-core machines
-    let worse = 0;
-    for (const r of results) {
+    const slowerBy = (r: BenchResult): number | undefined => {
       // Ratios are judged against budgets, not baselines; end-to-end latencies are dominated by thread and
       // process wake-ups on these shared VMs (bench/README.md), so only their ratios to the relay count.
-      if (r.unit === 'ratio' || r.suite === 'e2e' || !Number.isFinite(r.p50)) continue;
+      if (r.unit === 'ratio' || r.suite === 'e2e' || !Number.isFinite(r.p50)) return undefined;
       const b = base.results.find((x) => x.suite === r.suite && x.name === r.name && x.unit === r.unit);
-      if (!b || !Number.isFinite(b.p50)) continue;
-      const slower = r.better === 'lower' ? r.p50 / b.p50 : b.p50 / r.p50;
-      if (slower > THRESHOLD) { worse++; process.stdout.write(`REGRESSION ${r.suite}/${r.name}: ${fmt(r.p50, r.unit)} vs baseline ${fmt(b.p50, b.unit)} ${r.unit} (${slower.toFixed(2)}x slower)\n`); }
+      if (!b || !Number.isFinite(b.p50)) return undefined;
+      return r.better === 'lower' ? r.p50 / b.p50 : b.p50 / r.p50;
+    };
+    let flagged = results.filter((r) => (slowerBy(r) ?? 0) > THRESHOLD);
+    if (flagged.length) {
+      // One noisy sample is not a regression: re-run the suites involved once and keep each result's better value.
+      const again = [...new Set(flagged.map((r) => r.suite))];
+      process.stdout.write(`re-measuring ${again.join(', ')} (${flagged.length} result(s) past ${THRESHOLD}x on the first run)\n`);
+      for (const [name, fn] of suites) {
+        if (!again.includes(name)) continue;
+        for (const r2 of await fn(opts)) {
+          const r = results.find((x) => x.suite === r2.suite && x.name === r2.name);
+          if (r && ((r.better === 'lower' && r2.p50 < r.p50) || (r.better === 'higher' && r2.p50 > r.p50))) r.p50 = r2.p50;
+        }
+      }
+      flagged = results.filter((r) => (slowerBy(r) ?? 0) > THRESHOLD);
     }
-    process.stdout.write(`compared with bench/baseline.json: ${worse} result(s) past ${THRESHOLD}x slower\n`);
-    if (worse > 0) process.exitCode = 1;
+    for (const r of flagged) {
+      const b = base.results.find((x) => x.suite === r.suite && x.name === r.name)!;
+      process.stdout.write(`REGRESSION ${r.suite}/${r.name}: ${fmt(r.p50, r.unit)} vs baseline ${fmt(b.p50, b.unit)} ${r.unit} (${slowerBy(r)!.toFixed(2)}x slower)\n`);
+    }
+    process.stdout.write(`compared with bench/baseline.json: ${flagged.length} result(s) past ${THRESHOLD}x slower\n`);
+    if (flagged.length > 0) process.exitCode = 1;
   }
 }
