@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { shared } from '../helpers.js';
-import { fastBinanceTrade, makeBinanceParser } from '../../src/feed/binance/parse.js';
+import { fastBinanceTrade, makeBinanceParser, parseDecimal } from '../../src/feed/binance/parse.js';
 import type { Tick } from '../../src/model/tick.js';
 
 const slow = makeBinanceParser('binance', false);
@@ -59,6 +59,22 @@ test('fuzz: 60k mutated frames give the same ticks (or the same rejection) on bo
     assert.equal(r.b, r.a, `(FUZZ_SEED=${seed0}) different ticks for ${f}`);
   }
   assert.ok(fellBack > 1000, 'the fuzz reached the rejection paths');
+});
+
+test('the hand-written decimal parser equals Number() exactly, or declines (NaN) and leaves it to JSON.parse', () => {
+  let seed = 7;
+  const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed % n; };
+  let declined = 0;
+  for (let i = 0; i < 300_000; i++) {
+    const ip = String(rnd(10 ** (1 + rnd(9))));
+    const fd = rnd(10);
+    const s = fd ? `${ip}.${String(rnd(10 ** Math.min(fd, 9))).padStart(fd, '0')}${'0'.repeat(rnd(5))}` : ip;
+    const v = parseDecimal(s, 0, s.length);
+    if (Number.isNaN(v)) { declined++; continue; }
+    if (v !== Number(s)) assert.unreachable(`${s}: ${v} vs ${Number(s)}`);
+  }
+  for (const bad of ['', '.', '1.', '.5', '01', '1..2', '-1', '+1', '1e5', '1,5', ' 1', '0x10', '١']) assert.ok(Number.isNaN(parseDecimal(bad, 0, bad.length)), `declines "${bad}"`);
+  assert.ok(declined < 30_000, `${declined} declined`);
 });
 
 test.run();
