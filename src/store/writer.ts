@@ -22,7 +22,9 @@ const ZADD_CHUNK = 4096;
 const MAX_TICKS_PER_FLUSH = 65_536;
 
 export class TickStoreWriter {
-  readonly pending = new Map<string, Pending>();
+  /** Queues by venue then symbol (no per-tick key string on the hot path), and all of them in creation order. */
+  private readonly index = new Map<string, Map<string, Pending>>();
+  private readonly pending: Pending[] = [];
   backlog = 0;
   stored = 0;
   dropped = 0;
@@ -38,11 +40,17 @@ export class TickStoreWriter {
 
   constructor(private readonly redis: RedisClient, private readonly opts: TickStoreOptions, private readonly log: Logger = silentLogger) {}
 
+  private queueOf(venue: string, symbol: string): Pending {
+    let bySymbol = this.index.get(venue);
+    if (!bySymbol) { bySymbol = new Map(); this.index.set(venue, bySymbol); }
+    let p = bySymbol.get(symbol);
+    if (!p) { p = { venue, symbol, ticks: [], lastQuote: undefined }; bySymbol.set(symbol, p); this.pending.push(p); }
+    return p;
+  }
+
   add(t: Tick): void {
     if (t.kind === 'quote' && !this.opts.storeQuotes) return;
-    const key = `${t.venue}:${t.symbol}`;
-    let p = this.pending.get(key);
-    if (!p) { p = { venue: t.venue, symbol: t.symbol, ticks: [], lastQuote: undefined }; this.pending.set(key, p); }
+    const p = this.queueOf(t.venue, t.symbol);
     p.ticks.push(t);
     if (t.kind === 'quote') p.lastQuote = t;
     this.backlog++;
@@ -53,7 +61,7 @@ export class TickStoreWriter {
   /** Drops the oldest tick of the largest queue (bounded memory while Redis is away). */
   private dropOldest(hint: Pending): void {
     let victim = hint;
-    for (const p of this.pending.values()) if (p.ticks.length > victim.ticks.length) victim = p;
+    for (const p of this.pending) if (p.ticks.length > victim.ticks.length) victim = p;
     if (victim.ticks.length === 0) return;
     victim.ticks.shift();
     this.backlog--;
@@ -87,7 +95,7 @@ export class TickStoreWriter {
   private async flushOnce(): Promise<void> {
     const batch: Pending[] = [];
     let count = 0;
-    for (const p of this.pending.values()) {
+    for (const p of this.pending) {
       if (p.ticks.length === 0 && !p.lastQuote) continue;
       const room = MAX_TICKS_PER_FLUSH - count;
       if (room <= 0) break;
@@ -116,8 +124,7 @@ export class TickStoreWriter {
       this.errors++;
       this.log.warn({ err: (err as Error).message, ticks: count }, 'redis batch failed; keeping ticks in the backlog');
       for (const b of batch) {
-        const key = `${b.venue}:${b.symbol}`;
-        const p = this.pending.get(key)!;
+        const p = this.queueOf(b.venue, b.symbol);
         p.ticks = b.ticks.concat(p.ticks);
         p.lastQuote = p.lastQuote ?? b.lastQuote;
         this.backlog += b.ticks.length;
