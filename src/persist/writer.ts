@@ -4,7 +4,7 @@
 // `insert ... on conflict do nothing`; spool replays always use it. A batch the database rejects for its
 // data is bisected down to the bad rows, which go to a dead-letter file, and the rest lands.
 // Database down or failing: batches are appended to the disk spool (fsync each) and drained in order
-// once a probe succeeds; until the spool is empty, new batches queue behind it in the spool.
+// once a probe succeeds; from then on new batches go to the database directly, beside the drain.
 import pg from 'pg';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -254,8 +254,12 @@ export class PersistWriter {
     for (;;) {
       try { await this.pool.query('select 1'); } catch { await new Promise((r) => setTimeout(r, 500)); continue; }
       this.spool.rotate();
+      // The database answers: live batches go straight to it again while the backlog drains beside them, in
+      // its own order. Rows are keyed and the replay is conflict-tolerant, so the two streams need no ordering;
+      // spooling live data behind the backlog could never catch up at high tick rates.
+      this.spooling = false;
       const files = this.spool.files();
-      if (files.length === 0) { this.spooling = false; this.log.info('spool drained; writing to the database directly'); return; }
+      if (files.length === 0) { this.log.info('spool drained; writing to the database directly'); return; }
       try {
         for (const f of files) {
           const { records, corrupt } = readSpoolFile(f);
