@@ -47,8 +47,8 @@ export class PersistWriter {
   private readonly busySince: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   /** The batch each table has in flight, and whether a copy of it is already in the spool. */
   private readonly inFlightItems: Record<TableName, Item[] | undefined> = { ticks: undefined, quotes: undefined, signals: undefined, bars_1s: undefined };
-  private readonly knownDays = new Set<string>();
-  private readonly knownDayNumbers = new Set<number>();
+  /** Days (since the epoch) whose partitions exist. */
+  private readonly knownDays = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
   private spooling = false;
@@ -198,43 +198,38 @@ export class PersistWriter {
     appendFileSync(this.deadLetterFile, JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }) + '\n');
   }
 
-  /** Plain PostgreSQL: the daily partitions the items fall in. */
+  /** Plain PostgreSQL: the daily partitions the items fall in (live batches). */
   private async ensureDays(table: TableName, items: Item[]): Promise<void> {
     if (this.opts.flavor !== 'postgres') return;
     const msOf = table === 'bars_1s' ? (x: Item) => (x as Bar).tsOpenMs : table === 'signals' ? (x: Item) => (x as Signal).tsNs / 1e6 : (x: Item) => (x as Tick).tsExchNs / 1e6;
-    let missing: Set<number> | undefined;
+    const days = new Set<number>();
     let lastDay = -1;
     for (const it of items) {
       const day = Math.floor(msOf(it) / 86_400_000);
-      if (day === lastDay) continue;
-      lastDay = day;
-      if (!this.knownDayNumbers.has(day)) (missing ??= new Set()).add(day);
+      if (day !== lastDay) { days.add(day); lastDay = day; }
     }
-    if (!missing) return;
-    for (const day of missing) await this.createDay(day * 86_400_000);
+    await this.ensureDayNumbers(days);
   }
 
-  /** Plain PostgreSQL: the daily partitions the rows fall in (row[0] is the ISO timestamp). */
+  /** Plain PostgreSQL: the daily partitions spooled rows fall in (row[0] is the ISO timestamp). */
   private async ensurePartitions(rows: Row[]): Promise<void> {
     if (this.opts.flavor !== 'postgres') return;
-    let missing: Set<string> | undefined;
-    for (const r of rows) {
-      const day = (r[0] as string).slice(0, 10);
-      if (!this.knownDays.has(day)) (missing ??= new Set()).add(day);
-    }
-    if (!missing) return;
-    for (const day of missing) await this.createDay(Date.parse(`${day}T00:00:00Z`));
+    const days = new Set<number>();
+    for (const r of rows) days.add(Math.floor(Date.parse(`${(r[0] as string).slice(0, 10)}T00:00:00Z`) / 86_400_000));
+    await this.ensureDayNumbers(days);
+  }
+
+  private async ensureDayNumbers(days: Set<number>): Promise<void> {
+    for (const day of days) if (!this.knownDays.has(day)) await this.createDay(day * 86_400_000);
   }
 
   private async createDay(dayMs: number): Promise<void> {
-    const day = new Date(dayMs).toISOString().slice(0, 10);
     for (const t of TABLE_NAMES) {
       try { await this.pool.query(partitionSql(t, dayMs)); } catch (err) {
         if ((err as { code?: string }).code !== '42P07') throw err; // raced with another writer: exists
       }
     }
-    this.knownDays.add(day);
-    this.knownDayNumbers.add(Math.floor(dayMs / 86_400_000));
+    this.knownDays.add(Math.floor(dayMs / 86_400_000));
   }
 
   /** Creates today's and the next days' partitions (plain PostgreSQL). */
