@@ -9,6 +9,7 @@ import type { Engine } from './engine.js';
 export class LiveFeeds {
   readonly connections: FeedConnection[] = [];
   private readonly recorders: FrameRecorder[] = [];
+  private offsetTimer: NodeJS.Timeout | undefined;
 
   constructor(cfg: ChristmasConfig, engine: Engine, log: Logger) {
     const byVenue = new Map<string, FeedConnection[]>();
@@ -23,17 +24,13 @@ export class LiveFeeds {
       list.push(conn);
       byVenue.set(adapter.venue, list);
     }
-    // Median offset, recomputed at most every 100 ms per venue (the median sorts its window).
-    const cache = new Map<string, { at: number; v: number }>();
-    engine.clockOffsetNs = (venue) => {
-      const now = Date.now();
-      const c = cache.get(venue);
-      if (c && now - c.at < 100) return c.v;
-      const conn = byVenue.get(venue)?.[0];
-      const v = conn ? conn.processor.clock.medianNs() : NaN;
-      cache.set(venue, { at: now, v });
-      return v;
-    };
+    // Median offset per venue, refreshed every 100 ms off the hot path (the median sorts its window); a tick
+    // only reads the map.
+    const offsets = new Map<string, number>();
+    const refresh = () => { for (const [venue, list] of byVenue) offsets.set(venue, list[0]!.processor.clock.medianNs()); };
+    this.offsetTimer = setInterval(refresh, 100);
+    this.offsetTimer.unref();
+    engine.clockOffsetNs = (venue) => offsets.get(venue) ?? NaN;
     engine.staleness = (venue, symbol) => {
       const list = byVenue.get(venue);
       if (!list) return false;
@@ -51,6 +48,7 @@ export class LiveFeeds {
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.offsetTimer);
     await Promise.all(this.connections.map((c) => c.stop()));
     await Promise.all(this.recorders.map((r) => r.close()));
   }
