@@ -12,7 +12,7 @@ export abstract class ChristmasError extends Error {
 export class ConfigError extends ChristmasError {
   readonly code = 'E_CONFIG';
   constructor(readonly key: string, readonly value: unknown, readonly expected: string) {
-    super(`config ${key}: got ${describeValue(value)}, expected ${expected}`, { key, expected });
+    super(oneLine(`config ${key}: got ${describeValue(value)}, expected ${expected}`), { key, expected });
   }
 }
 
@@ -69,6 +69,11 @@ export const EXIT_OK = 0;
 export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 64;
 export const EXIT_CONFIG = 78;
+
+/** Escapes control characters (a key such as "a\\nb" from a hostile config file) so a message stays on one line. */
+export function oneLine(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 export function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';

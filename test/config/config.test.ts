@@ -65,6 +65,8 @@ test('file via --config and CHRISTMAS_CONFIG; CLI overrides win; defaults fill m
 test('rejects an unknown key, naming it and the known keys', () => {
   rejects(() => loadConfig({ configPath: file({ redis: { urll: 'x' } }), env: {} }), 'redis.urll', 'no such key');
   rejects(() => loadConfig({ configPath: file({ bogus: 1 }), env: {} }), 'bogus', 'known keys');
+  // A key with a newline or a line separator in it still gives a one-line message (the key escaped).
+  rejects(() => loadConfig({ configPath: file('{"redis":{"ur\\nl\\u2028":1}}'), env: {} }), 'redis.ur\nl\u2028', 'redis.ur\\u000al\\u2028');
 });
 
 test('rejects wrong types, out-of-range values, bad enums and patterns', () => {
