@@ -105,9 +105,12 @@ export class FeedConnection extends EventEmitter {
     this.lastFrameNs = tsRecvNs;
     if (this.state === 'stale') { this.state = 'live'; }
     if (isBinary) { this.processor.onBinary(Buffer.isBuffer(data) ? data.length : 0); return; }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data).toString('utf8');
-    this.opts.recorder?.write(tsRecvNs, text);
-    this.processor.onFrame(text, tsRecvNs);
+    const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
+    if (this.opts.recorder) {
+      const text = bytes.toString('utf8');
+      this.opts.recorder.write(tsRecvNs, text);
+      this.processor.onFrame(text, tsRecvNs);
+    } else this.processor.onFrameBytes(bytes, tsRecvNs); // the venue's byte fast path when it has one
     if (this.backoff.attempts > 0 && this.stats.frames % 64 === 0) this.backoff.reset();
   }
 

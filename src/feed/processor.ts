@@ -48,6 +48,26 @@ export class FrameProcessor {
     out.length = 0;
   }
 
+  /**
+   * One text frame still in its received bytes: the adapter's byte fast path when it has one, else the text
+   * decoded and parsed as by onFrame.
+   */
+  onFrameBytes(frame: Uint8Array, tsRecvNs: number): void {
+    if (this.adapter.parseBytes !== undefined && frame.length <= this.maxFrameBytes) {
+      const out = this.scratch;
+      out.length = 0;
+      let handled = false;
+      try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { out.length = 0; this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
+      if (handled) {
+        this.stats.frames++;
+        for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
+        out.length = 0;
+        return;
+      }
+    }
+    this.onFrame(Buffer.from(frame.buffer, frame.byteOffset, frame.length).toString('utf8'), tsRecvNs);
+  }
+
   /** A tick that did not come from a frame (CSV replay) still goes through the same checks. */
   onTick(t: Tick): void {
     const verdict = this.sequence.check(t);

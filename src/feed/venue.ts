@@ -8,6 +8,12 @@ export interface VenueAdapter {
    * snapshots of no interest) append nothing. Malformed frames throw FrameError; never anything else.
    */
   parse(frame: string, tsRecvNs: number, out: Tick[]): void;
+  /**
+   * Optional fast path on the frame's raw bytes (no UTF-8 decode). Returns true when it handled the frame
+   * (appending its ticks); false, appending nothing, when the caller must decode the text and call parse.
+   * Must never throw and never accept what parse would reject.
+   */
+  parseBytes?(frame: Uint8Array, tsRecvNs: number, out: Tick[]): boolean;
   /** Messages to send after (re)connecting, for these symbols and channels. */
   subscribeMessages(symbols: readonly string[], channels: readonly string[]): string[];
   /** URL to connect to for these subscriptions (venues that subscribe in the URL). */

@@ -21,7 +21,7 @@ export const replayCommand: Command = {
     'no-store': { type: 'boolean', description: 'do not write ticks to Redis' },
     'no-persist': { type: 'boolean', description: 'do not write to PostgreSQL/TimescaleDB' },
     'no-socket': { type: 'boolean', description: 'do not open the signal socket' },
-    'no-fast-path': { type: 'boolean', description: 'parse every frame with JSON.parse (disable the hand-written Binance extractor)' },
+    'no-fast-path': { type: 'boolean', description: 'parse every frame with JSON.parse (disable the Binance byte fast path)' },
   },
   async run(v, files) {
     if (files.length === 0) throw new UsageError('replay needs at least one file');

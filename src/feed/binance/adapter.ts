@@ -1,7 +1,9 @@
 // Binance spot / USD-M adapter: stream names, SUBSCRIBE requests, the 24 h connection limit.
 // Binance pings at the WebSocket level; the `ws` client answers with pongs automatically.
 import type { VenueAdapter } from '../venue.js';
+import type { Tick } from '../../model/tick.js';
 import { makeBinanceParser } from './parse.js';
+import { fastBinanceBytes } from './parse-bytes.js';
 
 const channelStream: Record<string, string> = { trade: 'trade', aggTrade: 'aggTrade', quote: 'bookTicker', bookTicker: 'bookTicker' };
 
@@ -12,11 +14,13 @@ export function binanceStreams(symbols: readonly string[], channels: readonly st
 }
 
 export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPath?: boolean } = {}): VenueAdapter {
-  const parse = makeBinanceParser(venue, opts.fastPath ?? true);
+  const fastPath = opts.fastPath ?? true;
+  const parse = makeBinanceParser(venue, fastPath);
   let requestId = 0;
   return {
     venue,
     parse,
+    ...(fastPath ? { parseBytes: (frame: Uint8Array, tsRecvNs: number, out: Tick[]) => fastBinanceBytes(venue, frame, tsRecvNs, out) } : {}),
     subscribeMessages(symbols, channels) {
       return [JSON.stringify({ method: 'SUBSCRIBE', params: binanceStreams(symbols, channels), id: ++requestId })];
     },
