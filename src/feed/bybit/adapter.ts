@@ -1,86 +1,17 @@
-// Bybit v5 public streams (spot / linear): publicTrade, orderbook.1 and tickers for best bid/ask.
-// orderbook.1 deltas carry only the changed side, so the last top of book per symbol is kept here.
-// Keep-alive: Bybit expects {"op":"ping"} about every 20 s.
-import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
-import { FrameError } from '../../model/errors.js';
+// Bybit v5 public streams (spot / linear): parse.ts turns frames into ticks, subscriptions.ts builds requests.
+// Book update ids restart with each connection's snapshot, so the sequence check resets them on reconnect.
 import type { VenueAdapter } from '../venue.js';
-import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
-
-interface Top { bid: number; bidSize: number; ask: number; askSize: number }
+import { makeBybitParser } from './parse.js';
+import { bybitPing, bybitSubscribe } from './subscriptions.js';
 
 export function bybitAdapter(venue: 'bybit' | 'bybit-linear'): VenueAdapter {
-  const tops = new Map<string, Top>();
-  const topOf = (s: string): Top => {
-    let t = tops.get(s);
-    if (!t) { t = { bid: NaN, bidSize: NaN, ask: NaN, askSize: NaN }; tops.set(s, t); }
-    return t;
-  };
-  const emitTop = (symbol: string, top: Top, tsExchNs: number, tsRecvNs: number, id: number, out: Tick[]) => {
-    if (top.bid > 0 && top.ask > 0) out.push(quoteTick(venue, symbol, tsExchNs, tsRecvNs, top.bid, top.bidSize, top.ask, top.askSize, id));
-  };
   return {
     venue,
-    appPing: { intervalMs: 20_000, message: '{"op":"ping"}' },
+    appPing: bybitPing,
     quoteIdsResetOnReconnect: true,
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
-    subscribeMessages(symbols, channels) {
-      const args: string[] = [];
-      for (const s of symbols) for (const c of channels) {
-        if (c === 'trade' || c === 'aggTrade') args.push(`publicTrade.${s}`);
-        else args.push(`orderbook.1.${s}`);
-      }
-      const msgs: string[] = [];
-      for (let i = 0; i < args.length; i += 10) msgs.push(JSON.stringify({ op: 'subscribe', args: args.slice(i, i + 10) }));
-      return msgs;
-    },
-    parse(frame, tsRecvNs, out) {
-      const msg = parseJson(frame);
-      if (!isObject(msg)) throw new FrameError('bad-shape', 'Bybit frame is not a JSON object');
-      if (typeof msg.op === 'string') {
-        if (msg.success === false) throw new FrameError('venue-error', `Bybit ${msg.op} failed: ${String(msg.ret_msg).slice(0, 80)}`);
-        return; // subscribe ack, pong
-      }
-      const topic = msg.topic;
-      if (typeof topic !== 'string') throw new FrameError('bad-shape', 'Bybit frame without topic');
-      if (topic.startsWith('publicTrade.')) {
-        if (!Array.isArray(msg.data)) throw new FrameError('bad-field', 'publicTrade data is not an array');
-        for (const t of msg.data) {
-          if (!isObject(t)) throw new FrameError('bad-field', 'publicTrade item is not an object');
-          const side = t.S === 'Buy' ? 'buy' : t.S === 'Sell' ? 'sell' : 'unknown';
-          out.push(tradeTick(venue, str(t.s, 's'), msToNs(t.T, 'T'), tsRecvNs, positive(t.p, 'p'), nonNegative(t.v, 'v'), side, idOf(t.i)));
-        }
-        return;
-      }
-      if (topic.startsWith('orderbook.1.')) {
-        const d = msg.data;
-        if (!isObject(d) || !Array.isArray(d.b) || !Array.isArray(d.a)) throw new FrameError('bad-field', 'orderbook data malformed');
-        const symbol = str(d.s, 's');
-        const top = topOf(symbol);
-        if (msg.type === 'snapshot') { top.bid = top.ask = top.bidSize = top.askSize = NaN; }
-        for (const [side, levels] of [['b', d.b], ['a', d.a]] as const) {
-          for (const lvl of levels as unknown[]) {
-            if (!Array.isArray(lvl) || lvl.length < 2) throw new FrameError('bad-field', 'orderbook level malformed');
-            const px = positive(lvl[0], `${side}.price`), qty = nonNegative(lvl[1], `${side}.size`);
-            if (side === 'b') { if (qty === 0) { top.bid = NaN; top.bidSize = NaN; } else { top.bid = px; top.bidSize = qty; } }
-            else if (qty === 0) { top.ask = NaN; top.askSize = NaN; } else { top.ask = px; top.askSize = qty; }
-          }
-        }
-        emitTop(symbol, top, msToNs(msg.cts ?? msg.ts, 'ts'), tsRecvNs, idOf(d.u), out);
-        return;
-      }
-      if (topic.startsWith('tickers.')) {
-        const d = msg.data;
-        if (!isObject(d)) throw new FrameError('bad-field', 'tickers data malformed');
-        if (d.bid1Price === undefined && d.ask1Price === undefined) return;
-        const symbol = str(d.symbol, 'symbol');
-        const top = topOf(symbol);
-        if (d.bid1Price !== undefined) { top.bid = positive(d.bid1Price, 'bid1Price'); top.bidSize = nonNegative(d.bid1Size, 'bid1Size'); }
-        if (d.ask1Price !== undefined) { top.ask = positive(d.ask1Price, 'ask1Price'); top.askSize = nonNegative(d.ask1Size, 'ask1Size'); }
-        emitTop(symbol, top, msToNs(msg.ts, 'ts'), tsRecvNs, idOf(msg.cs), out);
-        return;
-      }
-      // liquidation, orderbook.50 and other topics are not ticks for this engine
-    },
+    subscribeMessages: bybitSubscribe,
+    parse: makeBybitParser(venue),
   };
 }

@@ -1,100 +1,12 @@
-// Coinbase Exchange (ws-feed: match / last_match, ticker) and Advanced Trade (market_trades, ticker).
-// Exchange `match.side` is the MAKER's side, so the aggressor is the opposite; Advanced Trade's side is the taker's.
-import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
-import { FrameError } from '../../model/errors.js';
-import { venueChannels, type VenueAdapter } from '../venue.js';
-import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
-
-function sizeOrZero(v: unknown, field: string): number { return v === undefined || v === null ? 0 : nonNegative(v, field); }
-
-/** Coinbase sometimes sends the zero time 0001-01-01T00:00:00Z: tolerated as "unknown", i.e. the receive time. */
-function timeOrRecv(v: unknown, field: string, tsRecvNs: number): number {
-  return typeof v === 'string' && v.startsWith('0001-01-01') ? tsRecvNs : isoToNs(v, field);
-}
-
-/** Book frames are not ticks here, but their numbers are checked so a venue sending garbage is seen. */
-function checkLevels(levels: unknown, field: string, withSide: boolean): void {
-  if (levels === undefined) return;
-  if (!Array.isArray(levels)) throw new FrameError('bad-field', `${field} is not an array`);
-  for (const l of levels) {
-    if (!Array.isArray(l) || l.length < 2) throw new FrameError('bad-field', `${field} level malformed`);
-    positive(l[withSide ? 1 : 0], `${field}.price`); nonNegative(l[withSide ? 2 : 1], `${field}.size`);
-  }
-}
+// Coinbase Exchange and Advanced Trade adapters: parse.ts turns frames into ticks, subscriptions.ts builds requests.
+import type { VenueAdapter } from '../venue.js';
+import { parseCoinbaseAdvanced, parseCoinbaseExchange } from './parse.js';
+import { coinbaseAdvancedSubscribe, coinbaseExchangeSubscribe } from './subscriptions.js';
 
 export function coinbaseExchangeAdapter(): VenueAdapter {
-  const venue = 'coinbase';
-  return {
-    venue,
-    normalizeSymbol: (raw) => raw.toUpperCase(),
-    connectUrl: (baseUrl) => baseUrl,
-    subscribeMessages(symbols, channels) {
-      return [JSON.stringify({ type: 'subscribe', product_ids: symbols, channels: [...venueChannels(channels, 'matches', 'ticker'), 'heartbeat'] })];
-    },
-    parse(frame, tsRecvNs, out: Tick[]) {
-      const m = parseJson(frame);
-      if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase frame is not a JSON object');
-      switch (m.type) {
-        case 'match': case 'last_match': {
-          const makerSide = m.side;
-          if (makerSide !== 'buy' && makerSide !== 'sell') throw new FrameError('bad-field', 'field side: expected buy|sell');
-          out.push(tradeTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
-            positive(m.price, 'price'), nonNegative(m.size, 'size'), makerSide === 'buy' ? 'sell' : 'buy', idOf(m.trade_id)));
-          return;
-        }
-        case 'ticker': {
-          if (m.best_bid === undefined || m.best_ask === undefined) return;
-          out.push(quoteTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
-            positive(m.best_bid, 'best_bid'), sizeOrZero(m.best_bid_size, 'best_bid_size'),
-            positive(m.best_ask, 'best_ask'), sizeOrZero(m.best_ask_size, 'best_ask_size'), idOf(m.sequence)));
-          return;
-        }
-        case 'snapshot': checkLevels(m.bids, 'bids', false); checkLevels(m.asks, 'asks', false); return;
-        case 'l2update': checkLevels(m.changes, 'changes', true); return;
-        case 'error': throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
-        default: return; // subscriptions, heartbeat, received/open/done...
-      }
-    },
-  };
+  return { venue: 'coinbase', normalizeSymbol: (raw) => raw.toUpperCase(), connectUrl: (baseUrl) => baseUrl, subscribeMessages: coinbaseExchangeSubscribe, parse: parseCoinbaseExchange };
 }
 
 export function coinbaseAdvancedAdapter(): VenueAdapter {
-  const venue = 'coinbase-advanced';
-  return {
-    venue,
-    normalizeSymbol: (raw) => raw.toUpperCase(),
-    connectUrl: (baseUrl) => baseUrl,
-    subscribeMessages(symbols, channels) {
-      return [...venueChannels(channels, 'market_trades', 'ticker').map((channel) => JSON.stringify({ type: 'subscribe', product_ids: symbols, channel })),
-        JSON.stringify({ type: 'subscribe', channel: 'heartbeats' })];
-    },
-    parse(frame, tsRecvNs, out: Tick[]) {
-      const m = parseJson(frame);
-      if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase Advanced frame is not a JSON object');
-      if (m.type === 'error') throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
-      if (m.channel !== 'market_trades' && m.channel !== 'ticker') return; // heartbeats, subscriptions
-      if (!Array.isArray(m.events)) throw new FrameError('bad-field', 'events is not an array');
-      const envelopeNs = m.timestamp !== undefined ? isoToNs(m.timestamp, 'timestamp') : tsRecvNs;
-      for (const ev of m.events) {
-        if (!isObject(ev)) throw new FrameError('bad-field', 'event is not an object');
-        if (m.channel === 'market_trades') {
-          if (!Array.isArray(ev.trades)) throw new FrameError('bad-field', 'trades is not an array');
-          for (const t of ev.trades) {
-            if (!isObject(t)) throw new FrameError('bad-field', 'trade is not an object');
-            out.push(tradeTick(venue, str(t.product_id, 'product_id'), isoToNs(t.time, 'time'), tsRecvNs,
-              positive(t.price, 'price'), nonNegative(t.size, 'size'), t.side === 'BUY' ? 'buy' : t.side === 'SELL' ? 'sell' : 'unknown', idOf(t.trade_id)));
-          }
-        } else {
-          if (!Array.isArray(ev.tickers)) throw new FrameError('bad-field', 'tickers is not an array');
-          for (const t of ev.tickers) {
-            if (!isObject(t)) throw new FrameError('bad-field', 'ticker is not an object');
-            if (t.best_bid === undefined || t.best_ask === undefined) continue;
-            out.push(quoteTick(venue, str(t.product_id, 'product_id'), envelopeNs, tsRecvNs,
-              positive(t.best_bid, 'best_bid'), sizeOrZero(t.best_bid_quantity, 'best_bid_quantity'),
-              positive(t.best_ask, 'best_ask'), sizeOrZero(t.best_ask_quantity, 'best_ask_quantity'), idOf(m.sequence_num)));
-          }
-        }
-      }
-    },
-  };
+  return { venue: 'coinbase-advanced', normalizeSymbol: (raw) => raw.toUpperCase(), connectUrl: (baseUrl) => baseUrl, subscribeMessages: coinbaseAdvancedSubscribe, parse: parseCoinbaseAdvanced };
 }
