@@ -1,10 +1,11 @@
 // Batched Redis tick writer. `add` is O(1) and never awaits: ticks queue per symbol and are flushed once
-// per event-loop turn (or every flushIntervalMs) as one variadic ZADD per symbol plus the trims and the
-// latest-quote hash, in one pipeline. While Redis is down or slow the queue is the backlog, bounded by
+// per event-loop turn (or every flushIntervalMs) as one variadic ZADD per symbol (encoded straight to RESP
+// by resp.ts) plus the trims and the latest-quote hash, in one pipeline. While Redis is down or slow the queue is the backlog, bounded by
 // maxBacklogTicks: beyond it the oldest ticks are dropped and counted. One batch is in flight at a time.
 import type { Tick } from '../model/tick.js';
 import type { RedisClient } from './connect.js';
-import { encodeTick, scoreOf } from './codec.js';
+import type { Pipeline } from 'ioredis';
+import { encodeZadd } from './resp.js';
 import { lastKey, ticksKey } from './keys.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
@@ -16,7 +17,7 @@ export interface TickStoreOptions {
 
 interface Pending { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined }
 
-/** Members per ZADD command (a spread of millions of arguments would overflow the stack). */
+/** Members per ZADD command (bounds the scratch buffer and each command's size). */
 const ZADD_CHUNK = 4096;
 /** Ticks taken per flush: after an outage a large backlog drains as a series of bounded pipelines. */
 const MAX_TICKS_PER_FLUSH = 65_536;
@@ -141,15 +142,9 @@ export class TickStoreWriter {
       if (b.ticks.length > 0) {
         let newestMs = 0;
         for (let from = 0; from < b.ticks.length; from += ZADD_CHUNK) {
-          const to = Math.min(b.ticks.length, from + ZADD_CHUNK);
-          const args: Array<number | Buffer> = new Array((to - from) * 2);
-          for (let i = from; i < to; i++) {
-            const t = b.ticks[i]!;
-            const s = scoreOf(t);
-            if (s > newestMs) newestMs = s;
-            args[2 * (i - from)] = s; args[2 * (i - from) + 1] = encodeTick(t);
-          }
-          pipe.zadd(key, ...(args as [number, Buffer]));
+          const z = encodeZadd(key, b.ticks, from, Math.min(b.ticks.length, from + ZADD_CHUNK));
+          (pipe as Pipeline).sendCommand(z.command); // pipeline()'s ChainableCommander type hides Pipeline#sendCommand
+          if (z.newestMs > newestMs) newestMs = z.newestMs;
         }
         if (this.opts.maxTicksPerSymbol > 0) pipe.zremrangebyrank(key, 0, -(this.opts.maxTicksPerSymbol + 1));
         if (this.opts.maxAgeMs > 0) pipe.zremrangebyscore(key, '-inf', `(${newestMs - this.opts.maxAgeMs}`);
