@@ -27,7 +27,7 @@ export class MACD extends Streaming {
     let f: number;
     if (this.convention === 'sma-each' || this.fast >= this.slow) f = this.fastEma.update(x);
     else {
-      this.seedWin.push(x);
+      if (this.count <= this.slow) this.seedWin.push(x); // only the seed needs the last `fast` values
       if (this.count < this.slow) f = NaN;
       else if (this.count === this.slow) {
         let sum = 0; for (let i = 0; i < this.fast; i++) sum += this.seedWin.at(i);

@@ -2,19 +2,25 @@
 
 export class CountWindow {
   readonly buf: Float64Array;
+  /** Where the next value goes; once full, also the oldest value. */
   head = 0;
   size = 0;
   constructor(readonly capacity: number) { this.buf = new Float64Array(capacity); }
-  /** Pushes x; returns the value that fell out (NaN while filling). */
+  /** Pushes x; returns the value that fell out (NaN while filling). No modulo: a compare and reset. */
   push(x: number): number {
     const out = this.size === this.capacity ? this.buf[this.head]! : NaN;
     this.buf[this.head] = x;
-    this.head = (this.head + 1) % this.capacity;
+    if (++this.head === this.capacity) this.head = 0;
     if (this.size < this.capacity) this.size++;
     return out;
   }
   /** i = 0 is the oldest value in the window. */
-  at(i: number): number { return this.buf[(this.head - this.size + i + this.capacity * 2) % this.capacity]!; }
+  at(i: number): number {
+    let j = this.head - this.size + i;
+    if (j < 0) j += this.capacity;
+    else if (j >= this.capacity) j -= this.capacity;
+    return this.buf[j]!;
+  }
   get full(): boolean { return this.size === this.capacity; }
   clear(): void { this.head = 0; this.size = 0; }
 }
