@@ -34,6 +34,7 @@ run: build
 	$(CLI) run
 
 bench: deps build
+	$(NODE) scripts/build-native.mjs --tulind --optional
 	$(CLI) bench
 
 bench-quick: deps build

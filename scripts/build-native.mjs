@@ -1,7 +1,8 @@
 // Builds native/ with node-gyp against the headers of the Node that runs this script, offline:
 // the header directory is derived from process.execPath, never downloaded. `--optional` (npm's install
 // step) warns instead of failing, so a host without a compiler still installs and runs the TypeScript
-// fallback; `make build` calls it without the flag and fails loudly.
+// fallback; `make build` calls it without the flag and fails loudly. `--tulind` builds the benchmark's
+// optional tulind dependency the same way when npm skipped its install script (node-pre-gyp fetch-or-build).
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
@@ -19,7 +20,14 @@ const fail = (msg) => {
 if (!nodedir) fail(`no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`);
 const gyp = require.resolve('node-gyp/bin/node-gyp.js');
 const args = [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'];
-if (process.env.CHRISTMAS_MARCH_NATIVE === '1') args.push('--', '-Dmarch_native=1');
-const res = spawnSync(process.execPath, args, { stdio: 'inherit', env: { ...process.env, npm_config_nodedir: nodedir } });
+let cwd = process.cwd();
+if (process.argv.includes('--tulind')) {
+  cwd = path.resolve('node_modules', 'tulind');
+  if (!existsSync(cwd)) fail('node_modules/tulind is not installed (optional dependency)');
+  try { require(cwd); console.error('build-native: tulind already loads'); process.exit(0); } catch { /* build it below */ }
+  const modulePath = path.join(cwd, 'lib', 'binding', 'Release', `node-v${process.versions.modules}-${process.platform}-${process.arch}`);
+  args.push(`--module_name=tulind`, `--module_path=${modulePath}`);
+} else if (process.env.CHRISTMAS_MARCH_NATIVE === '1') args.push('--', '-Dmarch_native=1');
+const res = spawnSync(process.execPath, args, { stdio: 'inherit', cwd, env: { ...process.env, npm_config_nodedir: nodedir } });
 if (res.status !== 0) fail(`node-gyp exited with ${res.status}`);
 process.exit(0);
