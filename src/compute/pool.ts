@@ -1,5 +1,7 @@
 // Pool compute mode: symbols are hashed to shards; each shard is one long-running Piscina task fed
-// through its SharedArrayBuffer ring (never one run() per tick). Drafts come back on a MessagePort.
+// through its SharedArrayBuffer tick ring (never one run() per tick). Drafts come back through a shared
+// draft ring (draft-ring.ts) that the main thread drains when Atomics.waitAsync wakes it, or right away
+// when it is busy submitting ticks anyway; snapshots (rare) come on a MessagePort.
 // A crashed shard task is restarted from its last snapshot; the ring still holds the ticks since that
 // snapshot, so they are recomputed (their drafts suppressed up to what was already delivered).
 import { Piscina } from 'piscina';
@@ -11,7 +13,8 @@ import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
 import { createRing, H_CONTROL, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
-import type { DraftMessage, SnapshotMessage, ShardTask } from './worker.js';
+import type { SnapshotMessage, ShardTask } from './worker.js';
+import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
 interface Shard {
   index: number;
@@ -21,8 +24,12 @@ interface Shard {
   snapshot: Record<string, unknown> | undefined; snapshotAt: number;
   overflow: Array<{ t: Tick; f: number; idx: number }>;
   running: Promise<unknown> | undefined;
-  busyNs: number;
+  drafts: DraftRingBuffers; reader: DraftRingReader;
+  busy: Float64Array;
 }
+
+/** Bytes of each shard's draft ring (drafts are ~200-400 bytes packed). */
+const DRAFT_RING_BYTES = 4 << 20;
 
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 
@@ -49,9 +56,13 @@ export class PoolCompute implements Compute {
     for (let i = 0; i < this.workers; i++) {
       const ring = createRing(this.capacity);
       const { port1, port2 } = new MessageChannel();
+      const drafts = createDraftRing(DRAFT_RING_BYTES);
       const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
-        write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined, busyNs: 0 };
-      port1.on('message', (m: DraftMessage | SnapshotMessage) => this.onMessage(shard, m));
+        write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined,
+        drafts, reader: undefined as unknown as DraftRingReader, busy: new Float64Array(new SharedArrayBuffer(8)) };
+      shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
+      shard.reader.watch();
+      port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
       port1.unref();
       this.shards.push(shard);
       this.launch(shard, 0, 0);
@@ -64,11 +75,12 @@ export class PoolCompute implements Compute {
       const { port1, port2 } = new MessageChannel();
       shard.port.close();
       shard.port = port1; shard.workerPort = port2;
-      port1.on('message', (m: DraftMessage | SnapshotMessage) => this.onMessage(shard, m));
+      port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
       port1.unref();
     }
     const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
-      strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery };
+      strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery,
+      drafts: shard.drafts, busy: shard.busy.buffer as SharedArrayBuffer };
     const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(() => undefined, (err: Error) => {
@@ -77,15 +89,15 @@ export class PoolCompute implements Compute {
       const lostTicks = (shard.write - shard.snapshotAt) | 0;
       this.log.error({ shard: shard.index, err: err.message, recomputeTicks: lostTicks }, 'compute worker crashed; restarting the shard from its last snapshot');
       Atomics.store(shard.header, H_CONTROL, 0);
+      // Drafts the dead task already wrote are delivered now, so the relaunch suppresses exactly those.
+      shard.reader.drain();
+      Atomics.store(shard.reader.header, D_WAITING, 0);
       this.launch(shard, shard.snapshotAt, shard.delivered);
     });
   }
 
-  private onMessage(shard: Shard, m: DraftMessage | SnapshotMessage): void {
-    if (m.type === 'snapshot') { shard.snapshot = m.state; shard.snapshotAt = m.at; shard.busyNs += m.busyNs; if (shard.overflow.length) this.drainOverflow(shard); return; }
-    shard.delivered = m.processed;
-    shard.busyNs += m.busyNs;
-    for (const it of m.items) this.sink(it.d, it.e, it.r, it.f);
+  private onSnapshot(shard: Shard, m: SnapshotMessage): void {
+    shard.snapshot = m.state; shard.snapshotAt = m.at;
     if (shard.overflow.length) this.drainOverflow(shard);
   }
 
@@ -117,6 +129,8 @@ export class PoolCompute implements Compute {
       return;
     }
     this.put(s, t, e.idx, frameStartNs);
+    // Busy main thread: collect finished drafts now instead of waiting for the waitAsync wake-up.
+    if (s.reader.pending()) s.reader.drain();
   }
 
   private put(s: Shard, t: Tick, idx: number, f: number): void {
@@ -134,7 +148,7 @@ export class PoolCompute implements Compute {
     // Workers pick up new parameters by restarting their shard tasks with fresh state.
     this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
     for (const s of this.shards) { s.snapshot = undefined; Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
-    const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
+    const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); s.reader.drain(); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
     void relaunch();
   }
 
@@ -144,8 +158,11 @@ export class PoolCompute implements Compute {
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
     // Computed = the worker's read position has reached what was written (its drafts are posted before that).
-    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write)) await new Promise((r) => setTimeout(r, 2));
-    await new Promise((r) => setTimeout(r, 5));
+    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write)) {
+      for (const s of this.shards) s.reader.drain();
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    for (const s of this.shards) s.reader.drain();
   }
 
   async stop(): Promise<void> {
@@ -153,7 +170,7 @@ export class PoolCompute implements Compute {
     clearTimeout(this.drainTimer);
     for (const s of this.shards) { Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
     await Promise.all(this.shards.map((s) => s.running?.catch(() => undefined)));
-    for (const s of this.shards) s.port.close();
+    for (const s of this.shards) { s.reader.drain(); s.reader.close(); s.port.close(); }
     await this.pool.destroy();
   }
 
@@ -164,7 +181,7 @@ export class PoolCompute implements Compute {
 
   stats() {
     const elapsedNs = (Date.now() - this.startedAt) * 1e6 * Math.max(1, this.shards.length);
-    const busy = this.shards.reduce((a, s) => a + s.busyNs, 0);
+    const busy = this.shards.reduce((a, s) => a + s.busy[0]!, 0);
     return { workerUtilization: elapsedNs > 0 ? Math.min(1, busy / elapsedNs) : 0, restarts: this.restarts };
   }
 }

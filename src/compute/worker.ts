@@ -1,6 +1,7 @@
-// Pool worker entry (Piscina). `default` is a shard's long-running task: it waits on the ring with
-// Atomics.wait, runs each tick through the ComputeCore in order, posts drafts back on its MessagePort,
-// and posts a state snapshot every `snapshotEvery` ticks so a crashed shard can be rebuilt.
+// Pool worker entry (Piscina). `default` is a shard's long-running task: it waits on the tick ring with
+// Atomics.wait, runs each tick through the ComputeCore in order, writes drafts to the shard's draft ring
+// (draft-ring.ts; the main thread reads it with Atomics.waitAsync), and posts a state snapshot on its
+// MessagePort every `snapshotEvery` ticks so a crashed shard can be rebuilt.
 // `warmup` is a batch task: native kernels over a history window, off the live path.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
@@ -8,6 +9,7 @@ import type { SignalDraft } from '../model/signal.js';
 import { ComputeCore } from './core.js';
 import { H_CONTROL, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
 import { loadKernels } from '../native/index.js';
+import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 
 export interface ShardTask {
   header: SharedArrayBuffer; slots: SharedArrayBuffer; capacity: number;
@@ -20,10 +22,12 @@ export interface ShardTask {
   suppressBefore: number;
   names: Array<{ venue: string; symbol: string }>;
   snapshotEvery: number;
+  drafts: DraftRingBuffers;
+  /** Float64[0]: ns this shard spent computing (written here, read by the main thread's stats). */
+  busy: SharedArrayBuffer;
 }
 
-export interface DraftMessage { type: 'drafts'; items: Array<{ d: SignalDraft; e: number; r: number; f: number }>; processed: number; busyNs: number }
-export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown>; busyNs: number }
+export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
 
 export default function shard(task: ShardTask): number {
   const header = new Int32Array(task.header);
@@ -34,7 +38,9 @@ export default function shard(task: ShardTask): number {
   let read = task.startAt;
   Atomics.store(header, H_READ, read);
   let sinceSnapshot = 0;
-  let busyNs = 0;
+  const busy = new Float64Array(task.busy);
+  const out = new DraftRingWriter(task.drafts);
+  const stopping = () => Atomics.load(header, H_CONTROL) !== 0;
   for (;;) {
     const control = Atomics.load(header, H_CONTROL);
     if (control === 1) break;
@@ -48,8 +54,7 @@ export default function shard(task: ShardTask): number {
       Atomics.store(header, H_SLEEPING, 0);
       continue;
     }
-    const started = process.hrtime.bigint();
-    const items: DraftMessage['items'] = [];
+    const started = performance.now();
     while (read !== write) {
       let slot = readSlot(slots, read, task.capacity, names);
       while (!slot) {
@@ -61,20 +66,20 @@ export default function shard(task: ShardTask): number {
         slot = readSlot(slots, read, task.capacity, names);
       }
       if (!slot) throw new Error(`ring slot ${read}: unknown symbol index`);
-      const drafts = core.onTick(slot.tick);
-      if (read >= task.suppressBefore) for (const d of drafts) items.push({ d: { ...d, indicators: { ...d.indicators } }, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs });
-      read = (read + 1) | 0;
+      const drafts: SignalDraft[] = core.onTick(slot.tick);
+      const after = (read + 1) | 0;
+      if (read >= task.suppressBefore) {
+        for (const d of drafts) if (!out.write({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)) return read;
+      }
+      read = after;
       sinceSnapshot++;
     }
-    busyNs += Number(process.hrtime.bigint() - started);
-    // A message only when there are drafts (signals are rare next to ticks); progress is visible in H_READ,
-    // stored after the post so a reader that sees it can count on the drafts being queued already.
-    if (items.length > 0) { task.port.postMessage({ type: 'drafts', items, processed: read, busyNs } satisfies DraftMessage); busyNs = 0; }
+    busy[0] = busy[0]! + (performance.now() - started) * 1e6;
+    // Progress is visible in H_READ, stored after the drafts so a reader that sees it finds them in the ring.
     Atomics.store(header, H_READ, read);
     if (sinceSnapshot >= task.snapshotEvery) {
       sinceSnapshot = 0;
-      task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot(), busyNs } satisfies SnapshotMessage);
-      busyNs = 0;
+      task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot() } satisfies SnapshotMessage);
     }
   }
   return read;

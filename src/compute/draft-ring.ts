@@ -1,0 +1,110 @@
+// Shared-memory ring carrying signal drafts from one shard worker (single producer) back to the main thread
+// (single consumer), instead of a postMessage per batch (DESIGN.md §3). Records are [u32 length][msgpack]
+// at 8-byte aligned offsets; a record that would cross the end is preceded by a wrap marker. Header (Int32):
+// WRITE and READ byte positions (monotonic int32, wrap-safe), and WAITING (1 while the producer waits for
+// room). The consumer waits with Atomics.waitAsync on WRITE, and also drains opportunistically when busy.
+import { Packr, Unpackr } from 'msgpackr';
+import type { SignalDraft } from '../model/signal.js';
+
+export const D_WRITE = 0, D_READ = 1, D_WAITING = 2, D_HEADER_INTS = 4;
+const WRAP = 0xffffffff;
+
+export interface DraftRingBuffers { header: SharedArrayBuffer; bytes: SharedArrayBuffer }
+
+/** One draft and the clocks of its tick; `at` = ring position after the tick (for crash recovery). */
+export interface DraftRecord { d: SignalDraft; e: number; r: number; f: number; at: number }
+
+export function createDraftRing(capacityBytes: number): DraftRingBuffers {
+  return { header: new SharedArrayBuffer(D_HEADER_INTS * 4), bytes: new SharedArrayBuffer(capacityBytes) };
+}
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+export class DraftRingWriter {
+  private readonly header: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly cap: number;
+  private readonly packr = new Packr({ useRecords: false });
+  constructor(b: DraftRingBuffers) {
+    this.header = new Int32Array(b.header); this.bytes = new Uint8Array(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+  }
+
+  /** Appends one record, waiting (blocking this worker) while the consumer has not made room. */
+  write(rec: DraftRecord, shouldStop: () => boolean): boolean {
+    const body = this.packr.pack([rec.at, rec.e, rec.r, rec.f, rec.d]);
+    const need = align8(4 + body.length);
+    if (need + 8 > this.cap) throw new Error(`draft of ${body.length} bytes exceeds the draft ring`);
+    for (;;) {
+      const w = Atomics.load(this.header, D_WRITE), rd = Atomics.load(this.header, D_READ);
+      const off = ((w % this.cap) + this.cap) % this.cap;
+      const toEnd = this.cap - off;
+      const total = need <= toEnd ? need : toEnd + need; // a wrap marker pads to the end
+      if (this.cap - ((w - rd) | 0) >= total) {
+        let at = off;
+        if (need > toEnd) { this.view.setUint32(off, WRAP); at = 0; }
+        this.view.setUint32(at, body.length);
+        this.bytes.set(body, at + 4);
+        Atomics.store(this.header, D_WRITE, (w + total) | 0);
+        Atomics.notify(this.header, D_WRITE);
+        return true;
+      }
+      if (shouldStop()) return false;
+      Atomics.store(this.header, D_WAITING, 1);
+      Atomics.wait(this.header, D_READ, rd, 20);
+      Atomics.store(this.header, D_WAITING, 0);
+    }
+  }
+}
+
+export class DraftRingReader {
+  readonly header: Int32Array;
+  private readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  private readonly cap: number;
+  private readonly unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+  private waiting = false;
+  private closed = false;
+  private scratch = Buffer.allocUnsafe(4096);
+  constructor(b: DraftRingBuffers, private readonly onRecord: (r: DraftRecord) => void) {
+    this.header = new Int32Array(b.header); this.bytes = new Uint8Array(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+  }
+
+  /** True when records are waiting (one Atomics load: cheap enough to call per tick). */
+  pending(): boolean { return Atomics.load(this.header, D_WRITE) !== Atomics.load(this.header, D_READ); }
+
+  /** Delivers every complete record; returns how many. */
+  drain(): number {
+    let rd = Atomics.load(this.header, D_READ);
+    const w = Atomics.load(this.header, D_WRITE);
+    let n = 0;
+    while (rd !== w) {
+      let off = ((rd % this.cap) + this.cap) % this.cap;
+      let len = this.view.getUint32(off);
+      if (len === WRAP) { rd = (rd + (this.cap - off)) | 0; off = 0; len = this.view.getUint32(0); }
+      // Unpacked from a private copy: msgpackr's string extraction scans its whole source, here the shared ring.
+      if (this.scratch.length < len) this.scratch = Buffer.allocUnsafe(Math.max(len, this.scratch.length * 2));
+      this.scratch.set(this.bytes.subarray(off + 4, off + 4 + len));
+      const a = this.unpackr.unpack(this.scratch.subarray(0, len)) as [number, number, number, number, SignalDraft];
+      rd = (rd + align8(4 + len)) | 0;
+      Atomics.store(this.header, D_READ, rd);
+      n++;
+      this.onRecord({ at: a[0], e: a[1], r: a[2], f: a[3], d: a[4] });
+    }
+    if (n > 0 && Atomics.load(this.header, D_WAITING) === 1) Atomics.notify(this.header, D_READ);
+    return n;
+  }
+
+  /** Keeps one Atomics.waitAsync armed on WRITE: the main thread wakes when the worker writes while it is idle. */
+  watch(): void {
+    if (this.waiting || this.closed) return;
+    const seen = Atomics.load(this.header, D_WRITE);
+    if (seen !== Atomics.load(this.header, D_READ)) { this.drain(); queueMicrotask(() => this.watch()); return; }
+    const res = Atomics.waitAsync(this.header, D_WRITE, seen, 1000);
+    if (!res.async) { this.drain(); queueMicrotask(() => this.watch()); return; }
+    this.waiting = true;
+    void res.value.then(() => { this.waiting = false; if (this.closed) return; this.drain(); this.watch(); });
+  }
+
+  close(): void { this.closed = true; Atomics.notify(this.header, D_WRITE); }
+}
