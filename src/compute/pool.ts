@@ -47,7 +47,7 @@ export class PoolCompute implements Compute {
   private drainTimer: NodeJS.Timeout | undefined;
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
-    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096) {
+    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0) {
     this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
     this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
   }
@@ -80,7 +80,7 @@ export class PoolCompute implements Compute {
     }
     const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
       strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery,
-      drafts: shard.drafts, busy: shard.busy.buffer as SharedArrayBuffer };
+      drafts: shard.drafts, busy: shard.busy.buffer as SharedArrayBuffer, spinUs: this.spinUs };
     const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(() => undefined, (err: Error) => {
@@ -187,5 +187,5 @@ export class PoolCompute implements Compute {
 }
 
 export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
-  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots);
+  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots, 4096, cfg.compute.spinUs);
 }

@@ -22,6 +22,8 @@ export interface ShardTask {
   suppressBefore: number;
   names: Array<{ venue: string; symbol: string }>;
   snapshotEvery: number;
+  /** Poll the ring this long before sleeping (compute.spinUs). */
+  spinUs: number;
   drafts: DraftRingBuffers;
   /** Float64[0]: ns this shard spent computing (written here, read by the main thread's stats). */
   busy: SharedArrayBuffer;
@@ -46,6 +48,10 @@ export default function shard(task: ShardTask): number {
     if (control === 1) break;
     if (control === 2) { Atomics.store(header, H_CONTROL, 0); throw new Error('injected worker crash (test)'); }
     let write = Atomics.load(header, H_WRITE);
+    if (write === read && task.spinUs > 0) {
+      const until = performance.now() + task.spinUs / 1000;
+      while (write === read && performance.now() < until && Atomics.load(header, H_CONTROL) === 0) write = Atomics.load(header, H_WRITE);
+    }
     if (write === read) {
       // Declare the sleep, then re-check: the producer either sees SLEEPING and notifies, or we see its write.
       Atomics.store(header, H_SLEEPING, 1);

@@ -100,6 +100,7 @@ export const configSchema = {
         mode: { enum: ['inline', 'pool'], default: 'inline' },
         workers: { ...ms(1, 64), default: 1 },
         ringSlots: { ...ms(1024, 1 << 24), default: 65_536 },
+        spinUs: { ...ms(0, 10_000), default: 0 },
       },
     },
     strategies: {

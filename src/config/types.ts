@@ -53,7 +53,7 @@ export interface ChristmasConfig {
     socket: string; socketMode: string; replayRing: number; maxClientBufferBytes: number;
     heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
   };
-  compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number };
+  compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number };
   strategies: StrategyConfig[];
   risk: {
     maxSpreadBps: number; cooldownMs: number; maxSignalsPerSec: number; maxSignalsPerSecPerSymbol: number;
