@@ -114,6 +114,8 @@ export interface ScenarioResult {
   scenario: string; when: string; durationS: number; passed: boolean;
   ticksSent?: number; ticksAccepted: number; persisted: number; duplicated: number; lost: number; inRedis?: number; redisDropped?: number;
   signalsEmitted?: number; signalsDelivered?: string; notes: string;
+  /** Time series a scenario recorded (the soak's per-minute samples). */
+  samples?: unknown[];
 }
 
 /** Writes results/<scenario>.json and refreshes the table in test/chaos/README.md. */

@@ -17,7 +17,7 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
   const t0 = Date.now();
   const sc = await startScenario(shared('messages/binance-spot-session-20240809.log.gz'), ['--rate', '20000', '--loop'], { redis: { maxTicksPerSymbol: 50_000, maxBacklogTicks: 5_000_000 } });
   const { stack } = sc;
-  const samples: Array<{ t: number; rss: number; heap: number; handles: number; p99: number; ticks: number }> = [];
+  const samples: Array<{ t: number; rss: number; heap: number; external: number; handles: number; p99: number; ticks: number; redisBacklog: number; dbLagRows: number }> = [];
   try {
     const total = LONG ? 3600 : 25, every = LONG ? 60 : 1;
     for (let s = 0; s <= total; s += every) {
@@ -25,7 +25,9 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
       const m = await metrics(stack.metricsPort);
       const sum = (prefix: string) => Object.entries(m).filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
       samples.push({ t: (Date.now() - t0) / 60_000, rss: m['christmas_process_resident_memory_bytes'] ?? 0, heap: m['christmas_nodejs_heap_size_used_bytes'] ?? 0,
-        handles: m['christmas_nodejs_active_handles_total'] ?? 0, p99: (m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total') });
+        external: m['christmas_nodejs_external_memory_bytes'] ?? 0, handles: m['christmas_nodejs_active_handles_total'] ?? 0,
+        p99: (m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total'),
+        redisBacklog: m['christmas_store_backlog_ticks'] ?? 0, dbLagRows: m['christmas_persist_lag_rows'] ?? 0 });
     }
     const { fc, db } = await finishScenario(sc);
     const half = samples.slice(Math.floor(samples.length / 2));
@@ -40,7 +42,9 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
     const ok = floorGrowthMB < floorLimitMB && Math.max(...handles) - Math.min(...handles) <= 5 && db.trades + db.quotes === fc.ticks;
     report({ scenario: LONG ? 'soak-1h' : 'soak-short', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks,
       persisted: db.trades + db.quotes, duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - db.trades - db.quotes, signalsEmitted: fc.signals,
-      notes: `${Math.round(rate)} ticks/s; second-half slopes: RSS ${rssSlopeMBmin.toFixed(2)} MB/min, heap ${heapSlopeMBmin.toFixed(2)} MB/min (GC saw-tooth), heap floor ${floorGrowthMB >= 0 ? '+' : ''}${floorGrowthMB.toFixed(1)} MB; handles ${handles.join('/')}; recv->signal p99 ${samples[Math.floor(samples.length / 4)]!.p99.toFixed(0)} -> ${samples.at(-1)!.p99.toFixed(0)} µs` });
+      samples: samples.map((x) => ({ min: +x.t.toFixed(2), rssMB: +(x.rss / 2 ** 20).toFixed(1), heapMB: +(x.heap / 2 ** 20).toFixed(1), externalMB: +(x.external / 2 ** 20).toFixed(1),
+        handles: x.handles, p99us: Math.round(x.p99), redisBacklog: x.redisBacklog, dbLagRows: x.dbLagRows })),
+      notes: `${Math.round(rate)} ticks/s; RSS ${(samples[0]!.rss / 2 ** 20).toFixed(0)} -> ${(samples.at(-1)!.rss / 2 ** 20).toFixed(0)} MB; second-half slopes: RSS ${rssSlopeMBmin.toFixed(2)} MB/min, heap ${heapSlopeMBmin.toFixed(2)} MB/min (GC saw-tooth), heap floor ${floorGrowthMB >= 0 ? '+' : ''}${floorGrowthMB.toFixed(1)} MB; handles ${handles.join('/')}; recv->signal p99 ${samples[Math.floor(samples.length / 4)]!.p99.toFixed(0)} -> ${samples.at(-1)!.p99.toFixed(0)} µs` });
     assert.is(db.trades + db.quotes, fc.ticks, 'nothing lost');
     assert.ok(Math.max(...handles) - Math.min(...handles) <= 5, `handles flat: ${handles.join(', ')}`);
     assert.ok(floorGrowthMB < floorLimitMB, `heap floor grew ${floorGrowthMB.toFixed(1)} MB (slope ${heapSlopeMBmin.toFixed(2)} MB/min)`);
