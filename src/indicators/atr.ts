@@ -13,6 +13,15 @@ export class ATR extends Streaming {
   update(high: number, low: number, close: number): number {
     finite(high, 'high'); finite(low, 'low'); finite(close, 'close');
     this.count++;
+    const rma = this.rma, n = this.period;
+    if (rma.count >= n) { // steady state: WilderSmoothing's 'average' arithmetic, inlined
+      const pc = this.prevClose;
+      const tr = this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+      rma.count++;
+      this.value = rma.value = (rma.value * (n - 1) + tr) / n;
+      this.prevClose = close;
+      return this.value;
+    }
     if (this.count > 1) {
       const pc = this.prevClose;
       this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));

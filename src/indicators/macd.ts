@@ -13,6 +13,8 @@ export class MACD extends Streaming {
   readonly value: MacdValue = { macd: NaN, signal: NaN, hist: NaN };
   private readonly fastEma: EMA; private readonly slowEma: EMA; private readonly signalEma: EMA;
   private readonly seedWin: CountWindow;
+  /** All three EMAs seeded: update takes the inlined steady-state path (the same arithmetic as EMA.update). */
+  private steady = false;
   constructor(readonly fast = 12, readonly slow = 26, readonly signal = 9, readonly convention: 'talib' | 'sma-each' = 'talib') {
     super(); checkPeriod(fast, 'fast'); checkPeriod(slow, 'slow'); checkPeriod(signal, 'signal');
     this.fastEma = new EMA(fast); this.slowEma = new EMA(slow); this.signalEma = new EMA(signal);
@@ -23,6 +25,16 @@ export class MACD extends Streaming {
     finite(x, 'MACD input');
     this.count++;
     const v = this.value;
+    if (this.steady) {
+      const fe = this.fastEma, se = this.slowEma, ge = this.signalEma;
+      fe.count++; se.count++; ge.count++;
+      const f = fe.value = (x - fe.value) * fe.alpha + fe.value;
+      const s = se.value = (x - se.value) * se.alpha + se.value;
+      const line = f - s;
+      const sig = ge.value = (line - ge.value) * ge.alpha + ge.value;
+      v.macd = line; v.signal = sig; v.hist = line - sig;
+      return v;
+    }
     const s = this.slowEma.update(x);
     let f: number;
     if (this.convention === 'sma-each' || this.fast >= this.slow) f = this.fastEma.update(x);
@@ -39,10 +51,11 @@ export class MACD extends Streaming {
     const sig = this.signalEma.update(line);
     if (this.convention === 'sma-each' || this.signalEma.ready) v.macd = line;
     if (this.signalEma.ready) { v.signal = sig; v.hist = line - sig; }
+    this.steady = this.signalEma.ready && this.fastEma.ready && this.slowEma.ready && this.fastEma.count > this.fast && this.signalEma.count > this.signal;
     return v;
   }
   reset(): void {
-    this.count = 0; this.fastEma.reset(); this.slowEma.reset(); this.signalEma.reset(); this.seedWin.clear();
+    this.count = 0; this.steady = false; this.fastEma.reset(); this.slowEma.reset(); this.signalEma.reset(); this.seedWin.clear();
     this.value.macd = this.value.signal = this.value.hist = NaN;
   }
 }

@@ -16,8 +16,12 @@ export function encodeFrame(msg: Record<string, unknown>): Buffer {
   return out;
 }
 
+/** A JSON line in its own allocation (not the shared pool): the replay ring may keep it for a long time. */
 export function encodeJsonLine(msg: Record<string, unknown>): Buffer {
-  return Buffer.from(JSON.stringify(msg) + '\n');
+  const text = JSON.stringify(msg) + '\n';
+  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  out.write(text);
+  return out;
 }
 
 export type DecodeResult = { ok: true; messages: Array<Record<string, unknown>> } | { ok: false; reason: string };

@@ -1,6 +1,6 @@
 // Soak: the daemon at 20k ticks/s with Redis and PostgreSQL, sampling RSS, heap, handles and latency
 // percentiles from /metrics. Short here (25 s, a sample a second); CHRISTMAS_CHAOS_LONG=1 runs one hour with a
-// sample a minute. Reports the RSS and heap slopes over the second half (after warm-up) and the p99 drift.
+// sample a minute (CHRISTMAS_SOAK_SECONDS=N: N seconds, 60 samples). Reports the RSS and heap slopes over the second half (after warm-up) and the p99 drift.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shared } from '../helpers.js';
@@ -19,7 +19,9 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
   const { stack } = sc;
   const samples: Array<{ t: number; rss: number; heap: number; external: number; handles: number; p99: number; ticks: number; redisBacklog: number; dbLagRows: number }> = [];
   try {
-    const total = LONG ? 3600 : 25, every = LONG ? 60 : 1;
+    // CHRISTMAS_SOAK_SECONDS overrides the length (sampling 60 times over it) for investigations in between.
+    const custom = Number(process.env.CHRISTMAS_SOAK_SECONDS ?? 0);
+    const total = custom > 0 ? custom : LONG ? 3600 : 25, every = custom > 0 ? Math.max(1, Math.round(custom / 60)) : LONG ? 60 : 1;
     for (let s = 0; s <= total; s += every) {
       await sleep(every * 1000);
       const m = await metrics(stack.metricsPort);

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Unpackr } from 'msgpackr';
-import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
+import { encodeFrame, encodeJsonLine, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import type { Signal } from '../../src/model/signal.js';
 
@@ -36,6 +36,13 @@ test('decodes to the same map as msgpackr, across value shapes', () => {
     assert.equal(Object.keys(mine), Object.keys(ref), 'key order');
     assert.equal(Object.keys(mine.indicators as object), Object.keys(ref.indicators as object), 'indicator order');
   }
+});
+
+test('frames (and JSON lines) own their memory: a frame kept in the replay ring never pins an 8 KiB pool slab', () => {
+  const f = encodeSignalFrame(signal());
+  assert.is(f.buffer.byteLength, f.length, 'frame backing store is exactly the frame');
+  const j = encodeJsonLine({ type: 'signal', ...signal() });
+  assert.is(j.buffer.byteLength, j.length, 'JSON line backing store is exactly the line');
 });
 
 test('frames from it stream through the protocol decoder', () => {
