@@ -15,7 +15,20 @@ export interface TickStoreOptions {
   pipelinePerSymbol: boolean;
 }
 
-interface Pending { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined }
+interface Pending {
+  venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined;
+  /** Ticks written since this symbol's last trim, and when that was (performance.now ms). */
+  sinceTrim: number; lastTrimMs: number;
+}
+
+/** A symbol's share of one flush. */
+interface BatchItem { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined; trim: boolean }
+
+/**
+ * Trims run when a symbol has taken 1% of its cap since the last one, or 100 ms have passed: a set overshoots
+ * its bounds by at most that, and small batches at high rates do not pay two trim commands each.
+ */
+const TRIM_SHARE = 0.01, TRIM_EVERY_MS = 100;
 
 /** Members per ZADD command (bounds the scratch buffer and each command's size). */
 const ZADD_CHUNK = 4096;
@@ -45,7 +58,7 @@ export class TickStoreWriter {
     let bySymbol = this.index.get(venue);
     if (!bySymbol) { bySymbol = new Map(); this.index.set(venue, bySymbol); }
     let p = bySymbol.get(symbol);
-    if (!p) { p = { venue, symbol, ticks: [], lastQuote: undefined }; bySymbol.set(symbol, p); this.pending.push(p); }
+    if (!p) { p = { venue, symbol, ticks: [], lastQuote: undefined, sinceTrim: 0, lastTrimMs: -Infinity }; bySymbol.set(symbol, p); this.pending.push(p); }
     return p;
   }
 
@@ -94,19 +107,24 @@ export class TickStoreWriter {
 
   /** Sends everything queued now as one batch; on failure the ticks go back to the front of the queue. */
   private async flushOnce(): Promise<void> {
-    const batch: Pending[] = [];
+    const batch: BatchItem[] = [];
+    const nowMs = performance.now();
+    const trimEvery = Math.max(1, Math.floor(this.opts.maxTicksPerSymbol * TRIM_SHARE));
     let count = 0;
     for (const p of this.pending) {
       if (p.ticks.length === 0 && !p.lastQuote) continue;
       const room = MAX_TICKS_PER_FLUSH - count;
       if (room <= 0) break;
+      p.sinceTrim += Math.min(p.ticks.length, room);
+      const trim = p.sinceTrim >= trimEvery || nowMs - p.lastTrimMs >= TRIM_EVERY_MS;
+      if (trim) { p.sinceTrim = 0; p.lastTrimMs = nowMs; }
       if (p.ticks.length <= room) {
-        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote });
+        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote, trim });
         count += p.ticks.length;
         p.ticks = []; p.lastQuote = undefined;
       } else {
         // Oldest first; the rest (and the latest quote) wait for the next flush.
-        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks.slice(0, room), lastQuote: undefined });
+        batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks.slice(0, room), lastQuote: undefined, trim });
         p.ticks = p.ticks.slice(room);
         count += room;
       }
@@ -128,14 +146,15 @@ export class TickStoreWriter {
         const p = this.queueOf(b.venue, b.symbol);
         p.ticks = b.ticks.concat(p.ticks);
         p.lastQuote = p.lastQuote ?? b.lastQuote;
+        if (b.trim) p.lastTrimMs = -Infinity; // the trim did not happen: due again with the retry
         this.backlog += b.ticks.length;
       }
-      while (this.backlog > this.opts.maxBacklogTicks) this.dropOldest(batch[0]!);
+      while (this.backlog > this.opts.maxBacklogTicks) this.dropOldest(this.queueOf(batch[0]!.venue, batch[0]!.symbol));
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
-  private pipelineFor(batch: Pending[]) {
+  private pipelineFor(batch: BatchItem[]) {
     const pipe = this.redis.pipeline();
     for (const b of batch) {
       const key = ticksKey(b.venue, b.symbol);
@@ -146,8 +165,8 @@ export class TickStoreWriter {
           (pipe as Pipeline).sendCommand(z.command); // pipeline()'s ChainableCommander type hides Pipeline#sendCommand
           if (z.newestMs > newestMs) newestMs = z.newestMs;
         }
-        if (this.opts.maxTicksPerSymbol > 0) pipe.zremrangebyrank(key, 0, -(this.opts.maxTicksPerSymbol + 1));
-        if (this.opts.maxAgeMs > 0) pipe.zremrangebyscore(key, '-inf', `(${newestMs - this.opts.maxAgeMs}`);
+        if (b.trim && this.opts.maxTicksPerSymbol > 0) pipe.zremrangebyrank(key, 0, -(this.opts.maxTicksPerSymbol + 1));
+        if (b.trim && this.opts.maxAgeMs > 0) pipe.zremrangebyscore(key, '-inf', `(${newestMs - this.opts.maxAgeMs}`);
       }
       const q = b.lastQuote;
       if (q) {
