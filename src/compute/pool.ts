@@ -157,7 +157,7 @@ export class PoolCompute implements Compute {
 
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
-    // Computed = the worker's read position has reached what was written (its drafts are posted before that).
+    // Computed = the worker's read position has reached what was written (its drafts are in the draft ring by then).
     while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write)) {
       for (const s of this.shards) s.reader.drain();
       await new Promise((r) => setTimeout(r, 2));
