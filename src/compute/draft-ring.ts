@@ -26,17 +26,24 @@ export class DraftRingWriter {
   private readonly view: DataView;
   private readonly cap: number;
   private readonly packr = new Packr({ useRecords: false });
+  /** Write position including records appended but not yet committed. */
+  private w: number;
   constructor(b: DraftRingBuffers) {
     this.header = new Int32Array(b.header); this.bytes = new Uint8Array(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+    this.w = Atomics.load(this.header, D_WRITE);
   }
 
-  /** Appends one record, waiting (blocking this worker) while the consumer has not made room. */
-  write(rec: DraftRecord, shouldStop: () => boolean): boolean {
+  /**
+   * Appends one record, invisible to the reader until commit(): a tick's drafts are published together, so a
+   * worker that dies mid-tick leaves none of them (the relaunch recomputes the tick). Waits (blocking this
+   * worker) while the consumer has not made room; returns false if told to stop meanwhile.
+   */
+  append(rec: DraftRecord, shouldStop: () => boolean): boolean {
     const body = this.packr.pack([rec.at, rec.e, rec.r, rec.f, rec.d]);
     const need = align8(4 + body.length);
     if (need + 8 > this.cap) throw new Error(`draft of ${body.length} bytes exceeds the draft ring`);
     for (;;) {
-      const w = Atomics.load(this.header, D_WRITE), rd = Atomics.load(this.header, D_READ);
+      const w = this.w, rd = Atomics.load(this.header, D_READ);
       const off = ((w % this.cap) + this.cap) % this.cap;
       const toEnd = this.cap - off;
       const total = need <= toEnd ? need : toEnd + need; // a wrap marker pads to the end
@@ -45,15 +52,29 @@ export class DraftRingWriter {
         if (need > toEnd) { this.view.setUint32(off, WRAP); at = 0; }
         this.view.setUint32(at, body.length);
         this.bytes.set(body, at + 4);
-        Atomics.store(this.header, D_WRITE, (w + total) | 0);
-        Atomics.notify(this.header, D_WRITE);
+        this.w = (w + total) | 0;
         return true;
       }
       if (shouldStop()) return false;
+      this.commit(); // a tick with more drafts than the ring holds: publish what there is, or nothing frees room
       Atomics.store(this.header, D_WAITING, 1);
       Atomics.wait(this.header, D_READ, rd, 20);
       Atomics.store(this.header, D_WAITING, 0);
     }
+  }
+
+  /** Publishes the appended records and wakes the reader. */
+  commit(): void {
+    if (Atomics.load(this.header, D_WRITE) === this.w) return;
+    Atomics.store(this.header, D_WRITE, this.w);
+    Atomics.notify(this.header, D_WRITE);
+  }
+
+  /** append + commit, for a single record. */
+  write(rec: DraftRecord, shouldStop: () => boolean): boolean {
+    const ok = this.append(rec, shouldStop);
+    this.commit();
+    return ok;
   }
 }
 

@@ -75,7 +75,8 @@ export default function shard(task: ShardTask): number {
       const drafts: SignalDraft[] = core.onTick(slot.tick);
       const after = (read + 1) | 0;
       if (read >= task.suppressBefore) {
-        for (const d of drafts) if (!out.write({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)) return read;
+        for (const d of drafts) if (!out.append({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)) return read;
+        out.commit(); // the tick's drafts become visible together
       }
       read = after;
       sinceSnapshot++;

@@ -23,6 +23,25 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
   got.forEach((r, i) => { assert.equal(r.d, draft(i)); assert.is(r.at, i + 1); assert.is(r.f, i * 1e6 + 2); });
 });
 
+test('appended drafts stay invisible until commit (a tick\'s drafts are published together)', () => {
+  const ring = createDraftRing(1 << 14);
+  const got: number[] = [];
+  const reader = new DraftRingReader(ring, (r) => got.push(r.at));
+  const writer = new DraftRingWriter(ring);
+  writer.append({ d: draft(1), e: 1, r: 1, f: 1, at: 7 }, () => false);
+  writer.append({ d: draft(2), e: 1, r: 1, f: 1, at: 7 }, () => false);
+  assert.is(reader.drain(), 0);
+  writer.commit();
+  assert.is(reader.drain(), 2);
+  assert.equal(got, [7, 7]);
+  // A writer created after a crash starts from the published position: uncommitted records are gone.
+  writer.append({ d: draft(3), e: 1, r: 1, f: 1, at: 8 }, () => false);
+  const after = new DraftRingWriter(ring);
+  after.write({ d: draft(4), e: 1, r: 1, f: 1, at: 9 }, () => false);
+  reader.drain();
+  assert.equal(got, [7, 7, 9]);
+});
+
 test('a full ring blocks the producer until drained, and it gives up when asked to stop', () => {
   const ring = createDraftRing(1024);
   const writer = new DraftRingWriter(ring);
