@@ -3,32 +3,9 @@
 // One scratch pass and one exact-size copy per signal, instead of spreading the signal into a new object
 // and walking it with msgpackr; any msgpack reader decodes it to the same map (tested against msgpackr).
 import type { Signal } from '../model/signal.js';
+import { writeMsgpackNumber as num } from '../model/msgpack-number.js';
 
 let scratch = Buffer.allocUnsafe(1 << 16);
-const f64 = new Float64Array(1);
-const f64Bytes = new Uint8Array(f64.buffer);
-const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
-
-function num(b: Buffer, pos: number, v: number): number {
-  if (v >>> 0 === v) {
-    if (v < 0x80) b[pos++] = v;
-    else if (v < 0x100) { b[pos++] = 0xcc; b[pos++] = v; }
-    else if (v < 0x10000) { b[pos++] = 0xcd; b.writeUInt16BE(v, pos); pos += 2; }
-    else { b[pos++] = 0xce; b.writeUInt32BE(v, pos); pos += 4; }
-    return pos;
-  }
-  if (v >> 0 === v) {
-    if (v >= -0x20) b[pos++] = 0x100 + v;
-    else { b[pos++] = 0xd2; b.writeInt32BE(v, pos); pos += 4; }
-    return pos;
-  }
-  b[pos++] = 0xcb;
-  f64[0] = v;
-  if (littleEndian) for (let k = 7; k >= 0; k--) b[pos++] = f64Bytes[k]!;
-  else for (let k = 0; k < 8; k++) b[pos++] = f64Bytes[k]!;
-  return pos;
-}
-
 /** A UTF-8 string with the smallest header its byte length allows. Short ASCII strings are copied by a loop. */
 function str(b: Buffer, pos: number, s: string): number {
   const len = s.length;

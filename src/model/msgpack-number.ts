@@ -1,0 +1,30 @@
+// Writes a JS number as msgpack exactly as msgpackr's pack() does with useRecords false: unsigned and signed
+// integers up to 32 bits in their compact forms, anything else (fractions, larger integers, NaN, ±Infinity)
+// as a float64. Shared by the hand-written encoders of Redis members and signal frames.
+
+const f64 = new Float64Array(1);
+const f64Bytes = new Uint8Array(f64.buffer);
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/** Writes a msgpack number at pos; returns the position after it. */
+export function writeMsgpackNumber(b: Uint8Array, pos: number, v: number): number {
+  if (v >>> 0 === v) {
+    if (v < 0x80) b[pos++] = v;
+    else if (v < 0x100) { b[pos++] = 0xcc; b[pos++] = v; }
+    else if (v < 0x10000) { b[pos++] = 0xcd; b[pos++] = v >> 8; b[pos++] = v & 0xff; }
+    else { b[pos++] = 0xce; b[pos++] = v >>> 24; b[pos++] = (v >> 16) & 0xff; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
+    return pos;
+  }
+  if (v >> 0 === v) {
+    if (v >= -0x20) b[pos++] = 0x100 + v;
+    else if (v >= -0x80) { b[pos++] = 0xd0; b[pos++] = v + 0x100; }
+    else if (v >= -0x8000) { b[pos++] = 0xd1; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
+    else { b[pos++] = 0xd2; b[pos++] = (v >>> 24) & 0xff; b[pos++] = (v >> 16) & 0xff; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
+    return pos;
+  }
+  b[pos++] = 0xcb;
+  f64[0] = v;
+  if (littleEndian) for (let k = 7; k >= 0; k--) b[pos++] = f64Bytes[k]!;
+  else for (let k = 0; k < 8; k++) b[pos++] = f64Bytes[k]!;
+  return pos;
+}
