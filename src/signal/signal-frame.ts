@@ -6,6 +6,7 @@ import type { Signal } from '../model/signal.js';
 import { writeMsgpackNumber as num } from '../model/msgpack-number.js';
 
 let scratch = Buffer.allocUnsafe(1 << 16);
+
 /** A UTF-8 string with the smallest header its byte length allows. Short ASCII strings are copied by a loop. */
 function str(b: Buffer, pos: number, s: string): number {
   const len = s.length;
@@ -45,15 +46,11 @@ function key(b: Buffer, pos: number, kb: Uint8Array): number {
   return pos + kb.length;
 }
 
-/** Upper bound of the encoded size (UTF-8 is at most 3 bytes per UTF-16 unit). */
-function bound(s: Signal): number {
-  let n = 256 + 3 * (s.id.length + s.symbol.length + s.venue.length + s.side.length + s.strategy.length + s.reason.length);
-  for (const k in s.indicators) n += 16 + 3 * k.length;
-  return n;
-}
-
 export function encodeSignalFrame(s: Signal): Buffer {
-  const need = bound(s);
+  // Upper bound of the encoded size (UTF-8 is at most 3 bytes per UTF-16 unit); counts the indicators too.
+  let need = 256 + 3 * (s.id.length + s.symbol.length + s.venue.length + s.side.length + s.strategy.length + s.reason.length);
+  let count = 0;
+  for (const k in s.indicators) { need += 16 + 3 * k.length; count++; }
   if (scratch.length < need) scratch = Buffer.allocUnsafe(need * 2);
   const b = scratch;
   let pos = key(b, 4, HEAD);
@@ -69,8 +66,6 @@ export function encodeSignalFrame(s: Signal): Buffer {
   pos = key(b, pos, K_TTL); pos = num(b, pos, s.ttlMs);
   pos = key(b, pos, K_REASON); pos = str(b, pos, s.reason);
   pos = key(b, pos, K_INDICATORS);
-  let count = 0;
-  for (const k in s.indicators) count++;
   pos = mapHeader(b, pos, count);
   for (const k in s.indicators) {
     pos = str(b, pos, k);
