@@ -87,6 +87,7 @@ export const configSchema = {
         socket: { type: 'string', minLength: 1, maxLength: 107 },
         socketMode: { type: 'string', pattern: '^0?[0-7]{3}$', default: '0660' },
         replayRing: { ...ms(1, 10_000_000), default: 100_000 },
+        replayRingBytes: { ...ms(65_536, 2 ** 31 - 1), default: 33_554_432 },
         maxClientBufferBytes: { ...ms(1024, 1 << 30), default: 8_388_608 },
         heartbeatMs: { ...ms(10, 60_000), default: 1000 },
         maxClients: { ...ms(1, 100_000), default: 1000 },

@@ -50,7 +50,7 @@ export interface ChristmasConfig {
   };
   spool: { dir: string; maxBytes: number };
   signals: {
-    socket: string; socketMode: string; replayRing: number; maxClientBufferBytes: number;
+    socket: string; socketMode: string; replayRing: number; replayRingBytes: number; maxClientBufferBytes: number;
     heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
   };
   compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number };

@@ -148,7 +148,7 @@ export class Engine {
 
     if (this.opts.socket) {
       this.signals = new SignalServer({
-        socketPath: cfg.signals.socket, socketMode: parseInt(cfg.signals.socketMode, 8), replayRing: cfg.signals.replayRing,
+        socketPath: cfg.signals.socket, socketMode: parseInt(cfg.signals.socketMode, 8), replayRing: cfg.signals.replayRing, replayRingBytes: cfg.signals.replayRingBytes,
         maxClientBufferBytes: cfg.signals.maxClientBufferBytes, heartbeatMs: cfg.signals.heartbeatMs, maxClients: cfg.signals.maxClients,
         helloTimeoutMs: cfg.signals.helloTimeoutMs, instance: this.instance, lastSeq: () => this.seq.last,
       }, this.log);

@@ -24,6 +24,11 @@ export function encodeJsonLine(msg: Record<string, unknown>): Buffer {
   return out;
 }
 
+/** A length-prefixed msgpack frame re-encoded as a JSON line (the NDJSON form of the same message). */
+export function frameToJsonLine(frame: Buffer): Buffer {
+  return encodeJsonLine(unpackr.unpack(frame.subarray(4)) as Record<string, unknown>);
+}
+
 export type DecodeResult = { ok: true; messages: Array<Record<string, unknown>> } | { ok: false; reason: string };
 
 export class FrameDecoder {

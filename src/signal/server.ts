@@ -8,8 +8,8 @@ import path from 'node:path';
 import { EventEmitter } from 'node:events';
 import type { Signal } from '../model/signal.js';
 import { SocketInUseError } from '../model/errors.js';
-import { encodeFrame, encodeJsonLine, FrameDecoder } from './framing.js';
-import { SignalRing, type RingEntry } from './ring.js';
+import { encodeFrame, encodeJsonLine, frameToJsonLine, FrameDecoder } from './framing.js';
+import { SignalRing } from './ring.js';
 import { encodeSignalFrame } from './signal-frame.js';
 import { nowNs } from '../telemetry/clock.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
@@ -18,6 +18,8 @@ export interface SignalServerOptions {
   socketPath: string;
   socketMode: number;
   replayRing: number;
+  /** Byte bound of the replay ring's arena (reserved at start). */
+  replayRingBytes: number;
   maxClientBufferBytes: number;
   heartbeatMs: number;
   maxClients: number;
@@ -52,7 +54,7 @@ export class SignalServer extends EventEmitter {
 
   constructor(private readonly opts: SignalServerOptions, private readonly log: Logger = silentLogger) {
     super();
-    this.ring = new SignalRing(opts.replayRing);
+    this.ring = new SignalRing(opts.replayRing, opts.replayRingBytes);
   }
 
   async start(): Promise<void> {
@@ -136,7 +138,7 @@ export class SignalServer extends EventEmitter {
       const toSeq = min === undefined ? last : min - 1;
       if (toSeq >= fromSeq) this.send(c, { type: 'gap', fromSeq, toSeq });
     }
-    for (const e of this.ring.from(fromSeq)) if (!this.deliver(c, e)) return;
+    for (const e of this.ring.from(fromSeq)) if (!this.deliver(c, e.symbol, e.frame, undefined)) return;
   }
 
   private send(c: Client, msg: Record<string, unknown>): void {
@@ -159,19 +161,27 @@ export class SignalServer extends EventEmitter {
     return true;
   }
 
-  private deliver(c: Client, e: RingEntry): boolean {
-    if (c.symbols && !c.symbols.has(e.symbol)) return true;
-    const ok = this.write(c, c.format === 'json' ? (e.json ??= encodeJsonLine({ type: 'signal', ...e.signal })) : e.msgpack);
+  /**
+   * One signal frame to one client; NDJSON clients get the frame decoded to a JSON line (`json` carries
+   * the line across the clients of one publish, so it is made once). Returns false if the client was dropped.
+   */
+  private deliver(c: Client, symbol: string, frame: Buffer, json: { line?: Buffer } | undefined): boolean {
+    if (c.symbols && !c.symbols.has(symbol)) return true;
+    let bytes = frame;
+    if (c.format === 'json') bytes = json ? (json.line ??= frameToJsonLine(frame)) : frameToJsonLine(frame);
+    const ok = this.write(c, bytes);
     if (ok) { c.sent++; this.stats.delivered++; }
     return ok;
   }
 
   /** Records and fans out one signal. O(clients), never awaits. */
   publish(signal: Signal): void {
-    const e: RingEntry = { seq: signal.seq, symbol: signal.symbol, signal, msgpack: encodeSignalFrame(signal), json: undefined };
-    this.ring.push(e);
+    const frame = encodeSignalFrame(signal);
+    this.ring.push(signal.seq, signal.symbol, frame);
     this.stats.published++;
-    for (const c of this.clients) if (c.state === 'live') this.deliver(c, e);
+    if (this.clients.size === 0) return;
+    const json: { line?: Buffer } = {};
+    for (const c of this.clients) if (c.state === 'live') this.deliver(c, signal.symbol, frame, json);
   }
 
   private sendHeartbeats(): void {

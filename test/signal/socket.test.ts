@@ -20,7 +20,7 @@ const sockPath = () => path.join(dir, `s${++n}.sock`);
 
 function server(o: Partial<SignalServerOptions> = {}) {
   let seq = 0;
-  const s = new SignalServer({ socketPath: sockPath(), socketMode: 0o660, replayRing: 100, maxClientBufferBytes: 1 << 20, heartbeatMs: 100_000, maxClients: 1000,
+  const s = new SignalServer({ socketPath: sockPath(), socketMode: 0o660, replayRing: 100, replayRingBytes: 1 << 20, maxClientBufferBytes: 1 << 20, heartbeatMs: 100_000, maxClients: 1000,
     helloTimeoutMs: 300, instance: 'test', lastSeq: () => seq, ...o });
   const publish = (symbol = 'BTCUSDT') => {
     seq++;
@@ -205,7 +205,7 @@ test('socket file: mode from config, a stale file is replaced, a live one refuse
 test('client library: resumes after a reconnect with exactly the missed signals', async () => {
   const p = sockPath();
   let seq = 0;
-  const mk = () => new SignalServer({ socketPath: p, socketMode: 0o660, replayRing: 1000, maxClientBufferBytes: 1 << 20, heartbeatMs: 1000, maxClients: 10, helloTimeoutMs: 1000, instance: 'lib', lastSeq: () => seq });
+  const mk = () => new SignalServer({ socketPath: p, socketMode: 0o660, replayRing: 1000, replayRingBytes: 1 << 20, maxClientBufferBytes: 1 << 20, heartbeatMs: 1000, maxClients: 10, helloTimeoutMs: 1000, instance: 'lib', lastSeq: () => seq });
   const ring: Signal[] = [];
   const pub = (srv: SignalServer) => { seq++; const sig = { seq, id: `lib-${seq}`, tsNs: 1, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 's', price: 1, strength: 1, ttlMs: 1, reason: '', indicators: {}, latency: { tsExchNs: 1, tsRecvNs: 1, tsSignalNs: 1 } } as Signal; ring.push(sig); srv.publish(sig); };
   let srv = mk();
@@ -222,7 +222,7 @@ test('client library: resumes after a reconnect with exactly the missed signals'
   // the daemon restarts: its ring is refilled from the signals it kept (here: the same process' list)
   srv = mk();
   for (let i = 0; i < 5; i++) { seq++; const sig = { ...ring[0]!, seq, id: `lib-${seq}` }; ring.push(sig); }
-  for (const sg of ring) srv.ring.push({ seq: sg.seq, symbol: sg.symbol, signal: sg, msgpack: encodeFrame({ type: 'signal', ...sg }), json: undefined });
+  for (const sg of ring) srv.ring.push(sg.seq, sg.symbol, encodeFrame({ type: 'signal', ...sg }));
   await srv.start();
   await until(() => got.length === 15, 5000, 'missed signals replayed after reconnect');
   pub(srv);
