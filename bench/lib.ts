@@ -3,7 +3,7 @@
 import { Bench } from 'tinybench';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 export interface BenchResult {
   suite: string;
@@ -26,6 +26,15 @@ export function shared(rel: string): string {
   const p = path.join(sharedData, rel);
   if (!existsSync(p)) throw new Error(`benchmark data missing: ${p} (../shared/data beside the clone)`);
   return p;
+}
+
+/**
+ * CPU time of this process' main thread alone, in µs: the scheduler's ns-exact run time of the thread
+ * (/proc/self/task/<pid>/schedstat). process.cpuUsage() counts every thread (V8's GC and compiler helpers,
+ * libuv's pool), which is not what a main-thread budget is about. Undefined where /proc has no schedstat.
+ */
+export function mainThreadCpuUs(): number | undefined {
+  try { return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3; } catch { return undefined; }
 }
 
 /** Runs each fn (which processes `items` items) and returns ns per item. */
