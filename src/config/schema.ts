@@ -27,7 +27,7 @@ export const configSchema = {
         type: 'object', additionalProperties: false,
         required: ['venue', 'url', 'symbols', 'channels'],
         properties: {
-          venue: { enum: ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'coinbase-advanced', 'kraken', 'generic'] },
+          venue: { enum: ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'coinbase-advanced', 'kraken', 'upbit', 'generic'] },
           url: { type: 'string', pattern: '^wss?://' },
           symbols: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9_./-]{1,32}$' } },
           channels: { type: 'array', minItems: 1, items: { enum: ['trade', 'aggTrade', 'quote', 'bookTicker'] } },

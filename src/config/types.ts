@@ -1,6 +1,6 @@
 // The typed shape of a validated, frozen configuration.
 
-export type VenueName = 'binance' | 'binance-usdm' | 'bybit' | 'bybit-linear' | 'coinbase' | 'coinbase-advanced' | 'kraken' | 'generic';
+export type VenueName = 'binance' | 'binance-usdm' | 'bybit' | 'bybit-linear' | 'coinbase' | 'coinbase-advanced' | 'kraken' | 'upbit' | 'generic';
 
 export interface GenericFieldPaths {
   /** Dotted path of the field that tells the message kind, and the values meaning trade / quote. */

@@ -3,7 +3,7 @@
 // --speed max runs as fast as possible (yielding to the event loop so I/O batches flush); 1 or 10 keep
 // the recording's receive-time spacing (real time, 10x).
 import { readRecording, venueFromFileName } from '../feed/replay/readers.js';
-import { adapterFor } from '../feed/adapters.js';
+import { adapterFor, FRAME_VENUES } from '../feed/adapters.js';
 import { FrameProcessor } from '../feed/processor.js';
 import type { VenueName } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
@@ -14,7 +14,7 @@ import { UsageError } from '../model/errors.js';
 
 export interface ReplayOptions { files: string[]; speed: number; venue?: string; fastPath?: boolean }
 
-const VENUES: VenueName[] = ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'coinbase-advanced', 'kraken'];
+const VENUES = FRAME_VENUES;
 
 export class ReplayDriver {
   readonly processors: FrameProcessor[] = [];

@@ -104,7 +104,7 @@ export class FeedConnection extends EventEmitter {
     const tsRecvNs = nowNs();
     this.lastFrameNs = tsRecvNs;
     if (this.state === 'stale') { this.state = 'live'; }
-    if (isBinary) { this.processor.onBinary(Buffer.isBuffer(data) ? data.length : 0); return; }
+    if (isBinary && !this.opts.adapter.textInBinaryFrames) { this.processor.onBinary(Buffer.isBuffer(data) ? data.length : 0); return; }
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (this.opts.recorder) {
       const text = bytes.toString('utf8');

@@ -11,7 +11,7 @@ import { RateLimitedLog, silentLogger, type Logger } from '../telemetry/logger.j
 export type TickSink = (tick: Tick) => void;
 
 export class FrameProcessor {
-  readonly sequence = new SequenceTracker();
+  readonly sequence: SequenceTracker;
   readonly clock = new ClockOffset();
   private readonly scratch: Tick[] = [];
   private readonly warn: RateLimitedLog;
@@ -28,6 +28,7 @@ export class FrameProcessor {
     private readonly maxFrameBytes = 1 << 22,
   ) {
     this.warn = new RateLimitedLog(log);
+    this.sequence = new SequenceTracker(1000, adapter.tradeIdsContiguous !== false);
   }
 
   /** One text frame as received at tsRecvNs. */

@@ -1,5 +1,6 @@
 // Per symbol and kind: drops duplicates / out-of-order updates and records gaps in trade ids.
-// Trade ids are contiguous on Binance, Coinbase and Kraken, so id > last+1 is a gap of (id-last-1) trades.
+// Trade ids are contiguous on Binance, Coinbase and Kraken, so id > last+1 is a gap of (id-last-1) trades;
+// Upbit's only increase (its adapter says so), so there they reveal duplicates only.
 // Quote update ids only increase (not contiguous), so for quotes only regressions are detected.
 import type { Tick } from '../model/tick.js';
 
@@ -23,7 +24,8 @@ export class SequenceTracker {
   missingTrades = 0;
   /** The most recent gaps (bounded), for backfill and for the risk gate. */
   readonly recentGaps: GapRecord[] = [];
-  constructor(private readonly maxGapRecords = 1000) {}
+  /** contiguousTradeIds false: trade ids only increase (Upbit), so a jump is not a gap. */
+  constructor(private readonly maxGapRecords = 1000, private readonly contiguousTradeIds = true) {}
 
   /** Judges one tick; 'duplicate' ticks must be dropped by the caller. */
   check(t: Tick): SequenceVerdict {
@@ -35,7 +37,7 @@ export class SequenceTracker {
       this.lastTradeId.set(key, t.id);
       const prevNs = this.lastRecvNs.get(key) ?? t.tsRecvNs;
       this.lastRecvNs.set(key, t.tsRecvNs);
-      if (last !== undefined && t.id > last + 1) {
+      if (last !== undefined && t.id > last + 1 && this.contiguousTradeIds) {
         this.gaps++;
         this.missingTrades += t.id - last - 1;
         this.record({ venue: t.venue, symbol: t.symbol, kind: 'trade', fromId: last + 1, toId: t.id - 1, fromNs: prevNs, toNs: t.tsRecvNs, reason: 'sequence' });

@@ -22,6 +22,10 @@ export interface VenueAdapter {
   readonly appPing?: { intervalMs: number; message: string };
   /** True where book update ids restart with each connection's snapshot (Bybit), so regressions after a reconnect are not duplicates. */
   readonly quoteIdsResetOnReconnect?: boolean;
+  /** The venue sends its JSON text in binary WebSocket frames (Upbit); other venues' binary frames are malformed. */
+  readonly textInBinaryFrames?: boolean;
+  /** False where trade ids are unique and increasing but not contiguous (Upbit): duplicates are detected, gaps are not. */
+  readonly tradeIdsContiguous?: boolean;
   /** The venue's symbol in the Tick (e.g. btcusdt -> BTCUSDT). */
   normalizeSymbol(raw: string): string;
 }

@@ -2,7 +2,9 @@
 // and corruption: every valid tick arrives exactly once, in order, and the counters match the faults.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { shared, until, sleep } from '../helpers.js';
+import { shared, until, sleep, repoRoot } from '../helpers.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { loadFrames, type ServedFrame } from '../../src/feed/replay/frames.js';
 import { ReplayServer, type FaultOptions } from '../../src/feed/replay/server.js';
 import { FeedConnection } from '../../src/feed/connection.js';
@@ -76,6 +78,25 @@ test('dropped frames become counted trade-id gaps', async () => {
   assert.ok(got.length < expected.length);
   assert.ok(conn.stats.gaps > 10, `${conn.stats.gaps} gaps`);
   assert.is(conn.processor.sequence.missingTrades, expected.filter((t) => t.kind === 'trade').length - got.filter((t) => t.kind === 'trade').length);
+});
+
+test('Upbit over binary frames: the text keep-alive is answered, every frame parsed, nothing counted malformed but the bad ones', async () => {
+  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const server = new ReplayServer({ frames: lines.map((text, i) => ({ recvNs: i * 1e6, text })), port: 0, rate: 200, speed: 1, loop: false, pingIntervalMs: 1000, faults: {}, binaryFrames: true });
+  const url = await server.start();
+  const got: Tick[] = [];
+  const conn = new FeedConnection({
+    feed: { venue: 'upbit', url, symbols: ['KRW-BTC', 'KRW-ETH'], channels: ['trade', 'bookTicker'], staleAfterMs: 5000, maxConnectionAgeMs: 0 },
+    adapter: adapterFor({ venue: 'upbit' }), reconnect: { initialDelayMs: 10, maxDelayMs: 100 }, sink: (t) => got.push(t),
+  });
+  conn.start();
+  await until(() => server.stats.ended, 10_000, 'server sent every frame');
+  await sleep(200);
+  await conn.stop();
+  await server.stop();
+  assert.is(got.length, 5);
+  assert.is(conn.stats.malformedTotal, 2, 'the error reply and the bad size, not the binary frames');
+  assert.is(conn.stats.malformed.get('binary'), undefined);
 });
 
 test.run();

@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import { shared } from '../helpers.js';
+import { shared, repoRoot } from '../helpers.js';
+import path from 'node:path';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import type { Tick } from '../../src/model/tick.js';
@@ -165,6 +166,22 @@ test('clock offset: rolling median of receive minus exchange time', () => {
   const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
   lines.forEach((l, i) => { const T = JSON.parse(l).data.T as number; p.onFrame(l, (T + 5 + (i % 3)) * 1e6); });
   assert.ok(Math.abs(p.clock.medianNs() - 6e6) < 1000, `median ${p.clock.medianNs()} (float64 epoch ns keep ~256 ns)`);
+});
+
+test('Upbit (documented layouts, DEFAULT and SIMPLE keys): trades, best bid/ask, duplicates, no false gaps, bad frames counted', () => {
+  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const { ticks, p } = run('upbit', lines);
+  assert.equal(ticks.map((t) => [t.symbol, t.kind, t.kind === 'trade' ? t.price : t.bid, t.kind === 'trade' ? t.side : t.ask]), [
+    ['KRW-BTC', 'trade', 137500000, 'buy'], ['KRW-BTC', 'trade', 137490000, 'sell'], ['KRW-BTC', 'quote', 137490000, 137500000],
+    ['KRW-ETH', 'trade', 5012000, 'sell'], ['KRW-ETH', 'quote', 5012000, 5013000],
+  ]);
+  const [t0, , q0] = ticks;
+  assert.equal([t0!.tsExchNs, t0!.id, t0!.size], [1732680000100 * 1e6, 1732680000100000, 0.00123]);
+  assert.equal([q0!.tsExchNs, q0!.bidSize, q0!.askSize, q0!.id], [1732680000200 * 1e6, 0.19, 0.05, -1]);
+  assert.is(ticks[4]!.bidSize, 2.25);
+  assert.is(p.stats.duplicates, 1, 'the repeated sequential_id');
+  assert.is(p.stats.gaps, 0, 'sequential_id jumps are not gaps');
+  assert.equal(Object.fromEntries(p.stats.malformed), { 'venue-error': 1, 'bad-number': 1 });
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // `christmas indicators <file> --spec ...`: streaming indicators over recorded trades (or bars built
 // from them), one output row per input or per bar.
 import { readRecording, venueFromFileName } from '../../feed/replay/readers.js';
-import { adapterFor } from '../../feed/adapters.js';
+import { adapterFor, FRAME_VENUES } from '../../feed/adapters.js';
 import { FrameProcessor } from '../../feed/processor.js';
 import { IndicatorSet, type Step } from '../../indicators/spec.js';
 import { BarBuilder, parseBarSpec } from '../../indicators/bars.js';
@@ -65,7 +65,7 @@ export const indicatorsCommand: Command = {
       else buf += [new Date(ms).toISOString(), t.price, t.size, ...keys.map((k) => cell(vals[k]))].join(',') + '\n';
     };
     const venue = (v.venue as string | undefined) ?? venueFromFileName(file).venue;
-    const known: VenueName[] = ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'coinbase-advanced', 'kraken'];
+    const known = FRAME_VENUES;
     const proc = new FrameProcessor(adapterFor({ venue: known.includes(venue as VenueName) ? venue as VenueName : 'binance' }), onTrade);
     let n = 0;
     for await (const r of readRecording(file, { venue: v.venue as string | undefined })) {

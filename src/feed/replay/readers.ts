@@ -25,7 +25,7 @@ export function venueFromFileName(file: string): { venue: string; symbol?: strin
   const sym = /-(btcusdt|ethusdt|spy)-/i.exec(path.basename(file))?.[1]?.toUpperCase();
   if (base.includes('binance-usdm') || base.includes('binance-futures')) return { venue: 'binance-usdm', symbol: sym };
   if (base.startsWith('lean-')) return { venue: 'lean', symbol: sym ?? 'SPY' };
-  for (const v of ['coinbase-advanced', 'coinbase', 'bybit-linear', 'bybit', 'kraken', 'binance']) if (base.includes(v)) return { venue: v, symbol: sym };
+  for (const v of ['coinbase-advanced', 'coinbase', 'bybit-linear', 'bybit', 'kraken', 'upbit', 'binance']) if (base.includes(v)) return { venue: v, symbol: sym };
   return { venue: 'binance', symbol: sym };
 }
 

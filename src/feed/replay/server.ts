@@ -1,5 +1,5 @@
 // `serve-replay`: serves recorded frames over a local WebSocket the way the venue does (Binance SUBSCRIBE
-// handshake and URL streams, Bybit op/ping, server pings) and injects faults on demand.
+// handshake and URL streams, Bybit op/ping, Upbit's binary frames and PING, server pings) and injects faults on demand.
 // One cursor is shared by all connections and only advances while a client is connected, so a
 // reconnecting client resumes where the last one stopped: every frame is served once, faults aside.
 import { WebSocketServer, WebSocket } from 'ws';
@@ -41,6 +41,8 @@ export interface ReplayServerOptions {
    * must drop the duplicates). 0 = pure live semantics (what was in flight is lost).
    */
   rewindOnReconnect?: number;
+  /** Send frames as binary WebSocket messages, as Upbit does (default: text). */
+  binaryFrames?: boolean;
   /** Called with each frame as it is sent (benchmarks log send times). */
   onSend?: (text: string) => void;
 }
@@ -123,8 +125,10 @@ export class ReplayServer extends EventEmitter {
     this.clients.set(ws, streams);
     ws.on('pong', () => { (ws as WebSocket & { pongPending?: boolean }).pongPending = false; });
     ws.on('message', (data) => {
+      const text = data.toString();
+      if (text === 'PING') { ws.send('{"status":"UP"}', { binary: this.opts.binaryFrames === true }); return; } // Upbit's keep-alive
       let msg: Record<string, unknown>;
-      try { msg = JSON.parse(data.toString()) as Record<string, unknown>; } catch { return; }
+      try { msg = JSON.parse(text) as Record<string, unknown>; } catch { return; }
       if (msg.method === 'SUBSCRIBE' && Array.isArray(msg.params)) {
         for (const s of msg.params) streams.add(String(s));
         ws.send(JSON.stringify({ result: null, id: msg.id ?? null }));
@@ -202,7 +206,7 @@ export class ReplayServer extends EventEmitter {
   private broadcast(text: string): number {
     let n = 0;
     for (const [ws, streams] of this.clients) {
-      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text); this.stats.sent++; n++; }
+      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text, { binary: this.opts.binaryFrames === true }); this.stats.sent++; n++; }
     }
     return n;
   }
