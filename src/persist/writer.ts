@@ -51,6 +51,8 @@ export class PersistWriter {
   private readonly knownDays = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<void> | undefined;
+  /** Set by drain(): the spool drain loop stops probing. */
+  private stopped = false;
   private spooling = false;
   readonly deadLetterFile: string;
   /** Batch latency samples for telemetry. */
@@ -246,7 +248,7 @@ export class PersistWriter {
 
   /** Probes the database and replays spool files in order; returns when the spool is empty. */
   private async drainLoop(): Promise<void> {
-    for (;;) {
+    while (!this.stopped) {
       try { await this.pool.query('select 1'); } catch { await new Promise((r) => setTimeout(r, 500)); continue; }
       this.spool.rotate();
       // The database answers: live batches go straight to it again while the backlog drains beside them, in
@@ -281,6 +283,9 @@ export class PersistWriter {
     for (const t of TABLE_NAMES) { this.tableBusy[t] = false; this.flush(t); }
     while (this.inFlight.size > 0 && Date.now() < end) await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 50))]);
     if (this.draining) await Promise.race([this.draining, new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
+    // A drain loop still probing a database that is down ends here (the spool keeps its files for the next start);
+    // left running, its probes would keep a finished `replay` alive for ever.
+    this.stopped = true;
     // Whatever could not reach the database in time is made durable in the spool.
     let left = 0;
     for (const t of TABLE_NAMES) { const items = this.buffers[t]; this.buffers[t] = []; if (items.length) { if (!this.spool.append({ table: t, rows: this.rowsOf(t, items) })) left += items.length; } }

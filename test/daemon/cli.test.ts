@@ -4,7 +4,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -80,6 +80,16 @@ test('replay --print signals is deterministic across runs and compute modes (wal
   assert.ok(a.length > 50, `${a.length} signals`);
   assert.equal(b, a);
   assert.equal(p, a, 'pool mode gives the same signals');
+});
+
+test('replay with PostgreSQL down: rows go to the spool and the command still ends (exit 0 within its deadline)', async () => {
+  const spool = mkdtempSync(path.join(tmpdir(), 'christmas-spool-'));
+  const started = Date.now();
+  const r = cli(['replay', shared('messages/binance-spot-trade.jsonl'), '--no-store', '--no-socket', '--set', 'shutdown.deadlineMs=1000'],
+    { CHRISTMAS_DATABASE_URL: `postgres://christmas@127.0.0.1:${await freePort()}/christmas`, CHRISTMAS_SPOOL_DIR: spool });
+  assert.is(r.status, 0, `exit ${r.status} signal ${r.signal}: ${r.stderr.slice(-400)}`);
+  assert.ok(Date.now() - started < 60_000, 'ended, not kept alive by the database probe');
+  assert.ok(readdirSync(spool).some((f) => statSync(path.join(spool, f)).size > 0), 'the ticks are in the spool');
 });
 
 test('indicators: spec keys as written, null until ready, bars', () => {
