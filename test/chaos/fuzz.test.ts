@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { shared } from '../helpers.js';
+import { shared, repoRoot } from '../helpers.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { FrameDecoder, JsonLineDecoder, encodeFrame } from '../../src/signal/framing.js';
@@ -47,6 +47,8 @@ const corpus: Record<string, string[]> = {
   coinbase: [...jsonl('messages/coinbase-exchange-match.jsonl'), ...jsonl('messages/coinbase-exchange-ticker.jsonl')],
   bybit: (JSON.parse(readFileSync(shared('messages/bybit-v5-samples.json'), 'utf8')).recorded_spot_v5_2023_04_05.messages as unknown[]).map((m) => JSON.stringify(m)),
   'coinbase-advanced': (JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')).captured as Array<{ raw: string }>).map((c) => c.raw),
+  // No Upbit recording exists: its corpus is the documented-layout frames in test/fixtures/upbit.
+  upbit: readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter(Boolean),
   kraken: Object.values(JSON.parse(readFileSync(shared('messages/kraken-v2-samples.json'), 'utf8')) as Record<string, { messages?: unknown[] }>).flatMap((v) => (v && Array.isArray(v.messages) ? v.messages : [])).map((m) => JSON.stringify(m)),
 };
 
