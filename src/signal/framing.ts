@@ -16,12 +16,9 @@ export function encodeFrame(msg: Record<string, unknown>): Buffer {
   return out;
 }
 
-/** A JSON line in its own allocation (not the shared pool): the replay ring may keep it for a long time. */
+/** A message as one NDJSON line. */
 export function encodeJsonLine(msg: Record<string, unknown>): Buffer {
-  const text = JSON.stringify(msg) + '\n';
-  const out = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
-  out.write(text);
-  return out;
+  return Buffer.from(JSON.stringify(msg) + '\n', 'utf8');
 }
 
 /** A length-prefixed msgpack frame re-encoded as a JSON line (the NDJSON form of the same message). */

@@ -38,11 +38,19 @@ test('decodes to the same map as msgpackr, across value shapes', () => {
   }
 });
 
-test('frames (and JSON lines) own their memory: a frame kept in the replay ring never pins an 8 KiB pool slab', () => {
-  const f = encodeSignalFrame(signal());
-  assert.is(f.buffer.byteLength, f.length, 'frame backing store is exactly the frame');
-  const j = encodeJsonLine({ type: 'signal', ...signal() });
-  assert.is(j.buffer.byteLength, j.length, 'JSON line backing store is exactly the line');
+test('frames are views of a shared slab: encoding later frames (past several slab refills) never changes earlier ones', () => {
+  const kept: Array<[number, Buffer, Buffer]> = [];
+  for (let seq = 1; seq <= 2000; seq++) {
+    const f = encodeSignalFrame(signal({ seq, reason: 'r'.repeat(seq % 200) }));
+    if (seq % 97 === 1) kept.push([seq, f, Buffer.from(f)]);
+  }
+  const huge = encodeSignalFrame(signal({ seq: 5000, reason: 'x'.repeat(40_000) }));
+  assert.is(body(huge).reason, 'x'.repeat(40_000), 'a frame larger than a quarter slab');
+  for (const [seq, view, copy] of kept) {
+    assert.ok(view.equals(copy), `frame ${seq} unchanged`);
+    assert.is(body(view).seq, seq);
+  }
+  assert.is(encodeJsonLine({ type: 'signal', seq: 1 }).toString(), '{"type":"signal","seq":1}\n');
 });
 
 test('frames from it stream through the protocol decoder', () => {
