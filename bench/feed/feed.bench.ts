@@ -2,10 +2,11 @@
 // path on the frame's Buffer as ws delivers it (budget: <= 400 ns per trade frame including parse) against
 // toString + JSON.parse on the same Buffers, the text path replays use, and JSON.parse alone.
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { adapterFor } from '../../src/feed/adapters.js';
 import type { Tick } from '../../src/model/tick.js';
 import type { VenueName } from '../../src/config/types.js';
-import { perItem, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { perItem, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
 const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
 function samples(rel: string, key: string): string[] {
@@ -29,6 +30,8 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const cba = chunk((JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')) as { captured: Array<{ raw: string }> }).captured.map((c) => c.raw), 2000);
   const krd = JSON.parse(readFileSync(shared('messages/kraken-v2-samples.json'), 'utf8')) as Record<string, { messages?: unknown[] }>;
   const kr = chunk(Object.values(krd).flatMap((v) => (v && typeof v === 'object' && Array.isArray(v.messages) ? v.messages : [])).map((m) => JSON.stringify(m)).filter((m) => m.includes('"channel":"trade"')), 2000);
+  // Upbit: no recording exists; its documented-layout trade frames (test/fixtures/upbit) stand in.
+  const up = chunk(readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter((l) => /"(type|ty)":"trade"/.test(l) && !l.includes('0.-1')), 2000);
   const rawJson = () => { for (let i = 0; i < spot.length; i++) JSON.parse(spot[i]!); };
   const bytes = (venue: VenueName, frames: string[]) => {
     const a = adapterFor({ venue }), slowA = adapterFor({ venue }, { fastPath: false });
@@ -54,5 +57,6 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     { name: 'coinbase match', items: cb.length, fn: mk('coinbase', cb) },
     { name: 'coinbase advanced market_trades', items: cba.length, fn: mk('coinbase-advanced', cba) },
     { name: 'kraken v2 trade', items: kr.length, fn: mk('kraken', kr) },
+    { name: 'upbit trade (documented-layout frames, no recording)', items: up.length, fn: mk('upbit', up) },
   ], o);
 }
