@@ -57,6 +57,7 @@ void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, 
 
 void rsi_batch(const double* in, size_t n, int period, double* out) {
   double gain = 0.0, loss = 0.0;
+  const double keep = static_cast<double>(period - 1) / period, take = 1.0 / period;
   for (size_t i = 0; i < n; ++i) {
     if (i == 0) { out[i] = kNaN; continue; }
     const double ch = in[i] - in[i - 1];
@@ -66,10 +67,10 @@ void rsi_batch(const double* in, size_t n, int period, double* out) {
       if (i < static_cast<size_t>(period)) { out[i] = kNaN; continue; }
       gain /= period; loss /= period;
     } else {
-      gain = (gain * (period - 1) + g) / period;
-      loss = (loss * (period - 1) + l) / period;
+      gain = gain * keep + g * take;
+      loss = loss * keep + l * take;
     }
-    out[i] = loss == 0.0 ? (gain == 0.0 ? 50.0 : 100.0) : 100.0 - 100.0 / (1.0 + gain / loss);
+    out[i] = loss == 0.0 ? (gain == 0.0 ? 50.0 : 100.0) : 100.0 * gain / (gain + loss);
   }
 }
 

@@ -1,6 +1,8 @@
 // Wilder RSI: average gain/loss seeded with the mean of the first n changes, then (prev·(n−1)+x)/n;
 // first output at input index n (all of TA-Lib, Tulip, trading-signals agree). 100 when there are no losses
-// (50 when price never moved).
+// (50 when price never moved). Computed as prev·((n−1)/n) + x·(1/n) and RSI = 100·g/(g+l) (= 100 − 100/(1+g/l)):
+// one division per update instead of four; within 1e-15 relative of the textbook order (the vectors test at 1e-9),
+// and the same expression order as the batch kernels, which it matches bit for bit.
 import { Streaming, checkPeriod, finite } from './indicator.js';
 
 export class RSI extends Streaming {
@@ -8,7 +10,9 @@ export class RSI extends Streaming {
   private prev = NaN;
   private gain = 0;
   private loss = 0;
-  constructor(readonly period: number) { super(); checkPeriod(period); }
+  private readonly keep: number;
+  private readonly take: number;
+  constructor(readonly period: number) { super(); checkPeriod(period); this.keep = (period - 1) / period; this.take = 1 / period; }
   get ready(): boolean { return this.count > this.period; }
   update(x: number): number {
     finite(x, 'RSI input');
@@ -23,10 +27,11 @@ export class RSI extends Streaming {
       if (i < n) return NaN;
       this.gain /= n; this.loss /= n;
     } else {
-      this.gain = (this.gain * (n - 1) + g) / n;
-      this.loss = (this.loss * (n - 1) + l) / n;
+      this.gain = this.gain * this.keep + g * this.take;
+      this.loss = this.loss * this.keep + l * this.take;
     }
-    this.value = this.loss === 0 ? (this.gain === 0 ? 50 : 100) : 100 - 100 / (1 + this.gain / this.loss);
+    const gain = this.gain, loss = this.loss;
+    this.value = loss === 0 ? (gain === 0 ? 50 : 100) : 100 * gain / (gain + loss);
     return this.value;
   }
   reset(): void { this.value = NaN; this.prev = NaN; this.gain = 0; this.loss = 0; this.count = 0; }

@@ -41,6 +41,7 @@ export const fallbackKernels: Kernels = {
   rsiBatch(values, period, out) {
     checkArgs(values, period, [out]);
     const p = period | 0;
+    const keep = (p - 1) / p, take = 1 / p;
     let gain = 0, loss = 0;
     for (let i = 0; i < values.length; i++) {
       if (i === 0) { out[i] = NaN; continue; }
@@ -51,10 +52,10 @@ export const fallbackKernels: Kernels = {
         if (i < p) { out[i] = NaN; continue; }
         gain /= p; loss /= p;
       } else {
-        gain = (gain * (p - 1) + g) / p;
-        loss = (loss * (p - 1) + l) / p;
+        gain = gain * keep + g * take;
+        loss = loss * keep + l * take;
       }
-      out[i] = loss === 0 ? (gain === 0 ? 50 : 100) : 100 - 100 / (1 + gain / loss);
+      out[i] = loss === 0 ? (gain === 0 ? 50 : 100) : 100 * gain / (gain + loss);
     }
   },
   rollingMeanStd(values, window, meanOut, stdOut) {
