@@ -8,7 +8,7 @@ import { tickToJson, type Tick } from '../model/tick.js';
 import type { Signal, SignalDraft } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
 import { nowNs } from '../telemetry/clock.js';
-import { StageHistograms } from '../telemetry/histogram.js';
+import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels } from '../native/index.js';
 import { connectRedis, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
@@ -68,6 +68,7 @@ export class Engine {
   private printBuf = '';
   private printScheduled = false;
   private killFileTimer: NodeJS.Timeout | undefined;
+  private windowTimer: NodeJS.Timeout | undefined;
   /** Rolling median receive-minus-exchange offset per venue (the live feeds), for exch_to_recv. */
   clockOffsetNs?: (venue: string) => number;
   /** Staleness provider (the live feeds); replay is never stale. */
@@ -160,6 +161,9 @@ export class Engine {
       this.killFileTimer = setInterval(() => { const on = this.killFileActive(); if (on !== this.risk.killed) { this.risk.killed = on; this.log.warn({ on, file: cfg.risk.killSwitchFile }, 'kill switch file changed'); } }, 250);
       this.killFileTimer.unref();
     }
+
+    this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
+    this.windowTimer.unref();
 
     const sink = (d: SignalDraft, e: number, r: number, f: number) => this.emit(d, e, r, f);
     this.compute = cfg.compute.mode === 'pool' && this.opts.poolFactory ? this.opts.poolFactory(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
@@ -290,7 +294,7 @@ export class Engine {
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
     const end = Date.now() + deadlineMs;
     const left = () => Math.max(0, end - Date.now());
-    clearInterval(this.killFileTimer);
+    clearInterval(this.killFileTimer); clearInterval(this.windowTimer);
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
     await this.compute?.stop().catch(() => undefined);
     this.flushPrint();

@@ -1,5 +1,8 @@
 // Per-stage latency histograms (HdrHistogram, 3 significant digits, 1 ns .. 100 s). recordValue does not
-// allocate; quantiles are read on scrape. Values are nanoseconds. hdr-histogram-js' WebAssembly build records
+// allocate; quantiles are read on scrape. Values are nanoseconds. Each stage records into its current window;
+// rotate() (once a minute, from the daemon) closes the window: it becomes the `last window` (what a drift
+// check or a dashboard wants: quantiles that move) and is added to the since-start total. Quantiles since
+// start merge the total with the open window on read, so recording stays one recordValue. hdr-histogram-js' WebAssembly build records
 // in ~18 ns against ~95 ns for its JS one (measured here); the JS build is the fallback if WASM cannot start.
 import * as hdr from 'hdr-histogram-js';
 
@@ -9,22 +12,49 @@ function wasmReady(): boolean {
   return wasm;
 }
 
+const build = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 100e9, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: false, useWebAssembly: wasmReady() });
+
 export class LatencyHistogram {
-  private readonly h: hdr.Histogram;
+  /** The open window: every record goes here. */
+  private readonly h = build();
+  /** Closed windows, summed. */
+  private readonly total = build();
+  /** The last closed window. */
+  private readonly last = build();
+  /** Scratch for since-start reads (total + open window). */
+  private readonly merged = build();
+  private windowCount = 0;
+  /** Samples in the last closed window. */
+  lastWindowCount = 0;
   count = 0;
   sum = 0;
-  constructor(readonly stage: string) {
-    this.h = hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 100e9, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: false, useWebAssembly: wasmReady() });
-  }
+  constructor(readonly stage: string) {}
   record(ns: number): void {
     if (!(ns >= 1)) ns = 1; else if (ns > 100e9) ns = 100e9;
     this.h.recordValue(ns);
+    this.windowCount++;
     this.count++;
     this.sum += ns;
   }
-  quantile(q: number): number { return this.count ? this.h.getValueAtPercentile(q * 100) : NaN; }
-  get max(): number { return this.count ? this.h.maxValue : NaN; }
-  reset(): void { this.h.reset(); this.count = 0; this.sum = 0; }
+  /** Since start. */
+  quantile(q: number): number { return this.quantiles([q])[0]!; }
+  /** Several quantiles since start with one merge. */
+  quantiles(qs: readonly number[]): number[] {
+    if (!this.count) return qs.map(() => NaN);
+    const m = this.merged;
+    m.reset(); m.add(this.total); m.add(this.h);
+    return qs.map((q) => m.getValueAtPercentile(q * 100));
+  }
+  /** Over the last closed window (NaN before the first rotation or when it was empty). */
+  windowQuantile(q: number): number { return this.lastWindowCount ? this.last.getValueAtPercentile(q * 100) : NaN; }
+  get max(): number { return this.count ? Math.max(this.total.maxValue, this.h.maxValue) : NaN; }
+  /** Closes the open window. */
+  rotate(): void {
+    this.last.reset(); this.last.add(this.h); this.lastWindowCount = this.windowCount;
+    this.total.add(this.h);
+    this.h.reset(); this.windowCount = 0;
+  }
+  reset(): void { this.h.reset(); this.total.reset(); this.last.reset(); this.windowCount = 0; this.lastWindowCount = 0; this.count = 0; this.sum = 0; }
 }
 
 /**
@@ -40,4 +70,8 @@ export class StageHistograms {
   readonly byStage: Record<Stage, LatencyHistogram>;
   constructor() { this.byStage = Object.fromEntries(STAGES.map((s) => [s, new LatencyHistogram(s)])) as Record<Stage, LatencyHistogram>; }
   record(stage: Stage, ns: number): void { this.byStage[stage].record(ns); }
+  rotate(): void { for (const s of STAGES) this.byStage[s].rotate(); }
 }
+
+/** Length of one latency window (the `last window` quantiles). */
+export const LATENCY_WINDOW_MS = 60_000;

@@ -69,7 +69,15 @@ export function buildRegistry(src: MetricsSources): client.Registry {
     for (const s of STAGES) {
       const h = src.histograms.byStage[s];
       if (!h.count) continue;
-      for (const q of [0.5, 0.9, 0.99, 0.999]) g.set({ stage: s, quantile: String(q) }, h.quantile(q) / 1e9);
+      const qs = [0.5, 0.9, 0.99, 0.999], vs = h.quantiles(qs);
+      qs.forEach((q, i) => g.set({ stage: s, quantile: String(q) }, vs[i]! / 1e9));
+    }
+  });
+  gauge('christmas_stage_latency_window_seconds', 'Per-stage latency quantiles over the last closed one-minute window', ['stage', 'quantile'], (g) => {
+    for (const s of STAGES) {
+      const h = src.histograms.byStage[s];
+      if (!h.lastWindowCount) continue;
+      for (const q of [0.5, 0.99, 0.999]) g.set({ stage: s, quantile: String(q) }, h.windowQuantile(q) / 1e9);
     }
   });
   gauge('christmas_stage_latency_seconds_max', 'Per-stage maximum latency', ['stage'], (g) => { for (const s of STAGES) { const h = src.histograms.byStage[s]; if (h.count) g.set({ stage: s }, h.max / 1e9); } });

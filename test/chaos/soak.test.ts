@@ -1,6 +1,7 @@
 // Soak: the daemon at 20k ticks/s with Redis and PostgreSQL, sampling RSS, heap, handles and latency
 // percentiles from /metrics. Short here (25 s, a sample a second); CHRISTMAS_CHAOS_LONG=1 runs one hour with a
-// sample a minute (CHRISTMAS_SOAK_SECONDS=N: N seconds, 60 samples). Reports the RSS and heap slopes over the second half (after warm-up) and the p99 drift.
+// sample a minute (CHRISTMAS_SOAK_SECONDS=N: N seconds, 60 samples). Reports the RSS and heap slopes over the second half (after warm-up) and the p99 drift
+// (per-minute windows); the long run fails on an RSS trend or a p99 drift.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { shared } from '../helpers.js';
@@ -28,7 +29,8 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
       const sum = (prefix: string) => Object.entries(m).filter(([k]) => k.startsWith(prefix)).reduce((a, [, v]) => a + v, 0);
       samples.push({ t: (Date.now() - t0) / 60_000, rss: m['christmas_process_resident_memory_bytes'] ?? 0, heap: m['christmas_nodejs_heap_size_used_bytes'] ?? 0,
         external: m['christmas_nodejs_external_memory_bytes'] ?? 0, handles: m['christmas_nodejs_active_handles_total'] ?? 0,
-        p99: (m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total'),
+        // The last closed one-minute window's p99 (drift shows there); since start until the first window closes.
+        p99: (m['christmas_stage_latency_window_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ?? NaN) * 1e6, ticks: sum('christmas_ticks_total'),
         redisBacklog: m['christmas_store_backlog_ticks'] ?? 0, dbLagRows: m['christmas_persist_lag_rows'] ?? 0 });
     }
     const { fc, db } = await finishScenario(sc);
@@ -41,15 +43,23 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
     const floorGrowthMB = Math.min(...q(0.75, 1)) - Math.min(...q(0.25, 0.5));
     const floorLimitMB = LONG ? 20 : 60;
     const rate = (samples.at(-1)!.ticks - samples[0]!.ticks) / ((samples.at(-1)!.t - samples[0]!.t) * 60);
-    const ok = floorGrowthMB < floorLimitMB && Math.max(...handles) - Math.min(...handles) <= 5 && db.trades + db.quotes === fc.ticks;
+    // Long run: no growth trend (second-half RSS slope under 0.5 MB/min, i.e. < 30 MB an hour) and no latency drift
+    // (the median per-minute p99 of the last quarter within 1.5x (+20 µs) of the second quarter's).
+    const med = (a: number[]) => { const s = a.filter(Number.isFinite).sort((x, y) => x - y); return s.length ? s[s.length >> 1]! : NaN; };
+    const p99Q2 = med(samples.slice(Math.floor(samples.length / 4), Math.floor(samples.length / 2)).map((x) => x.p99));
+    const p99Q4 = med(samples.slice(Math.floor(samples.length * 3 / 4)).map((x) => x.p99));
+    const rssFlat = !LONG || rssSlopeMBmin < 0.5, p99Flat = !LONG || !(p99Q4 > p99Q2 * 1.5 + 20);
+    const ok = floorGrowthMB < floorLimitMB && Math.max(...handles) - Math.min(...handles) <= 5 && db.trades + db.quotes === fc.ticks && rssFlat && p99Flat;
     report({ scenario: LONG ? 'soak-1h' : 'soak-short', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks,
       persisted: db.trades + db.quotes, duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - db.trades - db.quotes, signalsEmitted: fc.signals,
       samples: samples.map((x) => ({ min: +x.t.toFixed(2), rssMB: +(x.rss / 2 ** 20).toFixed(1), heapMB: +(x.heap / 2 ** 20).toFixed(1), externalMB: +(x.external / 2 ** 20).toFixed(1),
         handles: x.handles, p99us: Math.round(x.p99), redisBacklog: x.redisBacklog, dbLagRows: x.dbLagRows })),
-      notes: `${Math.round(rate)} ticks/s; RSS ${(samples[0]!.rss / 2 ** 20).toFixed(0)} -> ${(samples.at(-1)!.rss / 2 ** 20).toFixed(0)} MB; second-half slopes: RSS ${rssSlopeMBmin.toFixed(2)} MB/min, heap ${heapSlopeMBmin.toFixed(2)} MB/min (GC saw-tooth), heap floor ${floorGrowthMB >= 0 ? '+' : ''}${floorGrowthMB.toFixed(1)} MB; handles ${handles.join('/')}; recv->signal p99 ${samples[Math.floor(samples.length / 4)]!.p99.toFixed(0)} -> ${samples.at(-1)!.p99.toFixed(0)} µs` });
+      notes: `${Math.round(rate)} ticks/s; RSS ${(samples[0]!.rss / 2 ** 20).toFixed(0)} -> ${(samples.at(-1)!.rss / 2 ** 20).toFixed(0)} MB; second-half slopes: RSS ${rssSlopeMBmin.toFixed(2)} MB/min, heap ${heapSlopeMBmin.toFixed(2)} MB/min (GC saw-tooth), heap floor ${floorGrowthMB >= 0 ? '+' : ''}${floorGrowthMB.toFixed(1)} MB; handles ${handles.join('/')}; recv->signal p99 (per-minute window, median of the 2nd / 4th quarter) ${p99Q2.toFixed(0)} -> ${p99Q4.toFixed(0)} µs` });
     assert.is(db.trades + db.quotes, fc.ticks, 'nothing lost');
     assert.ok(Math.max(...handles) - Math.min(...handles) <= 5, `handles flat: ${handles.join(', ')}`);
     assert.ok(floorGrowthMB < floorLimitMB, `heap floor grew ${floorGrowthMB.toFixed(1)} MB (slope ${heapSlopeMBmin.toFixed(2)} MB/min)`);
+    assert.ok(rssFlat, `RSS grows ${rssSlopeMBmin.toFixed(2)} MB/min over the second half`);
+    assert.ok(p99Flat, `recv->signal p99 drifted from ${p99Q2.toFixed(0)} to ${p99Q4.toFixed(0)} µs`);
   } finally { await cleanup(sc); }
 });
 

@@ -112,6 +112,25 @@ test('histogram quantiles match known values to HdrHistogram precision (3 signif
   assert.is(h.count, 10_000);
 });
 
+test('windows: the last closed window shows a latency shift the since-start quantiles dilute; since-start spans every window', () => {
+  const h = new LatencyHistogram('w');
+  for (let i = 0; i < 9_000; i++) h.record(10_000); // 9 windows' worth at 10 µs
+  h.rotate();
+  assert.ok(Math.abs(h.windowQuantile(0.99) - 10_000) / 10_000 < 0.002);
+  for (let i = 0; i < 1_000; i++) h.record(1_000_000); // then one window at 1 ms
+  assert.ok(Math.abs(h.quantile(0.5) - 10_000) / 10_000 < 0.002, 'since start: still 10 µs at p50 before the rotation');
+  h.rotate();
+  assert.ok(Math.abs(h.windowQuantile(0.5) - 1_000_000) / 1_000_000 < 0.002, `last window p50 ${h.windowQuantile(0.5)}`);
+  assert.ok(Math.abs(h.quantile(0.5) - 10_000) / 10_000 < 0.002, 'since start p50 across both windows');
+  assert.ok(Math.abs(h.quantile(0.95) - 1_000_000) / 1_000_000 < 0.002, `since start p95 ${h.quantile(0.95)}`);
+  assert.is(h.count, 10_000);
+  assert.is(h.lastWindowCount, 1_000);
+  assert.ok(Math.abs(h.max - 1_000_000) / 1_000_000 < 0.002, 'max over every window');
+  h.rotate();
+  assert.ok(Number.isNaN(h.windowQuantile(0.5)), 'an empty window has no quantiles');
+  assert.is(h.count, 10_000);
+});
+
 test('event-loop stall over the limit is detected with its duration', async () => {
   const m = new LoopMonitor(50, silentLogger, 10);
   m.start();
