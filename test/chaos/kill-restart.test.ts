@@ -54,7 +54,8 @@ test('SIGTERM under load drains; kill -9 with the database paused loses nothing 
     const fc3 = finalCounts(d);
     db = await pgCounts(stack.pg.url);
     // Every trade the venue sent must be in PostgreSQL once (the venue re-sends its last frames on reconnect).
-    const sent = new Set(readFileSync(sendLog, 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0])));
+    const sentOrder = readFileSync(sendLog, 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0]));
+    const sent = new Set(sentOrder);
     const c = new pg.Client({ connectionString: stack.pg.url }); await c.connect();
     const ids = new Set((await c.query<{ id: string }>('select trade_id as id from ticks')).rows.map((r) => Number(r.id)));
     await c.end();
@@ -67,7 +68,7 @@ test('SIGTERM under load drains; kill -9 with the database paused loses nothing 
     const withinOneBatch = missing.length <= 2000 && contiguous;
     report({ scenario: 'kill-restart', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: withinOneBatch && db.dupTrades === 0,
       ticksSent: sent.size, ticksAccepted: fc1.ticks + fc3.ticks, persisted: ids.size, duplicated: db.dupTrades, lost: missing.length,
-      notes: `${rate / 1000}k ticks/s; SIGTERM drained in ${drainMs} ms; kill -9 with PostgreSQL paused: ${missing.length} trades lost (bound: one batch); ${torn} torn spool record(s) skipped` });
+      notes: `${rate / 1000}k ticks/s; SIGTERM drained in ${drainMs} ms; kill -9 with PostgreSQL paused: ${missing.length} trades lost (bound: one batch)${missing.length ? ` at send position ${sentOrder.indexOf(missing[0]!)} of ${sentOrder.length}` : ''}; ${torn} torn spool record(s) skipped` });
     assert.is(db.dupTrades, 0, 'no trade twice');
     assert.ok(withinOneBatch, `${missing.length} sent trades missing after recovery (allowed: one unflushed batch, contiguous): ${missing.slice(0, 5).join(', ')}...`);
   } finally { await stopProc(feed); for (const x of daemons) await stopProc(x); await stack.redis.stop(); await stack.pg.stop(); }

@@ -77,6 +77,7 @@ export class ReplayServer extends EventEmitter {
   private sentAtRateMs = 0;
   private frameIndex = 0;
   private corruptSeq = 0;
+  private stopping = false;
 
   constructor(private readonly opts: ReplayServerOptions) {
     super();
@@ -100,7 +101,7 @@ export class ReplayServer extends EventEmitter {
     wss.on('close', () => clearInterval(pinger));
     if (this.faults.disconnectEveryMs > 0) {
       const t = setInterval(() => {
-        if (this.stats.ended) return; // nothing left to serve: stop injecting
+        if (this.stats.ended || this.stopping) return; // nothing left to serve: stop injecting
         for (const ws of this.clients.keys()) { this.stats.disconnects++; ws.terminate(); }
       }, this.faults.disconnectEveryMs);
       t.unref(); wss.on('close', () => clearInterval(t));
@@ -156,12 +157,13 @@ export class ReplayServer extends EventEmitter {
   }
 
   private schedule(): void {
-    if (this.timer || this.stats.ended) return;
+    if (this.timer || this.stats.ended || this.stopping) return;
     this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
   }
 
   /** Sends what is due, then sleeps until the next frame is due. */
   private pump(): void {
+    if (this.stopping) return;
     if (this.clients.size === 0 || [...this.clients.values()].every((s) => s.size === 0)) { this.startedAt = 0; return; } // resumes on connect/subscribe
     const now = Date.now();
     if (now < this.stallUntil) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, this.stallUntil - now); return; }
@@ -211,8 +213,15 @@ export class ReplayServer extends EventEmitter {
     return n;
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops sending, lets every client's queued frames reach the socket (up to flushMs: a client that does not read
+   * cannot hold the stop up), then closes. Frames counted as sent were handed to the client, not dropped here.
+   */
+  async stop(flushMs = 2000): Promise<void> {
     clearTimeout(this.timer);
+    this.stopping = true; // no more pumping, no injected disconnects
+    const end = Date.now() + flushMs;
+    while ([...this.clients.keys()].some((ws) => ws.readyState === WebSocket.OPEN && ws.bufferedAmount > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
     for (const ws of this.clients.keys()) ws.terminate();
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
   }
