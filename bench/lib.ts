@@ -29,12 +29,12 @@ export function shared(rel: string): string {
 }
 
 /**
- * CPU time of this process' main thread alone, in µs: the scheduler's ns-exact run time of the thread
+ * CPU time of a process' main thread alone (this one by default), in µs: the scheduler's ns-exact run time of the thread
  * (/proc/self/task/<pid>/schedstat). process.cpuUsage() counts every thread (V8's GC and compiler helpers,
  * libuv's pool), which is not what a main-thread budget is about. Undefined where /proc has no schedstat.
  */
-export function mainThreadCpuUs(): number | undefined {
-  try { return Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3; } catch { return undefined; }
+export function mainThreadCpuUs(pid = process.pid): number | undefined {
+  try { return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3; } catch { return undefined; }
 }
 
 /** Runs each fn (which processes `items` items) and returns ns per item. */
