@@ -1,5 +1,5 @@
 // Average True Range (TA-Lib / technicalindicators): TR from the 2nd bar (needs the previous close);
-// first ATR at bar index n = mean of TR[1..n]; then Wilder: (prev·(n−1) + TR)/n.
+// first ATR at bar index n = mean of TR[1..n]; then Wilder: (prev·(n−1) + TR)/n (as wilder.ts computes it).
 import { Streaming, checkPeriod, finite } from './indicator.js';
 import { WilderSmoothing } from './wilder.js';
 
@@ -18,7 +18,7 @@ export class ATR extends Streaming {
       const pc = this.prevClose;
       const tr = this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
       rma.count++;
-      this.value = rma.value = (rma.value * (n - 1) + tr) / n;
+      this.value = rma.value = rma.value * rma.keep + tr * rma.take;
       this.prevClose = close;
       return this.value;
     }
