@@ -49,6 +49,8 @@ export class SignalServer extends EventEmitter {
   readonly ring: SignalRing;
   private heartbeat: NodeJS.Timeout | undefined;
   private nextClientId = 1;
+  /** The NDJSON line of the signal being published, made for its first NDJSON client. */
+  private liveJson: Buffer | undefined;
   readonly startedAt = new Date().toISOString();
   readonly stats: SignalServerStats = { clients: 0, accepted: 0, rejected: {}, published: 0, delivered: 0, slowDrops: 0 };
 
@@ -138,7 +140,7 @@ export class SignalServer extends EventEmitter {
       const toSeq = min === undefined ? last : min - 1;
       if (toSeq >= fromSeq) this.send(c, { type: 'gap', fromSeq, toSeq });
     }
-    for (const e of this.ring.from(fromSeq)) if (!this.deliver(c, e.symbol, e.frame, undefined)) return;
+    for (const e of this.ring.from(fromSeq)) if (!this.deliver(c, e.symbol, e.frame, false)) return;
   }
 
   private send(c: Client, msg: Record<string, unknown>): void {
@@ -162,13 +164,13 @@ export class SignalServer extends EventEmitter {
   }
 
   /**
-   * One signal frame to one client; NDJSON clients get the frame decoded to a JSON line (`json` carries
-   * the line across the clients of one publish, so it is made once). Returns false if the client was dropped.
+   * One signal frame to one client; NDJSON clients get the frame decoded to a JSON line (for a live publish,
+   * made once and shared by its clients). Returns false if the client was dropped.
    */
-  private deliver(c: Client, symbol: string, frame: Buffer, json: { line?: Buffer } | undefined): boolean {
+  private deliver(c: Client, symbol: string, frame: Buffer, live: boolean): boolean {
     if (c.symbols && !c.symbols.has(symbol)) return true;
     let bytes = frame;
-    if (c.format === 'json') bytes = json ? (json.line ??= frameToJsonLine(frame)) : frameToJsonLine(frame);
+    if (c.format === 'json') bytes = live ? (this.liveJson ??= frameToJsonLine(frame)) : frameToJsonLine(frame);
     const ok = this.write(c, bytes);
     if (ok) { c.sent++; this.stats.delivered++; }
     return ok;
@@ -180,8 +182,9 @@ export class SignalServer extends EventEmitter {
     this.ring.push(signal.seq, signal.symbol, frame);
     this.stats.published++;
     if (this.clients.size === 0) return;
-    const json: { line?: Buffer } = {};
-    for (const c of this.clients) if (c.state === 'live') this.deliver(c, signal.symbol, frame, json);
+    this.liveJson = undefined;
+    for (const c of this.clients) if (c.state === 'live') this.deliver(c, signal.symbol, frame, true);
+    this.liveJson = undefined;
   }
 
   private sendHeartbeats(): void {
