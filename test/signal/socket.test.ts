@@ -113,6 +113,23 @@ test('format json: frames after the welcome are newline-delimited JSON', async (
   await s.stop();
 });
 
+test('format json: live lines (shared by clients) and replayed lines (decoded from the ring) are the same signal', async () => {
+  const { s, publish } = server();
+  await s.start();
+  const p = s['opts'].socketPath;
+  const live = [new Raw(p, true), new Raw(p, true)];
+  for (const c of live) c.send({ type: 'hello', v: 1, format: 'json' });
+  await until(() => live.every((c) => c.of('welcome').length === 1), 2000, 'welcomes');
+  const sent = [publish('BTCUSDT'), publish('ETHUSDT'), publish('BTCUSDT')];
+  await until(() => live.every((c) => c.of('signal').length === 3), 2000, 'live json signals');
+  const late = new Raw(p, true);
+  late.send({ type: 'hello', v: 1, format: 'json', fromSeq: 1 });
+  await until(() => late.of('signal').length === 3, 2000, 'replayed json signals');
+  const want = sent.map((sig) => ({ type: 'signal', ...sig }));
+  for (const c of [...live, late]) assert.equal(c.of('signal'), want);
+  await s.stop();
+});
+
 test('hostile clients are closed with a reason and never disturb a good client', async () => {
   const { s, publish } = server();
   await s.start();
