@@ -66,7 +66,8 @@ export class FrameProcessor {
         return;
       }
     }
-    this.onFrame(Buffer.from(frame.buffer, frame.byteOffset, frame.length).toString('utf8'), tsRecvNs);
+    // ws hands over Buffers: decode in place; only a plain Uint8Array needs a Buffer view first.
+    this.onFrame((Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)).toString('utf8'), tsRecvNs);
   }
 
   /** A tick that did not come from a frame (CSV replay) still goes through the same checks. */
