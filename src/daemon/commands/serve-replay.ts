@@ -26,6 +26,7 @@ export const serveReplayCommand: Command = {
     'oversize-every': { type: 'string', value: 'N', description: 'insert a 5 MiB frame after every Nth frame' },
     'reorder-every': { type: 'string', value: 'N', description: 'swap every Nth frame with the next' },
     binary: { type: 'boolean', description: 'send frames as binary WebSocket messages, as Upbit does' },
+    coalesce: { type: 'boolean', description: 'write each send turn\'s frames in one syscall per client (a TCP stream under load; a cheaper load generator)' },
     'send-log': { type: 'string', value: 'FILE', description: 'benchmarks: write "<trade id> <monotonic send ns>" for every trade frame sent, on exit' },
   },
   async run(v, files) {
@@ -42,7 +43,7 @@ export const serveReplayCommand: Command = {
         duplicateEvery: intOption(v['duplicate-every'], 'duplicate-every', 0, 1e9, 0), dropEvery: intOption(v['drop-every'], 'drop-every', 0, 1e9, 0),
         corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0), oversizeEvery: intOption(v['oversize-every'], 'oversize-every', 0, 1e9, 0),
         reorderEvery: intOption(v['reorder-every'], 'reorder-every', 0, 1e9, 0) },
-      rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0), binaryFrames: !!v.binary,
+      rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0), binaryFrames: !!v.binary, coalesce: !!v.coalesce,
     });
     const sendLog: string[] = [];
     if (v['send-log']) {

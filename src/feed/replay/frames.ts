@@ -43,6 +43,57 @@ export function shiftBinanceFrame(text: string, lap: number, idSpan: { trade: nu
   } catch { return text; }
 }
 
+type ShiftKind = 'trade' | 'agg' | 'update' | 'time';
+const SHIFT_KEYS: Record<string, ShiftKind> = { t: 'trade', a: 'agg', u: 'update', U: 'update', E: 'time', T: 'time' };
+
+/**
+ * The same shift as shiftBinanceFrame, without parsing each frame on every lap: each frame is cut once
+ * into text parts around its shifted numbers, and a lap's frame is the parts joined with the numbers
+ * moved. A frame whose cut does not reproduce shiftBinanceFrame's output exactly keeps the slow path.
+ */
+export class FrameShifter {
+  private readonly compiled: Array<{ parts: string[]; kinds: ShiftKind[]; values: number[] } | null | undefined>;
+
+  constructor(private readonly frames: ServedFrame[], private readonly idSpan: { trade: number; agg: number; update: number }, private readonly timeSpanMs: number) {
+    this.compiled = new Array(frames.length);
+  }
+
+  text(index: number, lap: number): string {
+    const f = this.frames[index]!;
+    if (lap === 0) return f.text;
+    let c = this.compiled[index];
+    if (c === undefined) { c = this.compile(f.text); this.compiled[index] = c; }
+    if (c === null) return shiftBinanceFrame(f.text, lap, this.idSpan, this.timeSpanMs);
+    let out = c.parts[0]!;
+    for (let i = 0; i < c.kinds.length; i++) out += String(c.values[i]! + this.step(c.kinds[i]!) * lap) + c.parts[i + 1]!;
+    return out;
+  }
+
+  private step(k: ShiftKind): number { return k === 'time' ? this.timeSpanMs : this.idSpan[k]; }
+
+  private compile(text: string): { parts: string[]; kinds: ShiftKind[]; values: number[] } | null {
+    if (!text.startsWith('{"stream"')) return null;
+    const parts: string[] = [], kinds: ShiftKind[] = [], values: number[] = [];
+    const re = /"([taUuET])":(-?\d+)(?=[,}])/g;
+    let last = 0;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      parts.push(text.slice(last, m.index + m[1]!.length + 3));
+      kinds.push(SHIFT_KEYS[m[1]!]!); values.push(Number(m[2]));
+      last = m.index + m[0].length;
+    }
+    parts.push(text.slice(last));
+    const c = { parts, kinds, values };
+    // Only when the cut gives exactly what the parsing shift gives (nested keys, number formats and
+    // re-serialisation differences all fall back).
+    for (const lap of [1, 7]) {
+      let out = parts[0]!;
+      for (let i = 0; i < kinds.length; i++) out += String(values[i]! + this.step(kinds[i]!) * lap) + parts[i + 1]!;
+      if (out !== shiftBinanceFrame(text, lap, this.idSpan, this.timeSpanMs)) return null;
+    }
+    return c;
+  }
+}
+
 /** The id and time span of a recording, for shiftBinanceFrame. */
 export function spansOf(frames: ServedFrame[]): { idSpan: { trade: number; agg: number; update: number }; timeSpanMs: number } {
   const span = { trade: [Infinity, -Infinity], agg: [Infinity, -Infinity], update: [Infinity, -Infinity], time: [Infinity, -Infinity] };

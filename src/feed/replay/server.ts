@@ -5,7 +5,7 @@
 import { WebSocketServer, WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
-import { shiftBinanceFrame, spansOf, type ServedFrame } from './frames.js';
+import { FrameShifter, spansOf, type ServedFrame } from './frames.js';
 
 export interface FaultOptions {
   /** Close every client connection every N ms (0 = never). */
@@ -43,6 +43,12 @@ export interface ReplayServerOptions {
   rewindOnReconnect?: number;
   /** Send frames as binary WebSocket messages, as Upbit does (default: text). */
   binaryFrames?: boolean;
+  /**
+   * Hand each pump turn's frames to the kernel in one write per client (the socket is corked for the turn),
+   * as a venue's TCP stream coalesces messages under load. Cheaper for this process; onSend then runs
+   * after the write, so a send log stamps when the frames left, not when they were queued.
+   */
+  coalesce?: boolean;
   /** Called with each frame as it is sent (benchmarks log send times). */
   onSend?: (text: string) => void;
 }
@@ -72,6 +78,7 @@ export class ReplayServer extends EventEmitter {
   private stallUntil = 0;
   private readonly faults: FaultOptions;
   private readonly spans;
+  private readonly shifter: FrameShifter;
   private startedAt = 0;
   private baseRecvNs = 0;
   private sentAtRateMs = 0;
@@ -83,6 +90,7 @@ export class ReplayServer extends EventEmitter {
     super();
     this.faults = { disconnectEveryMs: 0, stallEveryMs: 0, stallForMs: 0, duplicateEvery: 0, dropEvery: 0, corruptEvery: 0, oversizeEvery: 0, reorderEvery: 0, ...opts.faults };
     this.spans = opts.loop ? spansOf(opts.frames) : { idSpan: { trade: 0, agg: 0, update: 0 }, timeSpanMs: 0 };
+    this.shifter = new FrameShifter(opts.frames, this.spans.idSpan, this.spans.timeSpanMs);
   }
 
   async start(): Promise<string> {
@@ -161,8 +169,24 @@ export class ReplayServer extends EventEmitter {
     this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
   }
 
-  /** Sends what is due, then sleeps until the next frame is due. */
+  /** Sends what is due (in one write per client when coalescing), then sleeps until the next frame is due. */
   private pump(): void {
+    if (!this.opts.coalesce) { this.pumpFrames(); return; }
+    const corked: Array<{ uncork(): void }> = [];
+    for (const ws of this.clients.keys()) {
+      const sock = (ws as WebSocket & { _socket?: { cork(): void; uncork(): void } })._socket;
+      if (sock) { sock.cork(); corked.push(sock); }
+    }
+    const onSend = this.opts.onSend;
+    const sentTexts: string[] = [];
+    if (onSend) this.opts.onSend = (text) => { sentTexts.push(text); };
+    try { this.pumpFrames(); } finally {
+      for (const sock of corked) sock.uncork();
+      if (onSend) { this.opts.onSend = onSend; for (const t of sentTexts) onSend(t); }
+    }
+  }
+
+  private pumpFrames(): void {
     if (this.stopping) return;
     if (this.clients.size === 0 || [...this.clients.values()].every((s) => s.size === 0)) { this.startedAt = 0; return; } // resumes on connect/subscribe
     const now = Date.now();
@@ -176,13 +200,15 @@ export class ReplayServer extends EventEmitter {
         this.cursor = 0; this.lap++; this.stats.laps = this.lap;
         this.startedAt = now; this.sentAtRateMs = now; this.baseRecvNs = frames[0]!.recvNs;
       }
-      let f = frames[this.cursor]!;
+      let fIndex = this.cursor;
+      let f = frames[fIndex]!;
       if (this.faults.reorderEvery > 0 && (this.frameIndex + 1) % this.faults.reorderEvery === 0 && this.cursor + 1 < frames.length) {
         // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
         const next = frames[this.cursor + 1]!;
-        if (this.broadcast(shiftBinanceFrame(next.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs)) > 0) { this.stats.reordered++; this.opts.onSend?.(next.text); }
+        if (this.broadcast(this.shifter.text(this.cursor + 1, this.lap)) > 0) { this.stats.reordered++; this.opts.onSend?.(next.text); }
         this.cursor++; this.frameIndex++;
-        f = frames[this.cursor - 1]!;
+        fIndex = this.cursor - 1;
+        f = frames[fIndex]!;
       }
       const dueMs = this.opts.rate > 0 ? this.sentAtRateMs + 1000 / this.opts.rate
         : this.startedAt + (f.recvNs - this.baseRecvNs) / 1e6 / this.opts.speed;
@@ -190,7 +216,7 @@ export class ReplayServer extends EventEmitter {
       if (this.opts.rate > 0) this.sentAtRateMs = dueMs;
       this.cursor++;
       this.frameIndex++;
-      const text = shiftBinanceFrame(f.text, this.lap, this.spans.idSpan, this.spans.timeSpanMs);
+      const text = this.shifter.text(fIndex, this.lap);
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
       if (this.broadcast(text) > 0) this.opts.onSend?.(text);
       if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
