@@ -104,6 +104,13 @@ export const configSchema = {
         spinUs: { ...ms(0, 10_000), default: 0 },
       },
     },
+    io: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        mode: { enum: ['thread', 'inline'], default: 'thread' },
+        ringSlots: { ...ms(1024, 1 << 24), default: 262_144 },
+      },
+    },
     strategies: {
       type: 'array',
       items: {

@@ -54,6 +54,7 @@ export interface ChristmasConfig {
     heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
   };
   compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number };
+  io: { mode: 'thread' | 'inline'; ringSlots: number };
   strategies: StrategyConfig[];
   risk: {
     maxSpreadBps: number; cooldownMs: number; maxSignalsPerSec: number; maxSignalsPerSecPerSymbol: number;

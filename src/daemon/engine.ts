@@ -1,6 +1,5 @@
 // Wires the pipeline: feed -> (store, persist, bars) -> compute -> risk -> signal socket (+ persist).
 // The hot path (onTick) only bumps counters, queues I/O for batching and runs compute; it never awaits.
-import pg from 'pg';
 import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
@@ -10,19 +9,15 @@ import type { Logger } from '../telemetry/logger.js';
 import { nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels } from '../native/index.js';
-import { connectRedis, type RedisClient } from '../store/connect.js';
-import { TickStoreWriter } from '../store/writer.js';
+import { connectRedis } from '../store/connect.js';
 import { TickStoreReader } from '../store/reader.js';
-import { migrate, detectFlavor } from '../persist/migrate.js';
-import { PersistWriter } from '../persist/writer.js';
-import type { Flavor } from '../persist/schema.js';
+import { WriterSet, type Sinks } from './sinks.js';
+import { ThreadSinks } from './io-thread.js';
 import { SeqAllocator } from '../signal/seq.js';
 import { SignalServer } from '../signal/server.js';
 import { RiskGate, type MarketView } from '../strategy/risk.js';
 import { buildStrategies } from '../strategy/registry.js';
 import { InlineCompute, type Compute } from '../compute/compute.js';
-import { BarBuilder } from '../indicators/bars.js';
-import type { Bar } from '../model/bar.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -42,18 +37,14 @@ interface SymbolState {
   venue: string; symbol: string;
   trades: number; quotes: number;
   spreadBps: number; lastGapMs: number;
-  bars: BarBuilder;
 }
 
 export class Engine {
   readonly cfg: ChristmasConfig;
   readonly log: Logger;
   readonly histograms = new StageHistograms();
-  redis: RedisClient | undefined;
-  store: TickStoreWriter | undefined;
-  pgPool: pg.Pool | undefined;
-  persist: PersistWriter | undefined;
-  flavor: Flavor | undefined;
+  /** Redis store and database writer (inline or in the io thread); undefined with neither. */
+  sinks: Sinks | undefined;
   signals: SignalServer | undefined;
   seq!: SeqAllocator | { take(): number; last: number; close(): void };
   risk!: RiskGate;
@@ -64,7 +55,6 @@ export class Engine {
   warmedTicks = 0;
   private warming = false;
   private readonly symbols = new Map<string, Map<string, SymbolState>>();
-  private readonly barsOut: Bar[] = [];
   private printBuf = '';
   private printScheduled = false;
   private killFileTimer: NodeJS.Timeout | undefined;
@@ -90,47 +80,14 @@ export class Engine {
     this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
     buildStrategies(cfg.strategies); // validates parameters before anything connects
 
-    if (this.opts.store && cfg.redis.url) {
-      this.redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
-      this.redis.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error'));
-      this.store = new TickStoreWriter(this.redis, {
-        maxTicksPerSymbol: cfg.redis.maxTicksPerSymbol, maxAgeMs: cfg.redis.maxAgeMs, flushIntervalMs: cfg.redis.flushIntervalMs,
-        maxBacklogTicks: cfg.redis.maxBacklogTicks, storeQuotes: cfg.redis.storeQuotes, pipelinePerSymbol: cfg.redis.cluster,
-      }, this.log);
-      this.store.onBatch = (ms) => this.histograms.record('redis_batch', ms * 1e6);
-    }
-
     let seqFloor = 0;
-    if (this.opts.persist && cfg.database.url) {
-      // query_timeout is enforced by the client too: a stopped or unreachable server cannot time a query out.
-      this.pgPool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize, statement_timeout: cfg.database.statementTimeoutMs,
-        query_timeout: cfg.database.statementTimeoutMs + 1000, keepAlive: true, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
-      this.pgPool.on('error', (err) => this.log.warn({ err: err.message }, 'postgres pool error'));
-      try {
-        const client = await this.pgPool.connect();
-        try {
-          if (cfg.database.migrateOnStart) {
-            const r = await migrate(client, cfg.database);
-            this.flavor = r.flavor;
-            if (r.applied.length) this.log.info(r, 'database migrated');
-          } else this.flavor = await detectFlavor(client);
-          if (!this.opts.replay) {
-            const m = await client.query<{ s: string | null }>('select max(seq) as s from signals where instance = $1', [this.instance]).catch(() => ({ rows: [{ s: null }] }));
-            seqFloor = Number(m.rows[0]?.s ?? 0);
-          }
-        } finally { client.release(); }
-      } catch (err) {
-        if ((err as { code?: string }).code === 'E_SCHEMA_VERSION') throw err;
-        this.log.warn({ err: (err as Error).message }, 'database unreachable at start; batches go to the spool until it returns');
-        this.flavor = 'postgres';
-      }
-      this.persist = new PersistWriter(this.pgPool, {
-        batchRows: cfg.database.batchRows, batchAgeMs: cfg.database.batchAgeMs, useCopy: cfg.database.useCopy, flavor: this.flavor ?? 'postgres',
-        instance: this.instance, spoolDir: cfg.spool.dir, spoolMaxBytes: cfg.spool.maxBytes, partitionDaysAhead: cfg.database.partitionDaysAhead,
-      }, this.log);
-      this.persist.onBatch = (_t, ms) => this.histograms.record('db_batch', ms * 1e6);
-      await this.persist.createPartitionsAhead().catch((err: Error) => this.log.warn({ err: err.message }, 'could not create partitions ahead'));
-      this.persist.start();
+    const wantStore = this.opts.store && !!cfg.redis.url, wantPersist = this.opts.persist && !!cfg.database.url;
+    if (wantStore || wantPersist) {
+      const sinkOpts = { store: wantStore, persist: wantPersist, replay: !!this.opts.replay, instance: this.instance };
+      this.sinks = cfg.io.mode === 'thread' ? await ThreadSinks.open(cfg, sinkOpts, this.log) : await WriterSet.open(cfg, sinkOpts, this.log);
+      this.sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
+      seqFloor = this.sinks.seqFloor;
+      this.log.info({ mode: this.sinks.mode }, 'store and database writers started');
     }
 
     if (this.opts.replay) {
@@ -169,7 +126,7 @@ export class Engine {
     this.compute = cfg.compute.mode === 'pool' && this.opts.poolFactory ? this.opts.poolFactory(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
-    if (cfg.redis.warmStart && this.redis) await this.warmStart();
+    if (cfg.redis.warmStart && this.sinks?.hasStore) await this.warmStart();
   }
 
   /**
@@ -177,7 +134,13 @@ export class Engine {
    * drafts they produce discarded: live signals start from warm indicators instead of an empty window.
    */
   private async warmStart(): Promise<void> {
-    const redis = this.redis!;
+    const cfg = this.cfg;
+    const redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
+    redis.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error (warm start)'));
+    try { await this.warmFrom(redis); } finally { redis.disconnect(); }
+  }
+
+  private async warmFrom(redis: ReturnType<typeof connectRedis>): Promise<void> {
     if (redis.status !== 'ready') {
       await new Promise<void>((resolve) => { const t = setTimeout(resolve, 5000); redis.once('ready', () => { clearTimeout(t); resolve(); }); });
     }
@@ -208,7 +171,7 @@ export class Engine {
     if (!byVenue) { byVenue = new Map(); this.symbols.set(t.venue, byVenue); }
     let s = byVenue.get(t.symbol);
     if (!s) {
-      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, bars: new BarBuilder(t.venue, t.symbol, { type: 'time', ms: 1000 }, false) };
+      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN };
       byVenue.set(t.symbol, s);
     }
     return s;
@@ -221,19 +184,12 @@ export class Engine {
   onTick(t: Tick, frameStartNs: number): void {
     this.ticks++;
     const s = this.stateOf(t);
-    if (t.kind === 'trade') {
-      s.trades++;
-      if (this.persist) {
-        const out = this.barsOut; out.length = 0;
-        s.bars.update(t.price, t.size, t.tsExchNs / 1e6, out);
-        for (let i = 0; i < out.length; i++) this.persist.addBar(out[i]!);
-      }
-    } else {
+    if (t.kind === 'trade') s.trades++;
+    else {
       s.quotes++;
       s.spreadBps = (t.ask - t.bid) / ((t.ask + t.bid) / 2) * 1e4;
     }
-    this.store?.add(t);
-    this.persist?.addTick(t);
+    this.sinks?.addTick(t);
     if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
     const before = nowNs();
     this.histograms.record('recv_to_tick', before - frameStartNs);
@@ -260,7 +216,7 @@ export class Engine {
     const written = nowNs();
     this.histograms.record('signal_to_socket', written - built);
     this.histograms.record('recv_to_signal', written - frameStartNs);
-    this.persist?.addSignal(signal);
+    this.sinks?.addSignal(signal);
     if (this.opts.print === 'signals') this.print(JSON.stringify(signal));
     this.onSignal?.(signal);
   }
@@ -299,20 +255,9 @@ export class Engine {
     await this.compute?.stop().catch(() => undefined);
     this.flushPrint();
     await this.signals?.stop('shutdown');
-    let storeLeft = 0, persistLeft = 0;
-    if (this.persist) {
-      // Close the open 1 s bars so the last second is persisted too.
-      for (const m of this.symbols.values()) for (const s of m.values()) { const p = s.bars.partial; if (p) { const out: Bar[] = []; s.bars.flushUntil(p.tsOpenMs + 1000, out); out.forEach((b) => this.persist!.addBar(b)); } }
-    }
-    const [st, pe] = await Promise.all([
-      this.store ? this.store.drain(Math.max(100, left() - 200)) : Promise.resolve({ left: 0 }),
-      this.persist ? this.persist.drain(Math.max(100, left() - 200)) : Promise.resolve({ left: 0 }),
-    ]);
-    storeLeft = st.left; persistLeft = pe.left;
-    this.store?.close();
+    const left_ = this.sinks ? await this.sinks.stop(Math.max(100, left() - 200)) : { storeLeft: 0, persistLeft: 0 };
     this.seq?.close();
-    if (this.redis) { this.redis.disconnect(); }
-    if (this.pgPool) await this.pgPool.end().catch(() => undefined);
+    const { storeLeft, persistLeft } = left_;
     return { storeLeft, persistLeft };
   }
 }

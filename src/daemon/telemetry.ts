@@ -10,13 +10,13 @@ export function engineRegistry(engine: Engine, feeds: { processors: () => FrameP
   return buildRegistry({
     feeds: () => feeds.processors().map((p, i) => ({ venue: p.adapter.venue, stats: p.stats, clockOffsetNs: p.clock.medianNs(), state: feeds.states()[i] ?? 'live' })),
     ticksBySymbol: () => engine.symbolStats(),
-    store: () => engine.store,
+    store: () => engine.sinks?.storeStats(),
     persist: () => {
-      if (!engine.persist) return undefined;
-      const s = engine.persist.stats;
-      const lag = engine.persist.lag();
+      const p = engine.sinks?.persistStats();
+      if (!p) return undefined;
+      const s = p.tables;
       return { rows: Object.fromEntries(Object.entries(s).map(([t, v]) => [t, v.rows])), spooledRows: Object.values(s).reduce((a, v) => a + v.spooledRows, 0),
-        deadLetters: Object.values(s).reduce((a, v) => a + v.deadLetters, 0), spoolBytes: lag.spoolBytes, bufferedRows: lag.bufferedRows, oldestAgeMs: lag.oldestAgeMs };
+        deadLetters: Object.values(s).reduce((a, v) => a + v.deadLetters, 0), spoolBytes: p.spoolBytes, bufferedRows: p.bufferedRows, oldestAgeMs: p.oldestAgeMs };
     },
     signals: () => ({ emitted: engine.emitted, suppressed: engine.risk.suppressed, clients: engine.signals?.clientCount ?? 0, slowDrops: engine.signals?.stats.slowDrops ?? 0, lastSeq: engine.seq.last }),
     compute: () => ({ mode: engine.compute.mode, ...engine.compute.stats() }),
@@ -29,9 +29,10 @@ export function healthReport(engine: Engine, live: LiveFeeds | undefined, loop: 
   const components: HealthReport['components'] = {};
   if (live) components.feed = live.healthy();
   components.eventLoop = { healthy: loop.healthy(), detail: `lag p99 ${loop.lagMs.toFixed(2)} ms, ${loop.stalls} stalls` };
-  if (engine.redis) components.redis = { healthy: engine.redis.status === 'ready', detail: `${engine.redis.status}, backlog ${engine.store?.backlog ?? 0}` };
-  if (engine.persist) {
-    const lag = engine.persist.lag();
+  const redisStatus = engine.sinks?.redisStatus();
+  if (redisStatus !== undefined) components.redis = { healthy: redisStatus === 'ready', detail: `${redisStatus}, backlog ${engine.sinks?.storeStats()?.backlog ?? 0}` };
+  const lag = engine.sinks?.persistStats();
+  if (lag) {
     components.database = { healthy: lag.spoolBytes === 0, detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)` };
   }
   if (engine.signals) components.signals = { healthy: true, detail: `${engine.signals.clientCount} clients, seq ${engine.seq.last}` };

@@ -44,9 +44,10 @@ export const runCommand: Command = {
         const left = await engine.stop(cfg.shutdown.deadlineMs - 300);
         if (left.storeLeft || left.persistLeft) log.warn(left, 'drain left work behind');
         const feedStats = feeds?.connections.map((c) => ({ venue: c.venue, ...c.stats.toJSON() })) ?? [];
-        const pstats = engine.persist?.stats;
+        const pstats = engine.sinks?.persistStats()?.tables;
+        const sstats = engine.sinks?.storeStats();
         log.info({ ticks: engine.ticks, signals: engine.emitted, suppressed: engine.risk.suppressed, feeds: feedStats,
-          store: engine.store ? { stored: engine.store.stored, dropped: engine.store.dropped, backlog: engine.store.backlog } : undefined,
+          store: sstats ? { stored: sstats.stored, dropped: sstats.dropped, backlog: sstats.backlog } : undefined,
           persist: pstats ? Object.fromEntries(Object.entries(pstats).map(([t, v]) => [t, { rows: v.rows, spooledRows: v.spooledRows, deadLetters: v.deadLetters }])) : undefined,
           ...left }, 'final counts');
         await metrics?.stop();
