@@ -37,6 +37,15 @@ export function mainThreadCpuUs(pid = process.pid): number | undefined {
   try { return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3; } catch { return undefined; }
 }
 
+/** CPU time of a whole process (every thread: main, workers, GC helpers, libuv) in µs, from /proc/<pid>/stat. */
+export function processCpuUs(pid = process.pid): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * (1e6 / 100); // utime + stime, in clock ticks of 1/100 s (USER_HZ)
+  } catch { return undefined; }
+}
+
 /** Runs each fn (which processes `items` items) and returns ns per item. */
 export async function perItem(suite: string, cases: Array<{ name: string; items: number; fn: () => void; note?: string }>, o: SuiteOptions): Promise<BenchResult[]> {
   const bench = new Bench({ time: o.quick ? 300 : 1000, warmupTime: o.quick ? 100 : 200, iterations: 5 });

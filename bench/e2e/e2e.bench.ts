@@ -11,7 +11,7 @@ import { freePort } from '../../src/daemon/embedded/process.js';
 import { startRedis } from '../../src/daemon/embedded/redis.js';
 import { startPostgres } from '../../src/daemon/embedded/postgres.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
-import { mainThreadCpuUs, percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { mainThreadCpuUs, processCpuUs, percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
 const relayJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'relay.js');
@@ -117,7 +117,7 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
  * fed at `rate` trades/s. Reports what it kept up with (accepted / sent), the worst Redis backlog and database
  * lag seen, and the main thread's CPU per tick.
  */
-async function fullPipeline(rate: number, seconds: number, dir: string): Promise<BenchResult[]> {
+async function fullPipeline(rate: number, seconds: number, dir: string, ioMode: 'thread' | 'inline'): Promise<BenchResult[]> {
   const redis = await startRedis();
   const pgs = await startPostgres();
   const port = await freePort(), mport = await freePort();
@@ -130,7 +130,7 @@ async function fullPipeline(rate: number, seconds: number, dir: string): Promise
     const cfgFile = path.join(dir, 'full.json');
     writeFileSync(cfgFile, JSON.stringify({ instance: 'bench-full', feeds: [{ venue: 'binance', url: `ws://127.0.0.1:${port}/stream`, symbols: ['BTCUSDT'], channels: ['trade'], staleAfterMs: 60_000, maxConnectionAgeMs: 0 }],
       redis: { url: redis.url, maxTicksPerSymbol: 100_000 }, database: { url: pgs.url }, signals: { socket: path.join(dir, 'full.sock'), seqFile: path.join(dir, 'full.seq') },
-      spool: { dir: path.join(dir, 'full-spool') }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` } }));
+      spool: { dir: path.join(dir, `full-spool-${ioMode}`) }, io: { mode: ioMode }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` } }));
     engine = proc([cli, 'run', '--config', cfgFile]);
     const scrape = async () => parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text());
     let s0: ReturnType<typeof parsePrometheus> = [];
@@ -139,6 +139,7 @@ async function fullPipeline(rate: number, seconds: number, dir: string): Promise
     await new Promise((r) => setTimeout(r, 1000));
     s0 = await scrape();
     const cpu0 = engine.child.pid ? mainThreadCpuUs(engine.child.pid) : undefined;
+    const proc0 = engine.child.pid ? processCpuUs(engine.child.pid) : undefined;
     const t0 = Date.now();
     let maxBacklog = 0, maxLagRows = 0, maxSpool = 0, elu = 0, samples = 0;
     while (Date.now() - t0 < seconds * 1000) {
@@ -150,15 +151,17 @@ async function fullPipeline(rate: number, seconds: number, dir: string): Promise
     }
     const s1 = await scrape();
     const cpu1 = engine.child.pid ? mainThreadCpuUs(engine.child.pid) : undefined;
+    const proc1 = engine.child.pid ? processCpuUs(engine.child.pid) : undefined;
     const elapsed = (Date.now() - t0) / 1000;
     const ticks = (s: typeof s1) => s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
     const accepted = ticks(s1) - ticks(s0);
-    const tag = `full pipeline (Redis + PostgreSQL + 4 strategies) @ ${rate / 1000}k ticks/s`;
+    const tag = `full pipeline (Redis + PostgreSQL + 4 strategies, io ${ioMode}) @ ${rate / 1000}k ticks/s`;
     return [
       { suite: 'e2e', name: `${tag}: ticks accepted per second`, unit: 'ticks/s', p50: accepted / elapsed, better: 'higher', note: `offered ${rate}/s` },
       { suite: 'e2e', name: `${tag}: worst Redis backlog`, unit: 'ticks', p50: maxBacklog, better: 'lower', note: 'bounded lag' },
       { suite: 'e2e', name: `${tag}: worst database lag (rows buffered)`, unit: 'rows', p50: maxLagRows, better: 'lower', note: `spool peak ${maxSpool} bytes` },
       { suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: cpu0 !== undefined && cpu1 !== undefined && accepted > 0 ? (cpu1 - cpu0) / accepted : NaN, better: 'lower', note: 'budget <= 4' },
+      { suite: 'e2e', name: `${tag}: whole-process CPU per tick (all threads)`, unit: 'µs/tick', p50: proc0 !== undefined && proc1 !== undefined && accepted > 0 ? (proc1 - proc0) / accepted : NaN, better: 'lower', note: 'context: the io thread moves work, it does not remove it' },
       { suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: samples ? (elu / samples) * 1e6 / (accepted / elapsed) : NaN, better: 'lower', note: 'wall time the loop was busy, including time waiting for a CPU' },
     ];
   } finally {
@@ -175,7 +178,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const res: BenchResult[] = [];
   const outs = await runE2E(o);
   lastOutcomes = outs;
-  if (!o.quick) res.push(...await fullPipeline(100_000, 10, mkdtempSync(path.join(tmpdir(), 'christmas-full-'))));
+  if (!o.quick) for (const io of ['thread', 'inline'] as const) res.push(...await fullPipeline(100_000, 10, mkdtempSync(path.join(tmpdir(), 'christmas-full-')), io));
   for (const x of outs) {
     const relay = outs.find((r) => r.mode === 'relay' && r.rate === x.rate)!;
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
@@ -184,7 +187,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: 'budget <= 1.25' });
       res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: 'budget <= 1.25' });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: x.mode === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100' });
-      res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'budget <= 4' });
+      res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: a signal encoded and written per tick (the <= 4 µs budget is the full pipeline\'s)' });
       res.push({ suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: x.mainUsPerTick ?? NaN, better: 'lower', note: 'wall time the loop was busy, including time waiting for a CPU' });
       res.push({ suite: 'e2e', name: `${tag}: /health response p99`, unit: 'ms', p50: x.healthP99ms ?? NaN, better: 'lower', note: 'budget <= 100 ms' });
     }
