@@ -165,7 +165,7 @@ export class ThreadSinks implements Sinks {
   }
 
   /** Ticks not yet read by the worker (ring and overflow). */
-  private get unread(): number { return ((this.write - Atomics.load(this.header, H_READ)) | 0) + this.overflow.length; }
+  get unread(): number { return ((this.write - Atomics.load(this.header, H_READ)) | 0) + this.overflow.length; }
 
   storeStats(): StoreStats | undefined {
     const s = this.stats.store;

@@ -43,6 +43,10 @@ export interface Sinks {
   redisStatus(): string | undefined;
   /** Batch durations, for the redis_batch / db_batch histograms. */
   onBatch?: (kind: 'redis' | 'db', ms: number) => void;
+  /** Ticks handed over and not yet read by the writers (the io thread's ring and overflow; 0 inline). */
+  readonly unread: number;
+  /** Restarts of the io thread (0 inline). */
+  readonly restarts: number;
   /** Closes the open bars, flushes everything (to Redis, the database or the spool) and disconnects. */
   stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }>;
 }
@@ -56,6 +60,8 @@ export class WriterSet implements Sinks {
   persist: PersistWriter | undefined;
   flavor: Flavor | undefined;
   seqFloor = 0;
+  readonly unread = 0;
+  readonly restarts = 0;
   onBatch?: (kind: 'redis' | 'db', ms: number) => void;
   private readonly bars = new Map<string, Map<string, BarBuilder>>();
   private lastBars: BarBuilder | undefined;

@@ -20,6 +20,7 @@ export function engineRegistry(engine: Engine, feeds: { processors: () => FrameP
     },
     signals: () => ({ emitted: engine.emitted, suppressed: engine.risk.suppressed, clients: engine.signals?.clientCount ?? 0, slowDrops: engine.signals?.stats.slowDrops ?? 0, lastSeq: engine.seq.last }),
     compute: () => ({ mode: engine.compute.mode, ...engine.compute.stats() }),
+    io: () => (engine.sinks ? { mode: engine.sinks.mode, restarts: engine.sinks.restarts, unread: engine.sinks.unread } : undefined),
     loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
     histograms: engine.histograms,
   });

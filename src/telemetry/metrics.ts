@@ -12,6 +12,8 @@ export interface MetricsSources {
   persist: () => { rows: Record<string, number>; spooledRows: number; deadLetters: number; spoolBytes: number; bufferedRows: number; oldestAgeMs: number } | undefined;
   signals: () => { emitted: number; suppressed: Record<string, number>; clients: number; slowDrops: number; lastSeq: number };
   compute: () => { mode: string; workerUtilization: number; restarts: number };
+  /** The store/database writers' thread (undefined without either). */
+  io?: () => { mode: string; restarts: number; unread: number } | undefined;
   loop: () => { lagMs: number; utilization: number; stalls: number };
   histograms: StageHistograms;
 }
@@ -64,6 +66,8 @@ export function buildRegistry(src: MetricsSources): client.Registry {
   counter('christmas_event_loop_stalls_total', 'Event-loop stalls over the limit', [], (set) => set({}, src.loop().stalls));
   gauge('christmas_compute_worker_utilization', 'Pool worker utilization (0..1)', ['mode'], (g) => { const c = src.compute(); g.set({ mode: c.mode }, c.workerUtilization); });
   counter('christmas_compute_worker_restarts_total', 'Pool worker restarts', [], (set) => set({}, src.compute().restarts));
+  gauge('christmas_io_unread_ticks', 'Ticks handed to the store/database writers and not yet read by them (io thread ring + overflow)', ['mode'], (g) => { const io = src.io?.(); if (io) g.set({ mode: io.mode }, io.unread); });
+  counter('christmas_io_thread_restarts_total', 'Restarts of the io thread after it failed', [], (set) => { const io = src.io?.(); if (io) set({}, io.restarts); });
 
   gauge('christmas_stage_latency_seconds', 'Per-stage latency quantiles (HdrHistogram)', ['stage', 'quantile'], (g) => {
     for (const s of STAGES) {
