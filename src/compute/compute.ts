@@ -22,7 +22,7 @@ export interface Compute {
 
 export class InlineCompute implements Compute {
   readonly mode = 'inline' as const;
-  readonly core: ComputeCore;
+  core: ComputeCore;
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink) { this.core = new ComputeCore(strategies); }
   async start(): Promise<void> { /* nothing to start */ }
   submit(t: Tick, frameStartNs: number): void {
@@ -30,6 +30,8 @@ export class InlineCompute implements Compute {
     for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
   }
   reload(strategies: readonly StrategyConfig[]): void { this.core.reload(strategies); }
+  /** Swaps in a core built elsewhere (a re-computation from history), between two ticks. */
+  replaceCore(core: ComputeCore): void { this.core = core; }
   async flush(): Promise<void> { /* synchronous */ }
   async stop(): Promise<void> { /* nothing to stop */ }
   stats() { return { workerUtilization: 0, restarts: 0 }; }

@@ -18,6 +18,10 @@ import { SignalServer } from '../signal/server.js';
 import { RiskGate, type MarketView } from '../strategy/risk.js';
 import { buildStrategies } from '../strategy/registry.js';
 import { InlineCompute, type Compute } from '../compute/compute.js';
+import { ComputeCore } from '../compute/core.js';
+import { Piscina } from 'piscina';
+import { fileURLToPath } from 'node:url';
+import type { RewarmJob, RewarmResult } from './rewarm-task.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -37,7 +41,11 @@ interface SymbolState {
   venue: string; symbol: string;
   trades: number; quotes: number;
   spreadBps: number; lastGapMs: number;
+  /** Receive time of the symbol's last tick: where a re-warm cuts history from live. */
+  lastRecvNs: number;
 }
+
+const rewarmTaskFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rewarm-task.js');
 
 export class Engine {
   readonly cfg: ChristmasConfig;
@@ -58,6 +66,18 @@ export class Engine {
   private printBuf = '';
   private printScheduled = false;
   private killFileTimer: NodeJS.Timeout | undefined;
+  /** Piscina pool for the heavy batch jobs (warm-up, re-computation after a reload); started on first use. */
+  private batchPool: Piscina | undefined;
+  /** Live ticks since a re-warm's cut, replayed into the warmed state before it is swapped in. */
+  private rewarmBuffer: Tick[] | undefined;
+  /** Strategies of a reload that arrived while a re-warm was running (the latest wins). */
+  private pendingReload: StrategyConfig[] | undefined;
+  /** The running re-warm (tests and drain wait on it). */
+  rewarming: Promise<void> | undefined;
+  /** Ticks handed to the Redis store (what a re-warm waits to see stored before reading history). */
+  private storeHanded = 0;
+  private storeEvery = false;
+  private storeTrades = false;
   private windowTimer: NodeJS.Timeout | undefined;
   /** Rolling median receive-minus-exchange offset per venue (the live feeds), for exch_to_recv. */
   clockOffsetNs?: (venue: string) => number;
@@ -87,6 +107,8 @@ export class Engine {
       this.sinks = cfg.io.mode === 'thread' ? await ThreadSinks.open(cfg, sinkOpts, this.log) : await WriterSet.open(cfg, sinkOpts, this.log);
       this.sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
       seqFloor = this.sinks.seqFloor;
+      this.storeEvery = this.sinks.hasStore && cfg.redis.storeQuotes;
+      this.storeTrades = this.sinks.hasStore;
       this.log.info({ mode: this.sinks.mode }, 'store and database writers started');
     }
 
@@ -135,6 +157,16 @@ export class Engine {
    */
   private async warmStart(): Promise<void> {
     const cfg = this.cfg;
+    if (this.compute instanceof InlineCompute) {
+      // The batch task reads and computes the history; the main thread only restores the snapshot.
+      const started = Date.now();
+      const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity })));
+      const { core, res } = await this.rewarmCore(cfg.strategies, symbols);
+      this.compute.replaceCore(core);
+      this.warmedTicks = res.ticks;
+      this.log.info({ ticks: res.ticks, bySymbol: res.bySymbol, ms: Date.now() - started }, 'warmed strategies from Redis (batch task)');
+      return;
+    }
     const redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
     redis.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error (warm start)'));
     try { await this.warmFrom(redis); } finally { redis.disconnect(); }
@@ -171,7 +203,7 @@ export class Engine {
     if (!byVenue) { byVenue = new Map(); this.symbols.set(t.venue, byVenue); }
     let s = byVenue.get(t.symbol);
     if (!s) {
-      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN };
+      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, lastRecvNs: -Infinity };
       byVenue.set(t.symbol, s);
     }
     return s;
@@ -189,7 +221,10 @@ export class Engine {
       s.quotes++;
       s.spreadBps = (t.ask - t.bid) / ((t.ask + t.bid) / 2) * 1e4;
     }
+    s.lastRecvNs = t.tsRecvNs;
+    if (this.storeEvery || (this.storeTrades && t.kind === 'trade')) this.storeHanded++;
     this.sinks?.addTick(t);
+    if (this.rewarmBuffer !== undefined) this.rewarmBuffer.push(t);
     if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
     const before = nowNs();
     this.histograms.record('recv_to_tick', before - frameStartNs);
@@ -235,9 +270,76 @@ export class Engine {
   /** SIGHUP: strategy parameters and risk limits, without dropping connections. */
   reload(cfg: ChristmasConfig): void {
     buildStrategies(cfg.strategies);
-    this.compute.reload(cfg.strategies);
     this.risk.reload(cfg.risk);
     this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
+    if (this.compute instanceof InlineCompute && this.sinks?.hasStore) {
+      // The old strategies keep signalling until the new ones, re-computed from history off this thread, take over.
+      if (this.rewarming) { this.pendingReload = cfg.strategies; return; }
+      this.startRewarm(cfg.strategies);
+      return;
+    }
+    this.compute.reload(cfg.strategies); // no history to re-compute from (or pool mode): the new strategies start cold
+  }
+
+  private startRewarm(strategies: readonly StrategyConfig[]): void {
+    const run = this.rewarmInline(strategies).catch((err: Error) => {
+      this.rewarmBuffer = undefined;
+      this.compute.reload(strategies);
+      this.log.warn({ err: err.message }, 're-computation from history failed; the new strategies start cold');
+    });
+    this.rewarming = run.finally(() => {
+      this.rewarming = undefined;
+      const next = this.pendingReload;
+      this.pendingReload = undefined;
+      if (next) this.startRewarm(next);
+    });
+  }
+
+  private pool(): Piscina {
+    this.batchPool ??= new Piscina({ filename: rewarmTaskFile, minThreads: 0, maxThreads: 1, idleTimeout: 2000 });
+    return this.batchPool;
+  }
+
+  /** Runs the rewarm batch task for these symbols and builds a core from its snapshot. */
+  private async rewarmCore(strategies: readonly StrategyConfig[], symbols: RewarmJob['symbols']): Promise<{ core: ComputeCore; res: RewarmResult }> {
+    const r = this.cfg.redis;
+    const job: RewarmJob = { strategies: strategies.map((s) => ({ ...s })), redis: { url: r.url, cluster: r.cluster, clusterNodes: r.clusterNodes, password: r.password },
+      symbols, maxTicksPerSymbol: Math.min(r.maxTicksPerSymbol || 100_000, 100_000) };
+    const res = await this.pool().run(job) as RewarmResult;
+    const core = new ComputeCore(strategies);
+    core.restore(res.snapshot);
+    core.ticks = res.ticks;
+    return { core, res };
+  }
+
+  /**
+   * Re-computation after a reload, off the main thread: cut each symbol at its last tick, wait until Redis
+   * holds everything up to the cut, let the batch task build the new strategies' state from that history,
+   * then replay the live ticks since the cut into it and swap it in. Live ticks are never paused: until the
+   * swap the old strategies keep running.
+   */
+  private async rewarmInline(strategies: readonly StrategyConfig[]): Promise<void> {
+    const started = Date.now();
+    const cutNs = nowNs();
+    const symbols: RewarmJob['symbols'] = [];
+    const seen = new Set<string>();
+    for (const m of this.symbols.values()) for (const s of m.values()) { symbols.push({ venue: s.venue, symbol: s.symbol, cutRecvNs: s.lastRecvNs }); seen.add(`${s.venue}:${s.symbol}`); }
+    for (const f of this.cfg.feeds) for (const sym of f.symbols) if (!seen.has(`${f.venue}:${sym.toUpperCase()}`)) symbols.push({ venue: f.venue, symbol: sym.toUpperCase(), cutRecvNs: cutNs });
+    const target = this.storeHanded;
+    this.rewarmBuffer = [];
+    const waitUntil = Date.now() + 5000;
+    for (;;) {
+      const st = this.sinks?.storeStats();
+      if (!st || st.stored + st.dropped >= target) break;
+      if (Date.now() > waitUntil) { this.log.warn({ behind: target - st.stored - st.dropped }, 're-warm: Redis is behind; history misses the ticks it has not stored yet'); break; }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const { core, res } = await this.rewarmCore(strategies, symbols);
+    const live = this.rewarmBuffer ?? [];
+    this.rewarmBuffer = undefined;
+    for (let i = 0; i < live.length; i++) core.onTick(live[i]!); // catch up; these ticks' signals already went out
+    (this.compute as InlineCompute).replaceCore(core);
+    this.log.info({ historyTicks: res.ticks, caughtUpTicks: live.length, taskMs: Math.round(res.ms), ms: Date.now() - started }, 're-computed strategies from history after the reload');
   }
 
   symbolStats(): Array<{ venue: string; symbol: string; kind: string; count: number }> {
@@ -251,6 +353,8 @@ export class Engine {
     const end = Date.now() + deadlineMs;
     const left = () => Math.max(0, end - Date.now());
     clearInterval(this.killFileTimer); clearInterval(this.windowTimer);
+    if (this.rewarming) await Promise.race([this.rewarming, new Promise((r) => setTimeout(r, Math.min(left(), 3000)))]);
+    await this.batchPool?.destroy().catch(() => undefined);
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
     await this.compute?.stop().catch(() => undefined);
     this.flushPrint();

@@ -21,4 +21,6 @@ export class TimeMinMax {
   get min(): number { return this.minQ.size ? this.minQ.oldestA() : NaN; }
   get empty(): boolean { return this.maxQ.size === 0; }
   clear(): void { this.maxQ.clear(); this.minQ.clear(); }
+  snapshot(): { max: ReturnType<TimeWindow['snapshot']>; min: ReturnType<TimeWindow['snapshot']> } { return { max: this.maxQ.snapshot(), min: this.minQ.snapshot() }; }
+  restore(s: ReturnType<TimeMinMax['snapshot']>): void { this.maxQ.restore(s.max); this.minQ.restore(s.min); }
 }

@@ -53,4 +53,14 @@ export class TimeWindow {
   newestA(): number { return this.a[(this.head + this.size - 1) % this.t.length]!; }
   popNewest(): void { this.size--; }
   clear(): void { this.head = 0; this.size = 0; }
+  /** The entries oldest first, as plain arrays (snapshots for crash recovery and re-warming). */
+  snapshot(): { t: number[]; a: number[]; b: number[] } {
+    const t: number[] = [], a: number[] = [], b: number[] = [];
+    for (let i = 0; i < this.size; i++) { const j = (this.head + i) % this.t.length; t.push(this.t[j]!); a.push(this.a[j]!); b.push(this.b[j]!); }
+    return { t, a, b };
+  }
+  restore(s: { t: number[]; a: number[]; b: number[] }): void {
+    this.clear();
+    for (let i = 0; i < s.t.length; i++) this.push(s.t[i]!, s.a[i]!, s.b[i]!);
+  }
 }

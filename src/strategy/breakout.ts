@@ -45,8 +45,11 @@ export function breakout(name: string, params: Record<string, number>): Strategy
             reason: `broke the ${windowMs / 1000}s ${side > 0 ? 'high' : 'low'} on ${ratio.toFixed(1)}x volume`,
             indicators: { rangeHigh: hi, rangeLow: lo, volumeRatio: ratio } };
         },
-        snapshot: () => ({ lastSide }),
-        restore(st) { lastSide = st.lastSide as number; },
+        snapshot: () => ({ range: range.snapshot(), win: win.snapshot(), recent: recent.snapshot(), windowVol, recentVol, firstMs, lastSide }),
+        restore(st) {
+          range.restore(st.range as never); win.restore(st.win as never); recent.restore(st.recent as never);
+          windowVol = st.windowVol as number; recentVol = st.recentVol as number; firstMs = st.firstMs as number; lastSide = st.lastSide as number;
+        },
       };
     },
   };
