@@ -14,6 +14,12 @@ export interface Compute {
   start(): Promise<void>;
   submit(t: Tick, frameStartNs: number): void;
   reload(strategies: readonly StrategyConfig[]): void;
+  /**
+   * Takes over state computed elsewhere (a re-computation from history): at a moment when every tick submitted
+   * so far has been computed, calls `build` (synchronously) for the state of the new strategies over exactly
+   * those ticks, and continues from it with the new strategies.
+   */
+  adopt(strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void>;
   /** Waits until every submitted tick has been computed (drain). */
   flush(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
@@ -32,6 +38,7 @@ export class InlineCompute implements Compute {
   reload(strategies: readonly StrategyConfig[]): void { this.core.reload(strategies); }
   /** Swaps in a core built elsewhere (a re-computation from history), between two ticks. */
   replaceCore(core: ComputeCore): void { this.core = core; }
+  async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> { this.core = build(); }
   async flush(): Promise<void> { /* synchronous */ }
   async stop(): Promise<void> { /* nothing to stop */ }
   stats() { return { workerUtilization: 0, restarts: 0 }; }

@@ -12,6 +12,7 @@ import type { Tick } from '../model/tick.js';
 import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
+import type { ComputeCore } from './core.js';
 import { createRing, H_CONTROL, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
 import type { SnapshotMessage, ShardTask } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
@@ -150,6 +151,44 @@ export class PoolCompute implements Compute {
     for (const s of this.shards) { s.snapshot = undefined; Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
     const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); s.reader.drain(); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
     void relaunch();
+  }
+
+  /**
+   * Re-computed state in: waits (up to 2 s) until every shard has computed what was submitted, builds the new
+   * state right then, stops the old tasks and relaunches each shard at that ring position with its part of the
+   * state. Ticks an old task computed after that moment already signalled: the new task recomputes them with
+   * their drafts suppressed, so every tick signals once. Past 2 s of lag it swaps anyway; ticks still
+   * unread by the old task at that moment then get no signal (logged).
+   */
+  async adopt(strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> {
+    const caughtUp = () => this.shards.every((s) => s.overflow.length === 0 && Atomics.load(s.header, H_READ) === s.write);
+    const until = Date.now() + 2000;
+    while (!caughtUp() && Date.now() < until) { for (const s of this.shards) s.reader.drain(); await new Promise((r) => setTimeout(r, 1)); }
+    const lagging = this.shards.reduce((a, s) => a + ((s.write - Atomics.load(s.header, H_READ)) | 0) + s.overflow.length, 0);
+    // From here to the relaunch bookkeeping nothing yields: the cut positions and the built state agree.
+    const state = build().snapshot();
+    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    const cut = this.shards.map((s) => s.write);
+    for (const s of this.shards) { s.snapshotAt = s.write; s.snapshot = this.stateOf(s.index, state); Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
+    if (lagging > 0) this.log.warn({ ticks: lagging }, 'reload: compute was behind at the swap; those ticks get no signal');
+    await Promise.all(this.shards.map(async (s, i) => {
+      const finalRead = await (s.running ?? Promise.resolve(cut[i]!)).then((r) => Number(r), () => cut[i]!);
+      s.reader.drain();
+      Atomics.store(s.header, H_CONTROL, 0);
+      const from = cut[i]!;
+      this.launch(s, from, ((finalRead - from) | 0) > 0 ? finalRead : from);
+    }));
+  }
+
+  /** The part of a ComputeCore snapshot whose symbols live on this shard. */
+  private stateOf(shard: number, state: Record<string, unknown>): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(state)) {
+      const i = k.indexOf(':');
+      const e = this.symbolIdx.get(k.slice(0, i))?.get(k.slice(i + 1));
+      if (e && e.shard === shard) out[k] = v;
+    }
+    return out;
   }
 
   /** Test hook: make one shard's task throw. */

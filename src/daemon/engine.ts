@@ -272,17 +272,17 @@ export class Engine {
     buildStrategies(cfg.strategies);
     this.risk.reload(cfg.risk);
     this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
-    if (this.compute instanceof InlineCompute && this.sinks?.hasStore) {
+    if (this.sinks?.hasStore) {
       // The old strategies keep signalling until the new ones, re-computed from history off this thread, take over.
       if (this.rewarming) { this.pendingReload = cfg.strategies; return; }
       this.startRewarm(cfg.strategies);
       return;
     }
-    this.compute.reload(cfg.strategies); // no history to re-compute from (or pool mode): the new strategies start cold
+    this.compute.reload(cfg.strategies); // no history to re-compute from: the new strategies start cold
   }
 
   private startRewarm(strategies: readonly StrategyConfig[]): void {
-    const run = this.rewarmInline(strategies).catch((err: Error) => {
+    const run = this.rewarm(strategies).catch((err: Error) => {
       this.rewarmBuffer = undefined;
       this.compute.reload(strategies);
       this.log.warn({ err: err.message }, 're-computation from history failed; the new strategies start cold');
@@ -318,7 +318,7 @@ export class Engine {
    * then replay the live ticks since the cut into it and swap it in. Live ticks are never paused: until the
    * swap the old strategies keep running.
    */
-  private async rewarmInline(strategies: readonly StrategyConfig[]): Promise<void> {
+  private async rewarm(strategies: readonly StrategyConfig[]): Promise<void> {
     const started = Date.now();
     const cutNs = nowNs();
     const symbols: RewarmJob['symbols'] = [];
@@ -335,11 +335,16 @@ export class Engine {
       await new Promise((r) => setTimeout(r, 5));
     }
     const { core, res } = await this.rewarmCore(strategies, symbols);
-    const live = this.rewarmBuffer ?? [];
-    this.rewarmBuffer = undefined;
-    for (let i = 0; i < live.length; i++) core.onTick(live[i]!); // catch up; these ticks' signals already went out
-    (this.compute as InlineCompute).replaceCore(core);
-    this.log.info({ historyTicks: res.ticks, caughtUpTicks: live.length, taskMs: Math.round(res.ms), ms: Date.now() - started }, 're-computed strategies from history after the reload');
+    let caughtUp = 0;
+    // Called by compute at a moment when it has computed every tick submitted so far (at once inline).
+    await this.compute.adopt(strategies, () => {
+      const live = this.rewarmBuffer ?? [];
+      this.rewarmBuffer = undefined;
+      for (let i = 0; i < live.length; i++) core.onTick(live[i]!); // catch up; these ticks' signals already went out
+      caughtUp = live.length;
+      return core;
+    });
+    this.log.info({ historyTicks: res.ticks, caughtUpTicks: caughtUp, taskMs: Math.round(res.ms), ms: Date.now() - started, mode: this.compute.mode }, 're-computed strategies from history after the reload');
   }
 
   symbolStats(): Array<{ venue: string; symbol: string; kind: string; count: number }> {

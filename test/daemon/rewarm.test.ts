@@ -11,6 +11,8 @@ import { loadConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/daemon/engine.js';
 import { ComputeCore } from '../../src/compute/core.js';
 import type { InlineCompute } from '../../src/compute/compute.js';
+import { makePoolFactory } from '../../src/compute/pool.js';
+import type { Signal, SignalDraft } from '../../src/model/signal.js';
 import { readRecording } from '../../src/feed/replay/readers.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Tick } from '../../src/model/tick.js';
@@ -47,8 +49,48 @@ function retuned(cfg: ChristmasConfig): ChristmasConfig {
     if (s.type === 'ema-cross') s.params = { ...s.params, fast: 50, slow: 5000, rsiPeriod: 9 };
     if (s.type === 'vwap-reversion') s.params = { ...s.params, zEntry: 1.5, minTrades: 20 };
     if (s.type === 'breakout') s.params = { ...s.params, windowMs: 10_000 };
+    if (s.type === 'probe') s.params = { ...s.params, everyN: 13 };
   }
   return next;
+}
+
+const permissiveRisk = { maxSpreadBps: 1e6, cooldownMs: 0, maxSignalsPerSec: 1e6, maxSignalsPerSecPerSymbol: 1e6, gapQuietMs: 0, killSwitchFile: '' };
+const sig = (x: Signal | SignalDraft) => JSON.stringify([x.strategy, x.side, x.price, x.strength, x.reason, x.indicators]);
+
+for (const mode of ['inline', 'pool'] as const) {
+  test(`${mode} compute: after a reload every later tick signals exactly as the new parameters would have from the first tick`, async () => {
+    const ticks = await trades(7000);
+    const base = config({ 'compute.mode': mode, 'compute.workers': 1 });
+    const cfg = { ...base, risk: permissiveRisk, strategies: [...base.strategies, { name: 'probe', type: 'probe', symbols: ['*'], params: { everyN: 7 }, enabled: true }] } as ChristmasConfig;
+    const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true, poolFactory: makePoolFactory(cfg, silentLogger) });
+    await engine.start();
+    assert.is(engine.compute.mode, mode);
+    const signals: Signal[] = [];
+    engine.onSignal = (x) => signals.push(x);
+    try {
+      for (const t of ticks.slice(0, 3000)) engine.onTick(t, 0);
+      await engine.compute.flush(5000);
+      const next = retuned(cfg);
+      engine.reload(next);
+      for (const t of ticks.slice(3000, 4000)) engine.onTick(t, 0);
+      let fed = 0;
+      const during = ticks.slice(4000, 5000);
+      const feeder = setInterval(() => { for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0); }, 1);
+      await engine.rewarming;
+      clearInterval(feeder);
+      const from = 4000 + fed; // every tick from here on reaches the new strategies
+      const before = signals.length;
+      for (const t of ticks.slice(from)) engine.onTick(t, 0);
+      await engine.compute.flush(5000);
+      const after = signals.slice(before);
+      // Reference: the new parameters on every tick from the first; its drafts for the ticks fed after the swap.
+      const ref = new ComputeCore(next.strategies);
+      const want: string[] = [];
+      ticks.forEach((t, i) => { const ds = ref.onTick(t); if (i >= from) for (const d of ds) want.push(sig(d)); });
+      assert.ok(want.length > 50, `${want.length} reference signals`);
+      assert.equal(after.map(sig), want, 'signals after the swap');
+    } finally { await engine.stop(5000); }
+  });
 }
 
 test('a reload re-computes the new strategies from Redis history off the main thread, catches up on live ticks, and swaps in exact state', async () => {
