@@ -45,10 +45,17 @@ export const serveReplayCommand: Command = {
         reorderEvery: intOption(v['reorder-every'], 'reorder-every', 0, 1e9, 0) },
       rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0), binaryFrames: !!v.binary, coalesce: !!v.coalesce,
     });
-    const sendLog: string[] = [];
+    // Send log samples go to typed arrays (no string per frame: this process's GC pauses would be measured too).
+    let logIds = new Float64Array(1 << 16), logNs = new Float64Array(1 << 16), logged = 0;
     if (v['send-log']) {
       const re = /"t":(\d+)/;
-      server['opts'].onSend = (text: string) => { const m = re.exec(text); if (m) sendLog.push(`${m[1]} ${process.hrtime.bigint()}`); };
+      server['opts'].onSend = (text: string) => {
+        const m = re.exec(text);
+        if (!m) return;
+        if (logged === logIds.length) { const i2 = new Float64Array(logged * 2), n2 = new Float64Array(logged * 2); i2.set(logIds); n2.set(logNs); logIds = i2; logNs = n2; }
+        const t = process.hrtime();
+        logIds[logged] = Number(m[1]); logNs[logged] = t[0] * 1e9 + t[1]; logged++;
+      };
     }
     const url = await server.start();
     process.stdout.write(JSON.stringify({ listening: url, frames: frames.length }) + '\n');
@@ -57,7 +64,11 @@ export const serveReplayCommand: Command = {
     statsTimer.unref();
     await new Promise<void>((resolve) => { const stop = () => resolve(); process.once('SIGTERM', stop); process.once('SIGINT', stop); });
     await server.stop();
-    if (v['send-log']) writeFileSync(String(v['send-log']), sendLog.join('\n') + '\n');
+    if (v['send-log']) {
+      const lines: string[] = new Array(logged);
+      for (let i = 0; i < logged; i++) lines[i] = `${logIds[i]} ${logNs[i]}`;
+      writeFileSync(String(v['send-log']), lines.join('\n') + '\n');
+    }
     process.stderr.write(JSON.stringify({ stopped: true, ...server.stats }) + '\n');
     return 0;
   },
