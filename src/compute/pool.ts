@@ -46,6 +46,7 @@ export class PoolCompute implements Compute {
   overflowed = 0;
   private readonly startedAt = Date.now();
   private drainTimer: NodeJS.Timeout | undefined;
+  private spinScheduled = false;
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
     private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0) {
@@ -132,7 +133,22 @@ export class PoolCompute implements Compute {
     this.put(s, t, e.idx, frameStartNs);
     // Busy main thread: collect finished drafts now instead of waiting for the waitAsync wake-up.
     if (s.reader.pending()) s.reader.drain();
+    // compute.spinUs > 0: once this turn's ticks are all submitted, wait for their drafts here (bounded), so the
+    // main thread does not go to sleep and pay a wake-up to collect them.
+    if (this.spinUs > 0 && !this.spinScheduled) { this.spinScheduled = true; queueMicrotask(this.spinDrain); }
   }
+
+  private readonly spinDrain = (): void => {
+    this.spinScheduled = false;
+    const until = performance.now() + this.spinUs / 1000;
+    for (;;) {
+      let caughtUp = true;
+      // Progress first, then the drafts: a worker commits a tick's drafts before it publishes its read position.
+      for (const s of this.shards) if (s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write) caughtUp = false;
+      for (const s of this.shards) if (s.reader.pending()) s.reader.drain();
+      if (caughtUp || performance.now() >= until) return;
+    }
+  };
 
   private put(s: Shard, t: Tick, idx: number, f: number): void {
     writeSlot(s.slots, s.write, this.capacity, t, idx, f);

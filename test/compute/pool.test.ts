@@ -22,10 +22,10 @@ test.before(async () => {
 
 const key = (d: { symbol: string; strategy: string; side: string; price: number; reason: string }) => `${d.symbol}|${d.strategy}|${d.side}|${d.price}|${d.reason}`;
 
-async function runPool(crashAt?: number) {
+async function runPool(crashAt?: number, spinUs = 0) {
   const cfg = loadConfig({ env: {} });
   const got: string[] = [];
-  const pool = new PoolCompute(cfg.strategies, (d) => got.push(key(d)), silentLogger, 2, 1 << 14, 512);
+  const pool = new PoolCompute(cfg.strategies, (d) => got.push(key(d)), silentLogger, 2, 1 << 14, 512, spinUs);
   await pool.start();
   for (let i = 0; i < ticks.length; i++) {
     pool.submit(ticks[i]!, 0);
@@ -39,17 +39,20 @@ async function runPool(crashAt?: number) {
   return { got, restarts };
 }
 
-test('pool mode emits exactly the inline drafts (per symbol order kept)', async () => {
-  const cfg = loadConfig({ env: {} });
-  const inline: string[] = [];
-  const c = new InlineCompute(cfg.strategies, (d) => inline.push(key(d)));
-  for (const t of ticks) c.submit(t, 0);
-  const { got } = await runPool();
-  assert.ok(inline.length > 100);
-  const bySym = (xs: string[], s: string) => xs.filter((x) => x.startsWith(s + '|'));
-  for (const s of ['BTCUSDT', 'ETHUSDT']) assert.equal(bySym(got, s), bySym(inline, s));
-  assert.is(got.length, inline.length);
-});
+for (const spinUs of [0, 200]) {
+  test(`pool mode emits exactly the inline drafts (per symbol order kept), spinUs ${spinUs}`, async () => {
+    const cfg = loadConfig({ env: {} });
+    const inline: string[] = [];
+    const c = new InlineCompute(cfg.strategies, (d) => inline.push(key(d)));
+    for (const t of ticks) c.submit(t, 0);
+    // spinUs > 0: the workers poll before sleeping and the main thread waits for each turn's drafts.
+    const { got } = await runPool(undefined, spinUs);
+    assert.ok(inline.length > 100);
+    const bySym = (xs: string[], s: string) => xs.filter((x) => x.startsWith(s + '|'));
+    for (const s of ['BTCUSDT', 'ETHUSDT']) assert.equal(bySym(got, s), bySym(inline, s));
+    assert.is(got.length, inline.length);
+  });
+}
 
 test('a worker crash mid-stream: the shard restarts from its snapshot; no draft lost or doubled', async () => {
   const cfg = loadConfig({ env: {} });
