@@ -45,6 +45,9 @@ interface SymbolState {
   lastRecvNs: number;
 }
 
+/** Live ticks a re-warm may hold while its batch task runs (~20 s at 100k ticks/s); past it the reload goes cold. */
+const REWARM_MAX_BUFFERED_TICKS = 2_000_000;
+
 const rewarmTaskFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'rewarm-task.js');
 
 export class Engine {
@@ -70,6 +73,10 @@ export class Engine {
   private batchPool: Piscina | undefined;
   /** Live ticks since a re-warm's cut, replayed into the warmed state before it is swapped in. */
   private rewarmBuffer: Tick[] | undefined;
+  /** Set when live ticks outran a re-warm (its buffer passed rewarmMaxBufferedTicks). */
+  private rewarmOverflowed = false;
+  /** Live ticks a re-warm may hold while its batch task runs; past it the reload goes cold. */
+  rewarmMaxBufferedTicks = REWARM_MAX_BUFFERED_TICKS;
   /** Strategies of a reload that arrived while a re-warm was running (the latest wins). */
   private pendingReload: StrategyConfig[] | undefined;
   /** The running re-warm (tests and drain wait on it). */
@@ -224,7 +231,7 @@ export class Engine {
     s.lastRecvNs = t.tsRecvNs;
     if (this.storeEvery || (this.storeTrades && t.kind === 'trade')) this.storeHanded++;
     this.sinks?.addTick(t);
-    if (this.rewarmBuffer !== undefined) this.rewarmBuffer.push(t);
+    if (this.rewarmBuffer !== undefined && this.rewarmBuffer.push(t) > this.rewarmMaxBufferedTicks) { this.rewarmBuffer = undefined; this.rewarmOverflowed = true; }
     if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
     const before = nowNs();
     this.histograms.record('recv_to_tick', before - frameStartNs);
@@ -327,6 +334,7 @@ export class Engine {
     for (const f of this.cfg.feeds) for (const sym of f.symbols) if (!seen.has(`${f.venue}:${sym.toUpperCase()}`)) symbols.push({ venue: f.venue, symbol: sym.toUpperCase(), cutRecvNs: cutNs });
     const target = this.storeHanded;
     this.rewarmBuffer = [];
+    this.rewarmOverflowed = false;
     const waitUntil = Date.now() + 5000;
     for (;;) {
       const st = this.sinks?.storeStats();
@@ -335,9 +343,11 @@ export class Engine {
       await new Promise((r) => setTimeout(r, 5));
     }
     const { core, res } = await this.rewarmCore(strategies, symbols);
+    if (this.rewarmOverflowed) throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
     let caughtUp = 0;
     // Called by compute at a moment when it has computed every tick submitted so far (at once inline).
     await this.compute.adopt(strategies, () => {
+      if (this.rewarmOverflowed) throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
       const live = this.rewarmBuffer ?? [];
       this.rewarmBuffer = undefined;
       for (let i = 0; i < live.length; i++) core.onTick(live[i]!); // catch up; these ticks' signals already went out

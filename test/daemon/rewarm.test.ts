@@ -147,6 +147,25 @@ test('warm start runs as a batch task: the strategies start from the stored hist
   } finally { await engine.stop(5000); }
 });
 
+test('live ticks that outrun the re-computation (past its buffer bound) make the reload go cold instead', async () => {
+  const ticks = await trades(3000);
+  const cfg = config();
+  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  await engine.start();
+  try {
+    engine.rewarmMaxBufferedTicks = 100;
+    for (const t of ticks.slice(0, 1000)) engine.onTick(t, 0);
+    engine.reload(retuned(cfg));
+    for (const t of ticks.slice(1000, 1500)) engine.onTick(t, 0); // 500 > 100 while the task runs
+    await engine.rewarming;
+    assert.equal((engine.compute as InlineCompute).core.snapshot(), {}, 'new strategies, cold: no state yet');
+    for (const t of ticks.slice(1500)) engine.onTick(t, 0);
+    const ref = new ComputeCore(retuned(cfg).strategies);
+    for (const t of ticks.slice(1500)) ref.onTick(t);
+    assert.equal((engine.compute as InlineCompute).core.snapshot(), ref.snapshot(), 'from the first tick after the reload went cold');
+  } finally { await engine.stop(5000); }
+});
+
 test('a reload without a store starts the new strategies cold, at once', async () => {
   const cfg = loadConfig({ env: {}, overrides: { 'redis.url': '', 'database.url': '' } });
   const engine = new Engine({ config: cfg, log: silentLogger, store: false, persist: false, socket: false, replay: true });
