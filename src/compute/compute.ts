@@ -37,7 +37,6 @@ export class InlineCompute implements Compute {
   }
   reload(strategies: readonly StrategyConfig[]): void { this.core.reload(strategies); }
   /** Swaps in a core built elsewhere (a re-computation from history), between two ticks. */
-  replaceCore(core: ComputeCore): void { this.core = core; }
   async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> { this.core = build(); }
   async flush(): Promise<void> { /* synchronous */ }
   async stop(): Promise<void> { /* nothing to stop */ }

@@ -50,7 +50,7 @@ export class PoolCompute implements Compute {
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
     private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0) {
-    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    this.strategies = cloneStrategies(strategies);
     this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
   }
 
@@ -103,25 +103,25 @@ export class PoolCompute implements Compute {
     if (shard.overflow.length) this.drainOverflow(shard);
   }
 
-  private locate(t: Tick): { idx: number; shard: number } {
-    let byVenue = this.symbolIdx.get(t.venue);
-    if (!byVenue) { byVenue = new Map(); this.symbolIdx.set(t.venue, byVenue); }
-    let e = byVenue.get(t.symbol);
+  private locate(venue: string, symbol: string): { idx: number; shard: number } {
+    let byVenue = this.symbolIdx.get(venue);
+    if (!byVenue) { byVenue = new Map(); this.symbolIdx.set(venue, byVenue); }
+    let e = byVenue.get(symbol);
     if (!e) {
-      const key = `${t.venue}:${t.symbol}`;
+      const key = `${venue}:${symbol}`;
       let h = 2166136261;
       for (let i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 16777619); }
       e = { idx: this.names.length, shard: (h >>> 0) % this.shards.length };
-      this.names.push({ venue: t.venue, symbol: t.symbol });
-      byVenue.set(t.symbol, e);
+      this.names.push({ venue, symbol });
+      byVenue.set(symbol, e);
       const s = this.shards[e.shard]!;
-      s.port.postMessage({ type: 'register', idx: e.idx, venue: t.venue, symbol: t.symbol });
+      s.port.postMessage({ type: 'register', idx: e.idx, venue, symbol });
     }
     return e;
   }
 
   submit(t: Tick, frameStartNs: number): void {
-    const e = this.locate(t);
+    const e = this.locate(t.venue, t.symbol);
     const s = this.shards[e.shard]!;
     // Free space is measured from the last snapshot, so a crashed shard can recompute from there.
     if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1) {
@@ -144,7 +144,7 @@ export class PoolCompute implements Compute {
     for (;;) {
       let caughtUp = true;
       // Progress first, then the drafts: a worker commits a tick's drafts before it publishes its read position.
-      for (const s of this.shards) if (s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write) caughtUp = false;
+      for (const s of this.shards) if (this.behind(s)) caughtUp = false;
       for (const s of this.shards) if (s.reader.pending()) s.reader.drain();
       if (caughtUp || performance.now() >= until) return;
     }
@@ -163,7 +163,7 @@ export class PoolCompute implements Compute {
 
   reload(strategies: readonly StrategyConfig[]): void {
     // Workers pick up new parameters by restarting their shard tasks with fresh state.
-    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    this.strategies = cloneStrategies(strategies);
     for (const s of this.shards) { s.snapshot = undefined; Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
     const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); s.reader.drain(); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
     void relaunch();
@@ -177,13 +177,13 @@ export class PoolCompute implements Compute {
    * unread by the old task at that moment then get no signal (logged).
    */
   async adopt(strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> {
-    const caughtUp = () => this.shards.every((s) => s.overflow.length === 0 && Atomics.load(s.header, H_READ) === s.write);
+    const caughtUp = () => !this.shards.some((s) => this.behind(s));
     const until = Date.now() + 2000;
     while (!caughtUp() && Date.now() < until) { for (const s of this.shards) s.reader.drain(); await new Promise((r) => setTimeout(r, 1)); }
     const lagging = this.shards.reduce((a, s) => a + ((s.write - Atomics.load(s.header, H_READ)) | 0) + s.overflow.length, 0);
     // From here to the relaunch bookkeeping nothing yields: the cut positions and the built state agree.
     const state = build().snapshot();
-    this.strategies = strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
+    this.strategies = cloneStrategies(strategies);
     const cut = this.shards.map((s) => s.write);
     for (const s of this.shards) { s.snapshotAt = s.write; s.snapshot = this.stateOf(s.index, state); Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
     if (lagging > 0) this.log.warn({ ticks: lagging }, 'reload: compute was behind at the swap; those ticks get no signal');
@@ -196,13 +196,15 @@ export class PoolCompute implements Compute {
     }));
   }
 
-  /** The part of a ComputeCore snapshot whose symbols live on this shard. */
+  /** True while the shard has submitted ticks it has not computed yet. */
+  private behind(s: Shard): boolean { return s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write; }
+
+  /** The part of a ComputeCore snapshot whose symbols live on this shard (symbols not seen yet are placed now). */
   private stateOf(shard: number, state: Record<string, unknown>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(state)) {
       const i = k.indexOf(':');
-      const e = this.symbolIdx.get(k.slice(0, i))?.get(k.slice(i + 1));
-      if (e && e.shard === shard) out[k] = v;
+      if (this.locate(k.slice(0, i), k.slice(i + 1)).shard === shard) out[k] = v;
     }
     return out;
   }
@@ -213,7 +215,7 @@ export class PoolCompute implements Compute {
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
     // Computed = the worker's read position has reached what was written (its drafts are in the draft ring by then).
-    while (Date.now() < end && this.shards.some((s) => s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write)) {
+    while (Date.now() < end && this.shards.some((s) => this.behind(s))) {
       for (const s of this.shards) s.reader.drain();
       await new Promise((r) => setTimeout(r, 2));
     }
@@ -243,4 +245,9 @@ export class PoolCompute implements Compute {
 
 export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
   return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots, 4096, cfg.compute.spinUs);
+}
+
+/** A private copy of the strategy configs (the pool keeps them across relaunches; callers may reuse theirs). */
+function cloneStrategies(strategies: readonly StrategyConfig[]): StrategyConfig[] {
+  return strategies.map((s) => ({ ...s, params: { ...s.params }, symbols: [...s.symbols] }));
 }

@@ -9,8 +9,6 @@ import type { Logger } from '../telemetry/logger.js';
 import { nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels } from '../native/index.js';
-import { connectRedis } from '../store/connect.js';
-import { TickStoreReader } from '../store/reader.js';
 import { WriterSet, type Sinks } from './sinks.js';
 import { ThreadSinks } from './io-thread.js';
 import { SeqAllocator } from '../signal/seq.js';
@@ -64,7 +62,6 @@ export class Engine {
   ticks = 0;
   /** Ticks replayed from Redis into compute at start (redis.warmStart). */
   warmedTicks = 0;
-  private warming = false;
   private readonly symbols = new Map<string, Map<string, SymbolState>>();
   private printBuf = '';
   private printScheduled = false;
@@ -159,48 +156,16 @@ export class Engine {
   }
 
   /**
-   * Warms every configured symbol's strategies from the ticks already in Redis (oldest first), with the
-   * drafts they produce discarded: live signals start from warm indicators instead of an empty window.
+   * Warms every configured symbol's strategies from the ticks already in Redis (oldest first), in the batch task
+   * a reload uses: live signals start from warm indicators instead of an empty window, and history never signals.
    */
   private async warmStart(): Promise<void> {
-    const cfg = this.cfg;
-    if (this.compute instanceof InlineCompute) {
-      // The batch task reads and computes the history; the main thread only restores the snapshot.
-      const started = Date.now();
-      const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity })));
-      const { core, res } = await this.rewarmCore(cfg.strategies, symbols);
-      this.compute.replaceCore(core);
-      this.warmedTicks = res.ticks;
-      this.log.info({ ticks: res.ticks, bySymbol: res.bySymbol, ms: Date.now() - started }, 'warmed strategies from Redis (batch task)');
-      return;
-    }
-    const redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
-    redis.on('error', (err: Error) => this.log.debug({ err: err.message }, 'redis error (warm start)'));
-    try { await this.warmFrom(redis); } finally { redis.disconnect(); }
-  }
-
-  private async warmFrom(redis: ReturnType<typeof connectRedis>): Promise<void> {
-    if (redis.status !== 'ready') {
-      await new Promise<void>((resolve) => { const t = setTimeout(resolve, 5000); redis.once('ready', () => { clearTimeout(t); resolve(); }); });
-    }
-    const reader = new TickStoreReader(redis);
-    const started = Date.now();
-    this.warming = true;
-    try {
-      for (const feed of this.cfg.feeds) {
-        for (const sym of feed.symbols) {
-          const symbol = sym.toUpperCase();
-          const ticks = await reader.latest(feed.venue, symbol, Math.min(this.cfg.redis.maxTicksPerSymbol || 100_000, 100_000)).catch((err: Error) => {
-            this.log.warn({ err: err.message, venue: feed.venue, symbol }, 'warm start: could not read Redis');
-            return [];
-          });
-          for (const t of ticks) this.compute.submit(t, 0);
-          this.warmedTicks += ticks.length;
-        }
-      }
-      await this.compute.flush(30_000);
-    } finally { this.warming = false; }
-    this.log.info({ ticks: this.warmedTicks, ms: Date.now() - started }, 'warmed strategies from Redis');
+    const cfg = this.cfg, started = Date.now();
+    const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity })));
+    const { core, res } = await this.rewarmCore(cfg.strategies, symbols);
+    await this.compute.adopt(cfg.strategies, () => core);
+    this.warmedTicks = res.ticks;
+    this.log.info({ ticks: res.ticks, bySymbol: res.bySymbol, ms: Date.now() - started }, 'warmed strategies from Redis (batch task)');
   }
 
   private killFileActive(): boolean { return !!this.cfg.risk.killSwitchFile && existsSync(this.cfg.risk.killSwitchFile); }
@@ -243,7 +208,6 @@ export class Engine {
 
   /** A draft from compute: risk gate, then number it and fan it out. */
   private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number): void {
-    if (this.warming) return; // history only warms state; it never signals
     const tsSignalNs = nowNs();
     if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;

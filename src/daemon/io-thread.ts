@@ -36,7 +36,10 @@ export class ThreadSinks implements Sinks {
   private write = 0;
   private readonly names = new Map<string, Map<string, number>>();
   private readonly nameList: Array<{ venue: string; symbol: string }> = [];
-  private lastName: { venue: string; symbol: string; idx: number } | undefined;
+  /** The last tick's symbol and its index: consecutive ticks of one symbol skip the map lookups. */
+  private lastVenue = '';
+  private lastSymbol = '';
+  private lastIdx = -1;
   private readonly overflow: Tick[] = [];
   private readonly overflowIdx: number[] = [];
   private overflowTimer: NodeJS.Timeout | undefined;
@@ -101,8 +104,7 @@ export class ThreadSinks implements Sinks {
   }
 
   private indexOf(t: Tick): number {
-    const last = this.lastName;
-    if (last && last.symbol === t.symbol && last.venue === t.venue) return last.idx;
+    if (t.symbol === this.lastSymbol && t.venue === this.lastVenue) return this.lastIdx;
     let byVenue = this.names.get(t.venue);
     if (!byVenue) { byVenue = new Map(); this.names.set(t.venue, byVenue); }
     let idx = byVenue.get(t.symbol);
@@ -113,7 +115,7 @@ export class ThreadSinks implements Sinks {
       // Posted before the first tick of this symbol is published; the worker waits for it if it reads ahead.
       this.post({ type: 'name', idx, venue: t.venue, symbol: t.symbol });
     }
-    this.lastName = { venue: t.venue, symbol: t.symbol, idx };
+    this.lastVenue = t.venue; this.lastSymbol = t.symbol; this.lastIdx = idx; // fields, not an object: no allocation per symbol switch
     return idx;
   }
 

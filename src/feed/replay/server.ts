@@ -85,6 +85,8 @@ export class ReplayServer extends EventEmitter {
   private frameIndex = 0;
   private corruptSeq = 0;
   private stopping = false;
+  /** Coalescing: the frames of the current turn, reported once its write is done. */
+  private sentThisTurn: string[] | undefined;
 
   constructor(private readonly opts: ReplayServerOptions) {
     super();
@@ -177,13 +179,19 @@ export class ReplayServer extends EventEmitter {
       const sock = (ws as WebSocket & { _socket?: { cork(): void; uncork(): void } })._socket;
       if (sock) { sock.cork(); corked.push(sock); }
     }
-    const onSend = this.opts.onSend;
-    const sentTexts: string[] = [];
-    if (onSend) this.opts.onSend = (text) => { sentTexts.push(text); };
+    const sent: string[] = [];
+    this.sentThisTurn = sent;
     try { this.pumpFrames(); } finally {
+      this.sentThisTurn = undefined;
       for (const sock of corked) sock.uncork();
-      if (onSend) { this.opts.onSend = onSend; for (const t of sentTexts) onSend(t); }
+      for (const t of sent) this.opts.onSend?.(t); // after the write: a send log stamps when the frames left
     }
+  }
+
+  /** Reports a frame as sent: at once, or (coalescing) after this turn's single write. */
+  private sentFrame(text: string): void {
+    if (this.sentThisTurn) this.sentThisTurn.push(text);
+    else this.opts.onSend?.(text);
   }
 
   private pumpFrames(): void {
@@ -205,7 +213,7 @@ export class ReplayServer extends EventEmitter {
       if (this.faults.reorderEvery > 0 && (this.frameIndex + 1) % this.faults.reorderEvery === 0 && this.cursor + 1 < frames.length) {
         // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
         const next = frames[this.cursor + 1]!;
-        if (this.broadcast(this.shifter.text(this.cursor + 1, this.lap)) > 0) { this.stats.reordered++; this.opts.onSend?.(next.text); }
+        if (this.broadcast(this.shifter.text(this.cursor + 1, this.lap)) > 0) { this.stats.reordered++; this.sentFrame(next.text); }
         this.cursor++; this.frameIndex++;
         fIndex = this.cursor - 1;
         f = frames[fIndex]!;
@@ -218,7 +226,7 @@ export class ReplayServer extends EventEmitter {
       this.frameIndex++;
       const text = this.shifter.text(fIndex, this.lap);
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
-      if (this.broadcast(text) > 0) this.opts.onSend?.(text);
+      if (this.broadcast(text) > 0) this.sentFrame(text);
       if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
       if (this.faults.oversizeEvery > 0 && this.frameIndex % this.faults.oversizeEvery === 0 && this.broadcast(HUGE_FRAME) > 0) this.stats.oversized++;
       if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
