@@ -23,7 +23,7 @@ export interface Compute {
   /** Waits until every submitted tick has been computed (drain). */
   flush(timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
-  stats(): { workerUtilization: number; restarts: number };
+  stats(): { workerUtilization: number; restarts: number; lateWakes: number };
 }
 
 export class InlineCompute implements Compute {
@@ -40,5 +40,5 @@ export class InlineCompute implements Compute {
   async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> { this.core = build(); }
   async flush(): Promise<void> { /* synchronous */ }
   async stop(): Promise<void> { /* nothing to stop */ }
-  stats() { return { workerUtilization: 0, restarts: 0 }; }
+  stats() { return { workerUtilization: 0, restarts: 0, lateWakes: 0 }; }
 }

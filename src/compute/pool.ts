@@ -26,8 +26,14 @@ interface Shard {
   overflow: Array<{ t: Tick; f: number; idx: number }>;
   running: Promise<unknown> | undefined;
   drafts: DraftRingBuffers; reader: DraftRingReader;
+  /** [0] ns the shard spent computing, [1] sleeps that ended by timeout with ticks waiting (a missed wake-up). */
   busy: Float64Array;
+  /** Ticks written since the shard was last woken. */
+  unwoken: number;
 }
+
+/** Ticks written in one turn before a sleeping shard is woken without waiting for the turn's end. */
+const WAKE_EVERY = 16;
 
 /** Bytes of each shard's draft ring (drafts are ~200-400 bytes packed). */
 const DRAFT_RING_BYTES = 4 << 20;
@@ -46,7 +52,7 @@ export class PoolCompute implements Compute {
   overflowed = 0;
   private readonly startedAt = Date.now();
   private drainTimer: NodeJS.Timeout | undefined;
-  private spinScheduled = false;
+  private turnScheduled = false;
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
     private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0) {
@@ -61,7 +67,7 @@ export class PoolCompute implements Compute {
       const drafts = createDraftRing(DRAFT_RING_BYTES);
       const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
         write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined,
-        drafts, reader: undefined as unknown as DraftRingReader, busy: new Float64Array(new SharedArrayBuffer(8)) };
+        drafts, reader: undefined as unknown as DraftRingReader, busy: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0 };
       shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
       shard.reader.watch();
       port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
@@ -133,13 +139,18 @@ export class PoolCompute implements Compute {
     this.put(s, t, e.idx, frameStartNs);
     // Busy main thread: collect finished drafts now instead of waiting for the waitAsync wake-up.
     if (s.reader.pending()) s.reader.drain();
-    // compute.spinUs > 0: once this turn's ticks are all submitted, wait for their drafts here (bounded), so the
-    // main thread does not go to sleep and pay a wake-up to collect them.
-    if (this.spinUs > 0 && !this.spinScheduled) { this.spinScheduled = true; queueMicrotask(this.spinDrain); }
   }
 
-  private readonly spinDrain = (): void => {
-    this.spinScheduled = false;
+  /**
+   * Runs once per turn in which ticks were written (a microtask, so after the whole socket read that carried
+   * them): wakes each sleeping shard once, not once per tick (a futex wake is a syscall of several µs), then,
+   * with compute.spinUs > 0, waits for the turn's drafts here (bounded), so the main thread does not go to
+   * sleep and pay a wake-up to collect them.
+   */
+  private readonly afterTurn = (): void => {
+    this.turnScheduled = false;
+    for (const s of this.shards) if (s.unwoken > 0) this.wake(s);
+    if (this.spinUs <= 0) return;
     const until = performance.now() + this.spinUs / 1000;
     for (;;) {
       let caughtUp = true;
@@ -153,7 +164,17 @@ export class PoolCompute implements Compute {
   private put(s: Shard, t: Tick, idx: number, f: number): void {
     writeSlot(s.slots, s.write, this.capacity, t, idx, f);
     s.write = (s.write + 1) | 0;
+    // A shard that sleeps now re-checks H_WRITE after declaring it, and one that declared it before this
+    // store is woken by afterTurn: no tick waits for the wait's timeout.
+    // A long turn (a socket read carrying many frames) still wakes the shard every WAKE_EVERY ticks, so the
+    // worker computes alongside instead of waiting for the whole read to be parsed.
     Atomics.store(s.header, H_WRITE, s.write);
+    if (++s.unwoken >= WAKE_EVERY) this.wake(s);
+    if (!this.turnScheduled) { this.turnScheduled = true; queueMicrotask(this.afterTurn); }
+  }
+
+  private wake(s: Shard): void {
+    s.unwoken = 0;
     if (Atomics.load(s.header, H_SLEEPING) === 1) Atomics.notify(s.header, H_WRITE, 1);
   }
 
@@ -239,7 +260,8 @@ export class PoolCompute implements Compute {
   stats() {
     const elapsedNs = (Date.now() - this.startedAt) * 1e6 * Math.max(1, this.shards.length);
     const busy = this.shards.reduce((a, s) => a + s.busy[0]!, 0);
-    return { workerUtilization: elapsedNs > 0 ? Math.min(1, busy / elapsedNs) : 0, restarts: this.restarts };
+    const lateWakes = this.shards.reduce((a, s) => a + s.busy[1]!, 0);
+    return { workerUtilization: elapsedNs > 0 ? Math.min(1, busy / elapsedNs) : 0, restarts: this.restarts, lateWakes };
   }
 }
 

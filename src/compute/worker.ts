@@ -25,7 +25,7 @@ export interface ShardTask {
   /** Poll the ring this long before sleeping (compute.spinUs). */
   spinUs: number;
   drafts: DraftRingBuffers;
-  /** Float64[0]: ns this shard spent computing (written here, read by the main thread's stats). */
+  /** Float64[0]: ns this shard spent computing; [1]: sleeps that timed out with ticks waiting (missed wake-ups). */
   busy: SharedArrayBuffer;
 }
 
@@ -56,7 +56,7 @@ export default function shard(task: ShardTask): number {
       // Declare the sleep, then re-check: the producer either sees SLEEPING and notifies, or we see its write.
       Atomics.store(header, H_SLEEPING, 1);
       write = Atomics.load(header, H_WRITE);
-      if (write === read) Atomics.wait(header, H_WRITE, write, 50);
+      if (write === read && Atomics.wait(header, H_WRITE, write, 50) === 'timed-out' && Atomics.load(header, H_WRITE) !== read) busy[1] = busy[1]! + 1;
       Atomics.store(header, H_SLEEPING, 0);
       continue;
     }

@@ -11,7 +11,7 @@ export interface MetricsSources {
   store: () => { stored: number; dropped: number; backlog: number; errors: number; batches: number } | undefined;
   persist: () => { rows: Record<string, number>; spooledRows: number; deadLetters: number; spoolBytes: number; bufferedRows: number; oldestAgeMs: number } | undefined;
   signals: () => { emitted: number; suppressed: Record<string, number>; clients: number; slowDrops: number; lastSeq: number };
-  compute: () => { mode: string; workerUtilization: number; restarts: number };
+  compute: () => { mode: string; workerUtilization: number; restarts: number; lateWakes: number };
   /** The store/database writers' thread (undefined without either). */
   io?: () => { mode: string; restarts: number; unread: number } | undefined;
   loop: () => { lagMs: number; utilization: number; stalls: number };
@@ -66,6 +66,7 @@ export function buildRegistry(src: MetricsSources): client.Registry {
   counter('christmas_event_loop_stalls_total', 'Event-loop stalls over the limit', [], (set) => set({}, src.loop().stalls));
   gauge('christmas_compute_worker_utilization', 'Pool worker utilization (0..1)', ['mode'], (g) => { const c = src.compute(); g.set({ mode: c.mode }, c.workerUtilization); });
   counter('christmas_compute_worker_restarts_total', 'Pool worker restarts', [], (set) => set({}, src.compute().restarts));
+  counter('christmas_compute_late_wakes_total', 'Pool worker sleeps that ended by their 50 ms timeout with ticks waiting (a missed wake-up)', [], (set) => set({}, src.compute().lateWakes));
   gauge('christmas_io_unread_ticks', 'Ticks handed to the store/database writers and not yet read by them (io thread ring + overflow)', ['mode'], (g) => { const io = src.io?.(); if (io) g.set({ mode: io.mode }, io.unread); });
   counter('christmas_io_thread_restarts_total', 'Restarts of the io thread after it failed', [], (set) => { const io = src.io?.(); if (io) set({}, io.restarts); });
 

@@ -34,9 +34,9 @@ async function runPool(crashAt?: number, spinUs = 0) {
   }
   await pool.flush(30_000);
   await until(() => true, 1, 'x');
-  const restarts = pool.restarts;
+  const { restarts, lateWakes } = pool.stats();
   await pool.stop();
-  return { got, restarts };
+  return { got, restarts, lateWakes };
 }
 
 for (const spinUs of [0, 200]) {
@@ -46,13 +46,32 @@ for (const spinUs of [0, 200]) {
     const c = new InlineCompute(cfg.strategies, (d) => inline.push(key(d)));
     for (const t of ticks) c.submit(t, 0);
     // spinUs > 0: the workers poll before sleeping and the main thread waits for each turn's drafts.
-    const { got } = await runPool(undefined, spinUs);
+    const { got, lateWakes } = await runPool(undefined, spinUs);
     assert.ok(inline.length > 100);
+    // Every write to a sleeping shard woke it (notify once per turn or per 16 ticks): none waited for the timeout.
+    assert.is(lateWakes, 0, 'shard sleeps that ended by timeout with ticks waiting');
     const bySym = (xs: string[], s: string) => xs.filter((x) => x.startsWith(s + '|'));
     for (const s of ['BTCUSDT', 'ETHUSDT']) assert.equal(bySym(got, s), bySym(inline, s));
     assert.is(got.length, inline.length);
   });
 }
+
+test('a sleeping shard is woken by every turn that writes to it, not by its 50 ms wait timeout', async () => {
+  const cfg = loadConfig({ env: {} });
+  const pool = new PoolCompute(cfg.strategies, () => undefined, silentLogger, 2, 1 << 14, 512, 0);
+  await pool.start();
+  let i = 0;
+  pool.submit(ticks[i++]!, 0); pool.submit(ticks[i++]!, 0);
+  await pool.flush(30_000); // the shard tasks are running (they start after the pool does)
+  for (let turn = 0; turn < 10; turn++) {
+    for (let k = 0; k <= turn % 3; k++) pool.submit(ticks[i++]!, 0); // 1..3 ticks: fewer than a mid-turn wake needs
+    await new Promise((r) => setTimeout(r, 60)); // longer than the wait's timeout: an unwoken shard would time out
+  }
+  await pool.flush(30_000);
+  const { lateWakes } = pool.stats();
+  await pool.stop();
+  assert.is(lateWakes, 0, 'turns whose ticks waited for the 50 ms wait timeout');
+});
 
 test('a worker crash mid-stream: the shard restarts from its snapshot; no draft lost or doubled', async () => {
   const cfg = loadConfig({ env: {} });
