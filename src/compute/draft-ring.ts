@@ -1,10 +1,10 @@
 // Shared-memory ring carrying signal drafts from one shard worker (single producer) back to the main thread
-// (single consumer), instead of a postMessage per batch (DESIGN.md §3). Records are [u32 length][msgpack]
-// at 8-byte aligned offsets; a record that would cross the end is preceded by a wrap marker. Header (Int32):
+// (single consumer), instead of a postMessage per batch (DESIGN.md §3). Records are [u32 length][draft-codec
+// layout], encoded and decoded in place, at 8-byte aligned offsets; a record that would cross the end is preceded by a wrap marker. Header (Int32):
 // WRITE and READ byte positions (monotonic int32, wrap-safe), and WAITING (1 while the producer waits for
 // room). The consumer waits with Atomics.waitAsync on WRITE, and also drains opportunistically when busy.
-import { Packr, Unpackr } from 'msgpackr';
 import type { SignalDraft } from '../model/signal.js';
+import { DraftDecoder, draftBound, encodeDraft } from './draft-codec.js';
 
 export const D_WRITE = 0, D_READ = 1, D_WAITING = 2, D_HEADER_INTS = 4;
 const WRAP = 0xffffffff;
@@ -22,14 +22,13 @@ const align8 = (n: number) => (n + 7) & ~7;
 
 export class DraftRingWriter {
   private readonly header: Int32Array;
-  private readonly bytes: Uint8Array;
+  private readonly buf: Buffer;
   private readonly view: DataView;
   private readonly cap: number;
-  private readonly packr = new Packr({ useRecords: false });
   /** Write position including records appended but not yet committed. */
   private w: number;
   constructor(b: DraftRingBuffers) {
-    this.header = new Int32Array(b.header); this.bytes = new Uint8Array(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+    this.header = new Int32Array(b.header); this.buf = Buffer.from(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
     this.w = Atomics.load(this.header, D_WRITE);
   }
 
@@ -39,9 +38,8 @@ export class DraftRingWriter {
    * worker) while the consumer has not made room; returns false if told to stop meanwhile.
    */
   append(rec: DraftRecord, shouldStop: () => boolean): boolean {
-    const body = this.packr.pack([rec.at, rec.e, rec.r, rec.f, rec.d]);
-    const need = align8(4 + body.length);
-    if (need + 8 > this.cap) throw new Error(`draft of ${body.length} bytes exceeds the draft ring`);
+    const need = align8(4 + draftBound(rec)); // room is reserved for the bound; the position advances by the real size
+    if (need + 8 > this.cap) throw new Error(`draft of up to ${need} bytes exceeds the draft ring`);
     for (;;) {
       const w = this.w, rd = Atomics.load(this.header, D_READ);
       const off = ((w % this.cap) + this.cap) % this.cap;
@@ -49,10 +47,11 @@ export class DraftRingWriter {
       const total = need <= toEnd ? need : toEnd + need; // a wrap marker pads to the end
       if (this.cap - ((w - rd) | 0) >= total) {
         let at = off;
-        if (need > toEnd) { this.view.setUint32(off, WRAP); at = 0; }
-        this.view.setUint32(at, body.length);
-        this.bytes.set(body, at + 4);
-        this.w = (w + total) | 0;
+        let pad = 0;
+        if (need > toEnd) { this.view.setUint32(off, WRAP); at = 0; pad = toEnd; }
+        const len = encodeDraft(this.buf, at + 4, rec) - (at + 4);
+        this.view.setUint32(at, len);
+        this.w = (w + pad + align8(4 + len)) | 0;
         return true;
       }
       if (shouldStop()) return false;
@@ -80,15 +79,14 @@ export class DraftRingWriter {
 
 export class DraftRingReader {
   readonly header: Int32Array;
-  private readonly bytes: Uint8Array;
+  private readonly buf: Buffer;
   private readonly view: DataView;
   private readonly cap: number;
-  private readonly unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+  private readonly decoder = new DraftDecoder();
   private waiting = false;
   private closed = false;
-  private scratch = Buffer.allocUnsafe(4096);
   constructor(b: DraftRingBuffers, private readonly onRecord: (r: DraftRecord) => void) {
-    this.header = new Int32Array(b.header); this.bytes = new Uint8Array(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+    this.header = new Int32Array(b.header); this.buf = Buffer.from(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
   }
 
   /** True when records are waiting (one Atomics load: cheap enough to call per tick). */
@@ -103,14 +101,11 @@ export class DraftRingReader {
       let off = ((rd % this.cap) + this.cap) % this.cap;
       let len = this.view.getUint32(off);
       if (len === WRAP) { rd = (rd + (this.cap - off)) | 0; off = 0; len = this.view.getUint32(0); }
-      // Unpacked from a private copy: msgpackr's string extraction scans its whole source, here the shared ring.
-      if (this.scratch.length < len) this.scratch = Buffer.allocUnsafe(Math.max(len, this.scratch.length * 2));
-      this.scratch.set(this.bytes.subarray(off + 4, off + 4 + len));
-      const a = this.unpackr.unpack(this.scratch.subarray(0, len)) as [number, number, number, number, SignalDraft];
+      const rec = this.decoder.decode(this.buf, off + 4);
       rd = (rd + align8(4 + len)) | 0;
       Atomics.store(this.header, D_READ, rd);
       n++;
-      this.onRecord({ at: a[0], e: a[1], r: a[2], f: a[3], d: a[4] });
+      this.onRecord(rec);
     }
     if (n > 0 && Atomics.load(this.header, D_WAITING) === 1) Atomics.notify(this.header, D_READ);
     return n;

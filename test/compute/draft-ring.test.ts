@@ -23,6 +23,32 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
   got.forEach((r, i) => { assert.equal(r.d, draft(i)); assert.is(r.at, i + 1); assert.is(r.f, i * 1e6 + 2); });
 });
 
+test('the binary layout keeps every field: UTF-8, long strings, unset and special values, many keys, cached strings', () => {
+  const ring = createDraftRing(1 << 16);
+  const got: DraftRecord[] = [];
+  const reader = new DraftRingReader(ring, (r) => got.push(r));
+  const writer = new DraftRingWriter(ring);
+  const many: Record<string, number> = {};
+  for (let k = 0; k < 80; k++) many[`k${k}`] = k * 1.5; // more keys than the decoder caches
+  const drafts: SignalDraft[] = [
+    { symbol: 'BTCUSDT', venue: 'binance', side: 'flat', strategy: 'ema-cross', price: 0.1 + 0.2, strength: 1, ttlMs: 2000, reason: 'ema9 crossed ↑ ema21 (ü)', indicators: { nan: NaN, inf: -Infinity, negZero: -0, tiny: 5e-324, unset: undefined as unknown as number, none: null as unknown as number } },
+    { symbol: 'ETHUSDT', venue: 'binance', side: 'sell', strategy: 'ema-cross', price: 1e300, strength: 0, ttlMs: 0, reason: 'x'.repeat(3000), indicators: many },
+    { symbol: 'ETHUSDX', venue: 'bınance', side: 'buy', strategy: 'ema-crosS', price: -1, strength: 0.5, ttlMs: 1, reason: '', indicators: { k1: 1, k0: 0 } }, // same lengths as cached strings, other bytes
+    { symbol: 'BTCUSDT', venue: 'binance', side: 'flat', strategy: 'ema-cross', price: 3, strength: 1, ttlMs: 2000, reason: 'ema9 crossed ↑ ema21 (ü)', indicators: {} },
+  ];
+  for (let i = 0; i < drafts.length; i++) writer.write({ d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, at: i + 1 }, () => false);
+  reader.drain();
+  assert.is(got.length, drafts.length);
+  got.forEach((r, i) => {
+    assert.equal(r.d, drafts[i], `draft ${i}`);
+    assert.equal(Object.keys(r.d.indicators), Object.keys(drafts[i]!.indicators), `key order ${i}`);
+    assert.is(r.e, 1.5e18 + i); assert.is(r.r, 1.7e18 + i); assert.is(r.f, -1); assert.is(r.at, i + 1);
+  });
+  assert.ok(Object.is(got[0]!.d.indicators.negZero, -0));
+  assert.ok('unset' in got[0]!.d.indicators && got[0]!.d.indicators.unset === undefined);
+  assert.is(got[0]!.d.indicators.none, null);
+});
+
 test('appended drafts stay invisible until commit (a tick\'s drafts are published together)', () => {
   const ring = createDraftRing(1 << 14);
   const got: number[] = [];

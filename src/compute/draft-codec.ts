@@ -1,0 +1,98 @@
+// Binary layout of one draft record in the shard -> main draft ring, written and read in place in shared memory
+// (no msgpack: decoding maps of indicators with msgpackr was a quarter of the main thread's busy time in pool
+// mode). Little-endian: f64 at, tsExchNs, tsRecvNs, frameStartNs, price, strength, ttlMs; u8 side; u16
+// indicator count; strings symbol, venue, strategy, reason as u16 byte length + UTF-8; then per indicator its
+// key as a string, a u8 tag (0 number, 1 undefined, 2 null) and, for a number, its f64.
+// The reader keeps the last string seen in each field, so repeated symbols, names and keys cost a byte
+// compare, not a new string.
+import type { SignalDraft, SignalSide } from '../model/signal.js';
+import type { DraftRecord } from './draft-ring.js';
+
+const SIDES: readonly SignalSide[] = ['buy', 'sell', 'flat'];
+const sideCode = (s: SignalSide): number => (s === 'buy' ? 0 : s === 'sell' ? 1 : 2);
+const FIXED = 7 * 8 + 1 + 2;
+const MAX_STRING_BYTES = 0xffff;
+
+/** An upper bound of the record's encoded size (UTF-8 takes at most 3 bytes per UTF-16 unit). */
+export function draftBound(rec: DraftRecord): number {
+  const d = rec.d;
+  let n = FIXED + 4 * 2 + 3 * (d.symbol.length + d.venue.length + d.strategy.length + d.reason.length);
+  for (const k in d.indicators) n += 2 + 3 * k.length + 1 + 8;
+  return n;
+}
+
+function writeString(buf: Buffer, pos: number, s: string): number {
+  const len = s.length;
+  let i = 0;
+  for (; i < len; i++) { const c = s.charCodeAt(i); if (c >= 0x80) break; buf[pos + 2 + i] = c; }
+  const n = i === len ? len : buf.write(s, pos + 2, 'utf8');
+  if (n > MAX_STRING_BYTES) throw new RangeError(`draft string of ${n} bytes exceeds ${MAX_STRING_BYTES}`);
+  buf.writeUInt16LE(n, pos);
+  return pos + 2 + n;
+}
+
+/** Writes the record at `pos` (room for draftBound(rec) bytes is the caller's job); returns the end. */
+export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number {
+  const d = rec.d;
+  buf.writeDoubleLE(rec.at, pos); buf.writeDoubleLE(rec.e, pos + 8); buf.writeDoubleLE(rec.r, pos + 16); buf.writeDoubleLE(rec.f, pos + 24);
+  buf.writeDoubleLE(d.price, pos + 32); buf.writeDoubleLE(d.strength, pos + 40); buf.writeDoubleLE(d.ttlMs, pos + 48);
+  buf[pos + 56] = sideCode(d.side);
+  let count = 0;
+  for (const _ in d.indicators) count++;
+  buf.writeUInt16LE(count, pos + 57);
+  let p = pos + FIXED;
+  p = writeString(buf, p, d.symbol); p = writeString(buf, p, d.venue); p = writeString(buf, p, d.strategy); p = writeString(buf, p, d.reason);
+  for (const k in d.indicators) {
+    p = writeString(buf, p, k);
+    const v = d.indicators[k] as number | null | undefined;
+    if (typeof v === 'number') { buf[p] = 0; buf.writeDoubleLE(v, p + 1); p += 9; } else { buf[p] = v === null ? 2 : 1; p += 1; }
+  }
+  return p;
+}
+
+/** Field slots of the reader's string cache: symbol, venue, strategy, reason, then indicator keys by position. */
+const S_SYMBOL = 0, S_VENUE = 1, S_STRATEGY = 2, S_REASON = 3, S_KEYS = 4, CACHED_KEYS = 60;
+
+export class DraftDecoder {
+  private readonly lastString: string[] = new Array<string>(S_KEYS + CACHED_KEYS).fill('');
+  private readonly lastBytes: Uint8Array[] = Array.from({ length: S_KEYS + CACHED_KEYS }, () => new Uint8Array(0));
+  /** Where the last readString ended. */
+  private end = 0;
+
+  private readString(buf: Buffer, pos: number, slot: number): string {
+    const n = buf.readUInt16LE(pos);
+    const start = pos + 2;
+    this.end = start + n;
+    if (slot >= this.lastBytes.length) return buf.toString('utf8', start, start + n);
+    const prev = this.lastBytes[slot]!;
+    if (prev.length === n) {
+      let i = 0;
+      while (i < n && prev[i] === buf[start + i]) i++;
+      if (i === n) return this.lastString[slot]!;
+    }
+    const s = buf.toString('utf8', start, start + n);
+    this.lastString[slot] = s;
+    this.lastBytes[slot] = new Uint8Array(buf.subarray(start, start + n)); // a private copy (buf is the shared ring)
+    return s;
+  }
+
+  decode(buf: Buffer, pos: number): DraftRecord {
+    const side = SIDES[buf[pos + 56]!];
+    if (side === undefined) throw new RangeError(`draft record: side code ${buf[pos + 56]}`);
+    const count = buf.readUInt16LE(pos + 57);
+    const symbol = this.readString(buf, pos + FIXED, S_SYMBOL);
+    const venue = this.readString(buf, this.end, S_VENUE);
+    const strategy = this.readString(buf, this.end, S_STRATEGY);
+    const reason = this.readString(buf, this.end, S_REASON);
+    const indicators: Record<string, number> = {};
+    let p = this.end;
+    for (let i = 0; i < count; i++) {
+      const k = this.readString(buf, p, S_KEYS + i);
+      p = this.end;
+      const tag = buf[p]!;
+      if (tag === 0) { indicators[k] = buf.readDoubleLE(p + 1); p += 9; } else { (indicators as Record<string, unknown>)[k] = tag === 2 ? null : undefined; p += 1; }
+    }
+    const d: SignalDraft = { symbol, venue, side, strategy, price: buf.readDoubleLE(pos + 32), strength: buf.readDoubleLE(pos + 40), ttlMs: buf.readDoubleLE(pos + 48), reason, indicators };
+    return { at: buf.readDoubleLE(pos), e: buf.readDoubleLE(pos + 8), r: buf.readDoubleLE(pos + 16), f: buf.readDoubleLE(pos + 24), d };
+  }
+}
