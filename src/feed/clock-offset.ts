@@ -2,9 +2,11 @@
 
 export class ClockOffset {
   private readonly samples: Float64Array;
+  /** Sorted copy for the median: a typed-array sort (numeric, native), no array or comparator per read. */
+  private readonly sorted: Float64Array;
   private n = 0;
   private next = 0;
-  constructor(size = 511) { this.samples = new Float64Array(size); }
+  constructor(size = 511) { this.samples = new Float64Array(size); this.sorted = new Float64Array(size); }
 
   /** O(1), no allocation. */
   add(tsRecvNs: number, tsExchNs: number): void {
@@ -16,7 +18,9 @@ export class ClockOffset {
   /** Rolling median of (receive - exchange) in ns; NaN before the first sample. */
   medianNs(): number {
     if (this.n === 0) return NaN;
-    const s = Array.from(this.samples.subarray(0, this.n)).sort((a, b) => a - b);
+    const s = this.sorted.subarray(0, this.n);
+    s.set(this.samples.subarray(0, this.n));
+    s.sort();
     const mid = this.n >> 1;
     return this.n % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
   }
