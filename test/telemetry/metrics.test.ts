@@ -6,10 +6,12 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPath, shared, startRedis, freePort, until, sleep } from '../helpers.js';
+import { cliPath, shared, startRedis, freePort, until, sleep, repoRoot } from '../helpers.js';
 import { spawnCli } from '../helpers.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
-import { LatencyHistogram } from '../../src/telemetry/histogram.js';
+import { LatencyHistogram, StageHistograms } from '../../src/telemetry/histogram.js';
+import { buildRegistry } from '../../src/telemetry/metrics.js';
+import { readFileSync } from 'node:fs';
 import { LoopMonitor } from '../../src/telemetry/loop.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 
@@ -55,6 +57,20 @@ test('metrics present and moving under a replay; /health follows Redis down and 
     await new Promise((r) => d.child.once('exit', r));
     await redis.stop();
   }
+});
+
+test('README documents every metric the daemon registers (its metrics table), and no metric it does not register', async () => {
+  const reg = buildRegistry({
+    feeds: () => [], ticksBySymbol: () => [], store: () => undefined, persist: () => undefined,
+    signals: () => ({ emitted: 0, suppressed: {}, clients: 0, slowDrops: 0, lastSeq: 0 }),
+    compute: () => ({ mode: 'inline', workerUtilization: 0, restarts: 0, lateWakes: 0 }), io: () => undefined,
+    loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }), histograms: new StageHistograms(),
+  });
+  const own = (await reg.getMetricsAsJSON()).map((m) => m.name).filter((n) => !/^christmas_(process|nodejs)_/.test(n));
+  const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
+  const table = [...readme.matchAll(/^\| `(christmas_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!);
+  assert.ok(own.length > 30, `${own.length} metrics registered`);
+  assert.equal([...own].sort(), [...table].sort());
 });
 
 test('/health is served off the main thread: fast while the main thread is blocked, and a stale report turns it 503', async () => {
