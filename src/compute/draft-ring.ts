@@ -1,8 +1,9 @@
 // Shared-memory ring carrying signal drafts from one shard worker (single producer) back to the main thread
 // (single consumer), instead of a postMessage per batch (DESIGN.md §3). Records are [u32 length][draft-codec
-// layout], encoded and decoded in place, at 8-byte aligned offsets; a record that would cross the end is preceded by a wrap marker. Header (Int32):
-// WRITE and READ byte positions (monotonic int32, wrap-safe), and WAITING (1 while the producer waits for
-// room). The consumer waits with Atomics.waitAsync on WRITE, and also drains opportunistically when busy.
+// layout], encoded and decoded in place, at 8-byte aligned offsets; a record that would cross the end is
+// preceded by a wrap marker. Header (Int32): WRITE and READ byte positions (monotonic int32, wrap-safe), and
+// WAITING (1 while the producer waits for room). The consumer waits with Atomics.waitAsync on WRITE, and
+// also drains opportunistically when busy.
 import type { SignalDraft } from '../model/signal.js';
 import { DraftDecoder, draftBound, encodeDraft } from './draft-codec.js';
 

@@ -27,7 +27,7 @@ interface Shard {
   running: Promise<unknown> | undefined;
   drafts: DraftRingBuffers; reader: DraftRingReader;
   /** [0] ns the shard spent computing, [1] sleeps that ended by timeout with ticks waiting (a missed wake-up). */
-  busy: Float64Array;
+  counters: Float64Array;
   /** Ticks written since the shard was last woken. */
   unwoken: number;
 }
@@ -67,7 +67,7 @@ export class PoolCompute implements Compute {
       const drafts = createDraftRing(DRAFT_RING_BYTES);
       const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
         write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined,
-        drafts, reader: undefined as unknown as DraftRingReader, busy: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0 };
+        drafts, reader: undefined as unknown as DraftRingReader, counters: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0 };
       shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
       shard.reader.watch();
       port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
@@ -88,7 +88,7 @@ export class PoolCompute implements Compute {
     }
     const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
       strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery,
-      drafts: shard.drafts, busy: shard.busy.buffer as SharedArrayBuffer, spinUs: this.spinUs };
+      drafts: shard.drafts, counters: shard.counters.buffer as SharedArrayBuffer, spinUs: this.spinUs };
     const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(() => undefined, (err: Error) => {
@@ -259,8 +259,8 @@ export class PoolCompute implements Compute {
 
   stats() {
     const elapsedNs = (Date.now() - this.startedAt) * 1e6 * Math.max(1, this.shards.length);
-    const busy = this.shards.reduce((a, s) => a + s.busy[0]!, 0);
-    const lateWakes = this.shards.reduce((a, s) => a + s.busy[1]!, 0);
+    const busy = this.shards.reduce((a, s) => a + s.counters[0]!, 0);
+    const lateWakes = this.shards.reduce((a, s) => a + s.counters[1]!, 0);
     return { workerUtilization: elapsedNs > 0 ? Math.min(1, busy / elapsedNs) : 0, restarts: this.restarts, lateWakes };
   }
 }

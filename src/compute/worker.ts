@@ -26,7 +26,7 @@ export interface ShardTask {
   spinUs: number;
   drafts: DraftRingBuffers;
   /** Float64[0]: ns this shard spent computing; [1]: sleeps that timed out with ticks waiting (missed wake-ups). */
-  busy: SharedArrayBuffer;
+  counters: SharedArrayBuffer;
 }
 
 export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
@@ -40,7 +40,7 @@ export default function shard(task: ShardTask): number {
   let read = task.startAt;
   Atomics.store(header, H_READ, read);
   let sinceSnapshot = 0;
-  const busy = new Float64Array(task.busy);
+  const counters = new Float64Array(task.counters);
   const out = new DraftRingWriter(task.drafts);
   const stopping = () => Atomics.load(header, H_CONTROL) !== 0;
   for (;;) {
@@ -56,7 +56,7 @@ export default function shard(task: ShardTask): number {
       // Declare the sleep, then re-check: the producer either sees SLEEPING and notifies, or we see its write.
       Atomics.store(header, H_SLEEPING, 1);
       write = Atomics.load(header, H_WRITE);
-      if (write === read && Atomics.wait(header, H_WRITE, write, 50) === 'timed-out' && Atomics.load(header, H_WRITE) !== read) busy[1] = busy[1]! + 1;
+      if (write === read && Atomics.wait(header, H_WRITE, write, 50) === 'timed-out' && Atomics.load(header, H_WRITE) !== read) counters[1] = counters[1]! + 1;
       Atomics.store(header, H_SLEEPING, 0);
       continue;
     }
@@ -81,7 +81,7 @@ export default function shard(task: ShardTask): number {
       read = after;
       sinceSnapshot++;
     }
-    busy[0] = busy[0]! + (performance.now() - started) * 1e6;
+    counters[0] = counters[0]! + (performance.now() - started) * 1e6;
     // Progress is visible in H_READ, stored after the drafts so a reader that sees it finds them in the ring.
     Atomics.store(header, H_READ, read);
     if (sinceSnapshot >= task.snapshotEvery) {
