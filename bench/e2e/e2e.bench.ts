@@ -29,7 +29,7 @@ const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== 
 
 export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
-async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin', rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
+async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt', rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
   const port = await freePort();
   const sock = path.join(dir, `${mode}-${rate}.sock`);
   const sendLog = path.join(dir, `${mode}-${rate}.send`), recvLog = path.join(dir, `${mode}-${rate}.recv`);
@@ -49,7 +49,7 @@ async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin', rate: numbe
       strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
       risk: { maxSpreadBps: 10_000, cooldownMs: 0, maxSignalsPerSec: 1_000_000, maxSignalsPerSecPerSymbol: 1_000_000, gapQuietMs: 0, killSwitchFile: '' },
       signals: { socket: sock, replayRing: 10_000, maxClientBufferBytes: 1 << 28, seqFile: path.join(dir, `${mode}.seq`) },
-      compute: { mode: mode === 'pool-spin' ? 'pool' : mode, workers: 1, ringSlots: 1 << 16, spinUs: mode === 'pool-spin' ? 200 : 0 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
+      compute: { mode: mode.startsWith('pool') ? 'pool' : mode, workers: 1, ringSlots: 1 << 16, spinUs: mode === 'pool-spin' ? 200 : 0, realtimePriority: mode === 'pool-rt' ? 10 : 0 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
     }));
     engine = proc([cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') });
     await waitFor(() => { try { readFileSync(sock); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; } }, 20_000, 'daemon socket');
@@ -124,8 +124,9 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   const seconds = o.quick ? 3 : 8;
   const repeats = o.quick ? 1 : 3;
   const outcomes: E2EOutcome[] = [];
-  // pool-spin: the shard worker polls its ring for 200 µs before sleeping (compute.spinUs), full runs only.
-  const modes = o.quick ? (['relay', 'inline', 'pool'] as const) : (['relay', 'inline', 'pool', 'pool-spin'] as const);
+  // pool-spin: the shard worker polls its ring for 200 µs before sleeping (compute.spinUs); pool-rt: the shard
+  // thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
+  const modes = o.quick ? (['relay', 'inline', 'pool'] as const) : (['relay', 'inline', 'pool', 'pool-spin', 'pool-rt'] as const);
   for (const rate of rates) {
     const runs = new Map<string, E2EOutcome[]>();
     for (let r = 0; r < repeats; r++) {

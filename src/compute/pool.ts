@@ -14,7 +14,7 @@ import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
 import type { ComputeCore } from './core.js';
 import { createRing, H_CONTROL, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
-import type { SnapshotMessage, ShardTask } from './worker.js';
+import type { RealtimeFailedMessage, SnapshotMessage, ShardTask } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
 interface Shard {
@@ -49,13 +49,16 @@ export class PoolCompute implements Compute {
   private strategies: StrategyConfig[];
   private stopping = false;
   restarts = 0;
+  /** Shard launches that could not take compute.realtimePriority. */
+  realtimeFailures = 0;
   overflowed = 0;
   private readonly startedAt = Date.now();
   private drainTimer: NodeJS.Timeout | undefined;
   private turnScheduled = false;
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
-    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0) {
+    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0,
+    private readonly realtimePriority = 0) {
     this.strategies = cloneStrategies(strategies);
     this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
   }
@@ -70,7 +73,7 @@ export class PoolCompute implements Compute {
         drafts, reader: undefined as unknown as DraftRingReader, counters: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0 };
       shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
       shard.reader.watch();
-      port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
+      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
       port1.unref();
       this.shards.push(shard);
       this.launch(shard, 0, 0);
@@ -83,12 +86,12 @@ export class PoolCompute implements Compute {
       const { port1, port2 } = new MessageChannel();
       shard.port.close();
       shard.port = port1; shard.workerPort = port2;
-      port1.on('message', (m: SnapshotMessage) => this.onSnapshot(shard, m));
+      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
       port1.unref();
     }
     const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
       strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery,
-      drafts: shard.drafts, counters: shard.counters.buffer as SharedArrayBuffer, spinUs: this.spinUs };
+      drafts: shard.drafts, counters: shard.counters.buffer as SharedArrayBuffer, spinUs: this.spinUs, realtimePriority: this.realtimePriority };
     const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(() => undefined, (err: Error) => {
@@ -104,7 +107,12 @@ export class PoolCompute implements Compute {
     });
   }
 
-  private onSnapshot(shard: Shard, m: SnapshotMessage): void {
+  private onMessage(shard: Shard, m: SnapshotMessage | RealtimeFailedMessage): void {
+    if (m.type === 'realtime-failed') {
+      this.realtimeFailures++;
+      this.log.warn({ shard: shard.index, priority: this.realtimePriority, reason: m.reason }, 'compute.realtimePriority: the shard thread could not take SCHED_FIFO; it runs under the normal scheduler');
+      return;
+    }
     shard.snapshot = m.state; shard.snapshotAt = m.at;
     if (shard.overflow.length) this.drainOverflow(shard);
   }
@@ -266,7 +274,7 @@ export class PoolCompute implements Compute {
 }
 
 export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
-  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots, 4096, cfg.compute.spinUs);
+  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots, 4096, cfg.compute.spinUs, cfg.compute.realtimePriority);
 }
 
 /** A private copy of the strategy configs (the pool keeps them across relaunches; callers may reuse theirs). */

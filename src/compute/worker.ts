@@ -10,6 +10,7 @@ import { ComputeCore } from './core.js';
 import { H_CONTROL, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
 import { loadKernels } from '../native/index.js';
 import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
+import { setThreadRealtime } from './thread-priority.js';
 
 export interface ShardTask {
   header: SharedArrayBuffer; slots: SharedArrayBuffer; capacity: number;
@@ -24,14 +25,29 @@ export interface ShardTask {
   snapshotEvery: number;
   /** Poll the ring this long before sleeping (compute.spinUs). */
   spinUs: number;
+  /** SCHED_FIFO priority for this thread while the task runs (compute.realtimePriority; 0 = normal scheduler). */
+  realtimePriority: number;
   drafts: DraftRingBuffers;
   /** Float64[0]: ns this shard spent computing; [1]: sleeps that timed out with ticks waiting (missed wake-ups). */
   counters: SharedArrayBuffer;
 }
 
 export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
+/** The shard could not take its real-time priority (it runs on, under the normal scheduler). */
+export interface RealtimeFailedMessage { type: 'realtime-failed'; reason: string }
 
+/**
+ * A shard's long-running task. With compute.realtimePriority the thread runs SCHED_FIFO while the task runs
+ * and goes back to the normal scheduler when it ends (Piscina may give the thread a batch task next).
+ */
 export default function shard(task: ShardTask): number {
+  if (task.realtimePriority <= 0) return runShard(task);
+  const rt = setThreadRealtime(task.realtimePriority);
+  if (!rt.ok) task.port.postMessage({ type: 'realtime-failed', reason: rt.reason } satisfies RealtimeFailedMessage);
+  try { return runShard(task); } finally { if (rt.ok) setThreadRealtime(0); }
+}
+
+function runShard(task: ShardTask): number {
   const header = new Int32Array(task.header);
   const slots = new Float64Array(task.slots);
   const core = new ComputeCore(task.strategies);

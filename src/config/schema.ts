@@ -102,6 +102,7 @@ export const configSchema = {
         workers: { ...ms(1, 64), default: 1 },
         ringSlots: { ...ms(1024, 1 << 24), default: 65_536 },
         spinUs: { ...ms(0, 10_000), default: 0 },
+        realtimePriority: { ...ms(0, 99), default: 0 },
       },
     },
     io: {

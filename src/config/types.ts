@@ -53,7 +53,7 @@ export interface ChristmasConfig {
     socket: string; socketMode: string; replayRing: number; replayRingBytes: number; maxClientBufferBytes: number;
     heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
   };
-  compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number };
+  compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number; realtimePriority: number };
   io: { mode: 'thread' | 'inline'; ringSlots: number };
   strategies: StrategyConfig[];
   risk: {

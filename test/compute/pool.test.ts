@@ -11,6 +11,9 @@ import { FrameProcessor } from '../../src/feed/processor.js';
 import { readRecording } from '../../src/feed/replay/readers.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Tick } from '../../src/model/tick.js';
+import { readdirSync } from 'node:fs';
+import { setThreadRealtime, threadPolicy } from '../../src/compute/thread-priority.js';
+import { pino } from 'pino';
 
 let ticks: Tick[] = [];
 test.before(async () => {
@@ -81,6 +84,77 @@ test('a worker crash mid-stream: the shard restarts from its snapshot; no draft 
   const { got, restarts } = await runPool(Math.floor(ticks.length / 2));
   assert.ok(restarts >= 1, `${restarts} restarts`);
   for (const s of ['BTCUSDT', 'ETHUSDT']) assert.equal(got.filter((x) => x.startsWith(s + '|')), inline.filter((x) => x.startsWith(s + '|')), s);
+});
+
+/** Threads of this process under SCHED_FIFO (policy 1), with their real-time priorities. */
+function fifoThreads(): number[] {
+  const out: number[] = [];
+  for (const t of readdirSync('/proc/self/task')) { const p = threadPolicy(Number(t)); if (p?.policy === 1) out.push(p.rtPriority); }
+  return out;
+}
+
+test('setThreadRealtime moves only the calling thread to SCHED_FIFO and back to the normal scheduler', async () => {
+  const { Worker } = await import('node:worker_threads');
+  const mod = new URL('../../src/compute/thread-priority.js', import.meta.url).href;
+  const w = new Worker(`
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.mod).then((m) => {
+      const up = m.setThreadRealtime(9);
+      const during = m.threadPolicy(up.tid);
+      parentPort.postMessage({ up, during });
+      parentPort.once('message', () => { const down = m.setThreadRealtime(0); parentPort.postMessage({ down, after: m.threadPolicy(down.tid) }); });
+    });`, { eval: true, workerData: { mod } });
+  const first = await new Promise<{ up: { ok: boolean; tid: number; reason?: string }; during: { policy: number; rtPriority: number } }>((r) => w.once('message', r));
+  assert.ok(first.up.ok, first.up.reason);
+  assert.equal(first.during, { policy: 1, rtPriority: 9 });
+  assert.equal(fifoThreads(), [9], 'the worker thread only, not the main thread');
+  w.postMessage('down');
+  const second = await new Promise<{ down: { ok: boolean }; after: { policy: number; rtPriority: number } }>((r) => w.once('message', r));
+  assert.ok(second.down.ok);
+  assert.equal(second.after, { policy: 0, rtPriority: 0 });
+  await w.terminate();
+  assert.equal(fifoThreads(), []);
+  assert.not.ok(setThreadRealtime(100).ok, 'priority past 99 refused');
+});
+
+test('compute.realtimePriority: each shard thread runs SCHED_FIFO at that priority while its task runs (needs root, CAP_SYS_NICE or RLIMIT_RTPRIO)', async () => {
+  const cfg = loadConfig({ env: {} });
+  assert.equal(fifoThreads(), [], 'no real-time thread before the pool starts');
+  const pool = new PoolCompute(cfg.strategies, () => undefined, silentLogger, 2, 1 << 14, 512, 0, 7);
+  await pool.start();
+  for (let i = 0; i < 500; i++) pool.submit(ticks[i]!, 0);
+  await pool.flush(30_000);
+  // A shard task starts when Piscina hands it a thread: wait for both (a shard without ticks is never behind).
+  await until(() => fifoThreads().length >= 2 || pool.realtimeFailures > 0, 10_000, 'both shard tasks running').catch(() => undefined);
+  const during = fifoThreads();
+  const failures = pool.realtimeFailures;
+  await pool.stop();
+  assert.is(failures, 0, 'shards that could not take SCHED_FIFO (is this run as root?)');
+  assert.equal(during, [7, 7], 'two shard threads at FIFO priority 7');
+  assert.equal(fifoThreads(), [], 'none left after stop');
+});
+
+test('compute.realtimePriority that cannot be applied: counted and logged, and the shards compute all the same', async () => {
+  const cfg = loadConfig({ env: {} });
+  const path0 = process.env.PATH;
+  const lines: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+  process.env.PATH = '/nonexistent'; // the shard threads copy this environment: chrt is not found
+  let pool: PoolCompute | undefined;
+  try {
+    let drafts = 0;
+    pool = new PoolCompute(cfg.strategies, () => { drafts++; }, log, 2, 1 << 14, 512, 0, 7);
+    await pool.start();
+    for (const t of ticks) pool.submit(t, 0);
+    await pool.flush(30_000);
+    await until(() => pool!.realtimeFailures === 2, 5000, 'both shards report the failure');
+    assert.ok(drafts > 100, `${drafts} drafts`);
+    assert.equal(fifoThreads(), []);
+    assert.ok(lines.some((l) => l.includes('could not take SCHED_FIFO') && l.includes('chrt')), lines.join('\n'));
+  } finally {
+    process.env.PATH = path0;
+    await pool?.stop();
+  }
 });
 
 test.run();

@@ -73,6 +73,7 @@ test('rejects wrong types, out-of-range values, bad enums and patterns', () => {
   rejects(() => loadConfig({ configPath: file({ compute: { workers: 'two' } }), env: {} }), 'compute.workers', 'integer');
   rejects(() => loadConfig({ configPath: file({ compute: { workers: 0 } }), env: {} }), 'compute.workers', 'from 1 to 64');
   rejects(() => loadConfig({ configPath: file({ compute: { mode: 'gpu' } }), env: {} }), 'compute.mode', '"inline", "pool"');
+  rejects(() => loadConfig({ configPath: file({ compute: { realtimePriority: 100 } }), env: {} }), 'compute.realtimePriority', 'from 0 to 99');
   rejects(() => loadConfig({ configPath: file({ redis: { url: 'http://x' } }), env: {} }), 'redis.url', 'matching');
   rejects(() => loadConfig({ env: { CHRISTMAS_LOG_LEVEL: 'loud' } }), 'log.level', 'one of');
   rejects(() => loadConfig({ configPath: file({ feeds: [{ venue: 'binance', url: 'ws://x', symbols: [], channels: ['trade'] }] }), env: {} }), 'feeds[0].symbols', 'at least 1');
