@@ -30,6 +30,8 @@ interface Shard {
   counters: Float64Array;
   /** Ticks written since the shard was last woken. */
   unwoken: number;
+  /** The shard was woken for this turn's first tick. */
+  wokenThisTurn: boolean;
 }
 
 /** Ticks written in one turn before a sleeping shard is woken without waiting for the turn's end. */
@@ -70,7 +72,7 @@ export class PoolCompute implements Compute {
       const drafts = createDraftRing(DRAFT_RING_BYTES);
       const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
         write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined,
-        drafts, reader: undefined as unknown as DraftRingReader, counters: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0 };
+        drafts, reader: undefined as unknown as DraftRingReader, counters: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0, wokenThisTurn: false };
       shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
       shard.reader.watch();
       port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
@@ -157,7 +159,7 @@ export class PoolCompute implements Compute {
    */
   private readonly afterTurn = (): void => {
     this.turnScheduled = false;
-    for (const s of this.shards) if (s.unwoken > 0) this.wake(s);
+    for (const s of this.shards) { s.wokenThisTurn = false; if (s.unwoken > 0) this.wake(s); }
     if (this.spinUs <= 0) return;
     const until = performance.now() + this.spinUs / 1000;
     for (;;) {
@@ -177,7 +179,8 @@ export class PoolCompute implements Compute {
     // A long turn (a socket read carrying many frames) still wakes the shard every WAKE_EVERY ticks, so the
     // worker computes alongside instead of waiting for the whole read to be parsed.
     Atomics.store(s.header, H_WRITE, s.write);
-    if (++s.unwoken >= WAKE_EVERY) this.wake(s);
+    if (!s.wokenThisTurn) { s.wokenThisTurn = true; this.wake(s); } // the turn's first tick: at once, before the rest of the read and the socket writes
+    else if (++s.unwoken >= WAKE_EVERY) this.wake(s);
     if (!this.turnScheduled) { this.turnScheduled = true; queueMicrotask(this.afterTurn); }
   }
 

@@ -67,7 +67,13 @@ test('a sleeping shard is woken by every turn that writes to it, not by its 50 m
   pool.submit(ticks[i++]!, 0); pool.submit(ticks[i++]!, 0);
   await pool.flush(30_000); // the shard tasks are running (they start after the pool does)
   for (let turn = 0; turn < 10; turn++) {
-    for (let k = 0; k <= turn % 3; k++) pool.submit(ticks[i++]!, 0); // 1..3 ticks: fewer than a mid-turn wake needs
+    // The turn's first tick wakes the shard at once; then, within the same turn, the shard has time to compute
+    // it and sleep again before 1..2 more ticks come (fewer than a mid-turn wake needs): those are the end of
+    // the turn's to wake.
+    pool.submit(ticks[i++]!, 0);
+    const until = performance.now() + 5;
+    while (performance.now() < until) { /* the same turn */ }
+    for (let k = 0; k <= turn % 2; k++) pool.submit(ticks[i++]!, 0);
     await new Promise((r) => setTimeout(r, 60)); // longer than the wait's timeout: an unwoken shard would time out
   }
   await pool.flush(30_000);
