@@ -153,7 +153,8 @@ export class PoolCompute implements Compute {
 
   /**
    * Runs once per turn in which ticks were written (a microtask, so after the whole socket read that carried
-   * them): wakes each sleeping shard once, not once per tick (a futex wake is a syscall of several µs), then,
+   * them): wakes each shard that got ticks after the turn's first one and may have fallen asleep again (a futex
+   * wake is a syscall of several µs, so not once per tick), then,
    * with compute.spinUs > 0, waits for the turn's drafts here (bounded), so the main thread does not go to
    * sleep and pay a wake-up to collect them.
    */
@@ -175,8 +176,8 @@ export class PoolCompute implements Compute {
     writeSlot(s.slots, s.write, this.capacity, t, idx, f);
     s.write = (s.write + 1) | 0;
     // A shard that sleeps now re-checks H_WRITE after declaring it, and one that declared it before this
-    // store is woken by afterTurn: no tick waits for the wait's timeout.
-    // A long turn (a socket read carrying many frames) still wakes the shard every WAKE_EVERY ticks, so the
+    // store is woken here (the turn's first tick) or by afterTurn: no tick waits for the wait's timeout.
+    // A long turn (a socket read carrying many frames) also wakes the shard every WAKE_EVERY ticks, so the
     // worker computes alongside instead of waiting for the whole read to be parsed.
     Atomics.store(s.header, H_WRITE, s.write);
     if (!s.wokenThisTurn) { s.wokenThisTurn = true; this.wake(s); } // the turn's first tick: at once, before the rest of the read and the socket writes
