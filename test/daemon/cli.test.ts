@@ -80,6 +80,15 @@ test('replay --print signals is deterministic across runs and compute modes (wal
   assert.ok(a.length > 50, `${a.length} signals`);
   assert.equal(b, a);
   assert.equal(p, a, 'pool mode gives the same signals');
+  // compute.realtimePriority reaches the shard threads through the config: with chrt off the PATH they say
+  // so (and compute all the same); with it, the same signals come out of SCHED_FIFO shards.
+  const pool = ['replay', file, '--no-store', '--no-persist', '--no-socket', '--print', 'signals', '--set', 'compute.mode="pool"', '--set', 'compute.workers=2', '--set', 'compute.realtimePriority=5'];
+  const refused = cli(pool, { PATH: '/nonexistent' });
+  assert.ok(refused.stderr.includes('could not take SCHED_FIFO'), refused.stderr.slice(-600));
+  assert.equal(strip(refused.stdout), a, 'pool mode with the priority refused gives the same signals');
+  const rt = cli(pool);
+  assert.not.ok(rt.stderr.includes('could not take SCHED_FIFO'), rt.stderr.slice(-600));
+  assert.equal(strip(rt.stdout), a, 'pool mode with SCHED_FIFO shards gives the same signals');
 });
 
 test('replay with PostgreSQL down: rows go to the spool and the command still ends (exit 0 within its deadline)', async () => {
