@@ -37,16 +37,16 @@ export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number 
   buf.writeDoubleLE(rec.at, pos); buf.writeDoubleLE(rec.e, pos + 8); buf.writeDoubleLE(rec.r, pos + 16); buf.writeDoubleLE(rec.f, pos + 24);
   buf.writeDoubleLE(d.price, pos + 32); buf.writeDoubleLE(d.strength, pos + 40); buf.writeDoubleLE(d.ttlMs, pos + 48);
   buf[pos + 56] = sideCode(d.side);
-  let count = 0;
-  for (const _ in d.indicators) count++;
-  buf.writeUInt16LE(count, pos + 57);
   let p = pos + FIXED;
   p = writeString(buf, p, d.symbol); p = writeString(buf, p, d.venue); p = writeString(buf, p, d.strategy); p = writeString(buf, p, d.reason);
+  let count = 0;
   for (const k in d.indicators) {
     p = writeString(buf, p, k);
     const v = d.indicators[k] as number | null | undefined;
     if (typeof v === 'number') { buf[p] = 0; buf.writeDoubleLE(v, p + 1); p += 9; } else { buf[p] = v === null ? 2 : 1; p += 1; }
+    count++;
   }
+  buf.writeUInt16LE(count, pos + 57); // counted while writing: one pass over the indicators
   return p;
 }
 

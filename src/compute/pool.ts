@@ -153,10 +153,9 @@ export class PoolCompute implements Compute {
 
   /**
    * Runs once per turn in which ticks were written (a microtask, so after the whole socket read that carried
-   * them): wakes each shard that got ticks after the turn's first one and may have fallen asleep again (a futex
-   * wake is a syscall of several µs, so not once per tick), then,
-   * with compute.spinUs > 0, waits for the turn's drafts here (bounded), so the main thread does not go to
-   * sleep and pay a wake-up to collect them.
+   * them): wakes each shard that got ticks after the turn's first one and may have fallen asleep again (a
+   * futex wake is a syscall of several µs, so not once per tick), then, with compute.spinUs > 0, waits for
+   * the turn's drafts here (bounded), so the main thread does not go to sleep and pay a wake-up to collect them.
    */
   private readonly afterTurn = (): void => {
     this.turnScheduled = false;

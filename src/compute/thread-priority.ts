@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 export type RealtimeResult = { ok: true; tid: number } | { ok: false; reason: string };
 
 /** The calling thread's kernel thread id (Linux), or undefined where /proc/thread-self is missing. */
-export function currentThreadId(): number | undefined {
+function currentThreadId(): number | undefined {
   try { const tid = Number(readlinkSync('/proc/thread-self').split('/').pop()); return Number.isInteger(tid) && tid > 0 ? tid : undefined; } catch { return undefined; }
 }
 
