@@ -35,7 +35,7 @@ function plot(outs: typeof e2e.lastOutcomes, file: string): void {
   const maxUs = Math.max(...outs.map((o) => o.cdf[198] ?? 0), 1);
   const x = (us: number) => L + (Math.log10(Math.max(us, 1)) / Math.log10(maxUs * 1.2)) * (W - L - 20);
   const y = (q: number) => H - B - q * (H - B - 20);
-  const colors: Record<string, string> = { relay: '#888', inline: '#1f77b4', pool: '#d62728', 'pool-spin': '#8e44ad' };
+  const colors: Record<string, string> = { relay: '#888', hop: '#bbb', 'hop-rt': '#2ca02c', inline: '#1f77b4', pool: '#d62728', 'pool-spin': '#8e44ad', 'pool-rt': '#ff7f0e' };
   const dashes = ['', '6 3', '2 2'];
   const rates = [...new Set(outs.map((o) => o.rate))];
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11"><rect width="100%" height="100%" fill="white"/>`;

@@ -11,6 +11,7 @@ import { freePort } from '../../src/daemon/embedded/process.js';
 import { startRedis } from '../../src/daemon/embedded/redis.js';
 import { startPostgres } from '../../src/daemon/embedded/postgres.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
+import { pingPong } from './pingpong.js';
 import { mainThreadCpuUs, processCpuUs, percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
@@ -29,7 +30,11 @@ const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== 
 
 export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
-async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt', rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
+export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt';
+/** The relay variants: no daemon, no metrics endpoint. */
+const isRelay = (m: Mode) => m === 'relay' || m === 'hop' || m === 'hop-rt';
+
+export async function once(mode: Mode, rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
   const port = await freePort();
   const sock = path.join(dir, `${mode}-${rate}.sock`);
   const sendLog = path.join(dir, `${mode}-${rate}.send`), recvLog = path.join(dir, `${mode}-${rate}.recv`);
@@ -38,8 +43,8 @@ async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt',
   const url = `ws://127.0.0.1:${port}/stream`;
   let engine: ReturnType<typeof proc>;
   let mport = 0;
-  if (mode === 'relay') {
-    engine = proc([relayJs, url, sock]);
+  if (isRelay(mode)) {
+    engine = proc([relayJs, url, sock, ...(mode === 'relay' ? [] : ['--hop']), ...(mode === 'hop-rt' ? ['--rt', '10'] : [])]);
     await waitFor(() => engine.out().includes('listening'), 10_000, 'relay');
   } else {
     mport = await freePort();
@@ -88,7 +93,11 @@ async function once(mode: 'relay' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt',
   const cdf = Array.from({ length: 201 }, (_, i) => percentile(lat, Math.min(0.9999, i / 200)));
   const out: E2EOutcome = { mode, rate, sent: sends.size, delivered: recvLines.length, p50us: percentile(lat, 0.5), p99us: percentile(lat, 0.99), p999us: percentile(lat, 0.999), cdf, lat, runs: 1 };
   // The relay has no metrics: its CPU is per offered tick (the generator holds its rate; the daemon's count is exact).
-  if (mode === 'relay' && cpu0 !== undefined && cpu1 !== undefined) out.mainCpuUsPerTick = (cpu1 - cpu0) / (rate * elapsed);
+  if (isRelay(mode)) {
+    if (cpu0 !== undefined && cpu1 !== undefined) out.mainCpuUsPerTick = (cpu1 - cpu0) / (rate * elapsed);
+    const inproc = /^inproc (\{.*\})$/m.exec(engine.out());
+    if (inproc) { const j = JSON.parse(inproc[1]!) as { p50Us: number; p99Us: number }; out.inProcP50us = j.p50Us; out.inProcP99us = j.p99Us; }
+  }
   if (s1.length) {
     const q = (qq: string) => (s1.find((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === 'recv_to_signal' && x.labels.quantile === qq)?.value ?? NaN) * 1e6;
     out.inProcP50us = q('0.5'); out.inProcP99us = q('0.99');
@@ -124,9 +133,11 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   const seconds = o.quick ? 3 : 8;
   const repeats = o.quick ? 1 : 3;
   const outcomes: E2EOutcome[] = [];
-  // pool-spin: the shard worker polls its ring for 200 µs before sleeping (compute.spinUs); pool-rt: the shard
-  // thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
-  const modes = o.quick ? (['relay', 'inline', 'pool'] as const) : (['relay', 'inline', 'pool', 'pool-spin', 'pool-rt'] as const);
+  // hop: the relay sends each tick through a worker thread and back (the pool's hand-off with nothing
+  // computed: the machine's floor under pool mode), run just before pool; hop-rt: the same with the worker
+  // SCHED_FIFO, just before pool-rt. pool-spin: the shard worker polls its ring for 200 µs before sleeping
+  // (compute.spinUs); pool-rt: the shard thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
+  const modes: readonly Mode[] = o.quick ? ['relay', 'inline', 'hop', 'pool'] : ['relay', 'inline', 'hop', 'pool', 'pool-spin', 'hop-rt', 'pool-rt'];
   for (const rate of rates) {
     const runs = new Map<string, E2EOutcome[]>();
     for (let r = 0; r < repeats; r++) {
@@ -207,21 +218,41 @@ async function fullPipeline(rate: number, seconds: number, dir: string, ioMode: 
   }
 }
 
+const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
+
 /** Latency CDFs of the last e2e run, for --plot. */
 export let lastOutcomes: E2EOutcome[] = [];
 
 export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const res: BenchResult[] = [];
+  // The hand-off floor first, on a machine at rest: DESIGN.md §3 measured it at p50 10 µs, p99 15 µs.
+  for (const [label, rounds, gapMs] of [['back to back', o.quick ? 5000 : 20_000, 0], ['1 ms apart', o.quick ? 500 : 2000, 1]] as const) {
+    const pp = await pingPong(rounds, gapMs);
+    res.push({ suite: 'e2e', name: `floor: Atomics ping-pong main <-> worker, ${label}`, unit: 'µs', p50: pp.p50Us, p99: pp.p99Us, better: 'lower', note: `${pp.rounds} rounds; DESIGN.md §3: p50 10, p99 15 (its budgets assume that floor)` });
+  }
   const outs = await runE2E(o);
   lastOutcomes = outs;
   if (!o.quick) for (const io of ['thread', 'inline'] as const) res.push(...await fullPipeline(100_000, 10, mkdtempSync(path.join(tmpdir(), 'christmas-full-')), io));
   for (const x of outs) {
     const relay = outs.find((r) => r.mode === 'relay' && r.rate === x.rate)!;
+    // The pool's floor: the relay with the same thread hop (pool-rt's has its thread SCHED_FIFO too).
+    const floor = outs.find((r) => r.mode === (x.mode === 'pool-rt' ? 'hop-rt' : 'hop') && r.rate === x.rate);
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
     res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}` });
-    if (x.mode === 'relay') res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
-    if (x.mode !== 'relay') {
+    if (isRelay(x.mode as Mode)) {
+      res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
+      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: x.mode === 'relay' ? 'floor: parse the id, encode, write' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
+    }
+    if (x.mode === 'hop' || x.mode === 'hop-rt') {
+      res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: 'context: what one thread hop costs end to end' });
+      res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: 'context: what one thread hop costs end to end' });
+    }
+    if (floor && x.mode.startsWith('pool')) {
+      res.push({ suite: 'e2e', name: `${tag}: in-process p50 / ${floor.mode} in-process p50`, unit: 'ratio', p50: (x.inProcP50us ?? NaN) / (floor.inProcP50us ?? NaN), better: 'lower', note: `pool over its floor, same run: ${fmt(x.inProcP50us)} vs ${fmt(floor.inProcP50us)} µs` });
+      res.push({ suite: 'e2e', name: `${tag}: in-process p99 / ${floor.mode} in-process p99`, unit: 'ratio', p50: (x.inProcP99us ?? NaN) / (floor.inProcP99us ?? NaN), better: 'lower', note: `pool over its floor, same run: ${fmt(x.inProcP99us)} vs ${fmt(floor.inProcP99us)} µs` });
+    }
+    if (!isRelay(x.mode as Mode)) {
       const pairs = (k: 'p50' | 'p99') => (x.pairRatios && x.pairRatios.length > 1 ? `; run by run: ${x.pairRatios.map((p) => p[k].toFixed(2)).join(', ')}` : '');
       res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: `budget <= 1.25${pairs('p50')}` });
       res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: `budget <= 1.25${pairs('p99')}` });

@@ -2,15 +2,28 @@
 // daemon. It subscribes like the daemon, and for every trade frame writes one signal frame carrying the trade
 // id to every socket client: the same encoder and the same fields as the daemon's probe signals, so the client
 // process decodes the same bytes either way. No parsing beyond the id, no compute, no risk, no I/O.
+// `--hop` sends every tick through a worker thread and back first (hop-worker.ts: shared rings, Atomics
+// wait/notify/waitAsync, the pool's hand-off), `--rt N` runs that thread SCHED_FIFO: the machine's floor
+// under `compute.mode: pool`, measured in the same run. On SIGTERM it prints its own receive -> written
+// latency ("inproc {p50Us, p99Us, n}"), the figure the daemon reports as recv_to_signal.
 import { WebSocket } from 'ws';
 import { createServer, type Socket } from 'node:net';
-import { unlinkSync } from 'node:fs';
+import { unlinkSync, writeSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import type { Signal } from '../../src/model/signal.js';
+import { nowNs } from '../../src/telemetry/clock.js';
+import { createHopBuffers, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP } from './hop-ring.js';
 
-const [url, socketPath] = process.argv.slice(2);
-if (!url || !socketPath) { process.stderr.write('usage: relay.js <ws url> <socket>\n'); process.exit(64); }
+const args = process.argv.slice(2);
+const flag = (name: string) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
+const hop = args.includes('--hop');
+if (hop) args.splice(args.indexOf('--hop'), 1);
+const realtimePriority = Number(flag('--rt') ?? 0);
+const [url, socketPath] = args;
+if (!url || !socketPath) { process.stderr.write('usage: relay.js <ws url> <socket> [--hop [--rt N]]\n'); process.exit(64); }
 try { unlinkSync(socketPath!); } catch { /* none */ }
 const clients = new Set<Socket>();
 const server = createServer((s) => {
@@ -19,23 +32,80 @@ const server = createServer((s) => {
   s.on('close', () => clients.delete(s)); s.on('error', () => clients.delete(s));
 });
 server.listen(socketPath, () => process.stdout.write('listening\n'));
+
+const LAT_CAPACITY = 4_000_000;
+const latUs = new Float64Array(LAT_CAPACITY);
+let latN = 0;
 let seq = 0;
+function emit(tradeId: number, recvNs: number): void {
+  const ns = Date.now() * 1e6;
+  const s: Signal = { seq: ++seq, id: `relay-${seq}`, tsNs: ns, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'probe', price: 61234.5,
+    strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId }, latency: { tsExchNs: ns, tsRecvNs: ns, tsSignalNs: ns } };
+  const frame = encodeSignalFrame(s);
+  for (const c of clients) c.write(frame);
+  if (latN < LAT_CAPACITY) latUs[latN++] = (nowNs() - recvNs) / 1000;
+}
+
+// The hop: ticks go out through `input`, come back through `output`. Wakes follow the pool's policy: the
+// turn's first tick at once, then every 16th, and once more at the end of the turn.
+const CAPACITY = 1 << 20, MASK = CAPACITY - 1;
+const hopBuffers = hop ? createHopBuffers(CAPACITY) : undefined;
+const header = hopBuffers ? new Int32Array(hopBuffers.header) : new Int32Array(8);
+const input = hopBuffers ? new Float64Array(hopBuffers.input) : new Float64Array(0);
+const output = hopBuffers ? new Float64Array(hopBuffers.output) : new Float64Array(0);
+let written = 0, drained = 0, unwoken = 0, wokenThisTurn = false, turnScheduled = false, waiting = false;
+const wake = () => { unwoken = 0; if (Atomics.load(header, HOP_SLEEPING) === 1) Atomics.notify(header, HOP_IN_W, 1); };
+const afterTurn = () => { turnScheduled = false; wokenThisTurn = false; if (unwoken > 0) wake(); };
+function drain(): void {
+  const w = Atomics.load(header, HOP_OUT_W);
+  while (drained !== w) { const o = (drained & MASK) * 2; emit(output[o]!, output[o + 1]!); drained = (drained + 1) | 0; }
+}
+function watch(): void {
+  if (waiting) return;
+  const seen = Atomics.load(header, HOP_OUT_W);
+  if (seen !== drained) { drain(); queueMicrotask(watch); return; }
+  const r = Atomics.waitAsync(header, HOP_OUT_W, seen, 1000);
+  if (!r.async) { drain(); queueMicrotask(watch); return; }
+  waiting = true;
+  void r.value.then(() => { waiting = false; drain(); watch(); });
+}
+function submit(tradeId: number, recvNs: number): void {
+  const o = (written & MASK) * 2;
+  input[o] = tradeId; input[o + 1] = recvNs;
+  written = (written + 1) | 0;
+  Atomics.store(header, HOP_IN_W, written);
+  if (!wokenThisTurn) { wokenThisTurn = true; wake(); } else if (++unwoken >= 16) wake();
+  if (!turnScheduled) { turnScheduled = true; queueMicrotask(afterTurn); }
+  if (Atomics.load(header, HOP_OUT_W) !== drained) drain(); // busy: collect what came back without a wake-up
+}
+let worker: Worker | undefined;
+if (hopBuffers) {
+  worker = new Worker(fileURLToPath(new URL('./hop-worker.js', import.meta.url)), { workerData: { ...hopBuffers, realtimePriority } });
+  worker.on('error', (e) => { process.stderr.write(`hop worker: ${e.message}\n`); process.exit(1); });
+  watch();
+}
+
 const re = /"t":(\d+)/;
 function connectWs(): void {
   const ws = new WebSocket(url!, { perMessageDeflate: false });
   ws.on('open', () => ws.send(JSON.stringify({ method: 'SUBSCRIBE', params: ['btcusdt@trade'], id: 1 })));
   ws.on('message', (data) => {
+    const recvNs = nowNs();
     const text = data.toString();
     const m = re.exec(text);
     if (!m) return;
-    const tradeId = Number(m[1]), ns = Date.now() * 1e6;
-    const s: Signal = { seq: ++seq, id: `relay-${seq}`, tsNs: ns, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'probe', price: 61234.5,
-      strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId }, latency: { tsExchNs: ns, tsRecvNs: ns, tsSignalNs: ns } };
-    const frame = encodeSignalFrame(s);
-    for (const c of clients) c.write(frame);
+    if (hopBuffers) submit(Number(m[1]), recvNs); else emit(Number(m[1]), recvNs);
   });
   ws.on('close', () => setTimeout(connectWs, 50));
   ws.on('error', () => undefined);
 }
-connectWs();
-process.on('SIGTERM', () => { server.close(); process.exit(0); });
+// The feed connects once the hop's thread runs (as the daemon starts its pool before its feeds).
+if (worker) worker.once('online', connectWs); else connectWs();
+
+process.on('SIGTERM', () => {
+  const lat = Array.from(latUs.subarray(0, latN)).sort((a, b) => a - b); // every tick since start, as the daemon's histogram
+  const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! : NaN);
+  writeSync(1, `inproc ${JSON.stringify({ p50Us: q(0.5), p99Us: q(0.99), n: lat.length })}\n`);
+  Atomics.store(header, HOP_STOP, 1); Atomics.notify(header, HOP_IN_W);
+  server.close(); process.exit(0);
+});
