@@ -38,9 +38,9 @@ const latUs = new Float64Array(LAT_CAPACITY);
 let latN = 0;
 let seq = 0;
 function emit(tradeId: number, recvNs: number): void {
-  const ns = Date.now() * 1e6;
+  const ns = nowNs();
   const s: Signal = { seq: ++seq, id: `relay-${seq}`, tsNs: ns, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'probe', price: 61234.5,
-    strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId }, latency: { tsExchNs: ns, tsRecvNs: ns, tsSignalNs: ns } };
+    strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId }, latency: { tsExchNs: recvNs, tsRecvNs: recvNs, tsSignalNs: ns } };
   const frame = encodeSignalFrame(s);
   for (const c of clients) c.write(frame);
   if (latN < LAT_CAPACITY) latUs[latN++] = (nowNs() - recvNs) / 1000;
