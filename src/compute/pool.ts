@@ -13,7 +13,7 @@ import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
 import type { ComputeCore } from './core.js';
-import { createRing, H_CONTROL, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
+import { createRing, H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
 import type { RealtimeFailedMessage, SnapshotMessage, ShardTask } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
@@ -60,7 +60,7 @@ export class PoolCompute implements Compute {
 
   constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
     private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0,
-    private readonly realtimePriority = 0) {
+    private readonly realtimePriority = 0, private readonly startTimeoutMs = 10_000) {
     this.strategies = cloneStrategies(strategies);
     this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
   }
@@ -79,6 +79,22 @@ export class PoolCompute implements Compute {
       port1.unref();
       this.shards.push(shard);
       this.launch(shard, 0, 0);
+    }
+    await Promise.all(this.shards.map((s) => this.untilRunning(s)));
+  }
+
+  /**
+   * Resolves once the shard's first task runs (a Piscina thread takes tens of ms to start): ticks of a feed
+   * connected before then would wait in the ring and open the latency record with a start-up spike. Past
+   * startTimeoutMs it resolves anyway, with a warning; the shard computes what queued once it runs.
+   */
+  private async untilRunning(s: Shard): Promise<void> {
+    const until = Date.now() + this.startTimeoutMs;
+    while (Atomics.load(s.header, H_LAUNCHES) === 0) {
+      const left = until - Date.now();
+      if (left <= 0) { this.log.warn({ shard: s.index, waitedMs: this.startTimeoutMs }, 'compute shard has not started; ticks queue in its ring until it does'); return; }
+      const w = Atomics.waitAsync(s.header, H_LAUNCHES, 0, Math.min(left, 100));
+      if (w.async) await w.value;
     }
   }
 

@@ -1,11 +1,12 @@
 // SharedArrayBuffer tick ring between the main thread (single producer) and one shard worker (single
 // consumer). Header (Int32): WRITE count, READ count, CONTROL (0 run, 1 stop, 2 crash-test), SLEEPING (1 while
-// the worker waits: the producer only pays for Atomics.notify then). Slots are
+// the worker waits: the producer only pays for Atomics.notify then), LAUNCHES (shard tasks that have started
+// running on this ring, so start-up can wait for the first). Slots are
 // SLOT float64s: kind, tsExchNs, tsRecvNs, price, size, side, id, bid, bidSize, ask, askSize, symbolIdx, frameStartNs.
 // Counts are monotonically increasing int32 (wrap-safe arithmetic via `| 0` differences).
 import { quoteTick, tradeTick, type Tick } from '../model/tick.js';
 
-export const H_WRITE = 0, H_READ = 1, H_CONTROL = 2, H_SLEEPING = 3, HEADER_INTS = 4;
+export const H_WRITE = 0, H_READ = 1, H_CONTROL = 2, H_SLEEPING = 3, H_LAUNCHES = 4, HEADER_INTS = 5;
 export const SLOT = 13;
 
 export interface RingBuffers { header: SharedArrayBuffer; slots: SharedArrayBuffer; capacity: number }

@@ -7,7 +7,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
 import type { SignalDraft } from '../model/signal.js';
 import { ComputeCore } from './core.js';
-import { H_CONTROL, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
+import { H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
 import { loadKernels } from '../native/index.js';
 import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 import { setThreadRealtime } from './thread-priority.js';
@@ -59,6 +59,9 @@ function runShard(task: ShardTask): number {
   const counters = new Float64Array(task.counters);
   const out = new DraftRingWriter(task.drafts);
   const stopping = () => Atomics.load(header, H_CONTROL) !== 0;
+  // Running: the pool's start() waits for this before the feeds connect.
+  Atomics.add(header, H_LAUNCHES, 1);
+  Atomics.notify(header, H_LAUNCHES);
   for (;;) {
     const control = Atomics.load(header, H_CONTROL);
     if (control === 1) break;

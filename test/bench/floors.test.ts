@@ -41,7 +41,11 @@ for (const variant of [[], ['--hop']] as const) {
       client.child.kill('SIGTERM'); await client.exited;
       relay.child.kill('SIGTERM'); await relay.exited;
       const sent = readFileSync(sendLog, 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0]));
-      const got = readFileSync(recvLog, 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0]));
+      const lines = readFileSync(recvLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').map(Number));
+      const got = lines.map((f) => f[0]!);
+      // Each signal carries the relay's receive and build times: the steady-state in-process figure comes from them.
+      const inProcUs = lines.map((f) => (f[3]! - f[2]!) / 1000);
+      assert.ok(inProcUs.every((d) => Number.isFinite(d) && d >= 0 && d < 10_000_000), `bad sender times: ${inProcUs.filter((d) => !(d >= 0 && d < 1e7)).slice(0, 3).join(', ')}`);
       assert.ok(got.length > 1000, `client got ${got.length} signals`);
       // The client joined mid-stream: from its first trade on, it must see exactly the trades sent, in order.
       const from = sent.indexOf(got[0]!);

@@ -13,6 +13,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Tick } from '../../src/model/tick.js';
 import { readdirSync } from 'node:fs';
 import { setThreadRealtime, threadPolicy } from '../../src/compute/thread-priority.js';
+import { H_LAUNCHES } from '../../src/compute/ring.js';
 import { pino } from 'pino';
 
 let ticks: Tick[] = [];
@@ -65,7 +66,7 @@ test('a sleeping shard is woken by every turn that writes to it, not by its 50 m
   await pool.start();
   let i = 0;
   pool.submit(ticks[i++]!, 0); pool.submit(ticks[i++]!, 0);
-  await pool.flush(30_000); // the shard tasks are running (they start after the pool does)
+  await pool.flush(30_000);
   for (let turn = 0; turn < 10; turn++) {
     // The turn's first tick wakes the shard at once; then, within the same turn, the shard has time to compute
     // it and sleep again before 1..2 more ticks come (fewer than a mid-turn wake needs): those are the end of
@@ -80,6 +81,35 @@ test('a sleeping shard is woken by every turn that writes to it, not by its 50 m
   const { lateWakes } = pool.stats();
   await pool.stop();
   assert.is(lateWakes, 0, 'turns whose ticks waited for the 50 ms wait timeout');
+});
+
+test('start() resolves once every shard task runs (feeds connect after it: no first ticks wait for a thread to start)', async () => {
+  const cfg = loadConfig({ env: {} });
+  const pool = new PoolCompute(cfg.strategies, () => undefined, silentLogger, 3, 1 << 12, 512, 0);
+  await pool.start();
+  const launches = pool['shards'].map((s) => Atomics.load(s.header, H_LAUNCHES));
+  await pool.stop();
+  assert.equal(launches, [1, 1, 1]);
+});
+
+test('a shard that has not started within the start-up timeout: start() goes on with a warning, and the queued ticks are computed once it runs', async () => {
+  const cfg = loadConfig({ env: {} });
+  const lines: string[] = [];
+  const log = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+  let drafts = 0;
+  const inline: number[] = [];
+  const c = new InlineCompute(cfg.strategies, () => inline.push(1));
+  for (const t of ticks.slice(0, 3000)) c.submit(t, 0);
+  const pool = new PoolCompute(cfg.strategies, () => { drafts++; }, log, 1, 1 << 14, 512, 0, 0, 1);
+  await pool.start(); // 1 ms: a Piscina thread is not up that fast
+  const launchedAtStart = Atomics.load(pool['shards'][0]!.header, H_LAUNCHES);
+  for (const t of ticks.slice(0, 3000)) pool.submit(t, 0);
+  await pool.flush(30_000);
+  await pool.stop();
+  assert.is(launchedAtStart, 0);
+  assert.ok(inline.length > 10, `${inline.length} inline drafts`);
+  assert.ok(lines.some((l) => l.includes('compute shard has not started')), lines.join(''));
+  assert.is(drafts, inline.length);
 });
 
 test('a worker crash mid-stream: the shard restarts from its snapshot; no draft lost or doubled', async () => {
