@@ -30,7 +30,9 @@ const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== 
 
 export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number;
   /** recv -> signal built, from the signals received after warm-up (every mode alike). */
-  steadyP50us: number; steadyP99us: number; steady: number[]; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
+  steadyP50us: number; steadyP99us: number; steady: number[];
+  /** p99 over the median of the feed leg (send -> sender's receive) and the client leg (signal built -> client). */
+  feedLegP99us?: number; clientLegP99us?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
 export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt';
 /** The relay variants: no daemon, no metrics endpoint. */
@@ -92,18 +94,23 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
   const skip = Math.floor(recvLines.length * 0.2); // the first 20 % are warm-up
   // Steady-state in-process latency from the signals themselves (the sender's receive -> signal built, its own
   // clock), over the same post-warm-up window as the end-to-end figure, the same way for every mode.
-  const steady: number[] = [];
+  // Where the tail forms: the feed leg (generator's send -> sender's receive) and the client leg (signal built
+  // -> client's receive) cross clocks (the sender's epoch clock, CLOCK_MONOTONIC), so each is taken relative to
+  // its own median; their p99 over that median says which side of the daemon the slow ticks were late on.
+  const steady: number[] = [], feedLeg: number[] = [], clientLeg: number[] = [];
   for (const l of recvLines.slice(skip)) {
     const [id, ns, sRecv, sSignal] = l.split(' ');
     const s = sends.get(Number(id)); if (s !== undefined) lat.push(Number(BigInt(ns!) - s) / 1000);
     const d = (Number(sSignal) - Number(sRecv)) / 1000;
     if (Number.isFinite(d)) steady.push(d);
+    if (s !== undefined && Number.isFinite(d)) { feedLeg.push((Number(sRecv) - Number(s)) / 1000); clientLeg.push((Number(ns) - Number(sSignal)) / 1000); }
   }
   lat.sort((a, b) => a - b);
   steady.sort((a, b) => a - b);
+  const overMedian = (xs: number[]) => { xs.sort((a, b) => a - b); return percentile(xs, 0.99) - percentile(xs, 0.5); };
   const cdf = Array.from({ length: 201 }, (_, i) => percentile(lat, Math.min(0.9999, i / 200)));
   const out: E2EOutcome = { mode, rate, sent: sends.size, delivered: recvLines.length, p50us: percentile(lat, 0.5), p99us: percentile(lat, 0.99), p999us: percentile(lat, 0.999), cdf, lat, runs: 1,
-    steadyP50us: percentile(steady, 0.5), steadyP99us: percentile(steady, 0.99), steady };
+    steadyP50us: percentile(steady, 0.5), steadyP99us: percentile(steady, 0.99), steady, feedLegP99us: overMedian(feedLeg), clientLegP99us: overMedian(clientLeg) };
   // The relay has no metrics: its CPU is per offered tick (the generator holds its rate; the daemon's count is exact).
   if (isRelay(mode)) {
     if (cpu0 !== undefined && cpu1 !== undefined) out.mainCpuUsPerTick = (cpu1 - cpu0) / (rate * elapsed);
@@ -134,6 +141,7 @@ function merge(runs: E2EOutcome[]): E2EOutcome {
   return { mode: runs[0]!.mode, rate: runs[0]!.rate, runs: runs.length, sent: runs.reduce((a, r) => a + r.sent, 0), delivered: runs.reduce((a, r) => a + r.delivered, 0),
     p50us: percentile(lat, 0.5), p99us: percentile(lat, 0.99), p999us: percentile(lat, 0.999), cdf: Array.from({ length: 201 }, (_, i) => percentile(lat, Math.min(0.9999, i / 200))), lat,
     steadyP50us: percentile(steady, 0.5), steadyP99us: percentile(steady, 0.99), steady,
+    feedLegP99us: med((r) => r.feedLegP99us), clientLegP99us: med((r) => r.clientLegP99us),
     inProcP50us: med((r) => r.inProcP50us), inProcP99us: med((r) => r.inProcP99us), mainUsPerTick: med((r) => r.mainUsPerTick), mainCpuUsPerTick: med((r) => r.mainCpuUsPerTick), healthP99ms: med((r) => r.healthP99ms) };
 }
 
@@ -254,6 +262,11 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
     res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}` });
+    if (x.mode === 'relay' || x.mode === 'inline') {
+      const runsNote = x.runs > 1 ? ', median of the runs' : '';
+      res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: feed (send -> receive)`, unit: 'µs', p50: x.feedLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
+      res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: client (signal built -> client)`, unit: 'µs', p50: x.clientLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
+    }
     if (isRelay(x.mode as Mode)) {
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: x.mode === 'relay' ? 'floor: parse the id, build the signal' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
