@@ -59,6 +59,15 @@ export async function perItem(suite: string, cases: Array<{ name: string; items:
   });
 }
 
+/** A result's value as the tables print it: 2 decimals for ratios, k / M suffixes, '—' when missing. */
+export function formatValue(x: number | undefined, unit: string): string {
+  if (x === undefined || !Number.isFinite(x)) return '—';
+  if (unit === 'ratio') return x.toFixed(2);
+  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
+  if (x >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
+  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
+}
+
 export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;

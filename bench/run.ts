@@ -5,7 +5,7 @@ import { execSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot, type BenchResult, type SuiteOptions } from './lib.js';
+import { formatValue, repoRoot, type BenchResult, type SuiteOptions } from './lib.js';
 import * as feed from './feed/feed.bench.js';
 import * as codec from './signal/codec.bench.js';
 import * as indicators from './indicators/indicators.bench.js';
@@ -20,13 +20,6 @@ const suites: Array<[string, (o: SuiteOptions) => Promise<BenchResult[]>]> = [
   ['feed', feed.run], ['codec', codec.run], ['indicators', indicators.run], ['store', store.run], ['persist', persist.run], ['e2e', e2e.run],
 ];
 
-const fmt = (x: number | undefined, unit: string): string => {
-  if (x === undefined || !Number.isFinite(x)) return '—';
-  if (unit === 'ratio') return x.toFixed(2);
-  if (x >= 1e6) return `${(x / 1e6).toFixed(2)}M`;
-  if (x >= 1e4) return `${(x / 1e3).toFixed(1)}k`;
-  return x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2);
-};
 
 function commit(): string { try { return execSync('git rev-parse --short HEAD', { cwd: repoRoot, encoding: 'utf8' }).trim(); } catch { return 'unknown'; } }
 
@@ -60,7 +53,7 @@ for (const [name, fn] of suites) {
   try {
     const r = await fn(opts);
     results.push(...r);
-    for (const x of r) process.stdout.write(`  ${x.name.padEnd(72)} ${fmt(x.p50, x.unit).padStart(9)}${x.p99 !== undefined ? ` p99 ${fmt(x.p99, x.unit).padStart(8)}` : ''} ${x.unit}${x.note ? `  (${x.note})` : ''}\n`);
+    for (const x of r) process.stdout.write(`  ${x.name.padEnd(72)} ${formatValue(x.p50, x.unit).padStart(9)}${x.p99 !== undefined ? ` p99 ${formatValue(x.p99, x.unit).padStart(8)}` : ''} ${x.unit}${x.note ? `  (${x.note})` : ''}\n`);
   } catch (err) {
     process.stdout.write(`  suite ${name} failed: ${(err as Error).stack}\n`);
     process.exitCode = 1;
@@ -86,7 +79,7 @@ if (args.includes('--plot') && e2e.lastOutcomes.length) {
 if (!opts.quick && !only) {
   const readme = path.join(repoRoot, 'bench', 'README.md');
   const table = ['| suite | benchmark | p50 | p99 | unit | note |', '|---|---|---|---|---|---|',
-    ...results.map((r) => `| ${r.suite} | ${r.name} | ${fmt(r.p50, r.unit)} | ${fmt(r.p99, r.unit)} | ${r.unit} | ${r.note ?? ''} |`)].join('\n');
+    ...results.map((r) => `| ${r.suite} | ${r.name} | ${formatValue(r.p50, r.unit)} | ${formatValue(r.p99, r.unit)} | ${r.unit} | ${r.note ?? ''} |`)].join('\n');
   const block = `<!-- results:start -->\nLatest full run: ${report.date} on commit \`${sha}\`, Node ${process.version}, ${report.machine.cpus} × ${cpu}.\n\n${table}\n<!-- results:end -->`;
   const text = existsSync(readme) ? readFileSync(readme, 'utf8') : '# Benchmarks\n\n<!-- results:start -->\n<!-- results:end -->\n';
   writeFileSync(readme, text.replace(/<!-- results:start -->[\s\S]*<!-- results:end -->/, block));
@@ -123,7 +116,7 @@ if (args.includes('--compare')) {
     }
     for (const r of flagged) {
       const b = base.results.find((x) => x.suite === r.suite && x.name === r.name)!;
-      process.stdout.write(`REGRESSION ${r.suite}/${r.name}: ${fmt(r.p50, r.unit)} vs baseline ${fmt(b.p50, b.unit)} ${r.unit} (${slowerBy(r)!.toFixed(2)}x slower)\n`);
+      process.stdout.write(`REGRESSION ${r.suite}/${r.name}: ${formatValue(r.p50, r.unit)} vs baseline ${formatValue(b.p50, b.unit)} ${r.unit} (${slowerBy(r)!.toFixed(2)}x slower)\n`);
     }
     process.stdout.write(`compared with bench/baseline.json: ${flagged.length} result(s) past ${THRESHOLD}x slower\n`);
     if (flagged.length > 0) process.exitCode = 1;

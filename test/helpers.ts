@@ -36,8 +36,13 @@ export interface Proc { child: ChildProcess; out: () => string; exited: Promise<
 
 /** Spawns the real CLI; output (stdout + stderr, last few MB) is kept for assertions. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): Proc {
+  return spawnNode(cliPath, args, env);
+}
+
+/** Spawns a Node script (e.g. a built bench tool under dist/); output kept as spawnCli keeps it. */
+export function spawnNode(script: string, args: string[], env: Record<string, string> = {}): Proc {
   let out = '';
-  const child = spawn(process.execPath, [cliPath, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const take = (d: Buffer) => { out = out.length > 4e6 ? out.slice(-2e6) + d.toString() : out + d.toString(); };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);

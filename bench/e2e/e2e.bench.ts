@@ -12,7 +12,7 @@ import { startRedis } from '../../src/daemon/embedded/redis.js';
 import { startPostgres } from '../../src/daemon/embedded/postgres.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
 import { pingPong } from './pingpong.js';
-import { mainThreadCpuUs, processCpuUs, percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { formatValue, mainThreadCpuUs, processCpuUs, percentile, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
 const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
 const relayJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'relay.js');
@@ -28,7 +28,7 @@ function proc(args: string[], env: Record<string, string> = {}): { child: ChildP
 const waitFor = async (cond: () => boolean, ms: number, what: string) => { const end = Date.now() + ms; while (!cond()) { if (Date.now() > end) throw new Error(`e2e: timed out waiting for ${what}`); await new Promise((r) => setTimeout(r, 20)); } };
 const stop = (c: ChildProcess) => new Promise<void>((r) => { if (c.exitCode !== null) return r(); c.once('exit', () => r()); c.kill('SIGTERM'); setTimeout(() => c.kill('SIGKILL'), 10_000).unref(); });
 
-export interface E2EOutcome { mode: string; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number;
+export interface E2EOutcome { mode: Mode; rate: number; sent: number; delivered: number; p50us: number; p99us: number; p999us: number; inProcP50us?: number; inProcP99us?: number;
   /** recv -> signal built, from the signals received after warm-up (every mode alike). */
   steadyP50us: number; steadyP99us: number; steady: number[];
   /** p99 over the median of the feed leg (send -> sender's receive) and the client leg (signal built -> client). */
@@ -161,7 +161,7 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   // (compute.spinUs); pool-rt: the shard thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
   const modes: readonly Mode[] = o.quick ? ['relay', 'inline', 'hop', 'pool'] : ['relay', 'inline', 'hop', 'pool', 'pool-spin', 'hop-rt', 'pool-rt'];
   for (const rate of rates) {
-    const runs = new Map<string, E2EOutcome[]>();
+    const runs = new Map<Mode, E2EOutcome[]>();
     for (let r = 0; r < repeats; r++) {
       for (const mode of modes) {
         if (r > 0 && mode !== 'relay' && mode !== 'inline') continue;
@@ -240,8 +240,6 @@ async function fullPipeline(rate: number, seconds: number, dir: string, ioMode: 
   }
 }
 
-const fmt = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? 'n/a' : v >= 100 ? v.toFixed(0) : v.toFixed(1));
-
 /** Latency CDFs of the last e2e run, for --plot. */
 export let lastOutcomes: E2EOutcome[] = [];
 
@@ -267,7 +265,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: feed (send -> receive)`, unit: 'µs', p50: x.feedLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: client (signal built -> client)`, unit: 'µs', p50: x.clientLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
     }
-    if (isRelay(x.mode as Mode)) {
+    if (isRelay(x.mode)) {
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: x.mode === 'relay' ? 'floor: parse the id, build the signal' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: 'context: every tick from the first, start-up and JIT warm-up included' });
@@ -277,10 +275,10 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: 'context: what one thread hop costs end to end' });
     }
     if (floor && x.mode.startsWith('pool')) {
-      res.push({ suite: 'e2e', name: `${tag}: in-process p50 / ${floor.mode} in-process p50 (steady state)`, unit: 'ratio', p50: x.steadyP50us / floor.steadyP50us, better: 'lower', note: `pool over its floor, same run: ${fmt(x.steadyP50us)} vs ${fmt(floor.steadyP50us)} µs` });
-      res.push({ suite: 'e2e', name: `${tag}: in-process p99 / ${floor.mode} in-process p99 (steady state)`, unit: 'ratio', p50: x.steadyP99us / floor.steadyP99us, better: 'lower', note: `pool over its floor, same run: ${fmt(x.steadyP99us)} vs ${fmt(floor.steadyP99us)} µs` });
+      res.push({ suite: 'e2e', name: `${tag}: in-process p50 / ${floor.mode} in-process p50 (steady state)`, unit: 'ratio', p50: x.steadyP50us / floor.steadyP50us, better: 'lower', note: `pool over its floor, same run: ${formatValue(x.steadyP50us, 'µs')} vs ${formatValue(floor.steadyP50us, 'µs')} µs` });
+      res.push({ suite: 'e2e', name: `${tag}: in-process p99 / ${floor.mode} in-process p99 (steady state)`, unit: 'ratio', p50: x.steadyP99us / floor.steadyP99us, better: 'lower', note: `pool over its floor, same run: ${formatValue(x.steadyP99us, 'µs')} vs ${formatValue(floor.steadyP99us, 'µs')} µs` });
     }
-    if (!isRelay(x.mode as Mode)) {
+    if (!isRelay(x.mode)) {
       const pairs = (k: 'p50' | 'p99') => (x.pairRatios && x.pairRatios.length > 1 ? `; run by run: ${x.pairRatios.map((p) => p[k].toFixed(2)).join(', ')}` : '');
       res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: `budget <= 1.25${pairs('p50')}` });
       res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: `budget <= 1.25${pairs('p99')}` });

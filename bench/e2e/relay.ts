@@ -10,19 +10,18 @@ import { WebSocket } from 'ws';
 import { createServer, type Socket } from 'node:net';
 import { unlinkSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
+import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import type { Signal } from '../../src/model/signal.js';
 import { nowNs } from '../../src/telemetry/clock.js';
+import { percentile } from '../lib.js';
 import { createHopBuffers, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP } from './hop-ring.js';
 
-const args = process.argv.slice(2);
-const flag = (name: string) => { const i = args.indexOf(name); if (i < 0) return undefined; const v = args[i + 1]; args.splice(i, 2); return v; };
-const hop = args.includes('--hop');
-if (hop) args.splice(args.indexOf('--hop'), 1);
-const realtimePriority = Number(flag('--rt') ?? 0);
-const [url, socketPath] = args;
+const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { hop: { type: 'boolean', default: false }, rt: { type: 'string', default: '0' } } });
+const hop = opts.hop, realtimePriority = Number(opts.rt);
+const [url, socketPath] = positionals;
 if (!url || !socketPath) { process.stderr.write('usage: relay.js <ws url> <socket> [--hop [--rt N]]\n'); process.exit(64); }
 try { unlinkSync(socketPath!); } catch { /* none */ }
 const clients = new Set<Socket>();
@@ -104,8 +103,7 @@ if (worker) worker.once('online', connectWs); else connectWs();
 
 process.on('SIGTERM', () => {
   const lat = Array.from(latUs.subarray(0, latN)).sort((a, b) => a - b); // every tick since start, as the daemon's histogram
-  const q = (p: number) => (lat.length ? lat[Math.min(lat.length - 1, Math.floor(p * lat.length))]! : NaN);
-  writeSync(1, `inproc ${JSON.stringify({ p50Us: q(0.5), p99Us: q(0.99), n: lat.length })}\n`);
+  writeSync(1, `inproc ${JSON.stringify({ p50Us: percentile(lat, 0.5), p99Us: percentile(lat, 0.99), n: lat.length })}\n`);
   Atomics.store(header, HOP_STOP, 1); Atomics.notify(header, HOP_IN_W);
   server.close(); process.exit(0);
 });

@@ -93,7 +93,7 @@ export class PoolCompute implements Compute {
     while (Atomics.load(s.header, H_LAUNCHES) === 0) {
       const left = until - Date.now();
       if (left <= 0) { this.log.warn({ shard: s.index, waitedMs: this.startTimeoutMs }, 'compute shard has not started; ticks queue in its ring until it does'); return; }
-      const w = Atomics.waitAsync(s.header, H_LAUNCHES, 0, Math.min(left, 100));
+      const w = Atomics.waitAsync(s.header, H_LAUNCHES, 0, left);
       if (w.async) await w.value;
     }
   }

@@ -3,11 +3,10 @@
 // order, and report its in-process latency, or the pool's "ratio to its floor" means nothing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, repoRoot, shared, sleep, spawnCli, until } from '../helpers.js';
+import { freePort, repoRoot, shared, sleep, spawnCli, spawnNode, until } from '../helpers.js';
 import { pingPong } from '../../bench/e2e/pingpong.js';
 
 test('ping-pong: every round gets its own answer; percentiles are ordered', async () => {
@@ -23,12 +22,7 @@ for (const variant of [[], ['--hop']] as const) {
     const port = await freePort();
     const sock = path.join(dir, 'relay.sock'), sendLog = path.join(dir, 'send'), recvLog = path.join(dir, 'recv');
     const server = spawnCli(['serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', '3000', '--loop', '--send-log', sendLog, '--ping-ms', '60000']);
-    const node = (file: string, args: string[]) => {
-      let out = '';
-      const child = spawn(process.execPath, [path.join(repoRoot, 'dist', 'bench', 'e2e', file), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-      child.stdout.on('data', (d: Buffer) => { out += d.toString(); }); child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
-      return { child, out: () => out, exited: new Promise<void>((r) => child.once('exit', () => r())) };
-    };
+    const node = (file: string, args: string[]) => spawnNode(path.join(repoRoot, 'dist', 'bench', 'e2e', file), args);
     try {
       await until(() => server.out().includes('listening'), 20_000, 'replay server');
       const relay = node('relay.js', [`ws://127.0.0.1:${port}/stream`, sock, ...variant]);
