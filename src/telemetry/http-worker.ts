@@ -4,28 +4,26 @@
 // /metrics is asked of the main thread over the message port (Prometheus scrapes tolerate that).
 import { parentPort, workerData } from 'node:worker_threads';
 import { createServer } from 'node:http';
+import { SharedReportReader } from './shared-report.js';
 
 interface Data { host: string; port: number; sab: SharedArrayBuffer; staleMs: number }
 const { host, port, sab, staleMs } = workerData as Data;
-const head = new Int32Array(sab, 0, 2);      // [byte length, status]
-const stamp = new Float64Array(sab, 8, 1);    // Date.now() of the last report
-const body = new Uint8Array(sab, 16);
-const decoder = new TextDecoder();
+const reports = new SharedReportReader(sab);
 let nextId = 1;
 const pending = new Map<number, (r: { status: number; type: string; text: string }) => void>();
 parentPort!.on('message', (m: { id: number; status: number; type: string; text: string }) => { pending.get(m.id)?.(m); pending.delete(m.id); });
 
 const server = createServer((req, res) => {
   if (req.url === '/health') {
-    const age = Date.now() - stamp[0]!;
-    if (stamp[0] === 0 || age > staleMs) {
+    const report = reports.read();
+    const age = report === undefined ? 0 : Date.now() - report.stampMs;
+    if (report === undefined || age > staleMs) {
       res.writeHead(503, { 'content-type': 'application/json' });
-      res.end(JSON.stringify({ status: 'unhealthy', unhealthy: ['eventLoop'], components: { eventLoop: { healthy: false, detail: stamp[0] === 0 ? 'starting' : `no health report from the main thread for ${Math.round(age)} ms` } } }));
+      res.end(JSON.stringify({ status: 'unhealthy', unhealthy: ['eventLoop'], components: { eventLoop: { healthy: false, detail: report === undefined ? 'starting' : `no health report from the main thread for ${Math.round(age)} ms` } } }));
       return;
     }
-    const len = Atomics.load(head, 0);
-    res.writeHead(Atomics.load(head, 1), { 'content-type': 'application/json' });
-    res.end(decoder.decode(body.slice(0, len)));
+    res.writeHead(report.status, { 'content-type': 'application/json' });
+    res.end(report.text);
     return;
   }
   if (req.url === '/metrics') {

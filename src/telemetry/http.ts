@@ -5,28 +5,26 @@ import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type client from 'prom-client';
+import { allocateReport, SharedReportWriter } from './shared-report.js';
 
 export interface HealthReport { healthy: boolean; components: Record<string, { healthy: boolean; detail?: string }> }
 
-const SAB_BYTES = 64 * 1024;
+const REPORT_CAPACITY_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
 
 export class MetricsServer {
   private worker: Worker | undefined;
   private publisher: NodeJS.Timeout | undefined;
-  private readonly sab = new SharedArrayBuffer(16 + SAB_BYTES);
+  private readonly sab = allocateReport(REPORT_CAPACITY_BYTES);
+  private readonly report = new SharedReportWriter(this.sab);
   constructor(private readonly registry: client.Registry, private readonly health: () => HealthReport, private readonly publishEveryMs = 100) {}
 
   /** Writes the current health report where the HTTP thread reads it. */
   private publish(): void {
     const h = this.health();
     const unhealthy = Object.entries(h.components).filter(([, c]) => !c.healthy).map(([n]) => n);
-    const bytes = encoder.encode(JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components })).subarray(0, SAB_BYTES);
-    new Uint8Array(this.sab, 16).set(bytes);
-    const head = new Int32Array(this.sab, 0, 2);
-    Atomics.store(head, 0, bytes.length);
-    Atomics.store(head, 1, h.healthy ? 200 : 503);
-    new Float64Array(this.sab, 8, 1)[0] = Date.now();
+    const bytes = encoder.encode(JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components }));
+    this.report.publish(h.healthy ? 200 : 503, bytes, Date.now());
   }
 
   async start(listen: string): Promise<string> {
