@@ -41,6 +41,13 @@ export interface ReplayServerOptions {
    * must drop the duplicates). 0 = pure live semantics (what was in flight is lost).
    */
   rewindOnReconnect?: number;
+  /**
+   * Tests of "nothing lost": after every turn that sent frames, ping each client with the cursor as payload;
+   * its pong confirms every frame before it was received (a client parses frames in order). A disconnect
+   * then steps the cursor back at least to the last confirmed frame, however many were in flight (a burst
+   * after a stall can be thousands), and a run that had ended resumes. One client; not with `loop`.
+   */
+  resendUnconfirmed?: boolean;
   /** Send frames as binary WebSocket messages, as Upbit does (default: text). */
   binaryFrames?: boolean;
   /**
@@ -73,6 +80,8 @@ export class ReplayServer extends EventEmitter {
   private wss: WebSocketServer | undefined;
   private readonly clients = new Map<WebSocket, Set<string>>();
   private cursor = 0;
+  /** resendUnconfirmed: every frame before this index was confirmed by a client's pong. */
+  private confirmedCursor = 0;
   private lap = 0;
   private timer: NodeJS.Timeout | undefined;
   private stallUntil = 0;
@@ -134,7 +143,11 @@ export class ReplayServer extends EventEmitter {
     const q = /[?&]streams=([^&]+)/.exec(url);
     if (q) for (const s of decodeURIComponent(q[1]!).split('/')) streams.add(s);
     this.clients.set(ws, streams);
-    ws.on('pong', () => { (ws as WebSocket & { pongPending?: boolean }).pongPending = false; });
+    ws.on('pong', (data: Buffer) => {
+      (ws as WebSocket & { pongPending?: boolean }).pongPending = false;
+      const confirmed = data.length > 0 ? Number(data.toString()) : NaN;
+      if (this.opts.resendUnconfirmed && confirmed > this.confirmedCursor) this.confirmedCursor = confirmed;
+    });
     ws.on('message', (data) => {
       const text = data.toString();
       if (text === 'PING') { ws.send('{"status":"UP"}', { binary: this.opts.binaryFrames === true }); return; } // Upbit's keep-alive
@@ -152,7 +165,9 @@ export class ReplayServer extends EventEmitter {
     const gone = () => {
       if (!this.clients.delete(ws)) return;
       const rewind = this.opts.rewindOnReconnect ?? 0;
-      if (rewind > 0 && !this.stats.ended) this.cursor = Math.max(0, this.cursor - rewind);
+      if (this.opts.resendUnconfirmed && !this.opts.loop) {
+        if (this.confirmedCursor < this.cursor) { this.cursor = Math.max(0, Math.min(this.confirmedCursor, this.cursor - rewind)); this.stats.ended = false; }
+      } else if (rewind > 0 && !this.stats.ended) this.cursor = Math.max(0, this.cursor - rewind);
     };
     ws.on('close', gone);
     ws.on('error', gone);
@@ -173,7 +188,12 @@ export class ReplayServer extends EventEmitter {
 
   /** Sends what is due (in one write per client when coalescing), then sleeps until the next frame is due. */
   private pump(): void {
-    if (!this.opts.coalesce) { this.pumpFrames(); return; }
+    const sentBefore = this.frameIndex;
+    if (this.opts.coalesce) this.pumpCorked(); else this.pumpFrames();
+    if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) for (const ws of this.clients.keys()) ws.ping(String(this.cursor));
+  }
+
+  private pumpCorked(): void {
     const corked: Array<{ uncork(): void }> = [];
     for (const ws of this.clients.keys()) {
       const sock = (ws as WebSocket & { _socket?: { cork(): void; uncork(): void } })._socket;
