@@ -44,8 +44,9 @@ export interface ReplayServerOptions {
   /**
    * Tests of "nothing lost": after every turn that sent frames, ping each client with the cursor as payload;
    * its pong confirms every frame before it was received (a client parses frames in order). A disconnect
-   * then steps the cursor back at least to the last confirmed frame, however many were in flight (a burst
-   * after a stall can be thousands), and a run that had ended resumes. One client; not with `loop`.
+   * then steps the cursor back to the last confirmed frame and at least rewindOnReconnect frames, however
+   * many were in flight (a burst after a stall can be thousands); a run that had ended with frames still
+   * unconfirmed resumes. One client; not with `loop`.
    */
   resendUnconfirmed?: boolean;
   /** Send frames as binary WebSocket messages, as Upbit does (default: text). */
@@ -166,7 +167,9 @@ export class ReplayServer extends EventEmitter {
       if (!this.clients.delete(ws)) return;
       const rewind = this.opts.rewindOnReconnect ?? 0;
       if (this.opts.resendUnconfirmed && !this.opts.loop) {
-        if (this.confirmedCursor < this.cursor) { this.cursor = Math.max(0, Math.min(this.confirmedCursor, this.cursor - rewind)); this.stats.ended = false; }
+        if (this.stats.ended && this.confirmedCursor >= this.cursor) return; // all delivered: nothing to re-send
+        this.cursor = Math.max(0, Math.min(this.confirmedCursor, this.cursor - rewind));
+        this.stats.ended = false;
       } else if (rewind > 0 && !this.stats.ended) this.cursor = Math.max(0, this.cursor - rewind);
     };
     ws.on('close', gone);
