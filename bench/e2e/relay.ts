@@ -18,6 +18,7 @@ import type { Signal } from '../../src/model/signal.js';
 import { nowNs } from '../../src/telemetry/clock.js';
 import { percentile } from '../lib.js';
 import { createHopBuffers, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP } from './hop-ring.js';
+import { WAKE_EVERY } from '../../src/compute/ring.js';
 
 const { values: opts, positionals } = parseArgs({ allowPositionals: true, options: { hop: { type: 'boolean', default: false }, rt: { type: 'string', default: '0' } } });
 const hop = opts.hop, realtimePriority = Number(opts.rt);
@@ -46,7 +47,7 @@ function emit(tradeId: number, recvNs: number): void {
 }
 
 // The hop: ticks go out through `input`, come back through `output`. Wakes follow the pool's policy: the
-// turn's first tick at once, then every 16th, and once more at the end of the turn.
+// turn's first tick at once, then every WAKE_EVERY-th (the pool's own constant), and once more at the end of the turn.
 const CAPACITY = 1 << 20, MASK = CAPACITY - 1;
 const hopBuffers = hop ? createHopBuffers(CAPACITY) : undefined;
 const header = hopBuffers ? new Int32Array(hopBuffers.header) : new Int32Array(8);
@@ -73,7 +74,7 @@ function submit(tradeId: number, recvNs: number): void {
   input[o] = tradeId; input[o + 1] = recvNs;
   written = (written + 1) | 0;
   Atomics.store(header, HOP_IN_W, written);
-  if (!wokenThisTurn) { wokenThisTurn = true; wake(); } else if (++unwoken >= 16) wake();
+  if (!wokenThisTurn) { wokenThisTurn = true; wake(); } else if (++unwoken >= WAKE_EVERY) wake();
   if (!turnScheduled) { turnScheduled = true; queueMicrotask(afterTurn); }
   if (Atomics.load(header, HOP_OUT_W) !== drained) drain(); // busy: collect what came back without a wake-up
 }

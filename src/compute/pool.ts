@@ -13,7 +13,7 @@ import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
 import type { ComputeCore } from './core.js';
-import { createRing, H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, writeSlot } from './ring.js';
+import { createRing, H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, WAKE_EVERY, writeSlot } from './ring.js';
 import type { RealtimeFailedMessage, SnapshotMessage, ShardTask } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
@@ -33,9 +33,6 @@ interface Shard {
   /** The shard was woken for this turn's first tick. */
   wokenThisTurn: boolean;
 }
-
-/** Ticks written in one turn before a sleeping shard is woken without waiting for the turn's end. */
-const WAKE_EVERY = 16;
 
 /** Bytes of each shard's draft ring (drafts are ~200-400 bytes packed). */
 const DRAFT_RING_BYTES = 4 << 20;

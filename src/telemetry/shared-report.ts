@@ -12,15 +12,16 @@ export function allocateReport(capacityBytes: number): SharedArrayBuffer {
   return new SharedArrayBuffer(HEADER_BYTES + capacityBytes);
 }
 
+/** The layout's views, the same for the writer and every reader. */
+function views(sab: SharedArrayBuffer): { head: Int32Array; stamp: Float64Array; body: Uint8Array } {
+  return { head: new Int32Array(sab, 0, 4), stamp: new Float64Array(sab, 16, 1), body: new Uint8Array(sab, HEADER_BYTES) };
+}
+
 export class SharedReportWriter {
   private readonly head: Int32Array;
   private readonly stamp: Float64Array;
   private readonly body: Uint8Array;
-  constructor(sab: SharedArrayBuffer) {
-    this.head = new Int32Array(sab, 0, 4);
-    this.stamp = new Float64Array(sab, 16, 1);
-    this.body = new Uint8Array(sab, HEADER_BYTES);
-  }
+  constructor(sab: SharedArrayBuffer) { ({ head: this.head, stamp: this.stamp, body: this.body } = views(sab)); }
 
   /** Publishes a report; bytes past the capacity are cut off. Single writer only. */
   publish(status: number, bytes: Uint8Array, stampMs: number): void {
@@ -39,11 +40,7 @@ export class SharedReportReader {
   private readonly stamp: Float64Array;
   private readonly body: Uint8Array;
   private readonly decoder = new TextDecoder();
-  constructor(sab: SharedArrayBuffer) {
-    this.head = new Int32Array(sab, 0, 4);
-    this.stamp = new Float64Array(sab, 16, 1);
-    this.body = new Uint8Array(sab, HEADER_BYTES);
-  }
+  constructor(sab: SharedArrayBuffer) { ({ head: this.head, stamp: this.stamp, body: this.body } = views(sab)); }
 
   /** The latest whole report; undefined before the first publish, or if every attempt overlapped a write. */
   read(): SharedReport | undefined {
