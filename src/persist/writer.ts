@@ -131,8 +131,16 @@ export class PersistWriter {
     this.inFlight.add(p);
   }
 
+  /**
+   * Appends in records of at most batchRows rows (the backlog of a stall's first second can be 20 times that):
+   * a kill -9 in the middle of a write then tears one batch-sized record at most.
+   */
   private toSpool(table: TableName, rows: Row[]): void {
-    if (this.spool.append({ table, rows })) this.stats[table].spooledRows += rows.length;
+    const size = Math.max(1, this.opts.batchRows);
+    for (let i = 0; i < rows.length; i += size) {
+      const chunk = rows.length <= size ? rows : rows.slice(i, i + size);
+      if (this.spool.append({ table, rows: chunk })) this.stats[table].spooledRows += chunk.length;
+    }
     this.startDrain();
   }
 

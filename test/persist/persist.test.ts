@@ -135,6 +135,40 @@ test('PostgreSQL killed mid-stream and restarted: batches spool to disk, drain i
   await wpool.end().catch(() => undefined);
 });
 
+test('database stuck past the stall limit: the stuck batch and the backlog go to the spool in batch-sized records, then drain once', async () => {
+  await pool.query('truncate ticks');
+  const o = writerOpts({ batchRows: 500 });
+  const wpool = new pg.Pool({ connectionString: server.url, max: 4 });
+  wpool.on('error', () => undefined);
+  const w = new PersistWriter(wpool, o);
+  w.start();
+  const base = 1_723_161_600_000e6;
+  let id = 0;
+  const add = (n: number) => { for (let i = 0; i < n; i++) { id++; w.addTick(tradeTick('binance', 'STUCK', base + id * 1e6, base, 100, 1, 'buy', id)); } };
+  await w.createPartitionsAhead(base / 1e6);
+  server.pause();
+  let paused = true;
+  try {
+    add(500); // a batch goes out and hangs
+    for (let k = 0; k < 30; k++) { add(200); await sleep(50); } // 1.5 s: past the 1 s stall limit
+    await until(() => w.stats.ticks.spooledRows >= 500 + 4000, 10_000, 'the backlog spooled');
+    const recs = w.spool.files().flatMap((f) => readSpoolFile(f).records);
+    const biggest = Math.max(...recs.map((r) => r.rows.length));
+    assert.ok(biggest <= 500, `largest spool record ${biggest} rows (batchRows 500)`);
+    assert.ok(recs.length >= 9, `${recs.length} records for ${w.stats.ticks.spooledRows} rows`);
+    server.resume(); paused = false;
+    await until(async () => (await count('ticks', `symbol = 'STUCK'`)) === id, 30_000, 'every row after the database came back');
+    await w.drain(10_000);
+    assert.is(await count('ticks', `symbol = 'STUCK'`), id);
+    const dup = await pool.query(`select trade_id from ticks where symbol = 'STUCK' group by trade_id having count(*) > 1`);
+    assert.is(dup.rowCount, 0);
+  } finally {
+    if (paused) server.resume();
+    await w.drain(2000); // a failed assertion must not leave the writer's timers and probes holding the process
+    await wpool.end().catch(() => undefined);
+  }
+});
+
 test('spool: a torn record at the end and a corrupt checksum are detected and skipped', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-torn-'));
   const s = new Spool(dir, 1 << 20);

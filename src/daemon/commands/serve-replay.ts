@@ -25,6 +25,7 @@ export const serveReplayCommand: Command = {
     'corrupt-every': { type: 'string', value: 'N', description: 'insert a corrupted frame after every Nth frame' },
     'oversize-every': { type: 'string', value: 'N', description: 'insert a 5 MiB frame after every Nth frame' },
     'reorder-every': { type: 'string', value: 'N', description: 'swap every Nth frame with the next' },
+    'resend-unconfirmed': { type: 'boolean', description: 'tests of "nothing lost": ping after each send turn; a disconnect re-sends every frame the client had not confirmed by its pong (at least --rewind), and a stop waits for the last confirmation (up to 10 s)' },
     binary: { type: 'boolean', description: 'send frames as binary WebSocket messages, as Upbit does' },
     coalesce: { type: 'boolean', description: 'write each send turn\'s frames in one syscall per client (a TCP stream under load; a cheaper load generator)' },
     'send-log': { type: 'string', value: 'FILE', description: 'benchmarks: write "<trade id> <monotonic send ns>" for every trade frame sent, on exit' },
@@ -43,7 +44,7 @@ export const serveReplayCommand: Command = {
         duplicateEvery: intOption(v['duplicate-every'], 'duplicate-every', 0, 1e9, 0), dropEvery: intOption(v['drop-every'], 'drop-every', 0, 1e9, 0),
         corruptEvery: intOption(v['corrupt-every'], 'corrupt-every', 0, 1e9, 0), oversizeEvery: intOption(v['oversize-every'], 'oversize-every', 0, 1e9, 0),
         reorderEvery: intOption(v['reorder-every'], 'reorder-every', 0, 1e9, 0) },
-      rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0), binaryFrames: !!v.binary, coalesce: !!v.coalesce,
+      rewindOnReconnect: intOption(v.rewind, 'rewind', 0, 1e9, 0), binaryFrames: !!v.binary, coalesce: !!v.coalesce, resendUnconfirmed: !!v['resend-unconfirmed'],
     });
     // Send log samples go to typed arrays (no string per frame: this process's GC pauses would be measured too).
     let logIds = new Float64Array(1 << 16), logNs = new Float64Array(1 << 16), logged = 0;

@@ -46,7 +46,8 @@ export interface ReplayServerOptions {
    * its pong confirms every frame before it was received (a client parses frames in order). A disconnect
    * then steps the cursor back to the last confirmed frame and at least rewindOnReconnect frames, however
    * many were in flight (a burst after a stall can be thousands); a run that had ended with frames still
-   * unconfirmed resumes. One client; not with `loop`.
+   * unconfirmed resumes. With `loop`, positions count across laps, so a rewind can step back into the last lap.
+   * `stop()` waits (up to its flush limit) until the client has confirmed every frame sent. One client.
    */
   resendUnconfirmed?: boolean;
   /** Send frames as binary WebSocket messages, as Upbit does (default: text). */
@@ -81,8 +82,8 @@ export class ReplayServer extends EventEmitter {
   private wss: WebSocketServer | undefined;
   private readonly clients = new Map<WebSocket, Set<string>>();
   private cursor = 0;
-  /** resendUnconfirmed: every frame before this index was confirmed by a client's pong. */
-  private confirmedCursor = 0;
+  /** resendUnconfirmed: every frame before this position (lap * frames + cursor) was confirmed by a client's pong. */
+  private confirmedPosition = 0;
   private lap = 0;
   private timer: NodeJS.Timeout | undefined;
   private stallUntil = 0;
@@ -147,7 +148,7 @@ export class ReplayServer extends EventEmitter {
     ws.on('pong', (data: Buffer) => {
       (ws as WebSocket & { pongPending?: boolean }).pongPending = false;
       const confirmed = data.length > 0 ? Number(data.toString()) : NaN;
-      if (this.opts.resendUnconfirmed && confirmed > this.confirmedCursor) this.confirmedCursor = confirmed;
+      if (this.opts.resendUnconfirmed && confirmed > this.confirmedPosition) this.confirmedPosition = confirmed;
     });
     ws.on('message', (data) => {
       const text = data.toString();
@@ -166,15 +167,24 @@ export class ReplayServer extends EventEmitter {
     const gone = () => {
       if (!this.clients.delete(ws)) return;
       const rewind = this.opts.rewindOnReconnect ?? 0;
-      if (this.opts.resendUnconfirmed && !this.opts.loop) {
-        if (this.stats.ended && this.confirmedCursor >= this.cursor) return; // all delivered: nothing to re-send
-        this.cursor = Math.max(0, Math.min(this.confirmedCursor, this.cursor - rewind));
+      if (this.opts.resendUnconfirmed) {
+        if (this.stats.ended && this.confirmedPosition >= this.position) return; // all delivered: nothing to re-send
+        this.position = Math.max(0, Math.min(this.confirmedPosition, this.position - rewind));
         this.stats.ended = false;
       } else if (rewind > 0 && !this.stats.ended) this.cursor = Math.max(0, this.cursor - rewind);
     };
     ws.on('close', gone);
     ws.on('error', gone);
     this.schedule();
+  }
+
+  /** Frames served before the cursor, counted across laps. */
+  private get position(): number { return this.lap * this.opts.frames.length + this.cursor; }
+  private set position(p: number) {
+    const n = this.opts.frames.length;
+    this.lap = this.opts.loop ? Math.floor(p / n) : 0;
+    this.cursor = this.opts.loop ? p % n : p;
+    this.stats.laps = this.lap;
   }
 
   private wants(streams: Set<string>, text: string): boolean {
@@ -193,7 +203,7 @@ export class ReplayServer extends EventEmitter {
   private pump(): void {
     const sentBefore = this.frameIndex;
     if (this.opts.coalesce) this.pumpCorked(); else this.pumpFrames();
-    if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) for (const ws of this.clients.keys()) ws.ping(String(this.cursor));
+    if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) for (const ws of this.clients.keys()) ws.ping(String(this.position));
   }
 
   private pumpCorked(): void {
@@ -235,8 +245,8 @@ export class ReplayServer extends EventEmitter {
       let f = frames[fIndex]!;
       if (this.faults.reorderEvery > 0 && (this.frameIndex + 1) % this.faults.reorderEvery === 0 && this.cursor + 1 < frames.length) {
         // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
-        const next = frames[this.cursor + 1]!;
-        if (this.broadcast(this.shifter.text(this.cursor + 1, this.lap)) > 0) { this.stats.reordered++; this.sentFrame(next.text); }
+        const nextText = this.shifter.text(this.cursor + 1, this.lap);
+        if (this.broadcast(nextText) > 0) { this.stats.reordered++; this.sentFrame(nextText); }
         this.cursor++; this.frameIndex++;
         fIndex = this.cursor - 1;
         f = frames[fIndex]!;
@@ -274,11 +284,19 @@ export class ReplayServer extends EventEmitter {
    * Stops sending, lets every client's queued frames reach the socket (up to flushMs: a client that does not read
    * cannot hold the stop up), then closes. Frames counted as sent were handed to the client, not dropped here.
    */
-  async stop(flushMs = 2000): Promise<void> {
+  async stop(flushMs = this.opts.resendUnconfirmed ? 10_000 : 2000): Promise<void> {
     clearTimeout(this.timer);
     this.stopping = true; // no more pumping, no injected disconnects
     const end = Date.now() + flushMs;
-    while ([...this.clients.keys()].some((ws) => ws.readyState === WebSocket.OPEN && ws.bufferedAmount > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    const open = () => [...this.clients.keys()].filter((ws) => ws.readyState === WebSocket.OPEN);
+    while (open().some((ws) => ws.bufferedAmount > 0) && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+    if (this.opts.resendUnconfirmed) {
+      // Sent means parsed by the client: ask for a confirmation of the last frame and wait for it.
+      while (open().length > 0 && this.confirmedPosition < this.position && Date.now() < end) {
+        for (const ws of open()) ws.ping(String(this.position));
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
     for (const ws of this.clients.keys()) ws.terminate();
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
   }
