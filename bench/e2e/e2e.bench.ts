@@ -2,10 +2,11 @@
 // rates, side by side with a do-nothing relay (WS in -> UDS out) in the same run. Latency per tick is the
 // client's receive time minus the server's send time (CLOCK_MONOTONIC, shared by processes), joined on the
 // trade id the probe strategy carries. Also reports the daemon's own recv->signal histogram and main-thread
-// load. Budget: daemon p50 and p99 within 1.25x of the relay.
-import { spawn, type ChildProcess } from 'node:child_process';
+// load. Budget: daemon p50 and p99 within 1.25x of the relay. The -placed pair runs the sender and the client on
+// separate CPUs, the placement README advises.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '../../src/daemon/embedded/process.js';
 import { startRedis } from '../../src/daemon/embedded/redis.js';
@@ -18,9 +19,11 @@ const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
 const relayJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'relay.js');
 const clientJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'client.js');
 
-function proc(args: string[], env: Record<string, string> = {}): { child: ChildProcess; out: () => string } {
+/** Spawns node; with `cpus`, under `taskset -c` (which execs node, so the PID is node's). */
+function proc(args: string[], env: Record<string, string> = {}, cpus?: string): { child: ChildProcess; out: () => string } {
   let out = '';
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [cmd, argv] = cpus === undefined ? [process.execPath, args] : ['taskset', ['-c', cpus, process.execPath, ...args]];
+  const child = spawn(cmd, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   child.stdout!.on('data', (d) => { out += d.toString(); });
   child.stderr!.on('data', (d) => { out += d.toString(); });
   return { child, out: () => out };
@@ -34,9 +37,19 @@ export interface E2EOutcome { mode: Mode; rate: number; sent: number; delivered:
   /** p99 over the median of the feed leg (send -> sender's receive) and the client leg (signal built -> client). */
   feedLegP99us?: number; clientLegP99us?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
-export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt';
+export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt' | 'relay-placed' | 'inline-placed';
 /** The relay variants: no daemon, no metrics endpoint. */
-const isRelay = (m: Mode) => m === 'relay' || m === 'hop' || m === 'hop-rt';
+const isRelay = (m: Mode) => m === 'relay' || m === 'hop' || m === 'hop-rt' || m === 'relay-placed';
+/**
+ * `-placed`: the sender (relay or daemon) runs on CPU 0 and the socket client on CPU 1, as README's systemd
+ * section advises (an AF_UNIX write wakes its reader on the writer's core; on a shared core the client then
+ * preempts the daemon at its signal write). The generator is not pinned. Needs 2 CPUs and taskset.
+ */
+const isPlaced = (m: Mode) => m.endsWith('-placed');
+const baseMode = (m: Mode) => m.replace('-placed', '') as Exclude<Mode, 'relay-placed' | 'inline-placed'>;
+/** The relay a mode is compared with: the one with the same placement. */
+const relayOf = (m: Mode): Mode => (isPlaced(m) ? 'relay-placed' : 'relay');
+const canPlace = (): boolean => { try { return availableParallelism() >= 2 && spawnSync('taskset', ['-c', '1', 'true']).status === 0; } catch { return false; } };
 
 export async function once(mode: Mode, rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
   const port = await freePort();
@@ -48,7 +61,7 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
   let engine: ReturnType<typeof proc>;
   let mport = 0;
   if (isRelay(mode)) {
-    engine = proc([relayJs, url, sock, ...(mode === 'relay' ? [] : ['--hop']), ...(mode === 'hop-rt' ? ['--rt', '10'] : [])]);
+    engine = proc([relayJs, url, sock, ...(baseMode(mode) === 'relay' ? [] : ['--hop']), ...(mode === 'hop-rt' ? ['--rt', '10'] : [])], {}, isPlaced(mode) ? '0' : undefined);
     await waitFor(() => engine.out().includes('listening'), 10_000, 'relay');
   } else {
     mport = await freePort();
@@ -58,12 +71,12 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
       strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
       risk: { maxSpreadBps: 10_000, cooldownMs: 0, maxSignalsPerSec: 1_000_000, maxSignalsPerSecPerSymbol: 1_000_000, gapQuietMs: 0, killSwitchFile: '' },
       signals: { socket: sock, replayRing: 10_000, maxClientBufferBytes: 1 << 28, seqFile: path.join(dir, `${mode}.seq`) },
-      compute: { mode: mode.startsWith('pool') ? 'pool' : mode, workers: 1, ringSlots: 1 << 16, spinUs: mode === 'pool-spin' ? 200 : 0, realtimePriority: mode === 'pool-rt' ? 10 : 0 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
+      compute: { mode: mode.startsWith('pool') ? 'pool' : 'inline', workers: 1, ringSlots: 1 << 16, spinUs: mode === 'pool-spin' ? 200 : 0, realtimePriority: mode === 'pool-rt' ? 10 : 0 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
     }));
-    engine = proc([cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') });
+    engine = proc([cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') }, isPlaced(mode) ? '0' : undefined);
     await waitFor(() => { try { readFileSync(sock); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; } }, 20_000, 'daemon socket');
   }
-  const client = proc([clientJs, sock, recvLog]);
+  const client = proc([clientJs, sock, recvLog], {}, isPlaced(mode) ? '1' : undefined);
   await waitFor(() => client.out().includes('connected'), 10_000, 'client');
   const scrape = async () => (mport ? parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text()) : []);
   await new Promise((r) => setTimeout(r, 1000)); // warm-up
@@ -159,20 +172,22 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   // computed: the machine's floor under pool mode), run just before pool; hop-rt: the same with the worker
   // SCHED_FIFO, just before pool-rt. pool-spin: the shard worker polls its ring for 200 µs before sleeping
   // (compute.spinUs); pool-rt: the shard thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
-  const modes: readonly Mode[] = o.quick ? ['relay', 'inline', 'hop', 'pool'] : ['relay', 'inline', 'hop', 'pool', 'pool-spin', 'hop-rt', 'pool-rt'];
+  const placed: Mode[] = canPlace() ? ['relay-placed', 'inline-placed'] : [];
+  const modes: readonly Mode[] = o.quick ? ['relay', 'inline', ...placed, 'hop', 'pool'] : ['relay', 'inline', ...placed, 'hop', 'pool', 'pool-spin', 'hop-rt', 'pool-rt'];
+  const interleaved = (m: Mode) => baseMode(m) === 'relay' || baseMode(m) === 'inline';
   for (const rate of rates) {
     const runs = new Map<Mode, E2EOutcome[]>();
     for (let r = 0; r < repeats; r++) {
       for (const mode of modes) {
-        if (r > 0 && mode !== 'relay' && mode !== 'inline') continue;
+        if (r > 0 && !interleaved(mode)) continue;
         const x = await once(mode, rate, seconds, dir);
         runs.set(mode, [...(runs.get(mode) ?? []), x]);
       }
     }
     for (const mode of modes) {
       const m = merge(runs.get(mode)!);
-      if (mode !== 'relay') {
-        const rel = runs.get('relay')!, mine = runs.get(mode)!;
+      if (mode !== relayOf(mode)) {
+        const rel = runs.get(relayOf(mode))!, mine = runs.get(mode)!;
         m.pairRatios = mine.map((x, i) => ({ p50: x.p50us / rel[i]!.p50us, p99: x.p99us / rel[i]!.p99us }));
       }
       outcomes.push(m);
@@ -254,20 +269,21 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   lastOutcomes = outs;
   if (!o.quick) for (const io of ['thread', 'inline'] as const) res.push(...await fullPipeline(100_000, 10, mkdtempSync(path.join(tmpdir(), 'christmas-full-')), io));
   for (const x of outs) {
-    const relay = outs.find((r) => r.mode === 'relay' && r.rate === x.rate)!;
+    const relay = outs.find((r) => r.mode === relayOf(x.mode) && r.rate === x.rate)!;
     // The pool's floor: the relay with the same thread hop (pool-rt's has its thread SCHED_FIFO too).
     const floor = outs.find((r) => r.mode === (x.mode === 'pool-rt' ? 'hop-rt' : 'hop') && r.rate === x.rate);
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
+    const placement = isPlaced(x.mode) ? ' (sender on CPU 0, client on CPU 1)' : '';
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
-    res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}` });
-    if (x.mode === 'relay' || x.mode === 'inline') {
+    res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}${placement}` });
+    if (baseMode(x.mode) === 'relay' || baseMode(x.mode) === 'inline') {
       const runsNote = x.runs > 1 ? ', median of the runs' : '';
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: feed (send -> receive)`, unit: 'µs', p50: x.feedLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: client (signal built -> client)`, unit: 'µs', p50: x.clientLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
     }
     if (isRelay(x.mode)) {
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
-      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: x.mode === 'relay' ? 'floor: parse the id, build the signal' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
+      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: baseMode(x.mode) === 'relay' ? 'floor: parse the id, build the signal' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: 'context: every tick from the first, start-up and JIT warm-up included' });
     }
     if (x.mode === 'hop' || x.mode === 'hop-rt') {
@@ -280,10 +296,10 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     }
     if (!isRelay(x.mode)) {
       const pairs = (k: 'p50' | 'p99') => (x.pairRatios && x.pairRatios.length > 1 ? `; run by run: ${x.pairRatios.map((p) => p[k].toFixed(2)).join(', ')}` : '');
-      res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: `budget <= 1.25${pairs('p50')}` });
-      res.push({ suite: 'e2e', name: `${tag}: p99 / relay p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: `budget <= 1.25${pairs('p99')}` });
+      res.push({ suite: 'e2e', name: `${tag}: p50 / ${relay.mode} p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: `budget <= 1.25${pairs('p50')}${placement}` });
+      res.push({ suite: 'e2e', name: `${tag}: p99 / ${relay.mode} p99`, unit: 'ratio', p50: x.p99us / relay.p99us, better: 'lower', note: `budget <= 1.25${pairs('p99')}${placement}` });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: 'context: the e2e window (after warm-up), to the signal\'s tsSignalNs: before the risk gate, encode and socket write' });
-      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: `${x.mode === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100'}; the daemon\'s recv_to_signal histogram: every tick from the first, start-up and JIT warm-up included` });
+      res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: `${baseMode(x.mode) === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100'}; the daemon\'s recv_to_signal histogram: every tick from the first, start-up and JIT warm-up included` });
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: a signal encoded and written per tick (the <= 4 µs budget is the full pipeline\'s)' });
       res.push({ suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: x.mainUsPerTick ?? NaN, better: 'lower', note: 'wall time the loop was busy, including time waiting for a CPU' });
       res.push({ suite: 'e2e', name: `${tag}: /health response p99`, unit: 'ms', p50: x.healthP99ms ?? NaN, better: 'lower', note: 'budget <= 100 ms' });
