@@ -106,16 +106,21 @@ test('a row the database rejects is bisected out to the dead-letter file; the re
   assert.match(dl[0].error, /out of range/);
 });
 
-test('PostgreSQL killed mid-stream and restarted: batches spool to disk, drain in order, every tick exactly once', async () => {
-  await pool.query('truncate ticks');
-  const o = writerOpts({ batchRows: 500 });
-  const wpool = new pg.Pool({ connectionString: server.url, max: 4, connectionTimeoutMillis: 1000 });
+/** A writer on its own pool (batches of 500) and a feeder of numbered trades for one symbol. */
+function outageWriter(symbol: string, poolOpts: pg.PoolConfig = {}) {
+  const wpool = new pg.Pool({ connectionString: server.url, max: 4, ...poolOpts });
   wpool.on('error', () => undefined);
-  const w = new PersistWriter(wpool, o);
+  const w = new PersistWriter(wpool, writerOpts({ batchRows: 500 }));
   w.start();
   const base = 1_723_161_600_000e6;
-  let id = 0;
-  const add = (n: number) => { for (let i = 0; i < n; i++) { id++; w.addTick(tradeTick('binance', 'OUTAGE', base + id * 1e6, base, 100, 1, 'buy', id)); } };
+  const fed = { count: 0 };
+  const add = (n: number) => { for (let i = 0; i < n; i++) { const id = ++fed.count; w.addTick(tradeTick('binance', symbol, base + id * 1e6, base, 100, 1, 'buy', id)); } };
+  return { w, wpool, base, add, fed };
+}
+
+test('PostgreSQL killed mid-stream and restarted: batches spool to disk, drain in order, every tick exactly once', async () => {
+  await pool.query('truncate ticks');
+  const { w, wpool, add } = outageWriter('OUTAGE', { connectionTimeoutMillis: 1000 });
   add(5000);
   await until(async () => (await count('ticks', `symbol = 'OUTAGE'`)) === 5000, 10_000, 'before the outage');
   await server.kill();
@@ -137,14 +142,7 @@ test('PostgreSQL killed mid-stream and restarted: batches spool to disk, drain i
 
 test('database stuck past the stall limit: the stuck batch and the backlog go to the spool in batch-sized records, then drain once', async () => {
   await pool.query('truncate ticks');
-  const o = writerOpts({ batchRows: 500 });
-  const wpool = new pg.Pool({ connectionString: server.url, max: 4 });
-  wpool.on('error', () => undefined);
-  const w = new PersistWriter(wpool, o);
-  w.start();
-  const base = 1_723_161_600_000e6;
-  let id = 0;
-  const add = (n: number) => { for (let i = 0; i < n; i++) { id++; w.addTick(tradeTick('binance', 'STUCK', base + id * 1e6, base, 100, 1, 'buy', id)); } };
+  const { w, wpool, base, add, fed } = outageWriter('STUCK');
   await w.createPartitionsAhead(base / 1e6);
   server.pause();
   let paused = true;
@@ -157,9 +155,9 @@ test('database stuck past the stall limit: the stuck batch and the backlog go to
     assert.ok(biggest <= 500, `largest spool record ${biggest} rows (batchRows 500)`);
     assert.ok(recs.length >= 9, `${recs.length} records for ${w.stats.ticks.spooledRows} rows`);
     server.resume(); paused = false;
-    await until(async () => (await count('ticks', `symbol = 'STUCK'`)) === id, 30_000, 'every row after the database came back');
+    await until(async () => (await count('ticks', `symbol = 'STUCK'`)) === fed.count, 30_000, 'every row after the database came back');
     await w.drain(10_000);
-    assert.is(await count('ticks', `symbol = 'STUCK'`), id);
+    assert.is(await count('ticks', `symbol = 'STUCK'`), fed.count);
     const dup = await pool.query(`select trade_id from ticks where symbol = 'STUCK' group by trade_id having count(*) > 1`);
     assert.is(dup.rowCount, 0);
   } finally {
