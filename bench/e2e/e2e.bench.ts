@@ -49,6 +49,8 @@ const isPlaced = (m: Mode) => m.endsWith('-placed');
 const baseMode = (m: Mode) => m.replace('-placed', '') as Exclude<Mode, 'relay-placed' | 'inline-placed'>;
 /** The relay a mode is compared with: the one with the same placement. */
 const relayOf = (m: Mode): Mode => (isPlaced(m) ? 'relay-placed' : 'relay');
+/** Relay and inline (placed or not): run three times interleaved in full runs, with their tail legs reported. */
+const isPaired = (m: Mode) => baseMode(m) === 'relay' || baseMode(m) === 'inline';
 const canPlace = (): boolean => { try { return availableParallelism() >= 2 && spawnSync('taskset', ['-c', '1', 'true']).status === 0; } catch { return false; } };
 
 export async function once(mode: Mode, rate: number, seconds: number, dir: string): Promise<E2EOutcome> {
@@ -174,12 +176,11 @@ export async function runE2E(o: SuiteOptions): Promise<E2EOutcome[]> {
   // (compute.spinUs); pool-rt: the shard thread runs SCHED_FIFO (compute.realtimePriority 10); full runs only.
   const placed: Mode[] = canPlace() ? ['relay-placed', 'inline-placed'] : [];
   const modes: readonly Mode[] = o.quick ? ['relay', 'inline', ...placed, 'hop', 'pool'] : ['relay', 'inline', ...placed, 'hop', 'pool', 'pool-spin', 'hop-rt', 'pool-rt'];
-  const interleaved = (m: Mode) => baseMode(m) === 'relay' || baseMode(m) === 'inline';
   for (const rate of rates) {
     const runs = new Map<Mode, E2EOutcome[]>();
     for (let r = 0; r < repeats; r++) {
       for (const mode of modes) {
-        if (r > 0 && !interleaved(mode)) continue;
+        if (r > 0 && !isPaired(mode)) continue;
         const x = await once(mode, rate, seconds, dir);
         runs.set(mode, [...(runs.get(mode) ?? []), x]);
       }
@@ -276,7 +277,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     const placement = isPlaced(x.mode) ? ' (sender on CPU 0, client on CPU 1)' : '';
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
     res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}${placement}` });
-    if (baseMode(x.mode) === 'relay' || baseMode(x.mode) === 'inline') {
+    if (isPaired(x.mode)) {
       const runsNote = x.runs > 1 ? ', median of the runs' : '';
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: feed (send -> receive)`, unit: 'µs', p50: x.feedLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });
       res.push({ suite: 'e2e', name: `${tag}: tail legs, p99 over the median: client (signal built -> client)`, unit: 'µs', p50: x.clientLegP99us ?? NaN, better: 'lower', note: `context: where the e2e tail forms${runsNote}` });

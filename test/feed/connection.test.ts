@@ -22,14 +22,19 @@ test.before(async () => {
   for (const f of frames) p.onFrame(f.text, 0);
 });
 
-async function runWith(faults: Partial<FaultOptions>, rate: number, feedOpts: Partial<FeedConfig> = {}, resendUnconfirmed = false) {
-  const server = new ReplayServer({ frames, port: 0, rate, speed: 1, loop: false, pingIntervalMs: 200, faults, rewindOnReconnect: 500, resendUnconfirmed });
-  const url = await server.start();
+/** A Binance feed client on the replay server's URL, collecting every tick. */
+function binanceClient(url: string, feedOpts: Partial<FeedConfig> = {}): { conn: FeedConnection; got: Tick[] } {
   const got: Tick[] = [];
   const conn = new FeedConnection({
     feed: { venue: 'binance', url, symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker'], staleAfterMs: 400, maxConnectionAgeMs: 0, ...feedOpts },
     adapter: adapterFor({ venue: 'binance' }), reconnect: { initialDelayMs: 10, maxDelayMs: 100 }, sink: (t) => got.push(t),
   });
+  return { conn, got };
+}
+
+async function runWith(faults: Partial<FaultOptions>, rate: number, feedOpts: Partial<FeedConfig> = {}, resendUnconfirmed = false) {
+  const server = new ReplayServer({ frames, port: 0, rate, speed: 1, loop: false, pingIntervalMs: 200, faults, rewindOnReconnect: 500, resendUnconfirmed });
+  const { conn, got } = binanceClient(await server.start(), feedOpts);
   conn.start();
   await until(() => server.stats.ended, 60_000, 'server sent the whole recording');
   // Settled: the client's count held for 150 ms with the run still ended (a resend can reopen it).
@@ -84,12 +89,7 @@ test('looping venue with resends: a rewind across a lap boundary re-sends the ri
   const server = new ReplayServer({ frames: lapFrames, port: 0, rate: 10_000, speed: 1, loop: true, pingIntervalMs: 200,
     faults: { disconnectEveryMs: 120 }, rewindOnReconnect: 500, resendUnconfirmed: true,
     onSend: (text) => { const m = /"t":(\d+)/.exec(text); if (m) sentIds.add(Number(m[1])); if (server.stats.laps < lastLap) lapsBack++; lastLap = server.stats.laps; } });
-  const url = await server.start();
-  const got: Tick[] = [];
-  const conn = new FeedConnection({
-    feed: { venue: 'binance', url, symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker'], staleAfterMs: 5000, maxConnectionAgeMs: 0 },
-    adapter: adapterFor({ venue: 'binance' }), reconnect: { initialDelayMs: 10, maxDelayMs: 100 }, sink: (t) => got.push(t),
-  });
+  const { conn, got } = binanceClient(await server.start(), { staleAfterMs: 5000 });
   conn.start();
   await until(() => server.stats.laps >= 8, 60_000, 'eight laps served');
   await server.stop(); // waits for the client to confirm the last frame sent

@@ -203,7 +203,12 @@ export class ReplayServer extends EventEmitter {
   private pump(): void {
     const sentBefore = this.frameIndex;
     if (this.opts.coalesce) this.pumpCorked(); else this.pumpFrames();
-    if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) for (const ws of this.clients.keys()) ws.ping(String(this.position));
+    if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) this.askConfirmation();
+  }
+
+  /** resendUnconfirmed: pings each open client with the position; its pong confirms every frame before it. */
+  private askConfirmation(): void {
+    for (const ws of this.clients.keys()) if (ws.readyState === WebSocket.OPEN) ws.ping(String(this.position));
   }
 
   private pumpCorked(): void {
@@ -293,7 +298,7 @@ export class ReplayServer extends EventEmitter {
     if (this.opts.resendUnconfirmed) {
       // Sent means parsed by the client: ask for a confirmation of the last frame and wait for it.
       while (open().length > 0 && this.confirmedPosition < this.position && Date.now() < end) {
-        for (const ws of open()) ws.ping(String(this.position));
+        this.askConfirmation();
         await new Promise((r) => setTimeout(r, 20));
       }
     }
