@@ -2,8 +2,8 @@
 // rates, side by side with a do-nothing relay (WS in -> UDS out) in the same run. Latency per tick is the
 // client's receive time minus the server's send time (CLOCK_MONOTONIC, shared by processes), joined on the
 // trade id the probe strategy carries. Also reports the daemon's own recv->signal histogram and main-thread
-// load. Budget: daemon p50 and p99 within 1.25x of the relay. The -placed pair runs the sender and the client on
-// separate CPUs, the placement README advises.
+// load. Budget: daemon p50 and p99 within 1.25x of the relay. The -placed pair gives the sender a CPU of its own
+// (the generator and the client share the other), the placement README advises.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -18,6 +18,14 @@ import { formatValue, mainThreadCpuUs, processCpuUs, percentile, repoRoot, share
 const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
 const relayJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'relay.js');
 const clientJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'client.js');
+
+/**
+ * Node flags of both senders (relay and daemon): one fixed 16 MiB young generation. Node grows it on demand up
+ * to that size, and a minor GC's pause grows with it (measured here: ~0.5 ms at 2 MiB, ~2.5 ms at 16 MiB, the
+ * relay's and the daemon's alike). The daemon reaches 16 MiB during its start-up and the relay only after
+ * minutes, so without this the comparison measured a young relay against a grown daemon.
+ */
+const SENDER_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];
 
 /** Spawns node; with `cpus`, under `taskset -c` (which execs node, so the PID is node's). */
 function proc(args: string[], env: Record<string, string> = {}, cpus?: string): { child: ChildProcess; out: () => string } {
@@ -35,15 +43,19 @@ export interface E2EOutcome { mode: Mode; rate: number; sent: number; delivered:
   /** recv -> signal built, from the signals received after warm-up (every mode alike). */
   steadyP50us: number; steadyP99us: number; steady: number[];
   /** p99 over the median of the feed leg (send -> sender's receive) and the client leg (signal built -> client). */
-  feedLegP99us?: number; clientLegP99us?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
+  feedLegP99us?: number; clientLegP99us?: number;
+  /** The daemon's main-thread minor GCs (scavenges) in the measured window: pauses per second and their mean, ms. */
+  minorGcPerSec?: number; minorGcMeanMs?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
 export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt' | 'relay-placed' | 'inline-placed';
 /** The relay variants: no daemon, no metrics endpoint. */
 const isRelay = (m: Mode) => m === 'relay' || m === 'hop' || m === 'hop-rt' || m === 'relay-placed';
 /**
- * `-placed`: the sender (relay or daemon) runs on CPU 0 and the socket client on CPU 1, as README's systemd
- * section advises (an AF_UNIX write wakes its reader on the writer's core; on a shared core the client then
- * preempts the daemon at its signal write). The generator is not pinned. Needs 2 CPUs and taskset.
+ * `-placed`: the sender (relay or daemon) runs on CPU 0, the socket client and the generator on CPU 1, as
+ * README's systemd section advises: the engine on a core of its own, the order routers on others, the venue
+ * off the host (an AF_UNIX write wakes its reader on the writer's core; on a shared core the client then
+ * preempts the daemon at its signal write, and an unpinned generator takes CPU 0 from it). Needs 2 CPUs and
+ * taskset.
  */
 const isPlaced = (m: Mode) => m.endsWith('-placed');
 const baseMode = (m: Mode) => m.replace('-placed', '') as Exclude<Mode, 'relay-placed' | 'inline-placed'>;
@@ -57,13 +69,13 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
   const port = await freePort();
   const sock = path.join(dir, `${mode}-${rate}.sock`);
   const sendLog = path.join(dir, `${mode}-${rate}.send`), recvLog = path.join(dir, `${mode}-${rate}.recv`);
-  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--send-log', sendLog, '--ping-ms', '60000']);
+  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--send-log', sendLog, '--ping-ms', '60000'], {}, isPlaced(mode) ? '1' : undefined);
   await waitFor(() => server.out().includes('listening'), 20_000, 'replay server');
   const url = `ws://127.0.0.1:${port}/stream`;
   let engine: ReturnType<typeof proc>;
   let mport = 0;
   if (isRelay(mode)) {
-    engine = proc([relayJs, url, sock, ...(baseMode(mode) === 'relay' ? [] : ['--hop']), ...(mode === 'hop-rt' ? ['--rt', '10'] : [])], {}, isPlaced(mode) ? '0' : undefined);
+    engine = proc([...SENDER_NODE_FLAGS, relayJs, url, sock, ...(baseMode(mode) === 'relay' ? [] : ['--hop']), ...(mode === 'hop-rt' ? ['--rt', '10'] : [])], {}, isPlaced(mode) ? '0' : undefined);
     await waitFor(() => engine.out().includes('listening'), 10_000, 'relay');
   } else {
     mport = await freePort();
@@ -75,7 +87,7 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
       signals: { socket: sock, replayRing: 10_000, maxClientBufferBytes: 1 << 28, seqFile: path.join(dir, `${mode}.seq`) },
       compute: { mode: mode.startsWith('pool') ? 'pool' : 'inline', workers: 1, ringSlots: 1 << 16, spinUs: mode === 'pool-spin' ? 200 : 0, realtimePriority: mode === 'pool-rt' ? 10 : 0 }, log: { level: 'warn' }, metrics: { listen: `127.0.0.1:${mport}` },
     }));
-    engine = proc([cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') }, isPlaced(mode) ? '0' : undefined);
+    engine = proc([...SENDER_NODE_FLAGS, cli, 'run', '--config', cfgFile, '--no-store', '--no-persist'], { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool') }, isPlaced(mode) ? '0' : undefined);
     await waitFor(() => { try { readFileSync(sock); return false; } catch (e) { return (e as NodeJS.ErrnoException).code !== 'ENOENT'; } }, 20_000, 'daemon socket');
   }
   const client = proc([clientJs, sock, recvLog], {}, isPlaced(mode) ? '1' : undefined);
@@ -100,7 +112,8 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
   await poll;
   const s1 = await scrape();
   const cpu1 = engine.child.pid ? mainThreadCpuUs(engine.child.pid) : undefined;
-  const elapsed = (Date.now() - t0) / 1000;
+  const t1 = Date.now();
+  const elapsed = (t1 - t0) / 1000;
   await stop(server.child); await stop(client.child); await stop(engine.child);
   const sends = new Map<number, bigint>();
   for (const l of readFileSync(sendLog, 'utf8').split('\n')) { if (!l) continue; const [id, ns] = l.split(' '); sends.set(Number(id), BigInt(ns!)); }
@@ -131,6 +144,12 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
     if (cpu0 !== undefined && cpu1 !== undefined) out.mainCpuUsPerTick = (cpu1 - cpu0) / (rate * elapsed);
     const inproc = /^inproc (\{.*\})$/m.exec(engine.out());
     if (inproc) { const j = JSON.parse(inproc[1]!) as { p50Us: number; p99Us: number }; out.inProcP50us = j.p50Us; out.inProcP99us = j.p99Us; }
+    const gc = /^gc (\{.*\})$/m.exec(engine.out());
+    if (gc) {
+      const inWindow = (JSON.parse(gc[1]!) as { minor: Array<[number, number]> }).minor.filter(([atMs]) => atMs >= t0 && atMs <= t1);
+      out.minorGcPerSec = inWindow.length / elapsed;
+      out.minorGcMeanMs = inWindow.length ? inWindow.reduce((a, [, ms]) => a + ms, 0) / inWindow.length : NaN;
+    }
   }
   if (s1.length) {
     const q = (qq: string) => (s1.find((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === 'recv_to_signal' && x.labels.quantile === qq)?.value ?? NaN) * 1e6;
@@ -142,6 +161,10 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
     if (cpu0 !== undefined && cpu1 !== undefined && dt > 0) out.mainCpuUsPerTick = (cpu1 - cpu0) / dt;
     healthMs.sort((a, b) => a - b);
     out.healthP99ms = percentile(healthMs, 0.99);
+    const gc = (s: typeof s1, suffix: 'count' | 'sum') => s.find((x) => x.name === `christmas_nodejs_gc_duration_seconds_${suffix}` && x.labels.kind === 'minor')?.value ?? 0;
+    const minors = gc(s1, 'count') - gc(s0, 'count');
+    out.minorGcPerSec = minors / elapsed;
+    out.minorGcMeanMs = minors > 0 ? ((gc(s1, 'sum') - gc(s0, 'sum')) / minors) * 1e3 : NaN;
   }
   return out;
 }
@@ -157,7 +180,7 @@ function merge(runs: E2EOutcome[]): E2EOutcome {
     p50us: percentile(lat, 0.5), p99us: percentile(lat, 0.99), p999us: percentile(lat, 0.999), cdf: Array.from({ length: 201 }, (_, i) => percentile(lat, Math.min(0.9999, i / 200))), lat,
     steadyP50us: percentile(steady, 0.5), steadyP99us: percentile(steady, 0.99), steady,
     feedLegP99us: med((r) => r.feedLegP99us), clientLegP99us: med((r) => r.clientLegP99us),
-    inProcP50us: med((r) => r.inProcP50us), inProcP99us: med((r) => r.inProcP99us), mainUsPerTick: med((r) => r.mainUsPerTick), mainCpuUsPerTick: med((r) => r.mainCpuUsPerTick), healthP99ms: med((r) => r.healthP99ms) };
+    inProcP50us: med((r) => r.inProcP50us), inProcP99us: med((r) => r.inProcP99us), minorGcPerSec: med((r) => r.minorGcPerSec), minorGcMeanMs: med((r) => r.minorGcMeanMs), mainUsPerTick: med((r) => r.mainUsPerTick), mainCpuUsPerTick: med((r) => r.mainCpuUsPerTick), healthP99ms: med((r) => r.healthP99ms) };
 }
 
 /**
@@ -256,6 +279,10 @@ async function fullPipeline(rate: number, seconds: number, dir: string, ioMode: 
   }
 }
 
+/** The sender's main-thread minor GCs in the measured window (both senders run with SENDER_NODE_FLAGS). */
+const gcRow = (tag: string, x: E2EOutcome): BenchResult => ({ suite: 'e2e', name: `${tag}: main-thread minor GC pause, mean`, unit: 'ms', p50: x.minorGcMeanMs ?? NaN, better: 'lower',
+  note: `context: ${formatValue(x.minorGcPerSec ?? NaN, 'ms')} per second, each a stop of the hot path; young generation fixed at 16 MiB for relay and daemon alike` });
+
 /** Latency CDFs of the last e2e run, for --plot. */
 export let lastOutcomes: E2EOutcome[] = [];
 
@@ -274,7 +301,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     // The pool's floor: the relay with the same thread hop (pool-rt's has its thread SCHED_FIFO too).
     const floor = outs.find((r) => r.mode === (x.mode === 'pool-rt' ? 'hop-rt' : 'hop') && r.rate === x.rate);
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
-    const placement = isPlaced(x.mode) ? ' (sender on CPU 0, client on CPU 1)' : '';
+    const placement = isPlaced(x.mode) ? ' (sender on CPU 0, generator and client on CPU 1)' : '';
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
     res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}${placement}` });
     if (isPaired(x.mode)) {
@@ -286,6 +313,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: what the daemon\'s main-thread CPU per tick compares with' });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal built, steady state`, unit: 'µs', p50: x.steadyP50us, p99: x.steadyP99us, better: 'lower', note: baseMode(x.mode) === 'relay' ? 'floor: parse the id, build the signal' : `floor: the same plus a hand-off to a worker thread and back${x.mode === 'hop-rt' ? ' (SCHED_FIFO)' : ''}, as pool mode does` });
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: 'context: every tick from the first, start-up and JIT warm-up included' });
+      res.push(gcRow(tag, x));
     }
     if (x.mode === 'hop' || x.mode === 'hop-rt') {
       res.push({ suite: 'e2e', name: `${tag}: p50 / relay p50`, unit: 'ratio', p50: x.p50us / relay.p50us, better: 'lower', note: 'context: what one thread hop costs end to end' });
@@ -303,6 +331,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       res.push({ suite: 'e2e', name: `${tag}: in-process recv->signal written, since start`, unit: 'µs', p50: x.inProcP50us ?? NaN, p99: x.inProcP99us, better: 'lower', note: `${baseMode(x.mode) === 'inline' ? 'budget p50 <= 10, p99 <= 40' : 'budget p50 <= 30, p99 <= 100'}; the daemon\'s recv_to_signal histogram: every tick from the first, start-up and JIT warm-up included` });
       res.push({ suite: 'e2e', name: `${tag}: main-thread CPU per tick (schedstat)`, unit: 'µs/tick', p50: x.mainCpuUsPerTick ?? NaN, better: 'lower', note: 'context: a signal encoded and written per tick (the <= 4 µs budget is the full pipeline\'s)' });
       res.push({ suite: 'e2e', name: `${tag}: main-thread µs per tick (ELU)`, unit: 'µs/tick', p50: x.mainUsPerTick ?? NaN, better: 'lower', note: 'wall time the loop was busy, including time waiting for a CPU' });
+      res.push(gcRow(tag, x));
       res.push({ suite: 'e2e', name: `${tag}: /health response p99`, unit: 'ms', p50: x.healthP99ms ?? NaN, better: 'lower', note: 'budget <= 100 ms' });
     }
   }

@@ -5,13 +5,15 @@
 // `--hop` sends every tick through a worker thread and back first (hop-worker.ts: shared rings, Atomics
 // wait/notify/waitAsync, the pool's hand-off), `--rt N` runs that thread SCHED_FIFO: the machine's floor
 // under `compute.mode: pool`, measured in the same run. On SIGTERM it prints its own receive -> written
-// latency ("inproc {p50Us, p99Us, n}"), the figure the daemon reports as recv_to_signal.
+// latency ("inproc {p50Us, p99Us, n}"), the figure the daemon reports as recv_to_signal, and its minor GCs
+// ("gc {minor: [[epochMs, durationMs], ...]}"), the pauses the daemon reports in its GC metrics.
 import { WebSocket } from 'ws';
 import { createServer, type Socket } from 'node:net';
 import { unlinkSync, writeSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { fileURLToPath } from 'node:url';
+import { constants as perfConstants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import type { Signal } from '../../src/model/signal.js';
@@ -32,6 +34,11 @@ const server = createServer((s) => {
   s.on('close', () => clients.delete(s)); s.on('error', () => clients.delete(s));
 });
 server.listen(socketPath, () => process.stdout.write('listening\n'));
+
+const minorGcs: Array<[number, number]> = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) if (((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) minorGcs.push([performance.timeOrigin + e.startTime, e.duration]);
+}).observe({ entryTypes: ['gc'] });
 
 const LAT_CAPACITY = 4_000_000;
 const latUs = new Float64Array(LAT_CAPACITY);
@@ -105,6 +112,7 @@ if (worker) worker.once('online', connectWs); else connectWs();
 process.on('SIGTERM', () => {
   const lat = Array.from(latUs.subarray(0, latN)).sort((a, b) => a - b); // every tick since start, as the daemon's histogram
   writeSync(1, `inproc ${JSON.stringify({ p50Us: percentile(lat, 0.5), p99Us: percentile(lat, 0.99), n: lat.length })}\n`);
+  writeSync(1, `gc ${JSON.stringify({ minor: minorGcs })}\n`);
   Atomics.store(header, HOP_STOP, 1); Atomics.notify(header, HOP_IN_W);
   server.close(); process.exit(0);
 });

@@ -18,6 +18,7 @@ test('ping-pong: every round gets its own answer; percentiles are ordered', asyn
 
 for (const variant of [[], ['--hop']] as const) {
   test(`relay ${variant.join(' ') || '(direct)'}: every trade reaches the socket client once, in order, and the in-process latency is reported`, async () => {
+    const startedMs = Date.now();
     const dir = mkdtempSync(path.join(tmpdir(), 'christmas-floor-'));
     const port = await freePort();
     const sock = path.join(dir, 'relay.sock'), sendLog = path.join(dir, 'send'), recvLog = path.join(dir, 'recv');
@@ -51,6 +52,12 @@ for (const variant of [[], ['--hop']] as const) {
       const j = JSON.parse(inproc![1]!) as { p50Us: number; p99Us: number; n: number };
       assert.ok(j.n >= got.length, `latency samples ${j.n} < delivered ${got.length}`);
       assert.ok(j.p50Us > 0 && j.p99Us >= j.p50Us, JSON.stringify(j));
+      // Its minor GCs, as the e2e bench compares them with the daemon's: > 1000 signals allocate megabytes, so some.
+      const gc = /^gc (\{.*\})$/m.exec(relay.out());
+      assert.ok(gc, `no gc line in: ${relay.out()}`);
+      const minor = (JSON.parse(gc![1]!) as { minor: Array<[number, number]> }).minor;
+      assert.ok(minor.length > 0, 'no minor GC reported');
+      assert.ok(minor.every(([atMs, ms]) => atMs >= startedMs - 1000 && atMs <= Date.now() && ms >= 0 && ms < 10_000), `bad GC entries: ${JSON.stringify(minor.slice(0, 3))}`);
     } finally {
       server.child.kill('SIGKILL');
     }
