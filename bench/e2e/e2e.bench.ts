@@ -2,8 +2,8 @@
 // rates, side by side with a do-nothing relay (WS in -> UDS out) in the same run. Latency per tick is the
 // client's receive time minus the server's send time (CLOCK_MONOTONIC, shared by processes), joined on the
 // trade id the probe strategy carries. Also reports the daemon's own recv->signal histogram and main-thread
-// load. Budget: daemon p50 and p99 within 1.25x of the relay. The -placed pair gives the sender a CPU of its own
-// (the generator and the client share the other), the placement README advises.
+// load. Budget: daemon p50 and p99 within 1.25x of the relay. The -placed pair runs the sender and the client on
+// separate CPUs, the placement README advises.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -51,11 +51,10 @@ export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' 
 /** The relay variants: no daemon, no metrics endpoint. */
 const isRelay = (m: Mode) => m === 'relay' || m === 'hop' || m === 'hop-rt' || m === 'relay-placed';
 /**
- * `-placed`: the sender (relay or daemon) runs on CPU 0, the socket client and the generator on CPU 1, as
- * README's systemd section advises: the engine on a core of its own, the order routers on others, the venue
- * off the host (an AF_UNIX write wakes its reader on the writer's core; on a shared core the client then
- * preempts the daemon at its signal write, and an unpinned generator takes CPU 0 from it). Needs 2 CPUs and
- * taskset.
+ * `-placed`: the sender (relay or daemon) runs on CPU 0 and the socket client on CPU 1, as README's systemd
+ * section advises (an AF_UNIX write wakes its reader on the writer's core; on a shared core the client then
+ * preempts the daemon at its signal write). The generator is not pinned: beside the client on CPU 1 it sent
+ * only ~51k of 100k ticks/s (bench/results/2026-11-26-1c830a1.json). Needs 2 CPUs and taskset.
  */
 const isPlaced = (m: Mode) => m.endsWith('-placed');
 const baseMode = (m: Mode) => m.replace('-placed', '') as Exclude<Mode, 'relay-placed' | 'inline-placed'>;
@@ -69,7 +68,7 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
   const port = await freePort();
   const sock = path.join(dir, `${mode}-${rate}.sock`);
   const sendLog = path.join(dir, `${mode}-${rate}.send`), recvLog = path.join(dir, `${mode}-${rate}.recv`);
-  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--send-log', sendLog, '--ping-ms', '60000'], {}, isPlaced(mode) ? '1' : undefined);
+  const server = proc([cli, 'serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', String(rate), '--loop', '--send-log', sendLog, '--ping-ms', '60000']);
   await waitFor(() => server.out().includes('listening'), 20_000, 'replay server');
   const url = `ws://127.0.0.1:${port}/stream`;
   let engine: ReturnType<typeof proc>;
@@ -301,7 +300,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     // The pool's floor: the relay with the same thread hop (pool-rt's has its thread SCHED_FIFO too).
     const floor = outs.find((r) => r.mode === (x.mode === 'pool-rt' ? 'hop-rt' : 'hop') && r.rate === x.rate);
     const tag = `${x.mode} @ ${x.rate / 1000}k ticks/s`;
-    const placement = isPlaced(x.mode) ? ' (sender on CPU 0, generator and client on CPU 1)' : '';
+    const placement = isPlaced(x.mode) ? ' (sender on CPU 0, client on CPU 1)' : '';
     const runs = x.runs > 1 ? `; ${x.runs} interleaved runs pooled` : '';
     res.push({ suite: 'e2e', name: `${tag}: end-to-end p50`, unit: 'µs', p50: x.p50us, p99: x.p99us, mean: x.p999us, better: 'lower', note: `p99.9 in "mean" column; delivered ${x.delivered} of ${x.sent} sent${runs}${placement}` });
     if (isPaired(x.mode)) {
