@@ -44,7 +44,7 @@ export interface E2EOutcome { mode: Mode; rate: number; sent: number; delivered:
   steadyP50us: number; steadyP99us: number; steady: number[];
   /** p99 over the median of the feed leg (send -> sender's receive) and the client leg (signal built -> client). */
   feedLegP99us?: number; clientLegP99us?: number;
-  /** The daemon's main-thread minor GCs (scavenges) in the measured window: pauses per second and their mean, ms. */
+  /** The sender's (relay's or daemon's) main-thread minor GCs (scavenges) in the measured window: pauses per second and their mean, ms. */
   minorGcPerSec?: number; minorGcMeanMs?: number; mainUsPerTick?: number; mainCpuUsPerTick?: number; healthP99ms?: number; cdf: number[]; lat: number[]; runs: number; pairRatios?: Array<{ p50: number; p99: number }> }
 
 export type Mode = 'relay' | 'hop' | 'hop-rt' | 'inline' | 'pool' | 'pool-spin' | 'pool-rt' | 'relay-placed' | 'inline-placed';
