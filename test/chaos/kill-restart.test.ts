@@ -10,7 +10,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { shared } from '../helpers.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, report, sleep, until, metrics, LONG } from './lib.js';
+import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, pgCounts, report, sleep, until, metrics, LONG, CHAOS_BATCH_ROWS } from './lib.js';
 
 test('SIGTERM under load drains; kill -9 with the database paused loses nothing after restart', async () => {
   const t0 = Date.now();
@@ -81,16 +81,17 @@ test('SIGTERM under load drains; kill -9 with the database paused loses nothing 
     // sent between that sample and the kill (the most the main thread can have added to the backlog since,
     // as long as it keeps up; frames it had not parsed are unconfirmed and the venue re-sends them).
     const sentInSampleWindow = sendLines.filter((l) => l[1] >= sampledNs && l[1] <= killedNs).length;
-    const bound = 2000 + unreadAtKill + sentInSampleWindow;
+    const bound = CHAOS_BATCH_ROWS + unreadAtKill + sentInSampleWindow;
     const withinBound = missing.length <= bound && contiguous;
     // Where the missing trades were sent, against the pause and the kill (ms; negative = before the kill).
     const relMs = (id: number | undefined) => id === undefined ? NaN : Math.round(((sentAtNs.get(id) ?? NaN) - killedNs) / 1e5) / 10;
-    const where = missing.length ? `contiguous: ${contiguous}; sent from ${relMs(missing[0])} to ${relMs(missing[missing.length - 1])} ms around the kill (pause at ${Math.round((pausedNs - killedNs) / 1e5) / 10} ms); send positions ${sentOrder.indexOf(missing[0]!)}..${sentOrder.indexOf(missing[missing.length - 1]!)} of ${sentOrder.length}` : '';
+    const firstMissingAt = missing.length ? sentOrder.indexOf(missing[0]!) : -1;
+    const where = missing.length ? `contiguous: ${contiguous}; sent from ${relMs(missing[0])} to ${relMs(missing[missing.length - 1])} ms around the kill (pause at ${Math.round((pausedNs - killedNs) / 1e5) / 10} ms); send positions ${firstMissingAt}..${sentOrder.indexOf(missing[missing.length - 1]!)} of ${sentOrder.length}` : '';
     report({ scenario: 'kill-restart', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: withinBound && db.dupTrades === 0,
       ticksSent: sent.size, ticksAccepted: fc1.ticks + fc3.ticks, persisted: ids.size, duplicated: db.dupTrades, lost: missing.length,
-      notes: `${rate / 1000}k ticks/s; SIGTERM drained in ${drainMs} ms; kill -9 with PostgreSQL paused: ${missing.length} trades lost (bound ${bound}: one batch, ${unreadAtKill} in the io backlog)${missing.length ? ` at send position ${sentOrder.indexOf(missing[0]!)} of ${sentOrder.length}` : ''}; ${torn} torn spool record(s) skipped` });
+      notes: `${rate / 1000}k ticks/s; SIGTERM drained in ${drainMs} ms; kill -9 with PostgreSQL paused: ${missing.length} trades lost (bound ${bound}: one batch, ${unreadAtKill} in the io backlog)${missing.length ? ` at send position ${firstMissingAt} of ${sentOrder.length}` : ''}; ${torn} torn spool record(s) skipped` });
     assert.is(db.dupTrades, 0, 'no trade twice');
-    assert.ok(withinBound, `${missing.length} sent trades missing after recovery (allowed: ${bound}, contiguous: 2000 in the batch, ${unreadAtKill} unread by the io thread, ${sentInSampleWindow} sent in the ${Math.round((killedNs - sampledNs) / 1e6)} ms sample): ${missing.slice(0, 5).join(', ')}...; ${where}; ${torn} torn spool record(s); final counts ${JSON.stringify({ persist: fc3.persist, persistLeft: fc3.persistLeft })}`);
+    assert.ok(withinBound, `${missing.length} sent trades missing after recovery (allowed: ${bound}, contiguous: ${CHAOS_BATCH_ROWS} in the batch, ${unreadAtKill} unread by the io thread, ${sentInSampleWindow} sent in the ${Math.round((killedNs - sampledNs) / 1e6)} ms sample): ${missing.slice(0, 5).join(', ')}...; ${where}; ${torn} torn spool record(s); final counts ${JSON.stringify({ persist: fc3.persist, persistLeft: fc3.persistLeft })}`);
   } finally { await stopProc(feed); for (const x of daemons) await stopProc(x); await stack.redis.stop(); await stack.pg.stop(); }
 });
 

@@ -40,6 +40,9 @@ export async function startStack(): Promise<Stack> {
   return { dir, redis, pg: pgs, feedPort, metricsPort, socket, env, async stop() { await redis.stop(); await pgs.stop(); } };
 }
 
+/** database.batchRows of every chaos daemon: the most one unflushed batch can hold. */
+export const CHAOS_BATCH_ROWS = 2000;
+
 export const chaosConfig = (dir: string, extra: Record<string, unknown> = {}): string => {
   const f = path.join(dir, `config-${Math.random().toString(36).slice(2)}.json`);
   writeFileSync(f, JSON.stringify({
@@ -47,7 +50,7 @@ export const chaosConfig = (dir: string, extra: Record<string, unknown> = {}): s
     feeds: [{ venue: 'binance', url: 'ws://x', symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker'], staleAfterMs: 3000, maxConnectionAgeMs: 0 }],
     reconnect: { initialDelayMs: 20, maxDelayMs: 500 },
     redis: { maxTicksPerSymbol: 0, maxBacklogTicks: 5_000_000 },
-    database: { batchRows: 2000, batchAgeMs: 50, statementTimeoutMs: 5000 },
+    database: { batchRows: CHAOS_BATCH_ROWS, batchAgeMs: 50, statementTimeoutMs: 5000 },
     shutdown: { deadlineMs: 15_000 },
     ...extra,
   }));
