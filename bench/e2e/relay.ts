@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { constants as perfConstants, performance, PerformanceObserver } from 'node:perf_hooks';
 import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
-import type { Signal } from '../../src/model/signal.js';
+import { signalId, type Signal } from '../../src/model/signal.js';
 import { nowNs } from '../../src/telemetry/clock.js';
 import { percentile } from '../lib.js';
 import { createHopBuffers, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP } from './hop-ring.js';
@@ -46,7 +46,7 @@ let latN = 0;
 let seq = 0;
 function emit(tradeId: number, recvNs: number): void {
   const ns = nowNs();
-  const s: Signal = { seq: ++seq, id: `relay-${seq}`, tsNs: ns, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'probe', price: 61234.5,
+  const s: Signal = { seq: ++seq, id: signalId('relay', seq), tsNs: ns, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'probe', price: 61234.5,
     strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId }, latency: { tsExchNs: recvNs, tsRecvNs: recvNs, tsSignalNs: ns } };
   const frame = encodeSignalFrame(s);
   for (const c of clients) c.write(frame);

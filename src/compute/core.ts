@@ -37,7 +37,7 @@ export class ComputeCore {
   onTick(t: Tick): SignalDraft[] {
     this.ticks++;
     const out = this.drafts;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0; // most ticks draft nothing: skip the runtime call a length store costs
     const s = this.forSymbol(t.venue, t.symbol);
     for (let i = 0; i < s.instances.length; i++) {
       const d = s.instances[i]!.onTick(t);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { existsSync } from 'node:fs';
 import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
 import { tickToJson, type Tick } from '../model/tick.js';
-import type { Signal, SignalDraft } from '../model/signal.js';
+import { signalId, type Signal, type SignalDraft } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
 import { nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
@@ -212,7 +212,7 @@ export class Engine {
     if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
     const seq = this.seq.take();
-    const signal: Signal = { seq, id: `${this.instance}-${seq}`, tsNs: tsSignalNs, symbol: d.symbol, venue: d.venue, side: d.side,
+    const signal: Signal = { seq, id: signalId(this.instance, seq), tsNs: tsSignalNs, symbol: d.symbol, venue: d.venue, side: d.side,
       strategy: d.strategy, price: d.price, strength: d.strength, ttlMs: d.ttlMs, reason: d.reason, indicators: d.indicators,
       latency: { tsExchNs, tsRecvNs, tsSignalNs } };
     this.emitted++;

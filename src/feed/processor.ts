@@ -36,7 +36,7 @@ export class FrameProcessor {
     this.stats.frames++;
     if (frame.length > this.maxFrameBytes) { this.drop('oversize', `frame of ${frame.length} chars over the limit`); return; }
     const out = this.scratch;
-    out.length = 0;
+    if (out.length !== 0) out.length = 0; // a store to length is a runtime call even when it changes nothing
     try {
       this.adapter.parse(frame, tsRecvNs, out);
     } catch (err) {
@@ -56,7 +56,7 @@ export class FrameProcessor {
   onFrameBytes(frame: Uint8Array, tsRecvNs: number): void {
     if (this.adapter.parseBytes !== undefined && frame.length <= this.maxFrameBytes) {
       const out = this.scratch;
-      out.length = 0;
+      if (out.length !== 0) out.length = 0;
       let handled = false;
       try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { out.length = 0; this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
       if (handled) {

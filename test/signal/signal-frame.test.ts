@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import { Unpackr } from 'msgpackr';
 import { encodeFrame, encodeJsonLine, FrameDecoder } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
-import type { Signal } from '../../src/model/signal.js';
+import { signalId, type Signal } from '../../src/model/signal.js';
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 const body = (frame: Buffer) => { assert.is(frame.readUInt32BE(0), frame.length - 4, 'length prefix'); return unpackr.unpack(frame.subarray(4)) as Record<string, unknown>; };
@@ -36,6 +36,12 @@ test('decodes to the same map as msgpackr, across value shapes', () => {
     assert.equal(Object.keys(mine), Object.keys(ref), 'key order');
     assert.equal(Object.keys(mine.indicators as object), Object.keys(ref.indicators as object), 'indicator order');
   }
+});
+
+test('signal ids are <instance>-<seq> in plain decimal digits, for every seq the sequence can reach', () => {
+  const seqs = [0, 1, 9, 10, 99, 100, 2 ** 31 - 1, 2 ** 31, 2 ** 32, 1e15, 1e15 + 1, 2 ** 53 - 1];
+  for (let i = 0; i < 1000; i++) seqs.push(Math.floor(Math.random() * 2 ** 53));
+  for (const seq of seqs) assert.is(signalId('christmas-a', seq), `christmas-a-${BigInt(seq)}`, `seq ${seq}`);
 });
 
 test('frames are views of a shared slab: encoding later frames (past several slab refills) never changes earlier ones', () => {
