@@ -72,8 +72,8 @@ function youngUsedBytes(): number {
  * median of `samples` clean calls, less the meter's own allocation (the same measure around an empty call).
  * Deterministic for a given build (allocation, not time), so it stays meaningful on a noisy machine.
  */
-export function heapBytesPerItem(fn: () => void, items: number, samples = 9): number {
-  for (let i = 0; i < 200; i++) fn();
+export function heapBytesPerItem(fn: () => void, items: number, samples = 9, warmCalls = 200): number {
+  for (let i = 0; i < warmCalls; i++) fn();
   const measure = (f: () => void): number => {
     const out: number[] = [];
     for (let tries = 0; out.length < samples && tries < samples * 20; tries++) {

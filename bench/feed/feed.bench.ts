@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { adapterFor } from '../../src/feed/adapters.js';
 import type { Tick } from '../../src/model/tick.js';
+import { emptyScratch } from '../../src/model/scratch.js';
 import type { VenueName } from '../../src/config/types.js';
 import { perItem, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
 
@@ -21,7 +22,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const out: Tick[] = [];
   const mk = (venue: VenueName, frames: string[], fastPath = true) => {
     const a = adapterFor({ venue }, { fastPath });
-    return () => { for (let i = 0; i < frames.length; i++) { out.length = 0; a.parse(frames[i]!, 1, out); } };
+    return () => { for (let i = 0; i < frames.length; i++) { emptyScratch(out); a.parse(frames[i]!, 1, out); } };
   };
   const spot = lines('messages/binance-spot-trade.jsonl');
   const usdm = lines('messages/binance-usdm-trade.jsonl');
@@ -37,8 +38,8 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     const a = adapterFor({ venue }), slowA = adapterFor({ venue }, { fastPath: false });
     const bufs = frames.map((f) => Buffer.from(f));
     return {
-      fast: () => { for (let i = 0; i < bufs.length; i++) { out.length = 0; if (!a.parseBytes!(bufs[i]!, 1, out)) a.parse(bufs[i]!.toString('utf8'), 1, out); } },
-      slow: () => { for (let i = 0; i < bufs.length; i++) { out.length = 0; slowA.parse(bufs[i]!.toString('utf8'), 1, out); } },
+      fast: () => { for (let i = 0; i < bufs.length; i++) { emptyScratch(out); if (!a.parseBytes!(bufs[i]!, 1, out)) a.parse(bufs[i]!.toString('utf8'), 1, out); } },
+      slow: () => { for (let i = 0; i < bufs.length; i++) { emptyScratch(out); slowA.parse(bufs[i]!.toString('utf8'), 1, out); } },
     };
   };
   const spotBytes = bytes('binance', spot), usdmBytes = bytes('binance-usdm', usdm);

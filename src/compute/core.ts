@@ -1,6 +1,7 @@
 // The computation both compute modes run: per symbol, every configured strategy instance sees each tick
 // in order and may produce a draft. Runs on the main thread (inline) or inside a pool worker (pool).
 import type { Tick } from '../model/tick.js';
+import { emptyScratch } from '../model/scratch.js';
 import type { SignalDraft } from '../model/signal.js';
 import type { StrategyConfig } from '../config/types.js';
 import { buildStrategies } from '../strategy/registry.js';
@@ -37,7 +38,7 @@ export class ComputeCore {
   onTick(t: Tick): SignalDraft[] {
     this.ticks++;
     const out = this.drafts;
-    if (out.length !== 0) out.length = 0; // most ticks draft nothing: skip the runtime call a length store costs
+    emptyScratch(out);
     const s = this.forSymbol(t.venue, t.symbol);
     for (let i = 0; i < s.instances.length; i++) {
       const d = s.instances[i]!.onTick(t);

@@ -15,6 +15,7 @@ import { PersistWriter, type TableStats } from '../persist/writer.js';
 import type { Flavor } from '../persist/schema.js';
 import type { TableName } from '../persist/rows.js';
 import { BarBuilder } from '../indicators/bars.js';
+import { emptyScratch } from '../model/scratch.js';
 
 export interface StoreStats { stored: number; dropped: number; backlog: number; errors: number; batches: number }
 export interface PersistStats { tables: Record<TableName, TableStats>; bufferedRows: number; oldestAgeMs: number; spoolBytes: number }
@@ -137,7 +138,7 @@ export class WriterSet implements Sinks {
     const persist = this.persist;
     if (!persist) return;
     if (t.kind === 'trade') {
-      const out = this.barsOut; out.length = 0;
+      const out = this.barsOut; emptyScratch(out);
       this.barsOf(t).update(t.price, t.size, t.tsExchNs / 1e6, out);
       for (let i = 0; i < out.length; i++) persist.addBar(out[i]!);
     }

@@ -1,6 +1,7 @@
 // Turns frames into validated, de-duplicated ticks for one venue: parse -> sequence check -> sink.
 // Never throws: malformed frames are counted by reason and logged rate-limited.
 import type { Tick } from '../model/tick.js';
+import { emptyScratch } from '../model/scratch.js';
 import { FrameError } from '../model/errors.js';
 import type { VenueAdapter } from './venue.js';
 import { SequenceTracker } from './sequence.js';
@@ -36,17 +37,17 @@ export class FrameProcessor {
     this.stats.frames++;
     if (frame.length > this.maxFrameBytes) { this.drop('oversize', `frame of ${frame.length} chars over the limit`); return; }
     const out = this.scratch;
-    if (out.length !== 0) out.length = 0; // a store to length is a runtime call even when it changes nothing
+    emptyScratch(out);
     try {
       this.adapter.parse(frame, tsRecvNs, out);
     } catch (err) {
-      out.length = 0;
+      emptyScratch(out);
       if (err instanceof FrameError) this.drop(err.reason, err.message, frame);
       else this.drop('parser-bug', (err as Error).message, frame);
       return;
     }
     for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
-    out.length = 0;
+    emptyScratch(out);
   }
 
   /**
@@ -56,13 +57,13 @@ export class FrameProcessor {
   onFrameBytes(frame: Uint8Array, tsRecvNs: number): void {
     if (this.adapter.parseBytes !== undefined && frame.length <= this.maxFrameBytes) {
       const out = this.scratch;
-      if (out.length !== 0) out.length = 0;
+      emptyScratch(out);
       let handled = false;
-      try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { out.length = 0; this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
+      try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { emptyScratch(out); this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
       if (handled) {
         this.stats.frames++;
         for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
-        out.length = 0;
+        emptyScratch(out);
         return;
       }
     }
