@@ -29,6 +29,11 @@ export function shared(rel: string): string {
   return p;
 }
 
+/** The non-empty lines of a file under ../shared/data (JSON-lines recordings). */
+export function sharedLines(rel: string): string[] {
+  return readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
+}
+
 /**
  * CPU time of a process' main thread alone (this one by default), in µs: the scheduler's ns-exact run time of the thread
  * (/proc/self/task/<pid>/schedstat). process.cpuUsage() counts every thread (V8's GC and compiler helpers,

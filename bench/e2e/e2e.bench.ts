@@ -21,8 +21,8 @@ const clientJs = path.join(repoRoot, 'dist', 'bench', 'e2e', 'client.js');
 
 /**
  * Node flags of both senders (relay and daemon): one fixed 16 MiB young generation. Node grows it on demand up
- * to that size, and a minor GC's pause grows with it (measured here: ~0.5 ms at 2 MiB, ~2.5 ms at 16 MiB, the
- * relay's and the daemon's alike). The daemon reaches 16 MiB during its start-up and the relay only after
+ * to that size, and a minor GC's pause grows with it (measured here: ~0.5 ms at 2 MiB, ~1.1 ms at 16 MiB, the
+ * relay's and the daemon's alike; bench/README "Garbage collection"). The daemon reaches 16 MiB during its start-up and the relay only after
  * minutes, so without this the comparison measured a young relay against a grown daemon.
  */
 const SENDER_NODE_FLAGS = ['--min-semi-space-size=16', '--max-semi-space-size=16'];

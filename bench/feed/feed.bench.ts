@@ -7,9 +7,8 @@ import { adapterFor } from '../../src/feed/adapters.js';
 import type { Tick } from '../../src/model/tick.js';
 import { emptyScratch } from '../../src/model/scratch.js';
 import type { VenueName } from '../../src/config/types.js';
-import { perItem, repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { perItem, repoRoot, shared, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
 
-const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
 function samples(rel: string, key: string): string[] {
   const d = JSON.parse(readFileSync(shared(rel), 'utf8')) as Record<string, { messages?: unknown[]; captured?: Array<{ raw: string }> }>;
   const v = d[key]!;
@@ -24,10 +23,10 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     const a = adapterFor({ venue }, { fastPath });
     return () => { for (let i = 0; i < frames.length; i++) { emptyScratch(out); a.parse(frames[i]!, 1, out); } };
   };
-  const spot = lines('messages/binance-spot-trade.jsonl');
-  const usdm = lines('messages/binance-usdm-trade.jsonl');
+  const spot = sharedLines('messages/binance-spot-trade.jsonl');
+  const usdm = sharedLines('messages/binance-usdm-trade.jsonl');
   const bybit = chunk(samples('messages/bybit-v5-samples.json', 'recorded_spot_v5_2023_04_05').filter((m) => m.includes('publicTrade')), 2000);
-  const cb = chunk(lines('messages/coinbase-exchange-match.jsonl'), 2000);
+  const cb = chunk(sharedLines('messages/coinbase-exchange-match.jsonl'), 2000);
   const cba = chunk((JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')) as { captured: Array<{ raw: string }> }).captured.map((c) => c.raw), 2000);
   const krd = JSON.parse(readFileSync(shared('messages/kraken-v2-samples.json'), 'utf8')) as Record<string, { messages?: unknown[] }>;
   const kr = chunk(Object.values(krd).flatMap((v) => (v && typeof v === 'object' && Array.isArray(v.messages) ? v.messages : [])).map((m) => JSON.stringify(m)).filter((m) => m.includes('"channel":"trade"')), 2000);
@@ -43,7 +42,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     };
   };
   const spotBytes = bytes('binance', spot), usdmBytes = bytes('binance-usdm', usdm);
-  const book = lines('messages/binance-spot-bookTicker.jsonl');
+  const book = sharedLines('messages/binance-spot-bookTicker.jsonl');
   const bookBytes = bytes('binance', book);
   return perItem('feed', [
     { name: 'binance spot trade: byte fast path (ws Buffer)', items: spot.length, fn: spotBytes.fast, note: 'budget <= 400 ns/frame' },

@@ -1,7 +1,6 @@
 // Hot-piece codecs: Redis member encode (msgpack tick), signal frame encode, COPY row encode; and the heap bytes
 // the hot path's own pieces allocate per item (frame -> tick, the default strategies, a signal's frame; measured by
 // heap-rows.ts in a process of its own), which set how often minor GCs stop the main thread (README "Garbage collection").
-import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { adapterFor } from '../../src/feed/adapters.js';
@@ -11,12 +10,12 @@ import { copyText, tickRow } from '../../src/persist/rows.js';
 import { ComputeCore } from '../../src/compute/core.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Tick } from '../../src/model/tick.js';
-import { perItem, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { perItem, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
 
 export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const ticks: Tick[] = [];
   const a = adapterFor({ venue: 'binance' });
-  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl']) for (const l of readFileSync(shared(f), 'utf8').split('\n').filter(Boolean)) a.parse(l, 1, ticks);
+  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl']) for (const l of sharedLines(f)) a.parse(l, 1, ticks);
   const signal = { type: 'signal', seq: 1, id: 'christmas-1-1', tsNs: 1.7e18, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'ema-cross', price: 61800.12, strength: 0.7, ttlMs: 2000,
     reason: 'ema12 crossed above ema26, rsi 55.1', indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 }, latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 } };
   const cfg = loadConfig({ env: {} });

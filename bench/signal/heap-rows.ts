@@ -3,7 +3,6 @@
 // every suite run before (the same frame -> tick code measured 198 B per frame fresh and 454 B after the feed
 // suite had run every venue through it). A fresh process sees the code as the daemon runs it: one venue, one
 // strategy set. Prints the rows as JSON on stdout.
-import { readFileSync } from 'node:fs';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import { ComputeCore } from '../../src/compute/core.js';
@@ -11,7 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
 import { emptyScratch } from '../../src/model/scratch.js';
 import type { Signal } from '../../src/model/signal.js';
-import { heapBytesPerItem, shared, type BenchResult } from '../lib.js';
+import { heapBytesPerItem, sharedLines, type BenchResult } from '../lib.js';
 
 /** Items per measured call: fits in the young generation between two minor GCs; the meter reads it in steps of a few KB, under 8 B per item. */
 const SLICE = 1024;
@@ -24,11 +23,10 @@ const STRATEGY_WARM_CALLS = 40, STRATEGY_SAMPLES = 31, STRATEGY_CALLS = 160;
 
 const heap = (name: string, fn: () => void, note: string, warmCalls?: number, samples = 9): BenchResult =>
   ({ suite: 'codec', name, unit: 'B/item', p50: heapBytesPerItem(fn, SLICE, samples, warmCalls), better: 'lower', note });
-const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
 
 function rows(): BenchResult[] {
   const a = adapterFor({ venue: 'binance' });
-  const tradeLines = lines('messages/binance-spot-trade.jsonl');
+  const tradeLines = sharedLines('messages/binance-spot-trade.jsonl');
 
   // Frame -> tick first, while no tick has been kept alive: V8 pretenures an allocation site whose objects
   // survive (it then allocates them in the old generation, where this meter does not look), and the daemon's
@@ -48,7 +46,7 @@ function rows(): BenchResult[] {
   // The strategies see time move forward, as in a running daemon (their windows fill and evict): each measured
   // call takes the next slice of the recording, replayed in laps shifted by its span.
   const ticks: Tick[] = [];
-  for (const l of [...tradeLines, ...lines('messages/binance-spot-bookTicker.jsonl')]) a.parse(l, 1, ticks);
+  for (const l of [...tradeLines, ...sharedLines('messages/binance-spot-bookTicker.jsonl')]) a.parse(l, 1, ticks);
   const core = new ComputeCore(loadConfig({ env: {} }).strategies);
   const spanNs = ticks[ticks.length - 1]!.tsExchNs - ticks[0]!.tsExchNs + 1e6;
   const stream: Tick[] = [];
