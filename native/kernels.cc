@@ -5,6 +5,9 @@
 
 namespace christmas {
 static const double kNaN = std::numeric_limits<double>::quiet_NaN();
+// Shared with src/indicators/stddev.ts (REANCHOR_RATIO) and src/indicators/rsi.ts (RSI_ZERO).
+static const double kReanchorRatio = 64.0;
+static const double kRsiZero = 1e-14;
 
 void ema_batch(const double* in, size_t n, int period, double* out) {
   const size_t p = static_cast<size_t>(period);
@@ -18,44 +21,73 @@ void ema_batch(const double* in, size_t n, int period, double* out) {
   }
 }
 
+// Compensated (TwoSum) step: the operations of src/indicators/compensated.ts in the same order (the build sets
+// -ffp-contract=off, so nothing here is fused into an FMA the TypeScript side cannot do).
+static inline void two_sum(double& hi, double& lo, double t) {
+  const double s = hi + t;
+  const double b = s - hi;
+  lo += hi - (s - b) + (t - b);
+  hi = s;
+}
+
 void sma_batch(const double* in, size_t n, int period, double* out) {
-  // TA-Lib order: add, output, drop the trailing value; sums re-derived every 2^16 values (as src/indicators/sma.ts).
+  // anchor + compensated Σ(x − anchor) / n; exactly x for a window of equal values (src/indicators/sma.ts).
   const size_t p = static_cast<size_t>(period);
-  double sum = 0.0;
+  double a = kNaN, hi = 0.0, lo = 0.0, last = kNaN;
+  size_t run = 0;
   for (size_t i = 0; i < n; ++i) {
-    sum += in[i];
-    if (i + 1 >= p) {
-      out[i] = sum / period;
-      sum -= in[i + 1 - p];
-      if (((i + 1) & 0xffff) == 0) { double s = 0.0; for (size_t k = i + 2 - p; k <= i; ++k) s += in[k]; sum = s; }
-    } else out[i] = kNaN;
+    const double x = in[i];
+    if (i == 0) a = x;
+    two_sum(hi, lo, x - a);
+    if (i >= p) two_sum(hi, lo, -(in[i - p] - a));
+    run = x == last ? run + 1 : 1;
+    last = x;
+    out[i] = i + 1 >= p ? (run >= p ? x : a + (hi + lo) / period) : kNaN;
   }
 }
 
 void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, double* std_out) {
-  // TA-Lib arithmetic (Σx, Σx², var = Σx²/n − mean²), same order and resync as src/indicators/stddev.ts.
+  // Deviations from an anchor in compensated sums, re-anchored at the mean when (mean − anchor)² passes
+  // kReanchorRatio variances; a window of equal values has σ exactly 0 (src/indicators/stddev.ts).
   const size_t w = static_cast<size_t>(window);
-  double sum = 0.0, sumSq = 0.0;
+  double a = kNaN, s1h = 0.0, s1l = 0.0, s2h = 0.0, s2l = 0.0, last = kNaN;
+  size_t run = 0;
   for (size_t i = 0; i < n; ++i) {
-    const double v = in[i];
-    sum += v; sumSq += v * v;
-    if (i + 1 >= w) {
-      const double m1 = sum / window, m2 = sumSq / window;
-      double var = m2 - m1 * m1;
-      if (var < 0) var = 0;
-      mean_out[i] = m1; std_out[i] = std::sqrt(var);
-      const double o = in[i + 1 - w];
-      sum -= o; sumSq -= o * o;
-      if (((i + 1) & 0xffff) == 0) {
-        double s = 0.0, q = 0.0;
-        for (size_t k = i + 2 - w; k <= i; ++k) { s += in[k]; q += in[k] * in[k]; }
-        sum = s; sumSq = q;
+    const double x = in[i];
+    if (i == 0) a = x;
+    const double d = x - a;
+    two_sum(s1h, s1l, d);
+    two_sum(s2h, s2l, d * d);
+    if (i >= w) {
+      const double o = in[i - w] - a;
+      two_sum(s1h, s1l, -o);
+      two_sum(s2h, s2l, -(o * o));
+    }
+    run = x == last ? run + 1 : 1;
+    last = x;
+    if (i + 1 < w) { mean_out[i] = kNaN; std_out[i] = kNaN; continue; }
+    if (run >= w) { mean_out[i] = x; std_out[i] = 0.0; continue; }
+    double md = (s1h + s1l) / window;
+    double var = (s2h + s2l) / window - md * md;
+    if (md * md > kReanchorRatio * var) {
+      a = a + md;
+      s1h = s1l = s2h = s2l = 0.0;
+      for (size_t k = i + 1 - w; k <= i; ++k) {
+        const double e = in[k] - a;
+        two_sum(s1h, s1l, e);
+        two_sum(s2h, s2l, e * e);
       }
-    } else { mean_out[i] = kNaN; std_out[i] = kNaN; }
+      md = (s1h + s1l) / window;
+      var = (s2h + s2l) / window - md * md;
+    }
+    if (var < 0) var = 0;
+    mean_out[i] = a + md;
+    std_out[i] = std::sqrt(var);
   }
 }
 
 void rsi_batch(const double* in, size_t n, int period, double* out) {
+  // Wilder RSI; TA-Lib's flat convention: 0 while average gain + loss < kRsiZero (src/indicators/rsi.ts).
   double gain = 0.0, loss = 0.0;
   const double keep = static_cast<double>(period - 1) / period, take = 1.0 / period;
   for (size_t i = 0; i < n; ++i) {
@@ -70,7 +102,8 @@ void rsi_batch(const double* in, size_t n, int period, double* out) {
       gain = gain * keep + g * take;
       loss = loss * keep + l * take;
     }
-    out[i] = loss == 0.0 ? (gain == 0.0 ? 50.0 : 100.0) : 100.0 * gain / (gain + loss);
+    const double total = gain + loss;
+    out[i] = total < kRsiZero ? 0.0 : (100.0 * gain) / total;
   }
 }
 

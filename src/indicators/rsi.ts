@@ -1,9 +1,14 @@
 // Wilder RSI: average gain/loss seeded with the mean of the first n changes, then (prev·(n−1)+x)/n;
-// first output at input index n (all of TA-Lib, Tulip, trading-signals agree). 100 when there are no losses
-// (50 when price never moved). Computed as prev·((n−1)/n) + x·(1/n) and RSI = 100·g/(g+l) (= 100 − 100/(1+g/l)):
+// first output at input index n (all of TA-Lib, Tulip, trading-signals agree). Flat stretches follow TA-Lib
+// (C 0.6, TA_IS_ZERO): RSI is 0 whenever average gain + average loss is below 1e-14, so an all-flat start reads
+// 0 and a long flat run decays to 0 (about 340 updates after a 0.01 move at n = 14), as TA-Lib does; otherwise
+// 100·g/(g+l) (100 with no losses). Computed as prev·((n−1)/n) + x·(1/n) and RSI = 100·g/(g+l) (= 100 − 100/(1+g/l)):
 // one division per update instead of four; within 1e-15 relative of the textbook order (the vectors test at 1e-9),
 // and the same expression order as the batch kernels, which it matches bit for bit.
 import { Streaming, checkPeriod, finite } from './indicator.js';
+
+/** TA-Lib's TA_EPSILON: an average gain + loss below it is a flat window (RSI 0). */
+export const RSI_ZERO = 1e-14;
 
 export class RSI extends Streaming {
   value = NaN;
@@ -31,7 +36,8 @@ export class RSI extends Streaming {
       this.loss = this.loss * this.keep + l * this.take;
     }
     const gain = this.gain, loss = this.loss;
-    this.value = loss === 0 ? (gain === 0 ? 50 : 100) : 100 * gain / (gain + loss);
+    const total = gain + loss;
+    this.value = total < RSI_ZERO ? 0 : (100 * gain) / total;
     return this.value;
   }
   reset(): void { this.value = NaN; this.prev = NaN; this.gain = 0; this.loss = 0; this.count = 0; }

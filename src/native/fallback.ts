@@ -1,6 +1,11 @@
 // TypeScript implementation of the batch kernels, line for line the same arithmetic as native/kernels.cc.
 import { spawnSync } from 'node:child_process';
 import type { Kernels } from './kernels.js';
+import { REANCHOR_RATIO } from '../indicators/stddev.js';
+import { RSI_ZERO } from '../indicators/rsi.js';
+
+// Compensated sums below are written out inline: `{ t = term; s = hi + t; b = s - hi; lo += hi - (s - b) + (t - b);
+// hi = s }`, the operations of indicators/compensated.ts (CompensatedSum.add), in the same order.
 
 function checkArgs(values: Float64Array, period: number, outs: Float64Array[], periodName = 'period'): void {
   if (!(values instanceof Float64Array)) throw new TypeError('values must be a Float64Array');
@@ -28,14 +33,15 @@ export const fallbackKernels: Kernels = {
   smaBatch(values, period, out) {
     checkArgs(values, period, [out]);
     const p = period | 0;
-    let sum = 0;
+    let a = NaN, hi = 0, lo = 0, last = NaN, run = 0;
     for (let i = 0; i < values.length; i++) {
-      sum += values[i]!;
-      if (i + 1 >= p) {
-        out[i] = sum / p;
-        sum -= values[i + 1 - p]!;
-        if (((i + 1) & 0xffff) === 0) { let s = 0; for (let k = i + 2 - p; k <= i; k++) s += values[k]!; sum = s; }
-      } else out[i] = NaN;
+      const x = values[i]!;
+      if (i === 0) a = x;
+      { const t = x - a, s = hi + t, b = s - hi; lo += hi - (s - b) + (t - b); hi = s; }
+      if (i >= p) { const t = -(values[i - p]! - a), s = hi + t, b = s - hi; lo += hi - (s - b) + (t - b); hi = s; }
+      run = x === last ? run + 1 : 1;
+      last = x;
+      out[i] = i + 1 >= p ? (run >= p ? x : a + (hi + lo) / p) : NaN;
     }
   },
   rsiBatch(values, period, out) {
@@ -55,29 +61,44 @@ export const fallbackKernels: Kernels = {
         gain = gain * keep + g * take;
         loss = loss * keep + l * take;
       }
-      out[i] = loss === 0 ? (gain === 0 ? 50 : 100) : 100 * gain / (gain + loss);
+      const total = gain + loss;
+      out[i] = total < RSI_ZERO ? 0 : (100 * gain) / total;
     }
   },
   rollingMeanStd(values, window, meanOut, stdOut) {
     checkArgs(values, window, [meanOut, stdOut], 'window');
     const w = window | 0;
-    let sum = 0, sumSq = 0;
+    let a = NaN, s1h = 0, s1l = 0, s2h = 0, s2l = 0, last = NaN, run = 0;
     for (let i = 0; i < values.length; i++) {
-      const v = values[i]!;
-      sum += v; sumSq += v * v;
-      if (i + 1 >= w) {
-        const m1 = sum / w, m2 = sumSq / w;
-        let variance = m2 - m1 * m1;
-        if (variance < 0) variance = 0;
-        meanOut[i] = m1; stdOut[i] = Math.sqrt(variance);
-        const o = values[i + 1 - w]!;
-        sum -= o; sumSq -= o * o;
-        if (((i + 1) & 0xffff) === 0) {
-          let s = 0, q = 0;
-          for (let k = i + 2 - w; k <= i; k++) { const y = values[k]!; s += y; q += y * y; }
-          sum = s; sumSq = q;
+      const x = values[i]!;
+      if (i === 0) a = x;
+      const d = x - a;
+      { const t = d, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
+      { const t = d * d, s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
+      if (i >= w) {
+        const o = values[i - w]! - a;
+        { const t = -o, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
+        { const t = -(o * o), s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
+      }
+      run = x === last ? run + 1 : 1;
+      last = x;
+      if (i + 1 < w) { meanOut[i] = NaN; stdOut[i] = NaN; continue; }
+      if (run >= w) { meanOut[i] = x; stdOut[i] = 0; continue; }
+      let md = (s1h + s1l) / w;
+      let v = (s2h + s2l) / w - md * md;
+      if (md * md > REANCHOR_RATIO * v) {
+        a = a + md;
+        s1h = s1l = s2h = s2l = 0;
+        for (let k = i + 1 - w; k <= i; k++) {
+          const e = values[k]! - a;
+          { const t = e, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
+          { const t = e * e, s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
         }
-      } else { meanOut[i] = NaN; stdOut[i] = NaN; }
+        md = (s1h + s1l) / w;
+        v = (s2h + s2l) / w - md * md;
+      }
+      if (v < 0) v = 0;
+      meanOut[i] = a + md; stdOut[i] = Math.sqrt(v);
     }
   },
   emaMultiUpdate(values, len, alpha, state) {

@@ -4,6 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { shared, close } from '../helpers.js';
+import { scaled, sqrtRatio } from './exact.js';
 import { SMA } from '../../src/indicators/sma.js';
 import { EMA } from '../../src/indicators/ema.js';
 import { WMA } from '../../src/indicators/wma.js';
@@ -132,7 +133,18 @@ test('real 1 s BTCUSDT bars: EMA9, SMA20, RSI14, STDDEV20, ATR14 match TA-Lib', 
   matchTalib('ema', e, o('ema'));
   matchTalib('sma', s, o('sma'));
   matchTalib('rsi', r, o('rsi'));
-  matchTalib('stddev', d, o('stddev'));
+  // TA-Lib's STDDEV (Σx²/n − mean²) cancels away at these prices: it is off exact arithmetic by up to 2.2e-6 relative
+  // on 605 of these 632 windows. σ is checked against the exact value of the bars' decimal closes instead.
+  const closes = cl.bars.map((b) => scaled(String(b.close), 8));
+  let talibOff = 0;
+  for (let i = 19; i < closes.length; i++) {
+    let S = 0n, Q = 0n;
+    for (let k = i - 19; k <= i; k++) { S += closes[k]!; Q += closes[k]! * closes[k]!; }
+    const want = sqrtRatio(20n * Q - S * S, 400n * 10n ** 16n);
+    assert.ok(close(d[i]!, want, 1e-12), `stddev[${i}]: ${d[i]} vs exact ${want}`);
+    if (!close(o('stddev')[i]!, want, 1e-9)) talibOff++;
+  }
+  assert.ok(talibOff > 500, `TA-Lib's STDDEV is off exact on most windows (${talibOff}); if it no longer is, compare with it again`);
   matchTalib('atr', a, o('atr'));
 });
 
