@@ -1,6 +1,7 @@
 // Turns frames into validated, de-duplicated ticks for one venue: parse -> sequence check -> sink.
-// Never throws: malformed frames are counted by reason and logged rate-limited.
-import type { Tick } from '../model/tick.js';
+// Never throws: malformed frames and ticks with bad numbers (checked here for every source: venue parsers,
+// replay readers, CSVs) are counted by reason and logged rate-limited, never passed on.
+import { tickFault, type Tick } from '../model/tick.js';
 import { emptyScratch } from '../model/scratch.js';
 import { FrameError } from '../model/errors.js';
 import type { VenueAdapter } from './venue.js';
@@ -8,6 +9,13 @@ import { SequenceTracker } from './sequence.js';
 import { ClockOffset } from './clock-offset.js';
 import { FeedStats } from './stats.js';
 import { RateLimitedLog, silentLogger, type Logger } from '../telemetry/logger.js';
+
+/** A dropped tick's numbers for the log line (drop path only). */
+function describeTick(t: Tick): string {
+  return t.kind === 'trade'
+    ? `trade ${t.venue}:${t.symbol} id ${t.id} price ${t.price} size ${t.size} tsExchNs ${t.tsExchNs}`
+    : `quote ${t.venue}:${t.symbol} id ${t.id} bid ${t.bid}/${t.bidSize} ask ${t.ask}/${t.askSize} tsExchNs ${t.tsExchNs}`;
+}
 
 export type TickSink = (tick: Tick) => void;
 
@@ -73,6 +81,8 @@ export class FrameProcessor {
 
   /** A tick that did not come from a frame (CSV replay) still goes through the same checks. */
   onTick(t: Tick): void {
+    const fault = tickFault(t);
+    if (fault !== undefined) { this.drop(fault, `bad ${t.kind} for ${t.symbol}: ${fault}`, describeTick(t)); return; }
     const verdict = this.sequence.check(t);
     if (verdict === 'duplicate') { this.stats.duplicates++; return; }
     if (verdict === 'gap') {

@@ -23,3 +23,15 @@ export class FeedStats {
       malformed: Object.fromEntries(this.malformed) };
   }
 }
+
+/** One line for a command's stderr: what was dropped and why; undefined when nothing was. */
+export function dropSummary(s: FeedStats): string | undefined {
+  if (s.malformedTotal === 0 && s.duplicates === 0) return undefined;
+  const parts: string[] = [];
+  if (s.malformedTotal > 0) {
+    const reasons = [...s.malformed].sort((a, b) => b[1] - a[1]).map(([r, n]) => `${r} ${n}`);
+    parts.push(`dropped ${s.malformedTotal} bad record${s.malformedTotal === 1 ? '' : 's'} (${reasons.join(', ')})`);
+  }
+  if (s.duplicates > 0) parts.push(`${s.duplicates} duplicate${s.duplicates === 1 ? '' : 's'}`);
+  return parts.join(', ');
+}

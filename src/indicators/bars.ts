@@ -1,8 +1,10 @@
 // Builds bars from trades: time bars (any ms), tick-count bars and volume bars, with OHLCV, VWAP and
 // trade count. Time bars close when a trade of a later bucket arrives (or on `flushUntil` for quiet
 // periods, which emits bars with the previous close and zero volume, matching the shared-data 1 s bars).
+// Volume and Σp·q are compensated sums, so a bar's volume and VWAP are the exact figures rounded once.
 import type { Bar } from '../model/bar.js';
 import { InputError } from '../model/errors.js';
+import { CompensatedSum } from './compensated.js';
 
 export type BarSpec = { type: 'time'; ms: number } | { type: 'ticks'; count: number } | { type: 'volume'; volume: number };
 
@@ -18,7 +20,8 @@ export function parseBarSpec(s: string): BarSpec {
 
 export class BarBuilder {
   private cur: Bar | undefined;
-  private pq = 0;
+  private readonly pq = new CompensatedSum();
+  private readonly vol = new CompensatedSum();
   private lastClose = NaN;
   constructor(readonly venue: string, readonly symbol: string, readonly spec: BarSpec, readonly fillGaps = true) {}
 
@@ -53,20 +56,22 @@ export class BarBuilder {
   private open(tsMs: number, price: number): void {
     const end = this.spec.type === 'time' ? tsMs + this.spec.ms : tsMs;
     this.cur = { venue: this.venue, symbol: this.symbol, tsOpenMs: tsMs, tsCloseMs: end, open: price, high: price, low: price, close: price, volume: 0, vwap: NaN, trades: 0 };
-    this.pq = 0;
+    this.pq.clear();
+    this.vol.clear();
   }
 
   private add(price: number, size: number): void {
     const b = this.cur!;
     if (price > b.high) b.high = price;
     if (price < b.low) b.low = price;
-    b.close = price; b.volume += size; b.trades++;
-    this.pq += price * size;
+    this.vol.add(size);
+    this.pq.add(price * size);
+    b.close = price; b.volume = this.vol.value; b.trades++;
   }
 
   private finish(): Bar {
     const b = this.cur!;
-    b.vwap = b.volume > 0 ? this.pq / b.volume : b.close;
+    b.vwap = b.volume > 0 ? (b.low === b.high ? b.close : this.pq.value / b.volume) : b.close;
     this.lastClose = b.close;
     this.cur = undefined;
     return b;

@@ -59,10 +59,25 @@ export function tickToJson(t: Tick): Record<string, unknown> {
     bid: t.bid, bidSize: t.bidSize, ask: t.ask, askSize: t.askSize, updateId: t.id };
 }
 
-/** True when every numeric field a tick of its kind needs is finite and in range. */
-export function isValidTick(t: Tick): boolean {
-  if (!(t.tsExchNs > 0) || !Number.isFinite(t.tsExchNs)) return false;
-  if (t.kind === 'trade') return t.price > 0 && Number.isFinite(t.price) && t.size >= 0 && Number.isFinite(t.size);
-  return t.bid > 0 && t.ask > 0 && Number.isFinite(t.bid) && Number.isFinite(t.ask)
-    && t.bidSize >= 0 && t.askSize >= 0 && Number.isFinite(t.bidSize) && Number.isFinite(t.askSize);
+/** Why a number cannot be a price (positive) or a size (>= 0): `<field>-missing|infinite|not-positive|negative`. */
+function numberFault(field: string, v: number, positive: boolean): string | undefined {
+  if (v !== v) return `${field}-missing`; // NaN: empty, text or NaN in the source
+  if (v === Infinity || v === -Infinity) return `${field}-infinite`;
+  if (positive ? !(v > 0) : v < 0) return positive ? `${field}-not-positive` : `${field}-negative`;
+  return undefined;
+}
+
+/**
+ * The reason a tick must not enter the pipeline (a stable drop reason, counted by the feed), or undefined when
+ * every field its kind needs is a finite number in range: prices > 0, sizes >= 0, exchange time > 0.
+ */
+export function tickFault(t: Tick): string | undefined {
+  if (!(t.tsExchNs > 0) || t.tsExchNs === Infinity) return 'time-invalid';
+  if (t.kind === 'trade') return numberFault('price', t.price, true) ?? numberFault('size', t.size, false);
+  return (
+    numberFault('bid', t.bid, true) ??
+    numberFault('ask', t.ask, true) ??
+    numberFault('bid-size', t.bidSize, false) ??
+    numberFault('ask-size', t.askSize, false)
+  );
 }

@@ -101,23 +101,6 @@ test('replay with PostgreSQL down: rows go to the spool and the command still en
   assert.ok(readdirSync(spool).some((f) => statSync(path.join(spool, f)).size > 0), 'the ticks are in the spool');
 });
 
-test('indicators: spec keys as written, null until ready, bars', () => {
-  const r = cli(['indicators', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--spec', 'ema:9,sma:20,rsi:14,macd:12:26:9,bbands:20:2,atr:14,stddev:20,vwap', '--bars', '1s']);
-  assert.is(r.status, 0, r.stderr);
-  const rows = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
-  assert.ok(rows.length >= 640 && rows.length <= 660, `${rows.length} one-second bars`);
-  for (const k of ['ema:9', 'sma:20', 'rsi:14', 'macd:12:26:9', 'bbands:20:2', 'atr:14', 'stddev:20', 'vwap']) assert.ok(k in rows[0], `key ${k}`);
-  assert.is(rows[0]['ema:9'], null);
-  assert.is(rows[0]['macd:12:26:9'], null);
-  assert.equal(Object.keys(rows[40]['macd:12:26:9']), ['macd', 'signal', 'hist']);
-  assert.equal(Object.keys(rows[40]['bbands:20:2']), ['lower', 'middle', 'upper']);
-  assert.is(typeof rows[0].vwap, 'number');
-  const csv = cli(['indicators', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--spec', 'ema:9', '--print', 'csv']);
-  assert.is(csv.stdout.split('\n')[0], 'time,price,size,ema:9');
-  assert.is(csv.stdout.trim().split('\n').length, 19_905);
-  assert.is(cli(['indicators', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--spec', 'nope:3']).status, 1);
-});
-
 test('migrate --print shows the SQL for a flavour', () => {
   const r = cli(['migrate', '--print', '--flavor', 'timescaledb']);
   assert.is(r.status, 0);

@@ -8,6 +8,7 @@ import { configOptions, parseSets, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
 import { existsSync } from 'node:fs';
+import { dropSummary } from '../../feed/stats.js';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -43,6 +44,10 @@ export const replayCommand: Command = {
     const left = await engine.stop(cfg.shutdown.deadlineMs);
     const total = stats.reduce((a, s) => ({ frames: a.frames + s.frames, ticks: a.ticks + s.ticks, malformed: a.malformed + s.malformedTotal, duplicates: a.duplicates + s.duplicates, gaps: a.gaps + s.gaps }),
       { frames: 0, ticks: 0, malformed: 0, duplicates: 0, gaps: 0 });
+    for (const [i, s] of stats.entries()) {
+      const dropped = dropSummary(s);
+      if (dropped) process.stderr.write(`replay: ${files[i] ?? ''}: ${dropped}; kept ${s.ticks}\n`);
+    }
     log.info({ ...total, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
     await new Promise<void>((r) => { log.flush?.(() => r()); setTimeout(r, 200); });
     return 0;

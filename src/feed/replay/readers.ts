@@ -49,6 +49,17 @@ function leanDayStartMs(file: string): number {
   return utcMidnight + (dst ? 4 : 5) * 3600_000;
 }
 
+/** A CSV cell as a number: empty or blank is NaN (Number('') would read it as 0), the rest as Number() reads it. */
+function cell(c: string | undefined): number {
+  return c === undefined || c.trim() === '' ? NaN : Number(c);
+}
+
+/** A CSV trade or update id: a safe integer, else -1 (no id). */
+function idCell(c: string | undefined): number {
+  const n = cell(c);
+  return Number.isSafeInteger(n) ? n : -1;
+}
+
 export interface ReadOptions { venue?: string; symbol?: string; nowNs?: () => number }
 
 /** Yields every record of one file; lines that fit no format are yielded as frames for the parser to judge. */
@@ -85,23 +96,23 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
       case 'csv-trades': {
         // trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns
         const c = line.split(',');
-        yield { type: 'tick', tick: tradeTick(venue, symbol, Number(c[3]) * 1e6, Number(c[6]), Number(c[1]), Number(c[2]),
-          c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy', Number(c[0])) };
+        yield { type: 'tick', tick: tradeTick(venue, symbol, cell(c[3]) * 1e6, cell(c[6]), cell(c[1]), cell(c[2]),
+          c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy', idCell(c[0])) };
         break;
       }
       case 'csv-quotes': {
         // update_id,bid,bid_qty,ask,ask_qty,recv_time_ns (spot bookTicker has no exchange time: use receive time)
         const c = line.split(',');
-        const recv = Number(c[5]);
-        yield { type: 'tick', tick: quoteTick(venue, symbol, recv, recv, Number(c[1]), Number(c[2]), Number(c[3]), Number(c[4]), Number(c[0])) };
+        const recv = cell(c[5]);
+        yield { type: 'tick', tick: quoteTick(venue, symbol, recv, recv, cell(c[1]), cell(c[2]), cell(c[3]), cell(c[4]), idCell(c[0])) };
         break;
       }
       case 'csv-lean': {
         // ms_since_midnight_ET,price,size,exchange,sale_condition,suspicious (price in dollars)
         const c = line.split(',');
         if (c[5] === '1' || c[5] === 'true') continue; // flagged suspicious by the data vendor
-        const ts = (leanStart + Number(c[0])) * 1e6;
-        yield { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, Number(c[1]), Number(c[2]), 'unknown', lineNo) };
+        const ts = (leanStart + cell(c[0])) * 1e6;
+        yield { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, cell(c[1]), cell(c[2]), 'unknown', lineNo) };
         break;
       }
     }
