@@ -5,9 +5,10 @@
 
 namespace christmas {
 static const double kNaN = std::numeric_limits<double>::quiet_NaN();
-// Shared with src/indicators/stddev.ts (REANCHOR_RATIO) and src/indicators/rsi.ts (RSI_ZERO).
+// Shared with src/indicators/stddev.ts (REANCHOR_RATIO, REANCHOR_EVERY) and src/indicators/rsi.ts (RSI_ZERO).
 static const double kReanchorRatio = 64.0;
 static const double kRsiZero = 1e-14;
+static const size_t kReanchorEvery = size_t(1) << 20;
 
 void ema_batch(const double* in, size_t n, int period, double* out) {
   const size_t p = static_cast<size_t>(period);
@@ -47,38 +48,42 @@ void sma_batch(const double* in, size_t n, int period, double* out) {
 }
 
 void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, double* std_out) {
-  // Deviations from an anchor in compensated sums, re-anchored at the mean when (mean − anchor)² passes
-  // kReanchorRatio variances; a window of equal values has σ exactly 0 (src/indicators/stddev.ts).
+  // Deviations from an anchor in compensated sums (one term per update each: x − out and d² − o²), re-anchored at
+  // the mean when (mean − anchor)² passes kReanchorRatio variances or every kReanchorEvery updates; a window of
+  // equal values has σ exactly 0 (src/indicators/stddev.ts).
   const size_t w = static_cast<size_t>(window);
+  const double inv = 1.0 / window;
   double a = kNaN, s1h = 0.0, s1l = 0.0, s2h = 0.0, s2l = 0.0, last = kNaN;
-  size_t run = 0;
+  size_t run = 0, since = 0;
   for (size_t i = 0; i < n; ++i) {
     const double x = in[i];
     if (i == 0) a = x;
     const double d = x - a;
-    two_sum(s1h, s1l, d);
-    two_sum(s2h, s2l, d * d);
+    double t1 = d, t2 = d * d;
     if (i >= w) {
-      const double o = in[i - w] - a;
-      two_sum(s1h, s1l, -o);
-      two_sum(s2h, s2l, -(o * o));
+      const double out = in[i - w], o = out - a;
+      t1 = x - out;
+      t2 = d * d - o * o;
     }
+    two_sum(s1h, s1l, t1);
+    two_sum(s2h, s2l, t2);
     run = x == last ? run + 1 : 1;
     last = x;
     if (i + 1 < w) { mean_out[i] = kNaN; std_out[i] = kNaN; continue; }
     if (run >= w) { mean_out[i] = x; std_out[i] = 0.0; continue; }
-    double md = (s1h + s1l) / window;
-    double var = (s2h + s2l) / window - md * md;
-    if (md * md > kReanchorRatio * var) {
+    double md = (s1h + s1l) * inv;
+    double var = (s2h + s2l) * inv - md * md;
+    if (md * md > kReanchorRatio * var || ++since >= kReanchorEvery) {
       a = a + md;
+      since = 0;
       s1h = s1l = s2h = s2l = 0.0;
       for (size_t k = i + 1 - w; k <= i; ++k) {
-        const double e = in[k] - a;
+        const double e = in[k] - a, q = e * e;
         two_sum(s1h, s1l, e);
-        two_sum(s2h, s2l, e * e);
+        two_sum(s2h, s2l, q);
       }
-      md = (s1h + s1l) / window;
-      var = (s2h + s2l) / window - md * md;
+      md = (s1h + s1l) * inv;
+      var = (s2h + s2l) * inv - md * md;
     }
     if (var < 0) var = 0;
     mean_out[i] = a + md;

@@ -10,7 +10,12 @@ import { RSI } from '../../src/indicators/rsi.js';
 import { MACD } from '../../src/indicators/macd.js';
 import { BollingerBands } from '../../src/indicators/bollinger.js';
 import { ATR } from '../../src/indicators/atr.js';
-import { SessionVWAP } from '../../src/indicators/vwap.js';
+import { SessionVWAP, RollingVWAP } from '../../src/indicators/vwap.js';
+import { SMA } from '../../src/indicators/sma.js';
+import { WMA } from '../../src/indicators/wma.js';
+import { VWMA } from '../../src/indicators/vwma.js';
+import { RollingStdDev } from '../../src/indicators/stddev.js';
+import { ZScore } from '../../src/indicators/zscore.js';
 import { IndicatorSet, type Step } from '../../src/indicators/spec.js';
 import { loadKernels, fallbackKernels } from '../../src/native/index.js';
 import { perItem, shared, type BenchResult, type SuiteOptions } from '../lib.js';
@@ -37,6 +42,18 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     { name: 'BB20 christmas', items: n, fn: loop(() => { const e = new BollingerBands(20, 2); return (i) => e.update(px[i]!); }) },
     { name: 'BB20 trading-signals', items: n, fn: loop(() => { const e = new TS.BollingerBands(20, 2); return (i) => e.update(px[i]!, false); }) },
     { name: 'BB20 technicalindicators', items: n, fn: loop(() => { const e = new TI.BollingerBands({ period: 20, stdDev: 2, values: [] }); return (i) => e.nextValue(px[i]); }) },
+    { name: 'SMA20 christmas (exact)', items: n, fn: loop(() => { const e = new SMA(20); return (i) => e.update(px[i]!); }) },
+    { name: 'SMA20 trading-signals', items: n, fn: loop(() => { const e = new TS.SMA(20); return (i) => e.update(px[i]!, false); }) },
+    { name: 'SMA20 technicalindicators', items: n, fn: loop(() => { const e = new TI.SMA({ period: 20, values: [] }); return (i) => e.nextValue(px[i]); }) },
+    { name: 'StdDev20 christmas (exact)', items: n, fn: loop(() => { const e = new RollingStdDev(20); return (i) => e.update(px[i]!); }) },
+    { name: 'StdDev20 technicalindicators', items: n, fn: loop(() => { const e = new TI.SD({ period: 20, values: [] }); return (i) => e.nextValue(px[i]); }) },
+    { name: 'ZScore20 christmas (exact)', items: n, fn: loop(() => { const e = new ZScore(20); return (i) => e.update(px[i]!); }) },
+    { name: 'WMA9 christmas (exact)', items: n, fn: loop(() => { const e = new WMA(9); return (i) => e.update(px[i]!); }) },
+    { name: 'WMA9 trading-signals', items: n, fn: loop(() => { const e = new TS.WMA(9); return (i) => e.update(px[i]!, false); }) },
+    { name: 'WMA9 technicalindicators', items: n, fn: loop(() => { const e = new TI.WMA({ period: 9, values: [] }); return (i) => e.nextValue(px[i]); }) },
+    { name: 'VWMA20 christmas (exact)', items: n, fn: loop(() => { const e = new VWMA(20); return (i) => e.update(px[i]!, qty[i]!); }) },
+    { name: 'VWMA20 trading-signals', items: n, fn: loop(() => { const e = new TS.VWMA(20); return (i) => e.update({ high: px[i]!, low: px[i]!, close: px[i]!, volume: qty[i]! }, false); }) },
+    { name: 'VWAP 10 s window christmas (exact)', items: n, fn: loop(() => { const e = new RollingVWAP(10_000); return (i) => e.update(px[i]!, qty[i]!, tm[i]!); }) },
     { name: 'ATR14 christmas', items: n, fn: loop(() => { const e = new ATR(14); return (i) => e.update(px[i]! + 1, px[i]! - 1, px[i]!); }) },
     { name: 'ATR14 trading-signals', items: n, fn: loop(() => { const e = new TS.ATR(14); return (i) => e.update({ high: px[i]! + 1, low: px[i]! - 1, close: px[i]! }, false); }) },
     { name: 'ATR14 technicalindicators', items: n, fn: loop(() => { const e = new TI.ATR({ period: 14, high: [], low: [], close: [] }); return (i) => e.nextValue({ high: px[i]! + 1, low: px[i]! - 1, close: px[i] }); }) },

@@ -12,10 +12,14 @@ export const UTC_DAY_MS = 86_400_000;
 
 export class SessionVWAP extends Streaming {
   value = NaN;
-  private readonly pq = new CompensatedSum();
-  private readonly q = new CompensatedSum();
+  // Compensated sums (hi + lo) of p·q and q: the TwoSum of compensated.ts written out.
+  private pqh = 0;
+  private pql = 0;
+  private qh = 0;
+  private ql = 0;
   private withVolume = 0;
   private sessionStartMs = NaN;
+  private sessionEndMs = NaN;
   /** sessionMs: length of a session anchored at the epoch (86 400 000 = UTC day); 0 = never resets. */
   constructor(readonly sessionMs = 0) {
     super();
@@ -26,23 +30,29 @@ export class SessionVWAP extends Streaming {
   update(price: number, size: number, timeMs = 0): number {
     finite(price, 'VWAP price');
     nonNegative(size, 'VWAP size');
-    if (this.sessionMs > 0) {
+    // The boundary test is two compares; the modulo runs once per session.
+    if (this.sessionMs > 0 && !(timeMs >= this.sessionStartMs && timeMs < this.sessionEndMs)) {
       const start = timeMs - (timeMs % this.sessionMs);
-      if (start !== this.sessionStartMs) {
-        this.pq.clear();
-        this.q.clear();
-        this.withVolume = 0;
-        this.value = NaN;
-        this.sessionStartMs = start;
-      }
+      this.pqh = this.pql = this.qh = this.ql = 0;
+      this.withVolume = 0;
+      this.value = NaN;
+      this.sessionStartMs = start;
+      this.sessionEndMs = start + this.sessionMs;
     }
     this.count++;
     if (size > 0) {
       const first = this.withVolume === 0;
       this.withVolume++;
-      this.pq.add(price * size);
-      this.q.add(size);
-      this.value = first || price === this.value ? price : this.pq.value / this.q.value;
+      const pq = price * size;
+      let s = this.pqh + pq,
+        b = s - this.pqh;
+      this.pql += this.pqh - (s - b) + (pq - b);
+      this.pqh = s;
+      s = this.qh + size;
+      b = s - this.qh;
+      this.ql += this.qh - (s - b) + (size - b);
+      this.qh = s;
+      this.value = first || price === this.value ? price : (this.pqh + this.pql) / (this.qh + this.ql);
     }
     return this.value;
   }
@@ -52,11 +62,10 @@ export class SessionVWAP extends Streaming {
   }
   reset(): void {
     this.value = NaN;
-    this.pq.clear();
-    this.q.clear();
+    this.pqh = this.pql = this.qh = this.ql = 0;
     this.withVolume = 0;
     this.count = 0;
-    this.sessionStartMs = NaN;
+    this.sessionStartMs = this.sessionEndMs = NaN;
   }
 }
 

@@ -1,7 +1,7 @@
 // TypeScript implementation of the batch kernels, line for line the same arithmetic as native/kernels.cc.
 import { spawnSync } from 'node:child_process';
 import type { Kernels } from './kernels.js';
-import { REANCHOR_RATIO } from '../indicators/stddev.js';
+import { REANCHOR_EVERY, REANCHOR_RATIO } from '../indicators/stddev.js';
 import { RSI_ZERO } from '../indicators/rsi.js';
 
 // Compensated sums below are written out inline: `{ t = term; s = hi + t; b = s - hi; lo += hi - (s - b) + (t - b);
@@ -68,34 +68,37 @@ export const fallbackKernels: Kernels = {
   rollingMeanStd(values, window, meanOut, stdOut) {
     checkArgs(values, window, [meanOut, stdOut], 'window');
     const w = window | 0;
-    let a = NaN, s1h = 0, s1l = 0, s2h = 0, s2l = 0, last = NaN, run = 0;
+    const inv = 1 / w;
+    let a = NaN, s1h = 0, s1l = 0, s2h = 0, s2l = 0, last = NaN, run = 0, since = 0;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (i === 0) a = x;
       const d = x - a;
-      { const t = d, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
-      { const t = d * d, s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
+      let t1 = d, t2 = d * d;
       if (i >= w) {
-        const o = values[i - w]! - a;
-        { const t = -o, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
-        { const t = -(o * o), s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
+        const out = values[i - w]!, o = out - a;
+        t1 = x - out;
+        t2 = d * d - o * o;
       }
+      { const s = s1h + t1, b = s - s1h; s1l += s1h - (s - b) + (t1 - b); s1h = s; }
+      { const s = s2h + t2, b = s - s2h; s2l += s2h - (s - b) + (t2 - b); s2h = s; }
       run = x === last ? run + 1 : 1;
       last = x;
       if (i + 1 < w) { meanOut[i] = NaN; stdOut[i] = NaN; continue; }
       if (run >= w) { meanOut[i] = x; stdOut[i] = 0; continue; }
-      let md = (s1h + s1l) / w;
-      let v = (s2h + s2l) / w - md * md;
-      if (md * md > REANCHOR_RATIO * v) {
+      let md = (s1h + s1l) * inv;
+      let v = (s2h + s2l) * inv - md * md;
+      if (md * md > REANCHOR_RATIO * v || ++since >= REANCHOR_EVERY) {
         a = a + md;
+        since = 0;
         s1h = s1l = s2h = s2l = 0;
         for (let k = i + 1 - w; k <= i; k++) {
-          const e = values[k]! - a;
-          { const t = e, s = s1h + t, b = s - s1h; s1l += s1h - (s - b) + (t - b); s1h = s; }
-          { const t = e * e, s = s2h + t, b = s - s2h; s2l += s2h - (s - b) + (t - b); s2h = s; }
+          const e = values[k]! - a, q = e * e;
+          { const s = s1h + e, b = s - s1h; s1l += s1h - (s - b) + (e - b); s1h = s; }
+          { const s = s2h + q, b = s - s2h; s2l += s2h - (s - b) + (q - b); s2h = s; }
         }
-        md = (s1h + s1l) / w;
-        v = (s2h + s2l) / w - md * md;
+        md = (s1h + s1l) * inv;
+        v = (s2h + s2l) * inv - md * md;
       }
       if (v < 0) v = 0;
       meanOut[i] = a + md; stdOut[i] = Math.sqrt(v);
