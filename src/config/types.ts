@@ -19,6 +19,12 @@ export interface FeedConfig {
   staleAfterMs: number;
   /** Reconnect this long before the venue's forced disconnect (Binance: 24 h). 0 = never. */
   maxConnectionAgeMs: number;
+  /** Exchange time further than this from receive time is dropped (reason time-skew). */
+  clockWindowMs?: number;
+  /** Trade ids this far behind the highest one are accepted once when not seen yet (late, not duplicate). */
+  reorderWindow?: number;
+  /** An id further ahead than this is dropped (reason id-jump) until 3 consecutive ids confirm it. */
+  maxIdJump?: number;
   /** Subscribe message(s) for the generic venue, sent verbatim after connecting. */
   subscribe?: unknown[];
   fields?: GenericFieldPaths;

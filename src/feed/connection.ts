@@ -43,7 +43,10 @@ export class FeedConnection extends EventEmitter {
   constructor(private readonly opts: ConnectionOptions) {
     super();
     this.log = (opts.log ?? silentLogger).child({ venue: opts.adapter.venue });
-    this.processor = new FrameProcessor(opts.adapter, opts.sink, this.stats, this.log, opts.maxFrameBytes ?? 1 << 22);
+    const f = opts.feed;
+    this.processor = new FrameProcessor(opts.adapter, opts.sink, this.stats, this.log, opts.maxFrameBytes ?? 1 << 22, {
+      clockWindowMs: f.clockWindowMs, reorderWindow: f.reorderWindow, maxIdJump: f.maxIdJump,
+    });
     this.backoff = new Backoff(opts.reconnect.initialDelayMs, opts.reconnect.maxDelayMs);
   }
 

@@ -5,7 +5,7 @@ import { tickFault, type Tick } from '../model/tick.js';
 import { emptyScratch } from '../model/scratch.js';
 import { FrameError } from '../model/errors.js';
 import type { VenueAdapter } from './venue.js';
-import { SequenceTracker } from './sequence.js';
+import { SequenceTracker, type SequenceOptions } from './sequence.js';
 import { ClockOffset } from './clock-offset.js';
 import { FeedStats } from './stats.js';
 import { RateLimitedLog, silentLogger, type Logger } from '../telemetry/logger.js';
@@ -15,6 +15,18 @@ function describeTick(t: Tick): string {
   return t.kind === 'trade'
     ? `trade ${t.venue}:${t.symbol} id ${t.id} price ${t.price} size ${t.size} tsExchNs ${t.tsExchNs}`
     : `quote ${t.venue}:${t.symbol} id ${t.id} bid ${t.bid}/${t.bidSize} ask ${t.ask}/${t.askSize} tsExchNs ${t.tsExchNs}`;
+}
+
+const DAY_NS = 86_400e9;
+/** Consecutive ticks that must agree on a new clock offset before the stream follows it. */
+const SKEW_CONFIRM = 16;
+/** Exchange times accepted at all: 2000-01-01 to 2200-01-01 (a year-10000 or 1e16 ms time is poison). */
+const MIN_EXCH_NS = 946_684_800e9;
+const MAX_EXCH_NS = 7_258_118_400e9;
+
+export interface FrameCheckOptions extends SequenceOptions {
+  /** A receive-minus-exchange offset further than this from the stream's is a drop (time-skew); default one day. */
+  clockWindowMs?: number;
 }
 
 export type TickSink = (tick: Tick) => void;
@@ -35,10 +47,22 @@ export class FrameProcessor {
     readonly stats = new FeedStats(),
     log: Logger = silentLogger,
     private readonly maxFrameBytes = 1 << 22,
+    opts: FrameCheckOptions = {},
   ) {
     this.warn = new RateLimitedLog(log);
-    this.sequence = new SequenceTracker(1000, adapter.tradeIdsContiguous !== false);
+    this.sequence = new SequenceTracker(1000, adapter.tradeIdsContiguous !== false, opts);
+    this.clockWindowNs = opts.clockWindowMs === undefined ? DAY_NS : opts.clockWindowMs * 1e6;
   }
+
+  /**
+   * How far a tick's receive-minus-exchange offset may sit from its stream's (ns). Exchange times outside
+   * 2000..2200 are refused whatever this is.
+   */
+  readonly clockWindowNs: number;
+  /** Per kind (0 trade, 1 quote): the offset of the last accepted tick, and a run of consistent skewed ones. */
+  private readonly refOffsetNs = [NaN, NaN];
+  private readonly skewRun = [0, 0];
+  private readonly skewOffsetNs = [NaN, NaN];
 
   /** One text frame as received at tsRecvNs. */
   onFrame(frame: string, tsRecvNs: number): void {
@@ -83,8 +107,13 @@ export class FrameProcessor {
   onTick(t: Tick): void {
     const fault = tickFault(t);
     if (fault !== undefined) { this.drop(fault, `bad ${t.kind} for ${t.symbol}: ${fault}`, describeTick(t)); return; }
+    const ex = t.tsExchNs;
+    if (ex < MIN_EXCH_NS || ex > MAX_EXCH_NS) { this.drop('time-implausible', `exchange time ${ex} ns is not a date this century`, describeTick(t)); return; }
+    if (!this.clockAgrees(t)) { this.drop('time-skew', `exchange time ${ex} ns is off its stream's clock by more than ${this.clockWindowNs / 1e9} s`, describeTick(t)); return; }
     const verdict = this.sequence.check(t);
     if (verdict === 'duplicate') { this.stats.duplicates++; return; }
+    if (verdict === 'jump') { this.drop('id-jump', `${t.kind} id ${t.id} jumps past the stream (unconfirmed)`, describeTick(t)); return; }
+    if (verdict === 'late') this.stats.late++;
     if (verdict === 'gap') {
       this.stats.gaps++;
       const g = this.sequence.recentGaps[this.sequence.recentGaps.length - 1]!;
@@ -96,6 +125,30 @@ export class FrameProcessor {
     this.clock.add(t.tsRecvNs, t.tsExchNs);
     this.lastTickNs.set(t.symbol, t.tsRecvNs);
     this.sink(t);
+  }
+
+  /**
+   * Receive minus exchange time stays near the stream's own offset: network latency live, a constant for a
+   * replayed recording (served or read). A tick far off it is poison (one frame); the offset only moves when
+   * SKEW_CONFIRM ticks in a row agree on a new one (a venue or recorder clock step).
+   */
+  private clockAgrees(t: Tick): boolean {
+    const k = t.kind === 'trade' ? 0 : 1;
+    const off = t.tsRecvNs - t.tsExchNs;
+    const ref = this.refOffsetNs[k]!;
+    const w = this.clockWindowNs;
+    if (ref !== ref || Math.abs(off - ref) <= w) {
+      this.refOffsetNs[k] = off;
+      this.skewRun[k] = 0;
+      return true;
+    }
+    if (this.skewRun[k] === 0 || Math.abs(off - this.skewOffsetNs[k]!) > w) this.skewRun[k] = 0;
+    this.skewOffsetNs[k] = off;
+    if (++this.skewRun[k]! < SKEW_CONFIRM) return false;
+    this.warn.warn(`clock-step:${t.symbol}`, { venue: t.venue, symbol: t.symbol, fromOffsetNs: ref, toOffsetNs: off }, 'exchange clock stepped; following it');
+    this.refOffsetNs[k] = off;
+    this.skewRun[k] = 0;
+    return true;
   }
 
   /** Binary frames are not part of any supported venue's protocol. */

@@ -6,6 +6,8 @@ export class FeedStats {
   trades = 0;
   quotes = 0;
   duplicates = 0;
+  /** Trades accepted late, inside the reorder window. */
+  late = 0;
   gaps = 0;
   reconnects = 0;
   staleEvents = 0;
@@ -18,7 +20,7 @@ export class FeedStats {
   }
 
   toJSON(): Record<string, unknown> {
-    return { frames: this.frames, ticks: this.ticks, trades: this.trades, quotes: this.quotes, duplicates: this.duplicates,
+    return { frames: this.frames, ticks: this.ticks, trades: this.trades, quotes: this.quotes, duplicates: this.duplicates, late: this.late,
       gaps: this.gaps, reconnects: this.reconnects, staleEvents: this.staleEvents, malformedTotal: this.malformedTotal,
       malformed: Object.fromEntries(this.malformed) };
   }

@@ -19,7 +19,7 @@ test.before(async () => {
   frames = (await loadFrames([shared('messages/binance-spot-session-20240809.log.gz')])).slice(0, 6000);
   expected = [];
   const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => expected.push(t));
-  for (const f of frames) p.onFrame(f.text, 0);
+  for (const f of frames) p.onFrame(f.text, f.recvNs);
 });
 
 /** A Binance feed client on the replay server's URL, collecting every tick. */
