@@ -82,7 +82,10 @@ export const configSchema = {
     },
     spool: {
       type: 'object', additionalProperties: false,
-      properties: { dir: { type: 'string', minLength: 1 }, maxBytes: { ...ms(1024, 1e13), default: 10_737_418_240 } },
+      properties: {
+        dir: { type: 'string', minLength: 1 }, maxBytes: { ...ms(1024, 1e13), default: 10_737_418_240 },
+        maxMemoryRows: { ...ms(0, 1e9), default: 500_000 },
+      },
     },
     signals: {
       type: 'object', additionalProperties: false,

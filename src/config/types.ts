@@ -54,7 +54,8 @@ export interface ChristmasConfig {
     migrateOnStart: boolean; useCopy: boolean; chunkInterval: string; compressAfter: string;
     retention: string; partitionDaysAhead: number;
   };
-  spool: { dir: string; maxBytes: number };
+  /** maxMemoryRows: rows held in memory while the spool refuses batches (disk full); past it the oldest are dropped. */
+  spool: { dir: string; maxBytes: number; maxMemoryRows: number };
   signals: {
     socket: string; socketMode: string; replayRing: number; replayRingBytes: number; maxClientBufferBytes: number;
     heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;

@@ -15,6 +15,8 @@ import type { Flavor } from '../persist/schema.js';
 import { SchemaVersionError } from '../model/errors.js';
 import { createRing, H_READ, H_WRITE, writeSlot, type RingBuffers } from '../compute/ring.js';
 import type { PersistStats, SinkOptions, Sinks, StoreStats } from './sinks.js';
+import type { TableStats } from '../persist/writer.js';
+import type { TableName } from '../persist/rows.js';
 import type { FromIoWorker, IoWorkerData, IoWorkerStats, ToIoWorker } from './io-worker.js';
 
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io-worker.js');
@@ -84,6 +86,7 @@ export class ThreadSinks implements Sinks {
       worker.on('exit', (code) => {
         if (!ready || this.stopping) return;
         this.restarts++;
+        this.foldCounters();
         this.log.error({ code, restarts: this.restarts }, 'io thread exited; restarting');
         this.startWorker().catch((err: Error) => this.log.error({ err: err.message }, 'io thread restart failed'));
       });
@@ -169,14 +172,47 @@ export class ThreadSinks implements Sinks {
   /** Ticks not yet read by the worker (ring and overflow). */
   get unread(): number { return ((this.write - Atomics.load(this.header, H_READ)) | 0) + this.overflow.length; }
 
+  /**
+   * A worker that exits takes its counters with it: what it had counted is kept here and added to the next
+   * worker's, so every counter the metrics publish stays monotonic across io-thread restarts.
+   */
+  private foldCounters(): void {
+    const s = this.stats.store, p = this.stats.persist;
+    if (s) for (const k of ['stored', 'dropped', 'errors', 'batches'] as const) this.storeBase[k] += s[k];
+    if (p) {
+      for (const [t, v] of Object.entries(p.tables)) {
+        const b = (this.tableBase[t] ??= { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0, droppedRows: 0 });
+        for (const k of Object.keys(b) as Array<keyof TableStats>) b[k] += v[k];
+      }
+      for (const [k, n] of Object.entries(p.dropped)) this.droppedBase[k] = (this.droppedBase[k] ?? 0) + n;
+    }
+    this.stats = { store: undefined, persist: undefined, redisStatus: undefined };
+  }
+  private readonly storeBase = { stored: 0, dropped: 0, errors: 0, batches: 0 };
+  private readonly tableBase: Record<string, TableStats> = {};
+  private readonly droppedBase: Record<string, number> = {};
+
   storeStats(): StoreStats | undefined {
     const s = this.stats.store;
-    return s ? { ...s, backlog: s.backlog + this.unread } : undefined;
+    if (!s) return undefined;
+    const b = this.storeBase;
+    return { stored: s.stored + b.stored, dropped: s.dropped + b.dropped, errors: s.errors + b.errors, batches: s.batches + b.batches, backlog: s.backlog + this.unread };
   }
 
   persistStats(): PersistStats | undefined {
     const p = this.stats.persist;
-    return p ? { ...p, bufferedRows: p.bufferedRows + this.unread } : undefined;
+    if (!p) return undefined;
+    const tables = { ...p.tables };
+    for (const [t, b] of Object.entries(this.tableBase)) {
+      const cur = tables[t as TableName];
+      if (!cur) continue;
+      const sum = { ...cur };
+      for (const k of Object.keys(b) as Array<keyof TableStats>) sum[k] += b[k];
+      tables[t as TableName] = sum;
+    }
+    const dropped = { ...p.dropped };
+    for (const [k, n] of Object.entries(this.droppedBase)) dropped[k] = (dropped[k] ?? 0) + n;
+    return { ...p, tables, dropped, bufferedRows: p.bufferedRows + this.unread };
   }
 
   redisStatus(): string | undefined { return this.stats.redisStatus; }

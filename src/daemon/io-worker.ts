@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   const takeBatches = () => { const b = batches; batches = { redis: [], db: [] }; return b; };
 
   let read = Atomics.load(header, H_READ);
+  let tickErrors = 0;
   /** Reads every published tick (up to `until` when given); stops early at a symbol whose name has not arrived. */
   const drainRing = (until?: number): number => {
     const write = until ?? Atomics.load(header, H_WRITE);
@@ -57,7 +58,13 @@ async function main(): Promise<void> {
     while (((write - read) | 0) > 0) {
       const r = readSlot(slots, read, capacity, names);
       if (!r) break;
-      writers.addTick(r.tick);
+      try {
+        writers.addTick(r.tick);
+      } catch (err) {
+        // A writer bug or an unencodable tick: this tick is logged and skipped, the thread and its batches go on.
+        tickErrors++;
+        log.error({ err: (err as Error).message, venue: r.tick.venue, symbol: r.tick.symbol, id: r.tick.id }, 'io thread could not take a tick; skipped');
+      }
       read = (read + 1) | 0;
       if ((++n & 4095) === 0) Atomics.store(header, H_READ, read);
     }

@@ -18,7 +18,11 @@ import { BarBuilder } from '../indicators/bars.js';
 import { emptyScratch } from '../model/scratch.js';
 
 export interface StoreStats { stored: number; dropped: number; backlog: number; errors: number; batches: number }
-export interface PersistStats { tables: Record<TableName, TableStats>; bufferedRows: number; oldestAgeMs: number; spoolBytes: number }
+export interface PersistStats {
+  tables: Record<TableName, TableStats>; bufferedRows: number; oldestAgeMs: number; spoolBytes: number;
+  /** Rows dropped, by `table:reason`; rows waiting in memory for the spool; why the spool refuses, while it does. */
+  dropped: Record<string, number>; heldRows: number; spoolRefusal?: { reason: string; detail: string; dropped: number };
+}
 
 export interface SinkOptions {
   store: boolean;
@@ -115,7 +119,7 @@ export class WriterSet implements Sinks {
     }
     this.persist = new PersistWriter(this.pgPool, {
       batchRows: cfg.database.batchRows, batchAgeMs: cfg.database.batchAgeMs, useCopy: cfg.database.useCopy, flavor: this.flavor ?? 'postgres',
-      instance: this.opts.instance, spoolDir: cfg.spool.dir, spoolMaxBytes: cfg.spool.maxBytes, partitionDaysAhead: cfg.database.partitionDaysAhead,
+      instance: this.opts.instance, spoolDir: cfg.spool.dir, spoolMaxBytes: cfg.spool.maxBytes, maxHeldRows: cfg.spool.maxMemoryRows, partitionDaysAhead: cfg.database.partitionDaysAhead,
     }, log);
     this.persist.onBatch = (_t, ms) => this.onBatch?.('db', ms);
     await this.persist.createPartitionsAhead().catch((err: Error) => log.warn({ err: err.message }, 'could not create partitions ahead'));
@@ -156,7 +160,8 @@ export class WriterSet implements Sinks {
     const p = this.persist;
     if (!p) return undefined;
     const lag = p.lag();
-    return { tables: p.stats, bufferedRows: lag.bufferedRows, oldestAgeMs: lag.oldestAgeMs, spoolBytes: lag.spoolBytes };
+    return { tables: p.stats, bufferedRows: lag.bufferedRows, oldestAgeMs: lag.oldestAgeMs, spoolBytes: lag.spoolBytes,
+      dropped: Object.fromEntries(p.dropped), heldRows: p.heldRows, spoolRefusal: p.spoolRefusal };
   }
 
   redisStatus(): string | undefined { return this.redis?.status; }

@@ -16,7 +16,8 @@ export function engineRegistry(engine: Engine, feeds: { processors: () => FrameP
       if (!p) return undefined;
       const s = p.tables;
       return { rows: Object.fromEntries(Object.entries(s).map(([t, v]) => [t, v.rows])), spooledRows: Object.values(s).reduce((a, v) => a + v.spooledRows, 0),
-        deadLetters: Object.values(s).reduce((a, v) => a + v.deadLetters, 0), spoolBytes: p.spoolBytes, bufferedRows: p.bufferedRows, oldestAgeMs: p.oldestAgeMs };
+        deadLetters: Object.values(s).reduce((a, v) => a + v.deadLetters, 0), spoolBytes: p.spoolBytes, bufferedRows: p.bufferedRows, oldestAgeMs: p.oldestAgeMs,
+        dropped: p.dropped, heldRows: p.heldRows };
     },
     signals: () => ({ emitted: engine.emitted, suppressed: engine.risk.suppressed, clients: engine.signals?.clientCount ?? 0, slowDrops: engine.signals?.stats.slowDrops ?? 0, lastSeq: engine.seq.last }),
     compute: () => ({ mode: engine.compute.mode, ...engine.compute.stats() }),
@@ -34,7 +35,10 @@ export function healthReport(engine: Engine, live: LiveFeeds | undefined, loop: 
   if (redisStatus !== undefined) components.redis = { healthy: redisStatus === 'ready', detail: `${redisStatus}, backlog ${engine.sinks?.storeStats()?.backlog ?? 0}` };
   const lag = engine.sinks?.persistStats();
   if (lag) {
-    components.database = { healthy: lag.spoolBytes === 0, detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)` };
+    const r = lag.spoolRefusal;
+    components.database = r
+      ? { healthy: false, detail: `spool refusing batches (${r.detail}): ${lag.heldRows} rows held in memory, ${r.dropped} dropped` }
+      : { healthy: lag.spoolBytes === 0, detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)` };
   }
   if (engine.signals) components.signals = { healthy: true, detail: `${engine.signals.clientCount} clients, seq ${engine.seq.last}` };
   return { healthy: Object.values(components).every((c) => c.healthy), components };

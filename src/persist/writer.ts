@@ -3,8 +3,12 @@
 // hits the unique key (a replay after a crash or reconnect), that batch is re-sent as
 // `insert ... on conflict do nothing`; spool replays always use it. A batch the database rejects for its
 // data is bisected down to the bad rows, which go to a dead-letter file, and the rest lands.
-// Database down or failing: batches are appended to the disk spool (fsync each) and drained in order
-// once a probe succeeds; from then on new batches go to the database directly, beside the drain.
+// Database down or failing: batches are appended to the disk spool (fsync each) and drained in order, record by
+// record, once a probe succeeds; from then on new batches go to the database directly, beside the drain. When
+// the spool cannot take a batch (disk full, spool.maxBytes, a write error), its rows wait in a bounded memory
+// buffer (spool.maxMemoryRows); past that the oldest are dropped, counted by table and reason, and logged once
+// per episode. Nothing here throws into the io thread: a row that cannot be encoded, or that the database
+// rejects, goes alone to the dead-letter file with its reason.
 import pg from 'pg';
 import { appendFileSync } from 'node:fs';
 import path from 'node:path';
@@ -17,15 +21,35 @@ import type { Signal } from '../model/signal.js';
 import { barRow, COLUMNS, copyText, signalRow, tickRow, unnestInsert, type Row, type TableName } from './rows.js';
 import { encodeTicksBinary } from './binary.js';
 import { partitionSql, type Flavor } from './schema.js';
-import { readSpoolFile, Spool } from './spool.js';
+import { spoolRecords, Spool, type AppendResult } from './spool.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
 export interface PersistOptions {
   batchRows: number; batchAgeMs: number; useCopy: boolean; flavor: Flavor; instance: string;
   spoolDir: string; spoolMaxBytes: number; partitionDaysAhead: number;
+  /** Rows held in memory while the spool cannot take them; past this the oldest are dropped (counted). */
+  maxHeldRows?: number;
 }
 
-export interface TableStats { rows: number; batches: number; copyBatches: number; conflictBatches: number; spooledRows: number; deadLetters: number }
+export interface TableStats {
+  rows: number; batches: number; copyBatches: number; conflictBatches: number; spooledRows: number; deadLetters: number;
+  /** Rows lost because neither the database, the spool nor the memory buffer could take them. */
+  droppedRows: number;
+}
+
+/** Why rows were dropped: the spool was full (spool.maxBytes), or its writes failed (disk full, I/O error). */
+export type DropReason = 'spool-full' | 'spool-error';
+
+/** A server's answer about the statement or its data (not the connection, resources or a shutdown). */
+function isServerAnswer(err: unknown): boolean {
+  const code = (err as { code?: string }).code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
+}
+
+/** A row this process could not encode (a value out of range for its column): the row's fault, not the server's. */
+function isEncodeError(err: unknown): boolean {
+  return err instanceof RangeError || err instanceof TypeError;
+}
 
 const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s'];
 
@@ -57,11 +81,23 @@ export class PersistWriter {
   readonly deadLetterFile: string;
   /** Batch latency samples for telemetry. */
   onBatch?: (table: TableName, ms: number, rows: number) => void;
+  /** Batches the spool could not take, oldest first, waiting in memory (bounded by maxHeldRows). */
+  private readonly held: Array<{ table: TableName; rows: Row[]; copyOf?: Item[] }> = [];
+  /** Stuck batches whose copy went to the spool path: the rows of that copy dropped so far, by drop key. */
+  private readonly insured = new Map<Item[], Map<string, number>>();
+  heldRows = 0;
+  private readonly maxHeldRows: number;
+  /** Rows dropped by table and reason (christmas_persist_dropped_rows_total{table,reason}). */
+  readonly dropped = new Map<string, number>();
+  /** The current episode of the spool refusing batches: why, and how many rows were dropped in it. */
+  private refusal: { reason: DropReason; since: number; dropped: number } | undefined;
+  private deadLetterFailures = 0;
 
   constructor(private readonly pool: pg.Pool, private readonly opts: PersistOptions, private readonly log: Logger = silentLogger) {
     this.spool = new Spool(opts.spoolDir, opts.spoolMaxBytes, log);
     this.deadLetterFile = path.join(opts.spoolDir, 'dead-letter.jsonl');
-    this.stats = Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0 }])) as Record<TableName, TableStats>;
+    this.stats = Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0, droppedRows: 0 }])) as Record<TableName, TableStats>;
+    this.maxHeldRows = opts.maxHeldRows ?? 500_000;
     if (!this.spool.empty) { this.spooling = true; this.log.warn({ bytes: this.spool.bytes }, 'spool has batches from a previous run; draining them first'); }
   }
 
@@ -76,7 +112,13 @@ export class PersistWriter {
     let rows = 0, oldest = 0;
     const now = Date.now();
     for (const t of TABLE_NAMES) { rows += this.buffers[t].length; if (this.buffers[t].length) oldest = Math.max(oldest, now - this.firstAt[t]); }
-    return { bufferedRows: rows, oldestAgeMs: oldest, spoolBytes: this.spool.bytes };
+    return { bufferedRows: rows + this.heldRows, oldestAgeMs: oldest, spoolBytes: this.spool.bytes };
+  }
+
+  /** Set while the spool refuses batches (rows wait in memory, or are being dropped past its bound). */
+  get spoolRefusal(): { reason: DropReason; detail: string; dropped: number } | undefined {
+    const r = this.refusal;
+    return r ? { reason: r.reason, detail: r.reason === 'spool-full' ? `spool at spool.maxBytes (${this.opts.spoolMaxBytes})` : this.spool.lastError, dropped: r.dropped } : undefined;
   }
 
   addTick(t: Tick): void { this.add(t.kind === 'trade' ? 'ticks' : 'quotes', t); }
@@ -90,13 +132,18 @@ export class PersistWriter {
     if (buf.length >= this.opts.batchRows) this.flush(table);
   }
 
-  /** Rows for the text paths (spool, unnest, bisecting): formatted only when needed. */
+  /** Rows for the text paths (spool, unnest, bisecting), formatted only when needed; a row that cannot be
+   * formatted goes to the dead-letter file alone and the rest are returned. */
   private rowsOf(table: TableName, items: Item[]): Row[] {
-    switch (table) {
-      case 'ticks': case 'quotes': return (items as Tick[]).map(tickRow);
-      case 'bars_1s': return (items as Bar[]).map(barRow);
-      case 'signals': return (items as Signal[]).map((x) => signalRow(x, this.opts.instance));
+    const out: Row[] = [];
+    for (const x of items) {
+      try {
+        out.push(table === 'ticks' || table === 'quotes' ? tickRow(x as Tick) : table === 'bars_1s' ? barRow(x as Bar) : signalRow(x as Signal, this.opts.instance));
+      } catch (err) {
+        this.deadLetter(table, x, err as Error);
+      }
     }
+    return out;
   }
 
   private tick(): void {
@@ -118,7 +165,7 @@ export class PersistWriter {
       // The stuck batch itself is copied to the spool too: if the process dies before the database answers,
       // the spool still has it; if it commits after all, the conflict-tolerant spool replay adds nothing.
       const stuck = this.inFlightItems[table];
-      if (stuck) { this.inFlightItems[table] = undefined; this.toSpool(table, this.rowsOf(table, stuck)); }
+      if (stuck) { this.inFlightItems[table] = undefined; this.insured.set(stuck, new Map()); this.toSpool(table, this.rowsOf(table, stuck), stuck); }
       this.toSpool(table, this.rowsOf(table, items));
       return;
     }
@@ -133,15 +180,93 @@ export class PersistWriter {
 
   /**
    * Appends in records of at most batchRows rows (the backlog of a stall's first second can be 20 times that):
-   * a kill -9 in the middle of a write then tears one batch-sized record at most.
+   * a kill -9 in the middle of a write then tears one batch-sized record at most. Batches the spool refuses wait
+   * in memory behind any that already wait (order kept), bounded by maxHeldRows.
    */
-  private toSpool(table: TableName, rows: Row[]): void {
+  private toSpool(table: TableName, rows: Row[], copyOf?: Item[]): void {
     const size = Math.max(1, this.opts.batchRows);
+    const spoolHeld = this.spoolHeld();
     for (let i = 0; i < rows.length; i += size) {
       const chunk = rows.length <= size ? rows : rows.slice(i, i + size);
-      if (this.spool.append({ table, rows: chunk })) this.stats[table].spooledRows += chunk.length;
+      if (spoolHeld && this.appendChunk(table, chunk) === 'ok') continue;
+      this.hold(table, chunk, copyOf);
     }
     this.startDrain();
+  }
+
+  private appendChunk(table: TableName, rows: Row[]): AppendResult {
+    const r = this.spool.append({ table, rows });
+    if (r === 'ok') { this.stats[table].spooledRows += rows.length; return r; }
+    if (!this.refusal) {
+      this.refusal = { reason: r === 'full' ? 'spool-full' : 'spool-error', since: Date.now(), dropped: 0 };
+      this.log.error({ table, reason: this.refusal.reason, detail: this.spoolRefusal!.detail, maxMemoryRows: this.maxHeldRows },
+        'spool cannot take batches; holding rows in memory (the oldest are dropped past spool.maxMemoryRows)');
+    } else this.refusal.reason = r === 'full' ? 'spool-full' : 'spool-error';
+    return r;
+  }
+
+  /** Moves waiting batches into the spool, oldest first; true when none wait. */
+  private spoolHeld(): boolean {
+    while (this.held.length > 0) {
+      const h = this.held[0]!;
+      if (this.appendChunk(h.table, h.rows) !== 'ok') return false;
+      this.held.shift();
+      this.heldRows -= h.rows.length;
+    }
+    this.endRefusal();
+    return true;
+  }
+
+  private hold(table: TableName, rows: Row[], copyOf?: Item[]): void {
+    this.held.push({ table, rows, copyOf });
+    this.heldRows += rows.length;
+    while (this.heldRows > this.maxHeldRows && this.held.length > 0) {
+      const old = this.held.shift()!;
+      this.heldRows -= old.rows.length;
+      const key = this.countDropped(old.table, old.rows.length);
+      const ins = old.copyOf && this.insured.get(old.copyOf);
+      if (ins) ins.set(key, (ins.get(key) ?? 0) + old.rows.length);
+    }
+  }
+
+  /**
+   * The stuck batch a spool-path copy was made of has settled: committed (its copy is not needed, and whatever of
+   * the copy was dropped was not lost after all) or failed (the copy stands for it).
+   */
+  private settleInsured(table: TableName, items: Item[], committed: boolean): void {
+    const ins = this.insured.get(items);
+    if (!ins) return;
+    this.insured.delete(items);
+    for (let i = this.held.length - 1; i >= 0; i--) {
+      const h = this.held[i]!;
+      if (h.copyOf !== items) continue;
+      if (committed) { this.held.splice(i, 1); this.heldRows -= h.rows.length; } else h.copyOf = undefined;
+    }
+    if (!committed) return;
+    for (const [key, n] of ins) {
+      this.stats[table].droppedRows -= n;
+      this.dropped.set(key, (this.dropped.get(key) ?? 0) - n);
+      if (this.refusal) this.refusal.dropped -= n;
+    }
+  }
+
+  private countDropped(table: TableName, n: number): string {
+    const reason = this.refusal?.reason ?? 'spool-error';
+    this.stats[table].droppedRows += n;
+    const key = `${table}:${reason}`;
+    this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
+    if (this.refusal) {
+      if (this.refusal.dropped === 0) this.log.error({ table, reason, rows: n, maxMemoryRows: this.maxHeldRows }, 'DROPPING ROWS: database unreachable, spool refusing and the memory buffer full');
+      this.refusal.dropped += n;
+    }
+    return key;
+  }
+
+  private endRefusal(): void {
+    if (!this.refusal) return;
+    const r = this.refusal;
+    this.refusal = undefined;
+    this.log.warn({ reason: r.reason, droppedRows: r.dropped, forMs: Date.now() - r.since }, 'spool takes batches again');
   }
 
   private async writeBatch(table: TableName, items: Item[]): Promise<void> {
@@ -152,17 +277,20 @@ export class PersistWriter {
         if (this.opts.useCopy) { await this.copy(table, items); this.stats[table].copyBatches++; }
         else await this.query(unnestInsert(table, this.rowsOf(table, items), false));
       } catch (err) {
-        if (!isDataError(err)) throw err;
-        // Unique key hit (a replay) or a bad row: conflict-tolerant insert, bisecting bad rows out.
+        if (!isDataError(err) && !isEncodeError(err)) throw err;
+        // Unique key hit (a replay), a bad row, or a row the binary encoder refused: conflict-tolerant insert,
+        // bisecting bad rows out.
         this.stats[table].conflictBatches++;
         await this.insertTolerant(table, this.rowsOf(table, items));
       }
       this.stats[table].rows += items.length;
       this.stats[table].batches++;
       this.onBatch?.(table, performance.now() - started, items.length);
+      this.settleInsured(table, items, true);
     } catch (err) {
-      this.log.warn({ err: (err as Error).message, table, rows: items.length }, 'database write failed; spooling to disk');
       this.spooling = true;
+      if (this.insured.has(items)) { this.settleInsured(table, items, false); return; } // its copy is already on the spool path
+      this.log.warn({ err: (err as Error).message, table, rows: items.length }, 'database write failed; spooling to disk');
       this.toSpool(table, this.rowsOf(table, items));
     }
   }
@@ -194,7 +322,7 @@ export class PersistWriter {
     try {
       await this.query(unnestInsert(table, rows, true));
     } catch (err) {
-      if (!isDataError(err)) throw err;
+      if (!isDataError(err) && !(rows.length === 1 && isServerAnswer(err))) throw err;
       if (rows.length === 1) { this.deadLetter(table, rows[0]!, err as Error); return; }
       const mid = rows.length >> 1;
       await this.insertTolerant(table, rows.slice(0, mid));
@@ -202,10 +330,17 @@ export class PersistWriter {
     }
   }
 
-  private deadLetter(table: TableName, row: Row, err: Error): void {
+  /** One row (formatted, or the item it could not be formatted from) and its reason, to the dead-letter file. */
+  private deadLetter(table: TableName, row: Row | Item, err: Error): void {
     this.stats[table].deadLetters++;
-    this.log.error({ table, err: err.message, code: (err as { code?: string }).code }, 'row rejected by the database; written to the dead-letter file');
-    appendFileSync(this.deadLetterFile, JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }) + '\n');
+    this.log.error({ table, err: err.message, code: (err as { code?: string }).code }, 'row rejected; written to the dead-letter file');
+    try {
+      const safe = JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }, (_k, v: unknown) =>
+        typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+      appendFileSync(this.deadLetterFile, safe + '\n');
+    } catch (e) {
+      if (this.deadLetterFailures++ === 0) this.log.error({ file: this.deadLetterFile, err: (e as Error).message }, 'cannot write the dead-letter file; rejected rows are only counted');
+    }
   }
 
   /** Plain PostgreSQL: the daily partitions the items fall in (live batches). */
@@ -264,24 +399,52 @@ export class PersistWriter {
       // spooling live data behind the backlog could never catch up at high tick rates.
       this.spooling = false;
       const files = this.spool.files();
-      if (files.length === 0) { this.log.info('spool drained; writing to the database directly'); return; }
+      if (files.length === 0 && this.held.length === 0) { this.endRefusal(); this.log.info('spool drained; writing to the database directly'); return; }
       try {
         for (const f of files) {
-          const { records, corrupt } = readSpoolFile(f);
-          for (const c of corrupt) this.log.error({ file: f, offset: c.offset, why: c.why }, 'skipped a corrupt spool record');
-          for (const rec of records) {
-            await this.ensurePartitions(rec.rows);
-            await this.insertTolerant(rec.table, rec.rows);
-            this.stats[rec.table].rows += rec.rows.length;
-            this.stats[rec.table].batches++;
+          for (const it of spoolRecords(f)) {
+            if ('corrupt' in it) { this.log.error({ file: f, offset: it.corrupt.offset, why: it.corrupt.why }, 'skipped a corrupt spool record'); continue; }
+            await this.replayRecord(it.record.table, it.record.rows);
           }
           this.spool.remove(f);
+        }
+        // Batches the spool could not take go straight to the database now that it answers.
+        while (this.held.length > 0) {
+          const h = this.held[0]!;
+          await this.replayRecord(h.table, h.rows);
+          this.held.shift();
+          this.heldRows -= h.rows.length;
         }
       } catch (err) {
         this.log.warn({ err: (err as Error).message }, 'spool drain interrupted; retrying');
         await new Promise((r) => setTimeout(r, 500));
       }
     }
+  }
+
+  /**
+   * One spooled batch, conflict-tolerant. A statement the server refuses (a partition it cannot create, a row it
+   * rejects) is retried row by row and the rows it still refuses are dead-lettered: a bad record never holds the
+   * drain. Connection errors propagate (the drain retries later).
+   */
+  private async replayRecord(table: TableName, rows: Row[]): Promise<void> {
+    try {
+      await this.ensurePartitions(rows);
+      await this.insertTolerant(table, rows);
+    } catch (err) {
+      if (!isServerAnswer(err) && !isEncodeError(err)) throw err;
+      for (const row of rows) {
+        try {
+          await this.ensurePartitions([row]);
+          await this.insertTolerant(table, [row]);
+        } catch (e) {
+          if (!isServerAnswer(e) && !isEncodeError(e)) throw e;
+          this.deadLetter(table, row, e as Error);
+        }
+      }
+    }
+    this.stats[table].rows += rows.length;
+    this.stats[table].batches++;
   }
 
   /** SIGTERM: every buffered row reaches the database or the spool before the deadline. */
@@ -296,7 +459,14 @@ export class PersistWriter {
     this.stopped = true;
     // Whatever could not reach the database in time is made durable in the spool.
     let left = 0;
-    for (const t of TABLE_NAMES) { const items = this.buffers[t]; this.buffers[t] = []; if (items.length) { if (!this.spool.append({ table: t, rows: this.rowsOf(t, items) })) left += items.length; } }
+    this.spoolHeld();
+    for (const t of TABLE_NAMES) {
+      const items = this.buffers[t];
+      this.buffers[t] = [];
+      if (items.length && this.appendChunk(t, this.rowsOf(t, items)) !== 'ok') left += items.length;
+    }
+    left += this.heldRows;
+    if (left > 0) this.log.error({ rows: left, reason: this.spoolRefusal?.detail }, 'rows neither in the database nor in the spool at shutdown');
     this.spool.close();
     return { left };
   }

@@ -9,7 +9,7 @@ export interface MetricsSources {
   feeds: () => Array<{ venue: string; stats: { frames: number; ticks: number; trades: number; quotes: number; duplicates: number; gaps: number; reconnects: number; staleEvents: number; malformed: Map<string, number> }; clockOffsetNs: number; state: string }>;
   ticksBySymbol: () => Array<{ venue: string; symbol: string; kind: string; count: number }>;
   store: () => { stored: number; dropped: number; backlog: number; errors: number; batches: number } | undefined;
-  persist: () => { rows: Record<string, number>; spooledRows: number; deadLetters: number; spoolBytes: number; bufferedRows: number; oldestAgeMs: number } | undefined;
+  persist: () => { rows: Record<string, number>; spooledRows: number; deadLetters: number; spoolBytes: number; bufferedRows: number; oldestAgeMs: number; dropped: Record<string, number>; heldRows: number } | undefined;
   signals: () => { emitted: number; suppressed: Record<string, number>; clients: number; slowDrops: number; lastSeq: number };
   compute: () => { mode: string; workerUtilization: number; restarts: number; lateWakes: number };
   /** The store/database writers' thread (undefined without either). */
@@ -51,6 +51,11 @@ export function buildRegistry(src: MetricsSources): client.Registry {
   counter('christmas_persist_rows_total', 'Rows written to the database', ['table'], (set) => { const p = src.persist(); if (p) for (const [t, n] of Object.entries(p.rows)) set({ table: t }, n); });
   counter('christmas_persist_spooled_rows_total', 'Rows sent to the disk spool', [], (set) => { const p = src.persist(); if (p) set({}, p.spooledRows); });
   counter('christmas_persist_dead_letters_total', 'Rows rejected by the database', [], (set) => { const p = src.persist(); if (p) set({}, p.deadLetters); });
+  counter('christmas_persist_dropped_rows_total', 'Rows lost: database down, spool refusing, memory buffer full', ['table', 'reason'], (set) => {
+    const p = src.persist();
+    if (p) for (const [k, n] of Object.entries(p.dropped)) { const [table, reason] = k.split(':'); set({ table: table!, reason: reason! }, n); }
+  });
+  gauge('christmas_persist_held_rows', 'Rows waiting in memory because the spool refuses batches', [], (g) => { const p = src.persist(); if (p) g.set(p.heldRows); });
   gauge('christmas_persist_spool_bytes', 'Spool depth in bytes', [], (g) => { const p = src.persist(); if (p) g.set(p.spoolBytes); });
   gauge('christmas_persist_lag_rows', 'Rows buffered in memory', [], (g) => { const p = src.persist(); if (p) g.set(p.bufferedRows); });
   gauge('christmas_persist_lag_seconds', 'Age of the oldest buffered row', [], (g) => { const p = src.persist(); if (p) g.set(p.oldestAgeMs / 1000); });

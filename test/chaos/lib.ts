@@ -67,7 +67,7 @@ export function startDaemon(stack: Stack, config: string, args: string[] = []): 
 
 export async function ready(p: Proc, marker: string, ms = 20_000): Promise<void> { await until(() => p.out().includes(marker), ms, marker); }
 
-export interface FinalCounts { ticks: number; signals: number; store?: { stored: number; dropped: number; backlog: number }; feeds: Array<Record<string, unknown>>; persist?: Record<string, { rows: number; spooledRows: number; deadLetters: number }>; storeLeft: number; persistLeft: number }
+export interface FinalCounts { ticks: number; signals: number; store?: { stored: number; dropped: number; backlog: number }; feeds: Array<Record<string, unknown>>; persist?: Record<string, { rows: number; spooledRows: number; deadLetters: number; droppedRows?: number }>; storeLeft: number; persistLeft: number }
 
 export function finalCounts(p: Proc): FinalCounts {
   const line = p.out().split('\n').reverse().find((l) => l.includes('"msg":"final counts"'));

@@ -1,6 +1,7 @@
 // `christmas run`: the daemon. Loads config, starts engine, metrics, feeds; systemd notify + watchdog;
 // drains on SIGTERM/SIGINT; reloads strategy parameters on SIGHUP.
 import { loadConfig } from '../../config/load.js';
+import { checkEnvironment } from '../../config/environment.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { LoopMonitor } from '../../telemetry/loop.js';
 import { MetricsServer } from '../../telemetry/http.js';
@@ -27,6 +28,7 @@ export const runCommand: Command = {
     const overrides = parseSets(v.set as string[] | undefined);
     if (v.record) overrides['record.dir'] = v.record;
     const cfg = loadConfig({ configPath: v.config as string | undefined, overrides });
+    checkEnvironment(cfg, { spool: !v['no-persist'] && cfg.database.url !== '', socket: true, feeds: true });
     const print = v.print as 'ticks' | 'signals' | undefined;
     if (print && print !== 'ticks' && print !== 'signals') { process.stderr.write('christmas run: --print takes ticks or signals\n'); return 64; }
     const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: print ? 2 : 1 });
@@ -48,7 +50,7 @@ export const runCommand: Command = {
         const sstats = engine.sinks?.storeStats();
         log.info({ ticks: engine.ticks, signals: engine.emitted, suppressed: engine.risk.suppressed, feeds: feedStats,
           store: sstats ? { stored: sstats.stored, dropped: sstats.dropped, backlog: sstats.backlog } : undefined,
-          persist: pstats ? Object.fromEntries(Object.entries(pstats).map(([t, v]) => [t, { rows: v.rows, spooledRows: v.spooledRows, deadLetters: v.deadLetters }])) : undefined,
+          persist: pstats ? Object.fromEntries(Object.entries(pstats).map(([t, v]) => [t, { rows: v.rows, spooledRows: v.spooledRows, deadLetters: v.deadLetters, droppedRows: v.droppedRows }])) : undefined,
           ...left }, 'final counts');
         await metrics?.stop();
         loop.stop();

@@ -39,6 +39,8 @@ export interface PostgresServer {
   port: number; url: string; dir: string; child: ChildProcess; binDir: string;
   stop(): Promise<void>;
   kill(): Promise<void>;
+  /** Fast shutdown (SIGINT: open transactions are rolled back), keeping the data folder for restart(). */
+  shutdown(): Promise<void>;
   restart(): Promise<void>;
   pause(): void; resume(): void;
 }
@@ -112,6 +114,7 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const server: PostgresServer = {
     port, url: `postgres://christmas@127.0.0.1:${port}/${db}`, dir, child, binDir,
     async stop() { server.resume(); await stopChild(server.child, 'SIGINT'); rmSync(dir, { recursive: true, force: true }); },
+    async shutdown() { server.resume(); await stopChild(server.child, 'SIGINT'); },
     async kill() {
       server.resume();
       const exited = new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
