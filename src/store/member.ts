@@ -1,7 +1,10 @@
 // Hand-rolled writer of a tick's sorted-set member: byte for byte what msgpackr's pack() gives for the
 // codec's map (codec.ts; a test checks equality on real ticks), without an intermediate object or a copy.
-// Keys in order: trade k te tr id p q s; quote k te tr id b bq a aq. Integers up to 32 bits take msgpack's
-// compact forms (as msgpackr with useRecords false), anything else a float64.
+// The member holds the venue's identity of the tick and nothing that changes when the venue sends it again: a
+// trade with an id is `k te id p q s` (no receive time), a quote with an update id `k id b bq a aq` (its time is
+// the score, which a re-sent quote moves rather than adding a member). Ticks without a venue id keep their
+// times (`k te tr id ...`) to stay distinct. Integers up to 32 bits take msgpack's compact forms (as msgpackr
+// with useRecords false), anything else a float64.
 import type { Tick } from '../model/tick.js';
 import { writeMsgpackNumber as writeNumber } from '../model/msgpack-number.js';
 
@@ -17,10 +20,11 @@ export const MAX_MEMBER_BYTES = 96;
 /** Writes the member of `tick` at pos (room for MAX_MEMBER_BYTES); returns the position after it. */
 export function writeMember(b: Uint8Array, pos: number, tick: Tick): number {
   const trade = tick.kind === 'trade';
-  b[pos++] = trade ? 0x87 : 0x88;
+  const withId = tick.id >= 0;
+  b[pos++] = withId ? 0x86 : trade ? 0x87 : 0x88;
   pos = key1(b, pos, k); b[pos++] = 0xa1; b[pos++] = trade ? t : q;
-  pos = key2(b, pos, t, e); pos = writeNumber(b, pos, tick.tsExchNs);
-  pos = key2(b, pos, t, r); pos = writeNumber(b, pos, tick.tsRecvNs);
+  if (!withId || trade) { pos = key2(b, pos, t, e); pos = writeNumber(b, pos, tick.tsExchNs); }
+  if (!withId) { pos = key2(b, pos, t, r); pos = writeNumber(b, pos, tick.tsRecvNs); }
   pos = key2(b, pos, i, d); pos = writeNumber(b, pos, tick.id);
   if (trade) {
     pos = key1(b, pos, p); pos = writeNumber(b, pos, tick.price);

@@ -5,6 +5,8 @@
 // daemon that lags far behind on a loaded machine still gets what was in flight when it died; its stop
 // waits for the last confirmation, so "sent" in its log means parsed by the daemon.
 import { test } from 'uvu';
+import { Redis } from 'ioredis';
+import { decodeTick } from '../../src/store/codec.js';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -91,6 +93,13 @@ test('SIGTERM under load drains; kill -9 with the database paused loses nothing 
       ticksSent: sent.size, ticksAccepted: fc1.ticks + fc3.ticks, persisted: ids.size, duplicated: db.dupTrades, lost: missing.length,
       notes: `${rate / 1000}k ticks/s; SIGTERM drained in ${drainMs} ms; kill -9 with PostgreSQL paused: ${missing.length} trades lost (bound ${bound}: one batch, ${unreadAtKill} in the io backlog)${missing.length ? ` at send position ${firstMissingAt} of ${sentOrder.length}` : ''}; ${torn} torn spool record(s) skipped` });
     assert.is(db.dupTrades, 0, 'no trade twice');
+    // Redis: the venue re-sent its last frames to each new daemon (new receive times); each trade id is one member.
+    const r = new Redis(stack.redis.url);
+    const members = await r.zrangeBuffer('christmas:{binance:BTCUSDT}:ticks', '0', '-1');
+    r.disconnect();
+    const redisIds = members.map((m) => decodeTick('binance', 'BTCUSDT', m).id);
+    assert.is(new Set(redisIds).size, redisIds.length, `no trade twice in Redis (${redisIds.length - new Set(redisIds).size} repeated)`);
+    assert.ok(redisIds.length >= ids.size - bound, 'Redis holds the trades');
     assert.ok(withinBound, `${missing.length} sent trades missing after recovery (allowed: ${bound}, contiguous: ${CHAOS_BATCH_ROWS} in the batch, ${unreadAtKill} unread by the io thread, ${sentInSampleWindow} sent in the ${Math.round((killedNs - sampledNs) / 1e6)} ms sample): ${missing.slice(0, 5).join(', ')}...; ${where}; ${torn} torn spool record(s); final counts ${JSON.stringify({ persist: fc3.persist, persistLeft: fc3.persistLeft })}`);
   } finally { await stopProc(feed); for (const x of daemons) await stopProc(x); await stack.redis.stop(); await stack.pg.stop(); }
 });

@@ -42,8 +42,15 @@ test('members: byte-identical to msgpackr on real and edge ticks, and decode bac
     assert.ok(end - 3 <= MAX_MEMBER_BYTES);
     if (!scratch.subarray(3, end).equals(expected)) assert.unreachable(`member differs for ${JSON.stringify(t)}: ${scratch.subarray(3, end).toString('hex')} vs ${expected.toString('hex')}`);
   }
+  // A trade with a venue id keeps no receive time in the store; one without keeps both times.
   const back = decodeTick('v', 'S', Buffer.from(scratch.subarray(0, writeMember(scratch, 0, edge[3]!))));
-  assert.equal(back, edge[3]);
+  assert.ok(Number.isNaN(back.tsRecvNs));
+  assert.equal({ ...back, tsRecvNs: edge[3]!.tsRecvNs }, edge[3]);
+  assert.equal(decodeTick('v', 'S', Buffer.from(scratch.subarray(0, writeMember(scratch, 0, edge[4]!)))), edge[4]);
+  // A quote with an update id takes its exchange time from the score (µs kept).
+  const qt = quoteTick('v', 'S', 1_723_161_601_437_123_000, 1_723_161_601_438_000_000, 61000.5, 1, 61000.6, 2, 77);
+  const qb = decodeTick('v', 'S', Buffer.from(scratch.subarray(0, writeMember(scratch, 0, qt))), scoreOf(qt));
+  assert.equal({ ...qb, tsRecvNs: qt.tsRecvNs }, qt);
 });
 
 /** Parses one RESP array of bulk strings. */

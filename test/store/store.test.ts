@@ -37,7 +37,13 @@ test('round trip of trades and quotes: latest N, time range, last quote', async 
   const byScore = [...ticks].sort((a, b) => a.tsExchNs - b.tsExchNs);
   const last = await r.latest('binance', 'BTCUSDT', 5);
   assert.is(last.length, 5);
-  for (const t of last) { const orig = ticks.find((x) => x.id === t.id && x.kind === t.kind)!; assert.equal(t, orig); }
+  for (const t of last) {
+    const orig = ticks.find((x) => x.id === t.id && x.kind === t.kind)!;
+    // The store keeps the venue's fields; receive time is not kept for ticks with a venue id, a quote's exchange
+    // time is its score (µs).
+    assert.ok(Math.abs(t.tsExchNs - orig.tsExchNs) <= 1000, `exchange time ${t.tsExchNs} vs ${orig.tsExchNs}`);
+    assert.equal({ ...t, tsRecvNs: orig.tsRecvNs, tsExchNs: orig.tsExchNs }, orig);
+  }
   const from = byScore[100]!.tsExchNs / 1e6, to = byScore[199]!.tsExchNs / 1e6;
   const range = await r.range('binance', 'BTCUSDT', from, to);
   assert.ok(range.length >= 100 && range.every((t) => t.tsExchNs / 1e6 >= from - 0.001 && t.tsExchNs / 1e6 <= to + 0.001));
@@ -55,6 +61,13 @@ test('equal price and time never collide; a replayed tick does not duplicate', a
   for (let i = 0; i < 10; i++) w.add(tradeTick('binance', 'ETHUSDT', base, base + i, 2500, 1, 'buy', 1000 + i)); // replay
   await until(() => w.stored === 60, 5000, 'stored');
   assert.is(await redis.zcard(ticksKey('binance', 'ETHUSDT')), 50);
+  // Re-sent by the venue after a restart: same ids and venue fields, new receive times (and, for a quote from a
+  // venue without exchange time, a new "exchange" time too): replaced, never added.
+  for (let i = 0; i < 50; i++) w.add(tradeTick('binance', 'ETHUSDT', base, base + 9e9 + i, 2500, 1, 'buy', 1000 + i));
+  for (let i = 0; i < 20; i++) w.add(quoteTick('binance', 'ETHUSDT', base + i * 1e6, base + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
+  for (let i = 0; i < 20; i++) w.add(quoteTick('binance', 'ETHUSDT', base + 5e9 + i * 1e6, base + 5e9 + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
+  await until(() => w.stored === 150, 5000, 'stored');
+  assert.is(await redis.zcard(ticksKey('binance', 'ETHUSDT')), 70, '50 trades and 20 quotes, each once');
 });
 
 test('trimming keeps the newest N per symbol and drops by age', async () => {
