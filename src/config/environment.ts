@@ -1,6 +1,6 @@
 // Start-up checks of what the config points at, before anything starts: every directory the process will write
 // (spool, signal seq file, socket, recordings) exists or can be made and takes a write, none is under a
-// kernel filesystem (/proc, /sys, /dev), listen addresses have a port from 1 to 65535, and `run` has a feed.
+// kernel filesystem (/proc, /sys, /dev), listen addresses have a port from 0 to 65535, and `run` has a feed.
 // Each failure is a ConfigError naming the key (exit 78, one line).
 import { closeSync, fsyncSync, mkdirSync, openSync, unlinkSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -25,11 +25,11 @@ function writableDir(key: string, dir: string): void {
   }
 }
 
-/** "host:port" with a port from 1 to 65535 (empty: disabled). */
+/** "host:port" with a port from 0 (the kernel picks one) to 65535 (empty: disabled). */
 function listenAddress(key: string, v: string): void {
   if (v === '') return;
   const port = Number(v.slice(v.lastIndexOf(':') + 1));
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new ConfigError(key, v, 'host:port with a port from 1 to 65535');
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(key, v, 'host:port with a port from 0 (any free port) to 65535');
 }
 
 export interface EnvironmentNeeds {

@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPath } from '../helpers.js';
+import { cliPath, sleep, spawnCli } from '../helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'christmas-startup-'));
 const base = { CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'), CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 'signals.sock'), CHRISTMAS_REDIS_URL: '', CHRISTMAS_DATABASE_URL: '', CHRISTMAS_METRICS_LISTEN: '' };
@@ -23,7 +23,7 @@ function refused(env: Record<string, string>, key: RegExp, args: string[] = []):
   assert.not.ok(r.stderr.includes('    at '), 'no stack trace');
 }
 
-test('a metrics port out of range', () => refused({ CHRISTMAS_METRICS_LISTEN: '127.0.0.1:99999' }, /metrics\.listen.*port from 1 to 65535/));
+test('a metrics port out of range', () => refused({ CHRISTMAS_METRICS_LISTEN: '127.0.0.1:99999' }, /metrics\.listen.*port from 0/));
 
 test('a spool folder below a regular file', () => {
   writeFileSync(path.join(dir, 'plainfile'), 'x');
@@ -46,6 +46,21 @@ test('no feeds', () => {
   const cfg = path.join(dir, 'nofeeds.json');
   writeFileSync(cfg, JSON.stringify({ feeds: [] }));
   refused({}, /config feeds.*at least one feed/, ['--config', cfg]);
+});
+
+test('SIGTERM ends a start-up that waits on unreachable Redis and PostgreSQL within its deadline', async () => {
+  for (const afterMs of [300, 1500]) {
+    const started = Date.now();
+    const p = spawnCli(['run', '--set', 'shutdown.deadlineMs=3000'], { ...base, CHRISTMAS_REDIS_URL: 'redis://127.0.0.1:1', CHRISTMAS_DATABASE_URL: 'postgres://x@127.0.0.1:1/x' });
+    await sleep(afterMs);
+    const signalled = Date.now();
+    p.child.kill('SIGTERM');
+    const code = await Promise.race([p.exited, sleep(5000).then(() => 'hung' as const)]);
+    if (code === 'hung') p.child.kill('SIGKILL');
+    assert.ok(code !== 'hung', `still running 5 s after SIGTERM (${afterMs} ms into start-up): ${p.out().slice(-800)}`);
+    assert.ok(Date.now() - signalled < 4000, `ended ${Date.now() - signalled} ms after SIGTERM`);
+    assert.ok(Date.now() - started < 10_000);
+  }
 });
 
 test.run();
