@@ -41,6 +41,9 @@ interface SymbolState {
   spreadBps: number; lastGapMs: number;
   /** Receive time of the symbol's last tick: where a re-warm cuts history from live. */
   lastRecvNs: number;
+  /** The venue ids of the last trade and quote (the re-warm cut: the store keeps ids, not receive times). */
+  lastTradeId: number;
+  lastQuoteId: number;
 }
 
 /** Live ticks a re-warm may hold while its batch task runs (~20 s at 100k ticks/s); past it the reload goes cold. */
@@ -161,7 +164,7 @@ export class Engine {
    */
   private async warmStart(): Promise<void> {
     const cfg = this.cfg, started = Date.now();
-    const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity })));
+    const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity, cutTradeId: Infinity, cutQuoteId: Infinity })));
     const { core, res } = await this.rewarmCore(cfg.strategies, symbols);
     await this.compute.adopt(cfg.strategies, () => core);
     this.warmedTicks = res.ticks;
@@ -175,7 +178,7 @@ export class Engine {
     if (!byVenue) { byVenue = new Map(); this.symbols.set(t.venue, byVenue); }
     let s = byVenue.get(t.symbol);
     if (!s) {
-      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, lastRecvNs: -Infinity };
+      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, lastRecvNs: -Infinity, lastTradeId: -Infinity, lastQuoteId: -Infinity };
       byVenue.set(t.symbol, s);
     }
     return s;
@@ -194,6 +197,7 @@ export class Engine {
       s.spreadBps = (t.ask - t.bid) / ((t.ask + t.bid) / 2) * 1e4;
     }
     s.lastRecvNs = t.tsRecvNs;
+    if (t.kind === 'trade') s.lastTradeId = t.id; else s.lastQuoteId = t.id;
     if (this.storeEvery || (this.storeTrades && t.kind === 'trade')) this.storeHanded++;
     this.sinks?.addTick(t);
     if (this.rewarmBuffer !== undefined && this.rewarmBuffer.push(t) > this.rewarmMaxBufferedTicks) { this.rewarmBuffer = undefined; this.rewarmOverflowed = true; }
@@ -294,8 +298,8 @@ export class Engine {
     const cutNs = nowNs();
     const symbols: RewarmJob['symbols'] = [];
     const seen = new Set<string>();
-    for (const m of this.symbols.values()) for (const s of m.values()) { symbols.push({ venue: s.venue, symbol: s.symbol, cutRecvNs: s.lastRecvNs }); seen.add(`${s.venue}:${s.symbol}`); }
-    for (const f of this.cfg.feeds) for (const sym of f.symbols) if (!seen.has(`${f.venue}:${sym.toUpperCase()}`)) symbols.push({ venue: f.venue, symbol: sym.toUpperCase(), cutRecvNs: cutNs });
+    for (const m of this.symbols.values()) for (const s of m.values()) { symbols.push({ venue: s.venue, symbol: s.symbol, cutRecvNs: s.lastRecvNs, cutTradeId: s.lastTradeId, cutQuoteId: s.lastQuoteId }); seen.add(`${s.venue}:${s.symbol}`); }
+    for (const f of this.cfg.feeds) for (const sym of f.symbols) if (!seen.has(`${f.venue}:${sym.toUpperCase()}`)) symbols.push({ venue: f.venue, symbol: sym.toUpperCase(), cutRecvNs: cutNs, cutTradeId: Infinity, cutQuoteId: Infinity });
     const target = this.storeHanded;
     this.rewarmBuffer = [];
     this.rewarmOverflowed = false;

@@ -12,8 +12,11 @@ import { ComputeCore } from '../compute/core.js';
 export interface RewarmJob {
   strategies: StrategyConfig[];
   redis: RedisConnectOptions;
-  /** Per symbol: history is every stored tick with tsRecvNs <= cutRecvNs (Infinity: all of them). */
-  symbols: Array<{ venue: string; symbol: string; cutRecvNs: number }>;
+  /**
+   * Per symbol: history is every stored tick up to the cut: by venue id for ticks that have one (the store keeps
+   * ids, not receive times), by receive time for the rest (Infinity: all of them).
+   */
+  symbols: Array<{ venue: string; symbol: string; cutRecvNs: number; cutTradeId: number; cutQuoteId: number }>;
   maxTicksPerSymbol: number;
 }
 
@@ -32,7 +35,8 @@ export default async function rewarm(job: RewarmJob): Promise<RewarmResult> {
       const history = await reader.latest(s.venue, s.symbol, job.maxTicksPerSymbol);
       let n = 0;
       for (const t of history) {
-        if (t.tsRecvNs > s.cutRecvNs) continue;
+        const before = t.id >= 0 ? t.id <= (t.kind === 'trade' ? s.cutTradeId : s.cutQuoteId) : t.tsRecvNs <= s.cutRecvNs;
+        if (!before) continue;
         drafts += core.onTick(t).length; // history only builds state: its drafts are never emitted
         n++;
       }
