@@ -8,7 +8,7 @@ export { startPostgres } from '../src/daemon/embedded/postgres.js';
 export { freePort } from '../src/daemon/embedded/process.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
+const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
 
 /** A file under ../shared/data; fails loudly when the shared data is not beside the clone. */
 export function shared(rel: string): string {

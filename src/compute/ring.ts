@@ -6,8 +6,9 @@
 // Counts are monotonically increasing int32 (wrap-safe arithmetic via `| 0` differences).
 import { quoteTick, tradeTick, type Tick } from '../model/tick.js';
 
-export const H_WRITE = 0, H_READ = 1, H_CONTROL = 2, H_SLEEPING = 3, H_LAUNCHES = 4, HEADER_INTS = 5;
-export const SLOT = 13;
+export const H_WRITE = 0, H_READ = 1, H_CONTROL = 2, H_SLEEPING = 3, H_LAUNCHES = 4;
+const HEADER_INTS = 5;
+const SLOT = 13;
 /** Ticks written in one turn before a sleeping consumer is woken without waiting for the turn's end (the
  * producer's wake policy: the turn's first tick at once, then every WAKE_EVERY, and once at the turn's end). */
 export const WAKE_EVERY = 16;

@@ -9,7 +9,7 @@ import type { ChristmasConfig } from './types.js';
 import { ConfigError } from '../model/errors.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const defaultConfigPath = path.join(repoRoot, 'config', 'default.json');
+const defaultConfigPath = path.join(repoRoot, 'config', 'default.json');
 
 export interface LoadOptions {
   /** Path given by --config (wins over CHRISTMAS_CONFIG). */
@@ -36,7 +36,7 @@ function readJsonFile(file: string, keyForErrors: string): Json {
 }
 
 /** Objects merge key by key; arrays and scalars replace. */
-export function deepMerge(base: Json, over: Json): Json {
+function deepMerge(base: Json, over: Json): Json {
   const out: Json = { ...base };
   for (const [k, v] of Object.entries(over)) {
     const b = out[k];

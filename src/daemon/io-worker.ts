@@ -62,8 +62,9 @@ async function main(): Promise<void> {
         writers.addTick(r.tick);
       } catch (err) {
         // A writer bug or an unencodable tick: this tick is logged and skipped, the thread and its batches go on.
-        tickErrors++;
-        log.error({ err: (err as Error).message, venue: r.tick.venue, symbol: r.tick.symbol, id: r.tick.id }, 'io thread could not take a tick; skipped');
+        if (++tickErrors === 1 || tickErrors % 1000 === 0) {
+          log.error({ err: (err as Error).message, venue: r.tick.venue, symbol: r.tick.symbol, id: r.tick.id, tickErrors }, 'io thread could not take a tick; skipped (logged every 1000th)');
+        }
       }
       read = (read + 1) | 0;
       if ((++n & 4095) === 0) Atomics.store(header, H_READ, read);

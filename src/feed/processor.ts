@@ -90,7 +90,7 @@ export class FrameProcessor {
     if (this.adapter.parseBytes !== undefined && frame.length <= this.maxFrameBytes) {
       const out = this.scratch;
       emptyScratch(out);
-      let handled = false;
+      let handled: boolean;
       try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { emptyScratch(out); this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
       if (handled) {
         this.stats.frames++;

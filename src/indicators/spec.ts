@@ -73,7 +73,7 @@ function positiveArg(a: Args, i: number, dflt: number | undefined, key: string, 
 }
 
 /** "500ms", "2s", "1.5m", "1h", "1d" or plain milliseconds. */
-export function parseDurationMs(s: string, what: string): number {
+function parseDurationMs(s: string, what: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(s.trim());
   const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
   const v = m ? Number(m[1]) * unit[(m[2] ?? 'ms') as keyof typeof unit] : NaN;

@@ -22,12 +22,6 @@ export class FrameError extends ChristmasError {
   constructor(readonly reason: string, message: string) { super(message, { reason }); }
 }
 
-/** A broken peer on the signal socket protocol. */
-export class ProtocolError extends ChristmasError {
-  readonly code = 'E_PROTOCOL';
-  constructor(readonly reason: string, message: string) { super(message, { reason }); }
-}
-
 /** The socket path is held by a live process. */
 export class SocketInUseError extends ChristmasError {
   readonly code = 'E_SOCKET_IN_USE';
@@ -39,14 +33,6 @@ export class SchemaVersionError extends ChristmasError {
   readonly code = 'E_SCHEMA_VERSION';
   constructor(readonly found: number, readonly known: number) {
     super(`database schema version ${found} is newer than this build knows (${known}); upgrade christmas`, { found, known });
-  }
-}
-
-/** A spool file record failed its checksum or was cut short. */
-export class SpoolCorruptError extends ChristmasError {
-  readonly code = 'E_SPOOL_CORRUPT';
-  constructor(readonly file: string, readonly offset: number, why: string) {
-    super(`spool ${file} at byte ${offset}: ${why}`, { file, offset });
   }
 }
 
@@ -65,17 +51,16 @@ export class DependencyError extends ChristmasError {
   readonly code = 'E_DEPENDENCY';
 }
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
 export const EXIT_USAGE = 64;
 export const EXIT_CONFIG = 78;
 
 /** Escapes control characters (a key such as "a\\nb" from a hostile config file) so a message stays on one line. */
-export function oneLine(text: string): string {
+function oneLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this escapes
   return text.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-export function describeValue(value: unknown): string {
+function describeValue(value: unknown): string {
   if (value === undefined) return 'nothing';
   try {
     const s = JSON.stringify(value);

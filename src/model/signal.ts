@@ -2,7 +2,7 @@
 
 export type SignalSide = 'buy' | 'sell' | 'flat';
 
-export interface SignalLatency {
+interface SignalLatency {
   tsExchNs: number;
   tsRecvNs: number;
   tsSignalNs: number;

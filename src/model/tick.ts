@@ -1,7 +1,7 @@
 // The normalized market-data record: one shape for trades and best bid/ask quotes, two clocks.
 // Prices are float64 in the hot path (DESIGN.md §2); persistence stores them as double precision.
 
-export type TickKind = 'trade' | 'quote';
+type TickKind = 'trade' | 'quote';
 export type Side = 'buy' | 'sell' | 'unknown';
 
 export interface Tick {
@@ -44,10 +44,6 @@ export function quoteTick(
     bid, bidSize, ask, askSize };
 }
 
-/** `VENUE:SYMBOL`, the key used by the store, the router and the CLI. */
-export function instrumentKey(tick: { venue: string; symbol: string }): string {
-  return `${tick.venue}:${tick.symbol}`;
-}
 
 /** The JSON-lines shape printed by `christmas replay --print ticks` (issue 3 contract). */
 export function tickToJson(t: Tick): Record<string, unknown> {

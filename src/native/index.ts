@@ -11,7 +11,7 @@ export type { Kernels } from './kernels.js';
 export { fallbackKernels } from './fallback.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const nativeModulePath = path.join(root, 'build', 'Release', 'christmas_native.node');
+const nativeModulePath = path.join(root, 'build', 'Release', 'christmas_native.node');
 
 export interface LoadedKernels { kernels: Kernels; kind: 'native' | 'typescript'; reason: string }
 

@@ -16,7 +16,7 @@ export const COLUMNS: Record<TableName, string[]> = {
   bars_1s: ['ts', 'venue', 'symbol', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'],
 };
 
-export const PG_TYPES: Record<TableName, string[]> = {
+const PG_TYPES: Record<TableName, string[]> = {
   ticks: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'int2', 'int8', 'int8'],
   quotes: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'float8', 'float8', 'int8', 'int8'],
   signals: ['timestamptz', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4', 'text', 'jsonb', 'int8', 'int8', 'int8'],
@@ -26,7 +26,7 @@ export const PG_TYPES: Record<TableName, string[]> = {
 // Timestamps: "YYYY-MM-DD HH:MM:SS.uuuuuu+00" with the seconds prefix cached (ticks come in time order).
 let cachedSec = -1;
 let cachedPrefix = '';
-export function isoMicros(epochUs: number): string {
+function isoMicros(epochUs: number): string {
   const sec = Math.floor(epochUs / 1e6);
   if (sec !== cachedSec) { cachedSec = sec; cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' '); }
   const us = Math.round(epochUs - sec * 1e6);
@@ -39,7 +39,7 @@ export const sideCode = (s: Tick['side']): number => (s === 'buy' ? 1 : s === 's
  * Epoch ns as an exact integer string at µs precision: float64 epoch ns beyond 2^53 carry no more than
  * that, and an integer below 2^53 formats several times faster than a 19-digit double.
  */
-export const nsText = (ns: number): string => `${Math.round(ns / 1e3)}000`;
+const nsText = (ns: number): string => `${Math.round(ns / 1e3)}000`;
 
 export function tickRow(t: Tick): Row {
   const ts = isoMicros(Math.round(t.tsExchNs / 1e3));

@@ -37,7 +37,6 @@ const tables: Record<string, { columns: string; unique: string; extraIndexes: st
     extraIndexes: ['(symbol, ts desc)'],
   },
 };
-export const TABLES = Object.keys(tables);
 
 function createTables(f: Flavor, o: SchemaOptions): string[] {
   const out: string[] = [];

@@ -14,7 +14,7 @@ export interface SignalClientOptions {
   reconnect?: boolean;
 }
 
-export interface SignalMessage { type: 'signal'; seq: number; symbol: string; [k: string]: unknown }
+interface SignalMessage { type: 'signal'; seq: number; symbol: string; [k: string]: unknown }
 
 export class SignalClient extends EventEmitter {
   lastSeq = 0;

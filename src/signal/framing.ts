@@ -3,7 +3,7 @@
 // it reports a protocol error reason instead.
 import { Packr, Unpackr } from 'msgpackr';
 
-export const MAX_FRAME_BYTES = 1 << 20;
+const MAX_FRAME_BYTES = 1 << 20;
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });

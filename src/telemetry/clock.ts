@@ -9,7 +9,3 @@ export function nowNs(): number {
   return anchorEpochNs + (performance.now() - anchorMs) * 1e6;
 }
 
-/** Monotonic ns since process start, for durations. */
-export function monoNs(): number {
-  return (performance.now() - anchorMs) * 1e6;
-}

@@ -8,13 +8,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { cliPath, startRedis, startPostgres, freePort, until, sleep, repoRoot } from '../helpers.js';
+import { startRedis, startPostgres, freePort, until, sleep, repoRoot } from '../helpers.js';
 
 export const LONG = process.env.CHRISTMAS_CHAOS_LONG === '1';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const sourceDir = path.join(repoRoot, 'test', 'chaos');
 
-export { spawnCli, type Proc } from '../helpers.js';
+export {  type Proc } from '../helpers.js';
 import { spawnCli, type Proc } from '../helpers.js';
 
 export interface Stack {

@@ -14,7 +14,7 @@ import { startStack, startFeed, startDaemon, chaosConfig, ready, metrics, finish
 function mountTmpfs(dir: string, size: string): void {
   mkdirSync(dir, { recursive: true });
   try { execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' }); } catch (err) {
-    throw new Error(`this test needs a small tmpfs for the spool (mount -t tmpfs, as root): ${(err as Error).message.split('\n')[0]}`);
+    throw new Error(`this test needs a small tmpfs for the spool (mount -t tmpfs, as root): ${(err as Error).message.split('\n')[0]}`, { cause: err });
   }
 }
 

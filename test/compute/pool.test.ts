@@ -33,7 +33,7 @@ async function runPool(crashAt?: number, spinUs = 0) {
   await pool.start();
   for (let i = 0; i < ticks.length; i++) {
     pool.submit(ticks[i]!, 0);
-    if (i === crashAt) pool.injectCrash(0), pool.injectCrash(1);
+    if (i === crashAt) { pool.injectCrash(0); pool.injectCrash(1); }
     if (i % 2000 === 0) await new Promise((r) => setImmediate(r));
   }
   await pool.flush(30_000);

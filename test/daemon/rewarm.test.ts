@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startRedis, shared, until } from '../helpers.js';
+import { startRedis, shared } from '../helpers.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/daemon/engine.js';
 import { ComputeCore } from '../../src/compute/core.js';

@@ -38,7 +38,7 @@ test('a read-only spool folder', () => {
   chmodSync(ro, 0o555);
   // root ignores mode bits: a read-only bind is what a read-only disk looks like to it
   const r = spawnSync('mount', ['--bind', '-o', 'ro', ro, ro]);
-  if (r.status !== 0) spawnSync('mount', ['--bind', ro, ro]), spawnSync('mount', ['-o', 'remount,ro,bind', ro]);
+  if (r.status !== 0) { spawnSync('mount', ['--bind', ro, ro]); spawnSync('mount', ['-o', 'remount,ro,bind', ro]); }
   try { refused({ CHRISTMAS_SPOOL_DIR: ro }, /spool\.dir.*writable directory \((EROFS|EACCES)/); } finally { spawnSync('umount', [ro]); }
 });
 

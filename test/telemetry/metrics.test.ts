@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPath, shared, startRedis, freePort, until, sleep, repoRoot } from '../helpers.js';
+import { shared, startRedis, freePort, until, sleep, repoRoot } from '../helpers.js';
 import { spawnCli } from '../helpers.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
 import { LatencyHistogram, StageHistograms } from '../../src/telemetry/histogram.js';

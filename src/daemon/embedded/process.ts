@@ -19,7 +19,7 @@ function hookExit(): void {
   });
 }
 
-export function track(child: ChildProcess): ChildProcess {
+function track(child: ChildProcess): ChildProcess {
   hookExit();
   children.add(child);
   child.once('exit', () => children.delete(child));
@@ -41,7 +41,7 @@ export async function freePort(): Promise<number> {
   });
 }
 
-export function findBinary(name: string, extraDirs: string[] = []): string | undefined {
+function findBinary(name: string, extraDirs: string[] = []): string | undefined {
   for (const d of [...extraDirs, ...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/bin', '/usr/local/bin']) {
     if (!d) continue;
     const p = path.join(d, name);

@@ -7,7 +7,7 @@ import { makeBinanceParser } from './parse.js';
 import { fastBinanceBytes } from './parse-bytes.js';
 import { binanceSubscribe } from './subscriptions.js';
 
-export { binanceStreams } from './subscriptions.js';
+;
 
 export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPath?: boolean } = {}): VenueAdapter {
   const fastPath = opts.fastPath ?? true;

@@ -8,7 +8,7 @@ import { fastBinanceBytes } from './parse-bytes.js';
 import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
 /** Parses a JSON-object event (already unwrapped). */
-export function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsRecvNs: number, out: Tick[]): void {
+function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsRecvNs: number, out: Tick[]): void {
   const e = d.e;
   if (e === 'trade' || e === 'aggTrade') {
     if (d.X !== undefined && d.X !== 'MARKET') return; // USD-M insurance-fund / ADL prints are not market trades

@@ -4,7 +4,7 @@ import type { BinanceSubscribe } from './messages.js';
 const channelStream: Record<string, string> = { trade: 'trade', aggTrade: 'aggTrade', quote: 'bookTicker', bookTicker: 'bookTicker' };
 
 /** `<symbol lower-case>@<stream>` for every symbol x channel, without repeats. */
-export function binanceStreams(symbols: readonly string[], channels: readonly string[]): string[] {
+function binanceStreams(symbols: readonly string[], channels: readonly string[]): string[] {
   const out: string[] = [];
   for (const s of symbols) for (const c of channels) out.push(`${s.toLowerCase()}@${channelStream[c] ?? c}`);
   return [...new Set(out)];

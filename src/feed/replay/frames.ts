@@ -5,7 +5,7 @@ import { readRecording } from './readers.js';
 
 export interface ServedFrame { recvNs: number; text: string }
 
-export function binanceFrameOf(t: Tick): string {
+function binanceFrameOf(t: Tick): string {
   const sym = t.symbol.toLowerCase();
   const ms = Math.round(t.tsExchNs / 1e6);
   if (t.kind === 'trade') {

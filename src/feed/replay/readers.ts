@@ -10,9 +10,9 @@ export type ReplayRecord =
   | { type: 'frame'; recvNs: number; text: string }
   | { type: 'tick'; tick: Tick };
 
-export type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
+type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
 
-export async function* readLines(file: string): AsyncGenerator<string> {
+async function* readLines(file: string): AsyncGenerator<string> {
   let input: NodeJS.ReadableStream = createReadStream(file);
   if (file.endsWith('.gz')) input = input.pipe(createGunzip());
   const rl = createInterface({ input, crlfDelay: Infinity });
@@ -29,7 +29,7 @@ export function venueFromFileName(file: string): { venue: string; symbol?: strin
   return { venue: 'binance', symbol: sym };
 }
 
-function detectFormat(first: string, file: string): RecordingFormat {
+function detectFormat(first: string): RecordingFormat {
   if (/^\d{15,20} [[{]/.test(first)) return 'hftbacktest';
   if (/^\d{9,11}(\.\d+)?: /.test(first) || first.startsWith('configuration:')) return 'cryptofeed';
   if (first.startsWith('trade_id,')) return 'csv-trades';
@@ -75,7 +75,7 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
     lineNo++;
     if (line.length === 0) continue;
     if (!format) {
-      format = detectFormat(line, file);
+      format = detectFormat(line);
       if (format === 'csv-lean') leanStart = leanDayStartMs(file);
       if (format === 'csv-trades' || format === 'csv-quotes' || line.startsWith('ms_since_midnight')) continue; // header
     }
