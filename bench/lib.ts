@@ -19,7 +19,9 @@ export interface BenchResult {
   note?: string;
 }
 
-export interface SuiteOptions { quick: boolean }
+export interface SuiteOptions {
+  quick: boolean;
+}
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const sharedData = path.resolve(repoRoot, '..', 'shared', 'data');
@@ -40,7 +42,11 @@ export function sharedLines(rel: string): string[] {
  * libuv's pool), which is not what a main-thread budget is about. Undefined where /proc has no schedstat.
  */
 export function mainThreadCpuUs(pid = process.pid): number | undefined {
-  try { return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3; } catch { return undefined; }
+  try {
+    return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1e3;
+  } catch {
+    return undefined;
+  }
 }
 
 /** CPU time of a whole process (every thread: main, workers, GC helpers, libuv) in µs, from /proc/<pid>/stat. */
@@ -49,11 +55,17 @@ export function processCpuUs(pid = process.pid): number | undefined {
     const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return (Number(f[11]) + Number(f[12])) * (1e6 / 100); // utime + stime, in clock ticks of 1/100 s (USER_HZ)
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs each fn (which processes `items` items) and returns ns per item. */
-export async function perItem(suite: string, cases: Array<{ name: string; items: number; fn: () => void; note?: string }>, o: SuiteOptions): Promise<BenchResult[]> {
+export async function perItem(
+  suite: string,
+  cases: Array<{ name: string; items: number; fn: () => void; note?: string }>,
+  o: SuiteOptions,
+): Promise<BenchResult[]> {
   const bench = new Bench({ time: o.quick ? 300 : 1000, warmupTime: o.quick ? 100 : 200, iterations: 5 });
   for (const c of cases) bench.add(c.name, c.fn);
   await bench.run();
@@ -61,7 +73,16 @@ export async function perItem(suite: string, cases: Array<{ name: string; items:
     const r = t.result as { state: string; latency?: { p50: number; p99: number; mean: number }; error?: Error };
     if (!r.latency) throw new Error(`${suite}/${t.name}: ${r.state} ${r.error?.message ?? ''}`);
     const n = cases[i]!.items;
-    return { suite, name: t.name, unit: 'ns/item', p50: (r.latency.p50 * 1e6) / n, p99: (r.latency.p99 * 1e6) / n, mean: (r.latency.mean * 1e6) / n, better: 'lower' as const, note: cases[i]!.note };
+    return {
+      suite,
+      name: t.name,
+      unit: 'ns/item',
+      p50: (r.latency.p50 * 1e6) / n,
+      p99: (r.latency.p99 * 1e6) / n,
+      mean: (r.latency.mean * 1e6) / n,
+      better: 'lower' as const,
+      note: cases[i]!.note,
+    };
   });
 }
 
@@ -87,7 +108,8 @@ export function heapBytesPerItem(fn: () => void, items: number, samples = 9, war
       const after = youngUsedBytes();
       if (after >= before) out.push(after - before);
     }
-    if (out.length < samples) throw new Error('heapBytesPerItem: a minor GC interrupted every measurement (too many items per call?)');
+    if (out.length < samples)
+      throw new Error('heapBytesPerItem: a minor GC interrupted every measurement (too many items per call?)');
     return out.sort((a, b) => a - b)[out.length >> 1]!;
   };
   const empty = measure(() => undefined);

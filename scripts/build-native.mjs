@@ -10,24 +10,50 @@ import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
 const candidates = [path.resolve(path.dirname(process.execPath), '..'), '/usr', '/usr/local'];
-const nodedir = candidates.find((d) => existsSync(path.join(d, 'include', 'node', 'node_api.h')) && existsSync(path.join(d, 'include', 'node', 'common.gypi')));
+const nodedir = candidates.find(
+  (d) =>
+    existsSync(path.join(d, 'include', 'node', 'node_api.h')) &&
+    existsSync(path.join(d, 'include', 'node', 'common.gypi')),
+);
 const optional = process.argv.includes('--optional');
 const fail = (msg) => {
   console.error(`build-native: ${msg}`);
-  if (optional) { console.error('build-native: continuing without the native module (the TypeScript fallback is used)'); process.exit(0); }
+  if (optional) {
+    console.error('build-native: continuing without the native module (the TypeScript fallback is used)');
+    process.exit(0);
+  }
   process.exit(1);
 };
-if (!nodedir) fail(`no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`);
+if (!nodedir)
+  fail(
+    `no Node headers (include/node/node_api.h) under ${candidates.join(', ')}; install the nodejs headers or use CHRISTMAS_NO_NATIVE=1`,
+  );
 const gyp = require.resolve('node-gyp/bin/node-gyp.js');
 const args = [gyp, 'rebuild', `--nodedir=${nodedir}`, '--jobs=2'];
 let cwd = process.cwd();
 if (process.argv.includes('--tulind')) {
   cwd = path.resolve('node_modules', 'tulind');
   if (!existsSync(cwd)) fail('node_modules/tulind is not installed (optional dependency)');
-  try { require(cwd); console.error('build-native: tulind already loads'); process.exit(0); } catch { /* build it below */ }
-  const modulePath = path.join(cwd, 'lib', 'binding', 'Release', `node-v${process.versions.modules}-${process.platform}-${process.arch}`);
+  try {
+    require(cwd);
+    console.error('build-native: tulind already loads');
+    process.exit(0);
+  } catch {
+    /* build it below */
+  }
+  const modulePath = path.join(
+    cwd,
+    'lib',
+    'binding',
+    'Release',
+    `node-v${process.versions.modules}-${process.platform}-${process.arch}`,
+  );
   args.push(`--module_name=tulind`, `--module_path=${modulePath}`);
 } else if (process.env.CHRISTMAS_MARCH_NATIVE === '1') args.push('--', '-Dmarch_native=1');
-const res = spawnSync(process.execPath, args, { stdio: 'inherit', cwd, env: { ...process.env, npm_config_nodedir: nodedir } });
+const res = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  cwd,
+  env: { ...process.env, npm_config_nodedir: nodedir },
+});
 if (res.status !== 0) fail(`node-gyp exited with ${res.status}`);
 process.exit(0);

@@ -23,7 +23,10 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) { if (await cond()) return; await sleep(20); }
+  while (Date.now() < deadline) {
+    if (await cond()) return;
+    await sleep(20);
+  }
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 }
 
@@ -32,7 +35,11 @@ export function close(a: number, b: number, rel = 1e-9, abs = 1e-12): boolean {
   return Math.abs(a - b) <= Math.max(abs, rel * Math.max(Math.abs(a), Math.abs(b)));
 }
 
-export interface Proc { child: ChildProcess; out: () => string; exited: Promise<number | null> }
+export interface Proc {
+  child: ChildProcess;
+  out: () => string;
+  exited: Promise<number | null>;
+}
 
 /** Spawns the real CLI; output (stdout + stderr, last few MB) is kept for assertions. */
 export function spawnCli(args: string[], env: Record<string, string> = {}): Proc {
@@ -42,8 +49,13 @@ export function spawnCli(args: string[], env: Record<string, string> = {}): Proc
 /** Spawns a Node script (e.g. a built bench tool under dist/); output kept as spawnCli keeps it. */
 export function spawnNode(script: string, args: string[], env: Record<string, string> = {}): Proc {
   let out = '';
-  const child = spawn(process.execPath, [script, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const take = (d: Buffer) => { out = out.length > 4e6 ? out.slice(-2e6) + d.toString() : out + d.toString(); };
+  const child = spawn(process.execPath, [script, ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const take = (d: Buffer) => {
+    out = out.length > 4e6 ? out.slice(-2e6) + d.toString() : out + d.toString();
+  };
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
   const exited = new Promise<number | null>((r) => child.once('exit', (code, sig) => r(code ?? (sig ? 128 : null))));

@@ -8,7 +8,8 @@ import { HOP_IN_R, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP, type HopBuffers 
 
 const d = workerData as HopBuffers & { realtimePriority: number };
 const header = new Int32Array(d.header);
-const input = new Float64Array(d.input), output = new Float64Array(d.output);
+const input = new Float64Array(d.input),
+  output = new Float64Array(d.output);
 const mask = d.capacity - 1;
 if (d.realtimePriority > 0) {
   const rt = setThreadRealtime(d.realtimePriority);
@@ -26,7 +27,8 @@ while (Atomics.load(header, HOP_STOP) === 0) {
   }
   while (read !== write) {
     const o = (read & mask) * 2;
-    output[o] = input[o]!; output[o + 1] = input[o + 1]!;
+    output[o] = input[o]!;
+    output[o + 1] = input[o + 1]!;
     read = (read + 1) | 0;
     Atomics.store(header, HOP_OUT_W, read);
     Atomics.notify(header, HOP_OUT_W);

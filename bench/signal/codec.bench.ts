@@ -15,19 +15,64 @@ import { perItem, sharedLines, type BenchResult, type SuiteOptions } from '../li
 export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const ticks: Tick[] = [];
   const a = adapterFor({ venue: 'binance' });
-  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl']) for (const l of sharedLines(f)) a.parse(l, 1, ticks);
-  const signal = { type: 'signal', seq: 1, id: 'christmas-1-1', tsNs: 1.7e18, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'ema-cross', price: 61800.12, strength: 0.7, ttlMs: 2000,
-    reason: 'ema12 crossed above ema26, rsi 55.1', indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 }, latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 } };
+  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl'])
+    for (const l of sharedLines(f)) a.parse(l, 1, ticks);
+  const signal = {
+    type: 'signal',
+    seq: 1,
+    id: 'christmas-1-1',
+    tsNs: 1.7e18,
+    symbol: 'BTCUSDT',
+    venue: 'binance',
+    side: 'buy',
+    strategy: 'ema-cross',
+    price: 61800.12,
+    strength: 0.7,
+    ttlMs: 2000,
+    reason: 'ema12 crossed above ema26, rsi 55.1',
+    indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
+    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 },
+  };
   const cfg = loadConfig({ env: {} });
   const core = new ComputeCore(cfg.strategies);
-  const timed = await perItem('codec', [
-    { name: 'redis member encode (msgpack tick)', items: ticks.length, fn: () => { for (const t of ticks) encodeTick(t); } },
-    { name: 'COPY row encode', items: ticks.length, fn: () => { copyText(ticks.map(tickRow)); } },
-    { name: 'signal frame encode', items: 1000, fn: () => { for (let i = 0; i < 1000; i++) encodeFrame(signal); } },
-    { name: 'rule evaluation: default 4 strategies per tick', items: ticks.length, fn: () => { for (const t of ticks) core.onTick(t); } },
-  ], o);
+  const timed = await perItem(
+    'codec',
+    [
+      {
+        name: 'redis member encode (msgpack tick)',
+        items: ticks.length,
+        fn: () => {
+          for (const t of ticks) encodeTick(t);
+        },
+      },
+      {
+        name: 'COPY row encode',
+        items: ticks.length,
+        fn: () => {
+          copyText(ticks.map(tickRow));
+        },
+      },
+      {
+        name: 'signal frame encode',
+        items: 1000,
+        fn: () => {
+          for (let i = 0; i < 1000; i++) encodeFrame(signal);
+        },
+      },
+      {
+        name: 'rule evaluation: default 4 strategies per tick',
+        items: ticks.length,
+        fn: () => {
+          for (const t of ticks) core.onTick(t);
+        },
+      },
+    ],
+    o,
+  );
   // Heap per item: in a fresh process (heap-rows.ts says why).
-  const heap = spawnSync(process.execPath, [fileURLToPath(new URL('./heap-rows.js', import.meta.url))], { encoding: 'utf8' });
+  const heap = spawnSync(process.execPath, [fileURLToPath(new URL('./heap-rows.js', import.meta.url))], {
+    encoding: 'utf8',
+  });
   if (heap.status !== 0) throw new Error(`heap-rows: exit ${heap.status}: ${heap.stderr}`);
   return [...timed, ...(JSON.parse(heap.stdout) as BenchResult[])];
 }

@@ -19,10 +19,18 @@ const SLICE = 1024;
  * retries after a GC). Each call takes a new slice and some slices draft signals, so the row moves with which
  * slices are measured (74-227 B over 9 calls, 104-159 B as the median of 31).
  */
-const STRATEGY_WARM_CALLS = 40, STRATEGY_SAMPLES = 31, STRATEGY_CALLS = 160;
+const STRATEGY_WARM_CALLS = 40,
+  STRATEGY_SAMPLES = 31,
+  STRATEGY_CALLS = 160;
 
-const heap = (name: string, fn: () => void, note: string, warmCalls?: number, samples = 9): BenchResult =>
-  ({ suite: 'codec', name, unit: 'B/item', p50: heapBytesPerItem(fn, SLICE, samples, warmCalls), better: 'lower', note });
+const heap = (name: string, fn: () => void, note: string, warmCalls?: number, samples = 9): BenchResult => ({
+  suite: 'codec',
+  name,
+  unit: 'B/item',
+  p50: heapBytesPerItem(fn, SLICE, samples, warmCalls),
+  better: 'lower',
+  note,
+});
 
 function rows(): BenchResult[] {
   const a = adapterFor({ venue: 'binance' });
@@ -34,14 +42,39 @@ function rows(): BenchResult[] {
   const tradeFrames = tradeLines.slice(0, SLICE).map((l) => Buffer.from(l));
   const parsed: Tick[] = [];
   // Indexed loops: a for-of loop's iterator results are allocated when its body calls a function the JIT does not inline.
-  const parseRow = heap('heap allocated per trade frame: binance byte path -> tick',
-    () => { for (let i = 0; i < tradeFrames.length; i++) { emptyScratch(parsed); a.parseBytes!(tradeFrames[i]!, 1, parsed); } },
-    'context: the tick object, with its double fields boxed');
+  const parseRow = heap(
+    'heap allocated per trade frame: binance byte path -> tick',
+    () => {
+      for (let i = 0; i < tradeFrames.length; i++) {
+        emptyScratch(parsed);
+        a.parseBytes!(tradeFrames[i]!, 1, parsed);
+      }
+    },
+    'context: the tick object, with its double fields boxed',
+  );
 
-  const signal: Signal = { seq: 1, id: 'christmas-1', tsNs: 1.7e18, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'ema-cross', price: 61800.12, strength: 0.7,
-    ttlMs: 2000, reason: 'ema12 crossed above ema26, rsi 55.1', indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 }, latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 } };
-  const encodeRow = heap('heap allocated per signal: frame encode (hand encoder)', () => { for (let i = 0; i < SLICE; i++) encodeSignalFrame(signal); },
-    'context: the frame\'s view of the shared slab (96 B) and boxed doubles');
+  const signal: Signal = {
+    seq: 1,
+    id: 'christmas-1',
+    tsNs: 1.7e18,
+    symbol: 'BTCUSDT',
+    venue: 'binance',
+    side: 'buy',
+    strategy: 'ema-cross',
+    price: 61800.12,
+    strength: 0.7,
+    ttlMs: 2000,
+    reason: 'ema12 crossed above ema26, rsi 55.1',
+    indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
+    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 },
+  };
+  const encodeRow = heap(
+    'heap allocated per signal: frame encode (hand encoder)',
+    () => {
+      for (let i = 0; i < SLICE; i++) encodeSignalFrame(signal);
+    },
+    "context: the frame's view of the shared slab (96 B) and boxed doubles",
+  );
 
   // The strategies see time move forward, as in a running daemon (their windows fill and evict): each measured
   // call takes the next slice of the recording, replayed in laps shifted by its span.
@@ -50,11 +83,25 @@ function rows(): BenchResult[] {
   const core = new ComputeCore(loadConfig({ env: {} }).strategies);
   const spanNs = ticks[ticks.length - 1]!.tsExchNs - ticks[0]!.tsExchNs + 1e6;
   const stream: Tick[] = [];
-  for (let lap = 0; stream.length < STRATEGY_CALLS * SLICE; lap++) for (const t of ticks) {
-    const shift = lap * spanNs; // built by the feed's own constructors, so the ticks have the daemon's shape
-    stream.push(t.kind === 'trade' ? tradeTick(t.venue, t.symbol, t.tsExchNs + shift, t.tsRecvNs + shift, t.price, t.size, t.side, t.id)
-      : quoteTick(t.venue, t.symbol, t.tsExchNs + shift, t.tsRecvNs + shift, t.bid, t.bidSize, t.ask, t.askSize, t.id));
-  }
+  for (let lap = 0; stream.length < STRATEGY_CALLS * SLICE; lap++)
+    for (const t of ticks) {
+      const shift = lap * spanNs; // built by the feed's own constructors, so the ticks have the daemon's shape
+      stream.push(
+        t.kind === 'trade'
+          ? tradeTick(t.venue, t.symbol, t.tsExchNs + shift, t.tsRecvNs + shift, t.price, t.size, t.side, t.id)
+          : quoteTick(
+              t.venue,
+              t.symbol,
+              t.tsExchNs + shift,
+              t.tsRecvNs + shift,
+              t.bid,
+              t.bidSize,
+              t.ask,
+              t.askSize,
+              t.id,
+            ),
+      );
+    }
   let next = 0;
   const strategySlice = () => {
     if (next + SLICE > stream.length) next = 0; // only after many retries: time steps back once
@@ -62,8 +109,13 @@ function rows(): BenchResult[] {
     for (let i = next; i < end; i++) core.onTick(stream[i]!);
     next = end;
   };
-  const strategyRow = heap('heap allocated per tick: default 4 strategies', strategySlice,
-    'context: doubles returned by indicator calls the JIT did not inline are boxed; drafts are rare', STRATEGY_WARM_CALLS, STRATEGY_SAMPLES);
+  const strategyRow = heap(
+    'heap allocated per tick: default 4 strategies',
+    strategySlice,
+    'context: doubles returned by indicator calls the JIT did not inline are boxed; drafts are rare',
+    STRATEGY_WARM_CALLS,
+    STRATEGY_SAMPLES,
+  );
   return [parseRow, strategyRow, encodeRow];
 }
 

@@ -29,16 +29,33 @@ export interface Compute {
 export class InlineCompute implements Compute {
   readonly mode = 'inline' as const;
   core: ComputeCore;
-  constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink) { this.core = new ComputeCore(strategies); }
-  async start(): Promise<void> { /* nothing to start */ }
+  constructor(
+    strategies: readonly StrategyConfig[],
+    private readonly sink: DraftSink,
+  ) {
+    this.core = new ComputeCore(strategies);
+  }
+  async start(): Promise<void> {
+    /* nothing to start */
+  }
   submit(t: Tick, frameStartNs: number): void {
     const drafts = this.core.onTick(t);
     for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
   }
-  reload(strategies: readonly StrategyConfig[]): void { this.core.reload(strategies); }
+  reload(strategies: readonly StrategyConfig[]): void {
+    this.core.reload(strategies);
+  }
   /** Swaps in a core built elsewhere (a re-computation from history), between two ticks. */
-  async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> { this.core = build(); }
-  async flush(): Promise<void> { /* synchronous */ }
-  async stop(): Promise<void> { /* nothing to stop */ }
-  stats() { return { workerUtilization: 0, restarts: 0, lateWakes: 0 }; }
+  async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> {
+    this.core = build();
+  }
+  async flush(): Promise<void> {
+    /* synchronous */
+  }
+  async stop(): Promise<void> {
+    /* nothing to stop */
+  }
+  stats() {
+    return { workerUtilization: 0, restarts: 0, lateWakes: 0 };
+  }
 }

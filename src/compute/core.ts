@@ -7,7 +7,9 @@ import type { StrategyConfig } from '../config/types.js';
 import { buildStrategies } from '../strategy/registry.js';
 import type { StrategyInstance } from '../strategy/strategy.js';
 
-interface SymbolStrategies { instances: StrategyInstance[] }
+interface SymbolStrategies {
+  instances: StrategyInstance[];
+}
 
 export class ComputeCore {
   /** By venue, then symbol (no key string per tick). */
@@ -17,18 +19,30 @@ export class ComputeCore {
   readonly drafts: SignalDraft[] = [];
   ticks = 0;
 
-  constructor(strategies: readonly StrategyConfig[]) { this.factories = buildStrategies(strategies); }
+  constructor(strategies: readonly StrategyConfig[]) {
+    this.factories = buildStrategies(strategies);
+  }
 
   /** Strategy parameters changed (SIGHUP): rebuild instances; warm state is re-created from the next ticks. */
-  reload(strategies: readonly StrategyConfig[]): void { this.factories = buildStrategies(strategies); this.bySymbol.clear(); }
+  reload(strategies: readonly StrategyConfig[]): void {
+    this.factories = buildStrategies(strategies);
+    this.bySymbol.clear();
+  }
 
   private forSymbol(venue: string, symbol: string): SymbolStrategies {
     let byVenue = this.bySymbol.get(venue);
-    if (!byVenue) { byVenue = new Map(); this.bySymbol.set(venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.bySymbol.set(venue, byVenue);
+    }
     let s = byVenue.get(symbol);
     if (!s) {
       const key = `${venue}:${symbol}`;
-      s = { instances: this.factories.filter((f) => !f.symbols || f.symbols.has(key)).map((f) => f.factory.create(venue, symbol)) };
+      s = {
+        instances: this.factories
+          .filter((f) => !f.symbols || f.symbols.has(key))
+          .map((f) => f.factory.create(venue, symbol)),
+      };
       byVenue.set(symbol, s);
     }
     return s;
@@ -49,7 +63,8 @@ export class ComputeCore {
 
   snapshot(): Record<string, unknown> {
     const o: Record<string, unknown> = {};
-    for (const [venue, byVenue] of this.bySymbol) for (const [symbol, s] of byVenue) o[`${venue}:${symbol}`] = s.instances.map((i) => i.snapshot());
+    for (const [venue, byVenue] of this.bySymbol)
+      for (const [symbol, s] of byVenue) o[`${venue}:${symbol}`] = s.instances.map((i) => i.snapshot());
     return o;
   }
 

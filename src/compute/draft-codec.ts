@@ -24,7 +24,11 @@ export function draftBound(rec: DraftRecord): number {
 function writeString(buf: Buffer, pos: number, s: string): number {
   const len = s.length;
   let i = 0;
-  for (; i < len; i++) { const c = s.charCodeAt(i); if (c >= 0x80) break; buf[pos + 2 + i] = c; }
+  for (; i < len; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    buf[pos + 2 + i] = c;
+  }
   const n = i === len ? len : buf.write(s, pos + 2, 'utf8');
   if (n > MAX_STRING_BYTES) throw new RangeError(`draft string of ${n} bytes exceeds ${MAX_STRING_BYTES}`);
   buf.writeUInt16LE(n, pos);
@@ -34,16 +38,31 @@ function writeString(buf: Buffer, pos: number, s: string): number {
 /** Writes the record at `pos` (room for draftBound(rec) bytes is the caller's job); returns the end. */
 export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number {
   const d = rec.d;
-  buf.writeDoubleLE(rec.at, pos); buf.writeDoubleLE(rec.e, pos + 8); buf.writeDoubleLE(rec.r, pos + 16); buf.writeDoubleLE(rec.f, pos + 24);
-  buf.writeDoubleLE(d.price, pos + 32); buf.writeDoubleLE(d.strength, pos + 40); buf.writeDoubleLE(d.ttlMs, pos + 48);
+  buf.writeDoubleLE(rec.at, pos);
+  buf.writeDoubleLE(rec.e, pos + 8);
+  buf.writeDoubleLE(rec.r, pos + 16);
+  buf.writeDoubleLE(rec.f, pos + 24);
+  buf.writeDoubleLE(d.price, pos + 32);
+  buf.writeDoubleLE(d.strength, pos + 40);
+  buf.writeDoubleLE(d.ttlMs, pos + 48);
   buf[pos + 56] = sideCode(d.side);
   let p = pos + FIXED;
-  p = writeString(buf, p, d.symbol); p = writeString(buf, p, d.venue); p = writeString(buf, p, d.strategy); p = writeString(buf, p, d.reason);
+  p = writeString(buf, p, d.symbol);
+  p = writeString(buf, p, d.venue);
+  p = writeString(buf, p, d.strategy);
+  p = writeString(buf, p, d.reason);
   let count = 0;
   for (const k in d.indicators) {
     p = writeString(buf, p, k);
     const v = d.indicators[k] as number | null | undefined;
-    if (typeof v === 'number') { buf[p] = 0; buf.writeDoubleLE(v, p + 1); p += 9; } else { buf[p] = v === null ? 2 : 1; p += 1; }
+    if (typeof v === 'number') {
+      buf[p] = 0;
+      buf.writeDoubleLE(v, p + 1);
+      p += 9;
+    } else {
+      buf[p] = v === null ? 2 : 1;
+      p += 1;
+    }
     count++;
   }
   buf.writeUInt16LE(count, pos + 57); // counted while writing: one pass over the indicators
@@ -51,7 +70,12 @@ export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number 
 }
 
 /** Field slots of the reader's string cache: symbol, venue, strategy, reason, then indicator keys by position. */
-const S_SYMBOL = 0, S_VENUE = 1, S_STRATEGY = 2, S_REASON = 3, S_KEYS = 4, CACHED_KEYS = 60;
+const S_SYMBOL = 0,
+  S_VENUE = 1,
+  S_STRATEGY = 2,
+  S_REASON = 3,
+  S_KEYS = 4,
+  CACHED_KEYS = 60;
 
 export class DraftDecoder {
   private readonly lastString: string[] = new Array<string>(S_KEYS + CACHED_KEYS).fill('');
@@ -90,9 +114,31 @@ export class DraftDecoder {
       const k = this.readString(buf, p, S_KEYS + i);
       p = this.end;
       const tag = buf[p]!;
-      if (tag === 0) { indicators[k] = buf.readDoubleLE(p + 1); p += 9; } else { (indicators as Record<string, unknown>)[k] = tag === 2 ? null : undefined; p += 1; }
+      if (tag === 0) {
+        indicators[k] = buf.readDoubleLE(p + 1);
+        p += 9;
+      } else {
+        (indicators as Record<string, unknown>)[k] = tag === 2 ? null : undefined;
+        p += 1;
+      }
     }
-    const d: SignalDraft = { symbol, venue, side, strategy, price: buf.readDoubleLE(pos + 32), strength: buf.readDoubleLE(pos + 40), ttlMs: buf.readDoubleLE(pos + 48), reason, indicators };
-    return { at: buf.readDoubleLE(pos), e: buf.readDoubleLE(pos + 8), r: buf.readDoubleLE(pos + 16), f: buf.readDoubleLE(pos + 24), d };
+    const d: SignalDraft = {
+      symbol,
+      venue,
+      side,
+      strategy,
+      price: buf.readDoubleLE(pos + 32),
+      strength: buf.readDoubleLE(pos + 40),
+      ttlMs: buf.readDoubleLE(pos + 48),
+      reason,
+      indicators,
+    };
+    return {
+      at: buf.readDoubleLE(pos),
+      e: buf.readDoubleLE(pos + 8),
+      r: buf.readDoubleLE(pos + 16),
+      f: buf.readDoubleLE(pos + 24),
+      d,
+    };
   }
 }

@@ -7,13 +7,25 @@
 import type { SignalDraft } from '../model/signal.js';
 import { DraftDecoder, draftBound, encodeDraft } from './draft-codec.js';
 
-export const D_WRITE = 0, D_READ = 1, D_WAITING = 2, D_HEADER_INTS = 4;
+export const D_WRITE = 0,
+  D_READ = 1,
+  D_WAITING = 2,
+  D_HEADER_INTS = 4;
 const WRAP = 0xffffffff;
 
-export interface DraftRingBuffers { header: SharedArrayBuffer; bytes: SharedArrayBuffer }
+export interface DraftRingBuffers {
+  header: SharedArrayBuffer;
+  bytes: SharedArrayBuffer;
+}
 
 /** One draft and the clocks of its tick; `at` = ring position after the tick (for crash recovery). */
-export interface DraftRecord { d: SignalDraft; e: number; r: number; f: number; at: number }
+export interface DraftRecord {
+  d: SignalDraft;
+  e: number;
+  r: number;
+  f: number;
+  at: number;
+}
 
 export function createDraftRing(capacityBytes: number): DraftRingBuffers {
   return { header: new SharedArrayBuffer(D_HEADER_INTS * 4), bytes: new SharedArrayBuffer(capacityBytes) };
@@ -29,7 +41,10 @@ export class DraftRingWriter {
   /** Write position including records appended but not yet committed. */
   private w: number;
   constructor(b: DraftRingBuffers) {
-    this.header = new Int32Array(b.header); this.buf = Buffer.from(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+    this.header = new Int32Array(b.header);
+    this.buf = Buffer.from(b.bytes);
+    this.view = new DataView(b.bytes);
+    this.cap = b.bytes.byteLength;
     this.w = Atomics.load(this.header, D_WRITE);
   }
 
@@ -42,14 +57,19 @@ export class DraftRingWriter {
     const need = align8(4 + draftBound(rec)); // room is reserved for the bound; the position advances by the real size
     if (need + 8 > this.cap) throw new Error(`draft of up to ${need} bytes exceeds the draft ring`);
     for (;;) {
-      const w = this.w, rd = Atomics.load(this.header, D_READ);
+      const w = this.w,
+        rd = Atomics.load(this.header, D_READ);
       const off = ((w % this.cap) + this.cap) % this.cap;
       const toEnd = this.cap - off;
       const total = need <= toEnd ? need : toEnd + need; // a wrap marker pads to the end
       if (this.cap - ((w - rd) | 0) >= total) {
         let at = off;
         let pad = 0;
-        if (need > toEnd) { this.view.setUint32(off, WRAP); at = 0; pad = toEnd; }
+        if (need > toEnd) {
+          this.view.setUint32(off, WRAP);
+          at = 0;
+          pad = toEnd;
+        }
         const len = encodeDraft(this.buf, at + 4, rec) - (at + 4);
         this.view.setUint32(at, len);
         this.w = (w + pad + align8(4 + len)) | 0;
@@ -86,12 +106,20 @@ export class DraftRingReader {
   private readonly decoder = new DraftDecoder();
   private waiting = false;
   private closed = false;
-  constructor(b: DraftRingBuffers, private readonly onRecord: (r: DraftRecord) => void) {
-    this.header = new Int32Array(b.header); this.buf = Buffer.from(b.bytes); this.view = new DataView(b.bytes); this.cap = b.bytes.byteLength;
+  constructor(
+    b: DraftRingBuffers,
+    private readonly onRecord: (r: DraftRecord) => void,
+  ) {
+    this.header = new Int32Array(b.header);
+    this.buf = Buffer.from(b.bytes);
+    this.view = new DataView(b.bytes);
+    this.cap = b.bytes.byteLength;
   }
 
   /** True when records are waiting (one Atomics load: cheap enough to call per tick). */
-  pending(): boolean { return Atomics.load(this.header, D_WRITE) !== Atomics.load(this.header, D_READ); }
+  pending(): boolean {
+    return Atomics.load(this.header, D_WRITE) !== Atomics.load(this.header, D_READ);
+  }
 
   /** Delivers every complete record; returns how many. */
   drain(): number {
@@ -101,7 +129,11 @@ export class DraftRingReader {
     while (rd !== w) {
       let off = ((rd % this.cap) + this.cap) % this.cap;
       let len = this.view.getUint32(off);
-      if (len === WRAP) { rd = (rd + (this.cap - off)) | 0; off = 0; len = this.view.getUint32(0); }
+      if (len === WRAP) {
+        rd = (rd + (this.cap - off)) | 0;
+        off = 0;
+        len = this.view.getUint32(0);
+      }
       const rec = this.decoder.decode(this.buf, off + 4);
       rd = (rd + align8(4 + len)) | 0;
       Atomics.store(this.header, D_READ, rd);
@@ -116,12 +148,28 @@ export class DraftRingReader {
   watch(): void {
     if (this.waiting || this.closed) return;
     const seen = Atomics.load(this.header, D_WRITE);
-    if (seen !== Atomics.load(this.header, D_READ)) { this.drain(); queueMicrotask(() => this.watch()); return; }
+    if (seen !== Atomics.load(this.header, D_READ)) {
+      this.drain();
+      queueMicrotask(() => this.watch());
+      return;
+    }
     const res = Atomics.waitAsync(this.header, D_WRITE, seen, 1000);
-    if (!res.async) { this.drain(); queueMicrotask(() => this.watch()); return; }
+    if (!res.async) {
+      this.drain();
+      queueMicrotask(() => this.watch());
+      return;
+    }
     this.waiting = true;
-    void res.value.then(() => { this.waiting = false; if (this.closed) return; this.drain(); this.watch(); });
+    void res.value.then(() => {
+      this.waiting = false;
+      if (this.closed) return;
+      this.drain();
+      this.watch();
+    });
   }
 
-  close(): void { this.closed = true; Atomics.notify(this.header, D_WRITE); }
+  close(): void {
+    this.closed = true;
+    Atomics.notify(this.header, D_WRITE);
+  }
 }

@@ -19,13 +19,19 @@ import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } fr
 
 interface Shard {
   index: number;
-  header: Int32Array; slots: Float64Array; ring: ReturnType<typeof createRing>;
-  port: MessagePort; workerPort: MessagePort;
-  write: number; delivered: number;
-  snapshot: Record<string, unknown> | undefined; snapshotAt: number;
+  header: Int32Array;
+  slots: Float64Array;
+  ring: ReturnType<typeof createRing>;
+  port: MessagePort;
+  workerPort: MessagePort;
+  write: number;
+  delivered: number;
+  snapshot: Record<string, unknown> | undefined;
+  snapshotAt: number;
   overflow: Array<{ t: Tick; f: number; idx: number }>;
   running: Promise<unknown> | undefined;
-  drafts: DraftRingBuffers; reader: DraftRingReader;
+  drafts: DraftRingBuffers;
+  reader: DraftRingReader;
   /** [0] ns the shard spent computing, [1] sleeps that ended by timeout with ticks waiting (a missed wake-up). */
   counters: Float64Array;
   /** Ticks written since the shard was last woken. */
@@ -55,11 +61,25 @@ export class PoolCompute implements Compute {
   private drainTimer: NodeJS.Timeout | undefined;
   private turnScheduled = false;
 
-  constructor(strategies: readonly StrategyConfig[], private readonly sink: DraftSink, private readonly log: Logger,
-    private readonly workers: number, private readonly capacity: number, private readonly snapshotEvery = 4096, private readonly spinUs = 0,
-    private readonly realtimePriority = 0, private readonly startTimeoutMs = 10_000) {
+  constructor(
+    strategies: readonly StrategyConfig[],
+    private readonly sink: DraftSink,
+    private readonly log: Logger,
+    private readonly workers: number,
+    private readonly capacity: number,
+    private readonly snapshotEvery = 4096,
+    private readonly spinUs = 0,
+    private readonly realtimePriority = 0,
+    private readonly startTimeoutMs = 10_000,
+  ) {
     this.strategies = cloneStrategies(strategies);
-    this.pool = new Piscina({ filename: workerFile, minThreads: workers, maxThreads: workers + 1, idleTimeout: 60_000, concurrentTasksPerWorker: 1 });
+    this.pool = new Piscina({
+      filename: workerFile,
+      minThreads: workers,
+      maxThreads: workers + 1,
+      idleTimeout: 60_000,
+      concurrentTasksPerWorker: 1,
+    });
   }
 
   async start(): Promise<void> {
@@ -67,10 +87,29 @@ export class PoolCompute implements Compute {
       const ring = createRing(this.capacity);
       const { port1, port2 } = new MessageChannel();
       const drafts = createDraftRing(DRAFT_RING_BYTES);
-      const shard: Shard = { index: i, header: new Int32Array(ring.header), slots: new Float64Array(ring.slots), ring, port: port1, workerPort: port2,
-        write: 0, delivered: 0, snapshot: undefined, snapshotAt: 0, overflow: [], running: undefined,
-        drafts, reader: undefined as unknown as DraftRingReader, counters: new Float64Array(new SharedArrayBuffer(16)), unwoken: 0, wokenThisTurn: false };
-      shard.reader = new DraftRingReader(drafts, (r) => { shard.delivered = r.at; this.sink(r.d, r.e, r.r, r.f); });
+      const shard: Shard = {
+        index: i,
+        header: new Int32Array(ring.header),
+        slots: new Float64Array(ring.slots),
+        ring,
+        port: port1,
+        workerPort: port2,
+        write: 0,
+        delivered: 0,
+        snapshot: undefined,
+        snapshotAt: 0,
+        overflow: [],
+        running: undefined,
+        drafts,
+        reader: undefined as unknown as DraftRingReader,
+        counters: new Float64Array(new SharedArrayBuffer(16)),
+        unwoken: 0,
+        wokenThisTurn: false,
+      };
+      shard.reader = new DraftRingReader(drafts, (r) => {
+        shard.delivered = r.at;
+        this.sink(r.d, r.e, r.r, r.f);
+      });
       shard.reader.watch();
       port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
       port1.unref();
@@ -89,7 +128,13 @@ export class PoolCompute implements Compute {
     const until = Date.now() + this.startTimeoutMs;
     while (Atomics.load(s.header, H_LAUNCHES) === 0) {
       const left = until - Date.now();
-      if (left <= 0) { this.log.warn({ shard: s.index, waitedMs: this.startTimeoutMs }, 'compute shard has not started; ticks queue in its ring until it does'); return; }
+      if (left <= 0) {
+        this.log.warn(
+          { shard: s.index, waitedMs: this.startTimeoutMs },
+          'compute shard has not started; ticks queue in its ring until it does',
+        );
+        return;
+      }
       const w = Atomics.waitAsync(s.header, H_LAUNCHES, 0, left);
       if (w.async) await w.value;
     }
@@ -100,46 +145,76 @@ export class PoolCompute implements Compute {
     if (shard.running) {
       const { port1, port2 } = new MessageChannel();
       shard.port.close();
-      shard.port = port1; shard.workerPort = port2;
+      shard.port = port1;
+      shard.workerPort = port2;
       port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
       port1.unref();
     }
-    const task: ShardTask = { header: shard.ring.header, slots: shard.ring.slots, capacity: this.capacity, port: shard.workerPort,
-      strategies: this.strategies, snapshot: shard.snapshot, startAt, suppressBefore, names: this.names.slice(), snapshotEvery: this.snapshotEvery,
-      drafts: shard.drafts, counters: shard.counters.buffer as SharedArrayBuffer, spinUs: this.spinUs, realtimePriority: this.realtimePriority };
+    const task: ShardTask = {
+      header: shard.ring.header,
+      slots: shard.ring.slots,
+      capacity: this.capacity,
+      port: shard.workerPort,
+      strategies: this.strategies,
+      snapshot: shard.snapshot,
+      startAt,
+      suppressBefore,
+      names: this.names.slice(),
+      snapshotEvery: this.snapshotEvery,
+      drafts: shard.drafts,
+      counters: shard.counters.buffer as SharedArrayBuffer,
+      spinUs: this.spinUs,
+      realtimePriority: this.realtimePriority,
+    };
     const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
-    p.then(() => undefined, (err: Error) => {
-      if (this.stopping) return;
-      this.restarts++;
-      const lostTicks = (shard.write - shard.snapshotAt) | 0;
-      this.log.error({ shard: shard.index, err: err.message, recomputeTicks: lostTicks }, 'compute worker crashed; restarting the shard from its last snapshot');
-      Atomics.store(shard.header, H_CONTROL, 0);
-      // Drafts the dead task already wrote are delivered now, so the relaunch suppresses exactly those.
-      shard.reader.drain();
-      Atomics.store(shard.reader.header, D_WAITING, 0);
-      this.launch(shard, shard.snapshotAt, shard.delivered);
-    });
+    p.then(
+      () => undefined,
+      (err: Error) => {
+        if (this.stopping) return;
+        this.restarts++;
+        const lostTicks = (shard.write - shard.snapshotAt) | 0;
+        this.log.error(
+          { shard: shard.index, err: err.message, recomputeTicks: lostTicks },
+          'compute worker crashed; restarting the shard from its last snapshot',
+        );
+        Atomics.store(shard.header, H_CONTROL, 0);
+        // Drafts the dead task already wrote are delivered now, so the relaunch suppresses exactly those.
+        shard.reader.drain();
+        Atomics.store(shard.reader.header, D_WAITING, 0);
+        this.launch(shard, shard.snapshotAt, shard.delivered);
+      },
+    );
   }
 
   private onMessage(shard: Shard, m: SnapshotMessage | RealtimeFailedMessage): void {
     if (m.type === 'realtime-failed') {
       this.realtimeFailures++;
-      this.log.warn({ shard: shard.index, priority: this.realtimePriority, reason: m.reason }, 'compute.realtimePriority: the shard thread could not take SCHED_FIFO; it runs under the normal scheduler');
+      this.log.warn(
+        { shard: shard.index, priority: this.realtimePriority, reason: m.reason },
+        'compute.realtimePriority: the shard thread could not take SCHED_FIFO; it runs under the normal scheduler',
+      );
       return;
     }
-    shard.snapshot = m.state; shard.snapshotAt = m.at;
+    shard.snapshot = m.state;
+    shard.snapshotAt = m.at;
     if (shard.overflow.length) this.drainOverflow(shard);
   }
 
   private locate(venue: string, symbol: string): { idx: number; shard: number } {
     let byVenue = this.symbolIdx.get(venue);
-    if (!byVenue) { byVenue = new Map(); this.symbolIdx.set(venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.symbolIdx.set(venue, byVenue);
+    }
     let e = byVenue.get(symbol);
     if (!e) {
       const key = `${venue}:${symbol}`;
       let h = 2166136261;
-      for (let i = 0; i < key.length; i++) { h ^= key.charCodeAt(i); h = Math.imul(h, 16777619); }
+      for (let i = 0; i < key.length; i++) {
+        h ^= key.charCodeAt(i);
+        h = Math.imul(h, 16777619);
+      }
       e = { idx: this.names.length, shard: (h >>> 0) % this.shards.length };
       this.names.push({ venue, symbol });
       byVenue.set(symbol, e);
@@ -156,7 +231,12 @@ export class PoolCompute implements Compute {
     if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1) {
       s.overflow.push({ t, f: frameStartNs, idx: e.idx });
       this.overflowed++;
-      if (!this.drainTimer) { this.drainTimer = setTimeout(() => { this.drainTimer = undefined; for (const sh of this.shards) this.drainOverflow(sh); }, 1); }
+      if (!this.drainTimer) {
+        this.drainTimer = setTimeout(() => {
+          this.drainTimer = undefined;
+          for (const sh of this.shards) this.drainOverflow(sh);
+        }, 1);
+      }
       return;
     }
     this.put(s, t, e.idx, frameStartNs);
@@ -172,7 +252,10 @@ export class PoolCompute implements Compute {
    */
   private readonly afterTurn = (): void => {
     this.turnScheduled = false;
-    for (const s of this.shards) { s.wokenThisTurn = false; if (s.unwoken > 0) this.wake(s); }
+    for (const s of this.shards) {
+      s.wokenThisTurn = false;
+      if (s.unwoken > 0) this.wake(s);
+    }
     if (this.spinUs <= 0) return;
     const until = performance.now() + this.spinUs / 1000;
     for (;;) {
@@ -192,9 +275,15 @@ export class PoolCompute implements Compute {
     // A long turn (a socket read carrying many frames) also wakes the shard every WAKE_EVERY ticks, so the
     // worker computes alongside instead of waiting for the whole read to be parsed.
     Atomics.store(s.header, H_WRITE, s.write);
-    if (!s.wokenThisTurn) { s.wokenThisTurn = true; this.wake(s); } // the turn's first tick: at once, before the rest of the read and the socket writes
+    if (!s.wokenThisTurn) {
+      s.wokenThisTurn = true;
+      this.wake(s);
+    } // the turn's first tick: at once, before the rest of the read and the socket writes
     else if (++s.unwoken >= WAKE_EVERY) this.wake(s);
-    if (!this.turnScheduled) { this.turnScheduled = true; queueMicrotask(this.afterTurn); }
+    if (!this.turnScheduled) {
+      this.turnScheduled = true;
+      queueMicrotask(this.afterTurn);
+    }
   }
 
   private wake(s: Shard): void {
@@ -203,14 +292,31 @@ export class PoolCompute implements Compute {
   }
 
   private drainOverflow(s: Shard): void {
-    while (s.overflow.length && ((s.write - s.snapshotAt) | 0) < this.capacity - 1) { const o = s.overflow.shift()!; this.put(s, o.t, o.idx, o.f); }
+    while (s.overflow.length && ((s.write - s.snapshotAt) | 0) < this.capacity - 1) {
+      const o = s.overflow.shift()!;
+      this.put(s, o.t, o.idx, o.f);
+    }
   }
 
   reload(strategies: readonly StrategyConfig[]): void {
     // Workers pick up new parameters by restarting their shard tasks with fresh state.
     this.strategies = cloneStrategies(strategies);
-    for (const s of this.shards) { s.snapshot = undefined; Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
-    const relaunch = async () => { for (const s of this.shards) { await s.running?.catch(() => undefined); s.reader.drain(); Atomics.store(s.header, H_CONTROL, 0); const at = Atomics.load(s.header, H_READ); s.snapshotAt = at; s.running = undefined; this.launch(s, at, at); } };
+    for (const s of this.shards) {
+      s.snapshot = undefined;
+      Atomics.store(s.header, H_CONTROL, 1);
+      Atomics.notify(s.header, H_WRITE, 1);
+    }
+    const relaunch = async () => {
+      for (const s of this.shards) {
+        await s.running?.catch(() => undefined);
+        s.reader.drain();
+        Atomics.store(s.header, H_CONTROL, 0);
+        const at = Atomics.load(s.header, H_READ);
+        s.snapshotAt = at;
+        s.running = undefined;
+        this.launch(s, at, at);
+      }
+    };
     void relaunch();
   }
 
@@ -224,25 +330,44 @@ export class PoolCompute implements Compute {
   async adopt(strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> {
     const caughtUp = () => !this.shards.some((s) => this.behind(s));
     const until = Date.now() + 2000;
-    while (!caughtUp() && Date.now() < until) { for (const s of this.shards) s.reader.drain(); await new Promise((r) => setTimeout(r, 1)); }
-    const lagging = this.shards.reduce((a, s) => a + ((s.write - Atomics.load(s.header, H_READ)) | 0) + s.overflow.length, 0);
+    while (!caughtUp() && Date.now() < until) {
+      for (const s of this.shards) s.reader.drain();
+      await new Promise((r) => setTimeout(r, 1));
+    }
+    const lagging = this.shards.reduce(
+      (a, s) => a + ((s.write - Atomics.load(s.header, H_READ)) | 0) + s.overflow.length,
+      0,
+    );
     // From here to the relaunch bookkeeping nothing yields: the cut positions and the built state agree.
     const state = build().snapshot();
     this.strategies = cloneStrategies(strategies);
     const cut = this.shards.map((s) => s.write);
-    for (const s of this.shards) { s.snapshotAt = s.write; s.snapshot = this.stateOf(s.index, state); Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
-    if (lagging > 0) this.log.warn({ ticks: lagging }, 'reload: compute was behind at the swap; those ticks get no signal');
-    await Promise.all(this.shards.map(async (s, i) => {
-      const finalRead = await (s.running ?? Promise.resolve(cut[i]!)).then((r) => Number(r), () => cut[i]!);
-      s.reader.drain();
-      Atomics.store(s.header, H_CONTROL, 0);
-      const from = cut[i]!;
-      this.launch(s, from, ((finalRead - from) | 0) > 0 ? finalRead : from);
-    }));
+    for (const s of this.shards) {
+      s.snapshotAt = s.write;
+      s.snapshot = this.stateOf(s.index, state);
+      Atomics.store(s.header, H_CONTROL, 1);
+      Atomics.notify(s.header, H_WRITE, 1);
+    }
+    if (lagging > 0)
+      this.log.warn({ ticks: lagging }, 'reload: compute was behind at the swap; those ticks get no signal');
+    await Promise.all(
+      this.shards.map(async (s, i) => {
+        const finalRead = await (s.running ?? Promise.resolve(cut[i]!)).then(
+          (r) => Number(r),
+          () => cut[i]!,
+        );
+        s.reader.drain();
+        Atomics.store(s.header, H_CONTROL, 0);
+        const from = cut[i]!;
+        this.launch(s, from, ((finalRead - from) | 0) > 0 ? finalRead : from);
+      }),
+    );
   }
 
   /** True while the shard has submitted ticks it has not computed yet. */
-  private behind(s: Shard): boolean { return s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write; }
+  private behind(s: Shard): boolean {
+    return s.overflow.length > 0 || Atomics.load(s.header, H_READ) !== s.write;
+  }
 
   /** The part of a ComputeCore snapshot whose symbols live on this shard (symbols not seen yet are placed now). */
   private stateOf(shard: number, state: Record<string, unknown>): Record<string, unknown> {
@@ -255,7 +380,10 @@ export class PoolCompute implements Compute {
   }
 
   /** Test hook: make one shard's task throw. */
-  injectCrash(shard = 0): void { Atomics.store(this.shards[shard]!.header, H_CONTROL, 2); Atomics.notify(this.shards[shard]!.header, H_WRITE, 1); }
+  injectCrash(shard = 0): void {
+    Atomics.store(this.shards[shard]!.header, H_CONTROL, 2);
+    Atomics.notify(this.shards[shard]!.header, H_WRITE, 1);
+  }
 
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
@@ -270,15 +398,31 @@ export class PoolCompute implements Compute {
   async stop(): Promise<void> {
     this.stopping = true;
     clearTimeout(this.drainTimer);
-    for (const s of this.shards) { Atomics.store(s.header, H_CONTROL, 1); Atomics.notify(s.header, H_WRITE, 1); }
+    for (const s of this.shards) {
+      Atomics.store(s.header, H_CONTROL, 1);
+      Atomics.notify(s.header, H_WRITE, 1);
+    }
     await Promise.all(this.shards.map((s) => s.running?.catch(() => undefined)));
-    for (const s of this.shards) { s.reader.drain(); s.reader.close(); s.port.close(); }
+    for (const s of this.shards) {
+      s.reader.drain();
+      s.reader.close();
+      s.port.close();
+    }
     await this.pool.destroy();
   }
 
   /** Heavy batch job (warm-up) on the pool's spare thread, off the live path. */
-  warmup(values: Float64Array, p = { ema: 12, sma: 20, rsi: 14, window: 20 }): Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }> {
-    return this.pool.run({ values, ...p }, { name: 'warmup' }) as Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }>;
+  warmup(
+    values: Float64Array,
+    p = { ema: 12, sma: 20, rsi: 14, window: 20 },
+  ): Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }> {
+    return this.pool.run({ values, ...p }, { name: 'warmup' }) as Promise<{
+      ema: number;
+      sma: number;
+      rsi: number;
+      std: number;
+      kind: string;
+    }>;
   }
 
   stats() {
@@ -290,7 +434,17 @@ export class PoolCompute implements Compute {
 }
 
 export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
-  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute => new PoolCompute(strategies, sink, log, cfg.compute.workers, cfg.compute.ringSlots, 4096, cfg.compute.spinUs, cfg.compute.realtimePriority);
+  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute =>
+    new PoolCompute(
+      strategies,
+      sink,
+      log,
+      cfg.compute.workers,
+      cfg.compute.ringSlots,
+      4096,
+      cfg.compute.spinUs,
+      cfg.compute.realtimePriority,
+    );
 }
 
 /** A private copy of the strategy configs (the pool keeps them across relaunches; callers may reuse theirs). */

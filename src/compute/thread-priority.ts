@@ -11,18 +11,25 @@ export type RealtimeResult = { ok: true; tid: number } | { ok: false; reason: st
 
 /** The calling thread's kernel thread id (Linux), or undefined where /proc/thread-self is missing. */
 function currentThreadId(): number | undefined {
-  try { const tid = Number(readlinkSync('/proc/thread-self').split('/').pop()); return Number.isInteger(tid) && tid > 0 ? tid : undefined; } catch { return undefined; }
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    return Number.isInteger(tid) && tid > 0 ? tid : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** priority 1..99: SCHED_FIFO at that priority; 0: back to SCHED_OTHER. */
 export function setThreadRealtime(priority: number): RealtimeResult {
-  if (!Number.isInteger(priority) || priority < 0 || priority > 99) return { ok: false, reason: `priority ${priority}: expected an integer 0..99` };
+  if (!Number.isInteger(priority) || priority < 0 || priority > 99)
+    return { ok: false, reason: `priority ${priority}: expected an integer 0..99` };
   const tid = currentThreadId();
   if (tid === undefined) return { ok: false, reason: '/proc/thread-self is not available (not Linux?)' };
   const args = priority > 0 ? ['-f', '-p', String(priority), String(tid)] : ['-o', '-p', '0', String(tid)];
   const r = spawnSync('chrt', args, { encoding: 'utf8', timeout: 5000 });
   if (r.error) return { ok: false, reason: `chrt: ${r.error.message}` };
-  if (r.status !== 0) return { ok: false, reason: `chrt ${args.join(' ')}: ${(r.stderr || '').trim() || `exit ${r.status}`}` };
+  if (r.status !== 0)
+    return { ok: false, reason: `chrt ${args.join(' ')}: ${(r.stderr || '').trim() || `exit ${r.status}`}` };
   return { ok: true, tid };
 }
 
@@ -33,5 +40,7 @@ export function threadPolicy(tid: number): { policy: number; rtPriority: number 
     // Fields after the parenthesised name: state is field 3; rt_priority is 40, policy 41.
     const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     return { rtPriority: Number(rest[40 - 3]), policy: Number(rest[41 - 3]) };
-  } catch { return undefined; }
+  } catch {
+    return undefined;
+  }
 }

@@ -13,7 +13,9 @@ import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 import { setThreadRealtime } from './thread-priority.js';
 
 export interface ShardTask {
-  header: SharedArrayBuffer; slots: SharedArrayBuffer; capacity: number;
+  header: SharedArrayBuffer;
+  slots: SharedArrayBuffer;
+  capacity: number;
   port: MessagePort;
   strategies: StrategyConfig[];
   snapshot?: Record<string, unknown>;
@@ -32,9 +34,16 @@ export interface ShardTask {
   counters: SharedArrayBuffer;
 }
 
-export interface SnapshotMessage { type: 'snapshot'; at: number; state: Record<string, unknown> }
+export interface SnapshotMessage {
+  type: 'snapshot';
+  at: number;
+  state: Record<string, unknown>;
+}
 /** The shard could not take its real-time priority (it runs on, under the normal scheduler). */
-export interface RealtimeFailedMessage { type: 'realtime-failed'; reason: string }
+export interface RealtimeFailedMessage {
+  type: 'realtime-failed';
+  reason: string;
+}
 
 /**
  * A shard's long-running task. With compute.realtimePriority the thread runs SCHED_FIFO while the task runs
@@ -44,7 +53,11 @@ export default function shard(task: ShardTask): number {
   if (task.realtimePriority <= 0) return runShard(task);
   const rt = setThreadRealtime(task.realtimePriority);
   if (!rt.ok) task.port.postMessage({ type: 'realtime-failed', reason: rt.reason } satisfies RealtimeFailedMessage);
-  try { return runShard(task); } finally { if (rt.ok) setThreadRealtime(0); }
+  try {
+    return runShard(task);
+  } finally {
+    if (rt.ok) setThreadRealtime(0);
+  }
 }
 
 function runShard(task: ShardTask): number {
@@ -65,17 +78,26 @@ function runShard(task: ShardTask): number {
   for (;;) {
     const control = Atomics.load(header, H_CONTROL);
     if (control === 1) break;
-    if (control === 2) { Atomics.store(header, H_CONTROL, 0); throw new Error('injected worker crash (test)'); }
+    if (control === 2) {
+      Atomics.store(header, H_CONTROL, 0);
+      throw new Error('injected worker crash (test)');
+    }
     let write = Atomics.load(header, H_WRITE);
     if (write === read && task.spinUs > 0) {
       const until = performance.now() + task.spinUs / 1000;
-      while (write === read && performance.now() < until && Atomics.load(header, H_CONTROL) === 0) write = Atomics.load(header, H_WRITE);
+      while (write === read && performance.now() < until && Atomics.load(header, H_CONTROL) === 0)
+        write = Atomics.load(header, H_WRITE);
     }
     if (write === read) {
       // Declare the sleep, then re-check: the producer either sees SLEEPING and notifies, or we see its write.
       Atomics.store(header, H_SLEEPING, 1);
       write = Atomics.load(header, H_WRITE);
-      if (write === read && Atomics.wait(header, H_WRITE, write, 50) === 'timed-out' && Atomics.load(header, H_WRITE) !== read) counters[1] = counters[1]! + 1;
+      if (
+        write === read &&
+        Atomics.wait(header, H_WRITE, write, 50) === 'timed-out' &&
+        Atomics.load(header, H_WRITE) !== read
+      )
+        counters[1] = counters[1]! + 1;
       Atomics.store(header, H_SLEEPING, 0);
       continue;
     }
@@ -94,7 +116,11 @@ function runShard(task: ShardTask): number {
       const drafts: SignalDraft[] = core.onTick(slot.tick);
       const after = (read + 1) | 0;
       if (read >= task.suppressBefore) {
-        for (const d of drafts) if (!out.append({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)) return read;
+        for (const d of drafts)
+          if (
+            !out.append({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)
+          )
+            return read;
         out.commit(); // the tick's drafts become visible together
       }
       read = after;
@@ -112,13 +138,24 @@ function runShard(task: ShardTask): number {
 }
 
 /** Batch warm-up: EMA/SMA/RSI/rolling σ over a history window with the native kernels (or the fallback). */
-export function warmup(job: { values: Float64Array; ema: number; sma: number; rsi: number; window: number }): { ema: number; sma: number; rsi: number; std: number; kind: string } {
+export function warmup(job: { values: Float64Array; ema: number; sma: number; rsi: number; window: number }): {
+  ema: number;
+  sma: number;
+  rsi: number;
+  std: number;
+  kind: string;
+} {
   const { kernels, kind } = loadKernels();
   const n = job.values.length;
-  const out = new Float64Array(n), m = new Float64Array(n), s = new Float64Array(n);
-  kernels.emaBatch(job.values, job.ema, out); const ema = out[n - 1]!;
-  kernels.smaBatch(job.values, job.sma, out); const sma = out[n - 1]!;
-  kernels.rsiBatch(job.values, job.rsi, out); const rsi = out[n - 1]!;
+  const out = new Float64Array(n),
+    m = new Float64Array(n),
+    s = new Float64Array(n);
+  kernels.emaBatch(job.values, job.ema, out);
+  const ema = out[n - 1]!;
+  kernels.smaBatch(job.values, job.sma, out);
+  const sma = out[n - 1]!;
+  kernels.rsiBatch(job.values, job.rsi, out);
+  const rsi = out[n - 1]!;
   kernels.rollingMeanStd(job.values, job.window, m, s);
   return { ema, sma, rsi, std: s[n - 1]!, kind };
 }

@@ -14,33 +14,77 @@ import { topCommand } from './commands/top.js';
 import { demoCommand } from './commands/demo.js';
 import { ChristmasError, ConfigError, UsageError, EXIT_CONFIG, EXIT_USAGE } from '../model/errors.js';
 
-const commands: Command[] = [runCommand, replayCommand, serveReplayCommand, tailCommand, ticksCommand, indicatorsCommand, migrateCommand, benchCommand, topCommand, demoCommand];
+const commands: Command[] = [
+  runCommand,
+  replayCommand,
+  serveReplayCommand,
+  tailCommand,
+  ticksCommand,
+  indicatorsCommand,
+  migrateCommand,
+  benchCommand,
+  topCommand,
+  demoCommand,
+];
 
 function mainHelp(): string {
-  return ['christmas — low-latency scalping engine: exchange ticks in, trading signals out', '', 'usage: christmas <command> [options]', '', 'commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`), '',
+  return [
+    'christmas — low-latency scalping engine: exchange ticks in, trading signals out',
+    '',
+    'usage: christmas <command> [options]',
+    '',
+    'commands:',
+    ...commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`),
+    '',
     'environment: CHRISTMAS_CONFIG CHRISTMAS_FEED_URL CHRISTMAS_REDIS_URL CHRISTMAS_DATABASE_URL CHRISTMAS_SIGNAL_SOCKET',
-    '             CHRISTMAS_METRICS_LISTEN CHRISTMAS_SPOOL_DIR CHRISTMAS_LOG_LEVEL CHRISTMAS_NO_NATIVE', '',
-    'christmas <command> --help describes every flag.', ''].join('\n');
+    '             CHRISTMAS_METRICS_LISTEN CHRISTMAS_SPOOL_DIR CHRISTMAS_LOG_LEVEL CHRISTMAS_NO_NATIVE',
+    '',
+    'christmas <command> --help describes every flag.',
+    '',
+  ].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') { process.stdout.write(mainHelp()); return name ? 0 : EXIT_USAGE; }
+  if (!name || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(mainHelp());
+    return name ? 0 : EXIT_USAGE;
+  }
   const cmd = commands.find((c) => c.name === name);
-  if (!cmd) { process.stderr.write(`christmas: unknown command "${name}"\n\n${mainHelp()}`); return EXIT_USAGE; }
+  if (!cmd) {
+    process.stderr.write(`christmas: unknown command "${name}"\n\n${mainHelp()}`);
+    return EXIT_USAGE;
+  }
   const { values, positionals } = parseCommandArgs(cmd, rest);
-  if (values.help) { process.stdout.write(renderHelp(cmd)); return 0; }
+  if (values.help) {
+    process.stdout.write(renderHelp(cmd));
+    return 0;
+  }
   return cmd.run(values, positionals);
 }
 
-main(process.argv.slice(2)).then((code) => {
-  if (code !== undefined) process.exitCode = code;
-}, (err: unknown) => {
-  if (err instanceof ConfigError) { process.stderr.write(`christmas: ${err.message}\n`); process.exit(EXIT_CONFIG); }
-  if (err instanceof UsageError) { process.stderr.write(`christmas: ${err.message}\n`); process.exit(EXIT_USAGE); }
-  if (err instanceof RangeError && /^strategies\./.test(err.message)) { process.stderr.write(`christmas: config ${err.message}\n`); process.exit(EXIT_CONFIG); }
-  if (err instanceof ChristmasError) { process.stderr.write(`christmas: ${err.code}: ${err.message}\n`); process.exit(1); }
-  process.stderr.write(`christmas: ${(err as Error)?.stack ?? String(err)}\n`);
-  process.exit(1);
-});
+main(process.argv.slice(2)).then(
+  (code) => {
+    if (code !== undefined) process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`christmas: ${err.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    if (err instanceof UsageError) {
+      process.stderr.write(`christmas: ${err.message}\n`);
+      process.exit(EXIT_USAGE);
+    }
+    if (err instanceof RangeError && /^strategies\./.test(err.message)) {
+      process.stderr.write(`christmas: config ${err.message}\n`);
+      process.exit(EXIT_CONFIG);
+    }
+    if (err instanceof ChristmasError) {
+      process.stderr.write(`christmas: ${err.code}: ${err.message}\n`);
+      process.exit(1);
+    }
+    process.stderr.write(`christmas: ${(err as Error)?.stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);

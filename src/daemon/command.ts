@@ -2,7 +2,13 @@
 import { parseArgs } from 'node:util';
 import { UsageError } from '../model/errors.js';
 
-export interface OptionSpec { type: 'string' | 'boolean'; short?: string; multiple?: boolean; value?: string; description: string }
+export interface OptionSpec {
+  type: 'string' | 'boolean';
+  short?: string;
+  multiple?: boolean;
+  value?: string;
+  description: string;
+}
 
 export interface Command {
   name: string;
@@ -13,13 +19,25 @@ export interface Command {
 }
 
 export const configOptions: Record<string, OptionSpec> = {
-  config: { type: 'string', value: 'FILE', description: 'config file merged over config/default.json (same as CHRISTMAS_CONFIG)' },
-  set: { type: 'string', multiple: true, value: 'KEY=JSON', description: 'override one config key, e.g. --set compute.mode=\'"pool"\' (repeatable)' },
+  config: {
+    type: 'string',
+    value: 'FILE',
+    description: 'config file merged over config/default.json (same as CHRISTMAS_CONFIG)',
+  },
+  set: {
+    type: 'string',
+    multiple: true,
+    value: 'KEY=JSON',
+    description: 'override one config key, e.g. --set compute.mode=\'"pool"\' (repeatable)',
+  },
 };
 
 export function renderHelp(c: Command): string {
   const lines = [`christmas ${c.name} — ${c.summary}`, '', `usage: christmas ${c.usage}`, '', 'options:'];
-  const all: Record<string, OptionSpec> = { ...c.options, help: { type: 'boolean', short: 'h', description: 'show this help' } };
+  const all: Record<string, OptionSpec> = {
+    ...c.options,
+    help: { type: 'boolean', short: 'h', description: 'show this help' },
+  };
   for (const [name, o] of Object.entries(all)) {
     const flag = `${o.short ? `-${o.short}, ` : '    '}--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
     lines.push(`  ${flag.padEnd(34)} ${o.description}`);
@@ -27,9 +45,15 @@ export function renderHelp(c: Command): string {
   return lines.join('\n') + '\n';
 }
 
-export function parseCommandArgs(c: Command, argv: string[]): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = { help: { type: 'boolean', short: 'h' } };
-  for (const [k, o] of Object.entries(c.options)) options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
+export function parseCommandArgs(
+  c: Command,
+  argv: string[],
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  const options: Record<string, { type: 'string' | 'boolean'; short?: string; multiple?: boolean }> = {
+    help: { type: 'boolean', short: 'h' },
+  };
+  for (const [k, o] of Object.entries(c.options))
+    options[k] = { type: o.type, ...(o.short ? { short: o.short } : {}), ...(o.multiple ? { multiple: true } : {}) };
   try {
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
@@ -46,7 +70,11 @@ export function parseSets(sets: string[] | undefined): Record<string, unknown> {
     if (i <= 0) throw new UsageError(`--set ${s}: expected KEY=JSON`);
     const raw = s.slice(i + 1);
     let v: unknown;
-    try { v = JSON.parse(raw); } catch { v = raw; }
+    try {
+      v = JSON.parse(raw);
+    } catch {
+      v = raw;
+    }
     out[s.slice(0, i)] = v;
   }
   return out;
@@ -55,6 +83,7 @@ export function parseSets(sets: string[] | undefined): Record<string, unknown> {
 export function intOption(v: unknown, name: string, min: number, max: number, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isFinite(n) || n < min || n > max) throw new UsageError(`--${name}: got "${String(v)}", expected a number from ${min} to ${max}`);
+  if (!Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`--${name}: got "${String(v)}", expected a number from ${min} to ${max}`);
   return n;
 }

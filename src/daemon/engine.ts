@@ -32,13 +32,19 @@ export interface EngineOptions {
   /** Replay: no staleness, signals numbered from 1 per run, persisted under `<instance>-replay`. */
   replay?: boolean;
   /** Builds the pool compute (kept out of this module so inline-only tools never load worker code). */
-  poolFactory?: (strategies: readonly StrategyConfig[], sink: (d: SignalDraft, e: number, r: number, f: number) => void) => Compute;
+  poolFactory?: (
+    strategies: readonly StrategyConfig[],
+    sink: (d: SignalDraft, e: number, r: number, f: number) => void,
+  ) => Compute;
 }
 
 interface SymbolState {
-  venue: string; symbol: string;
-  trades: number; quotes: number;
-  spreadBps: number; lastGapMs: number;
+  venue: string;
+  symbol: string;
+  trades: number;
+  quotes: number;
+  spreadBps: number;
+  lastGapMs: number;
   /** Receive time of the symbol's last tick: where a re-warm cuts history from live. */
   lastRecvNs: number;
   /** The venue ids of the last trade and quote (the re-warm cut: the store keeps ids, not receive times). */
@@ -108,11 +114,16 @@ export class Engine {
     buildStrategies(cfg.strategies); // validates parameters before anything connects
 
     let seqFloor = 0;
-    const wantStore = this.opts.store && !!cfg.redis.url, wantPersist = this.opts.persist && !!cfg.database.url;
+    const wantStore = this.opts.store && !!cfg.redis.url,
+      wantPersist = this.opts.persist && !!cfg.database.url;
     if (wantStore || wantPersist) {
       const sinkOpts = { store: wantStore, persist: wantPersist, replay: !!this.opts.replay, instance: this.instance };
-      this.sinks = cfg.io.mode === 'thread' ? await ThreadSinks.open(cfg, sinkOpts, this.log) : await WriterSet.open(cfg, sinkOpts, this.log);
-      this.sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
+      this.sinks =
+        cfg.io.mode === 'thread'
+          ? await ThreadSinks.open(cfg, sinkOpts, this.log)
+          : await WriterSet.open(cfg, sinkOpts, this.log);
+      this.sinks.onBatch = (kind, ms) =>
+        this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
       seqFloor = this.sinks.seqFloor;
       this.storeEvery = this.sinks.hasStore && cfg.redis.storeQuotes;
       this.storeTrades = this.sinks.hasStore;
@@ -121,9 +132,21 @@ export class Engine {
 
     if (this.opts.replay) {
       let n = 0;
-      this.seq = { take: () => ++n, get last() { return n; }, close() { /* nothing kept */ } };
+      this.seq = {
+        take: () => ++n,
+        get last() {
+          return n;
+        },
+        close() {
+          /* nothing kept */
+        },
+      };
     } else {
-      this.seq = new SeqAllocator(cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`), 10_000, seqFloor);
+      this.seq = new SeqAllocator(
+        cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`),
+        10_000,
+        seqFloor,
+      );
     }
 
     const market: MarketView = {
@@ -134,17 +157,36 @@ export class Engine {
     this.risk = new RiskGate(cfg.risk, market);
 
     if (this.opts.socket) {
-      this.signals = new SignalServer({
-        socketPath: cfg.signals.socket, socketMode: parseInt(cfg.signals.socketMode, 8), replayRing: cfg.signals.replayRing, replayRingBytes: cfg.signals.replayRingBytes,
-        maxClientBufferBytes: cfg.signals.maxClientBufferBytes, heartbeatMs: cfg.signals.heartbeatMs, maxClients: cfg.signals.maxClients,
-        helloTimeoutMs: cfg.signals.helloTimeoutMs, instance: this.instance, lastSeq: () => this.seq.last,
-      }, this.log);
-      this.signals.on('kill-switch', (on: boolean) => { this.risk.killed = on || this.killFileActive(); this.log.warn({ on }, 'kill switch set over the signal socket'); });
+      this.signals = new SignalServer(
+        {
+          socketPath: cfg.signals.socket,
+          socketMode: parseInt(cfg.signals.socketMode, 8),
+          replayRing: cfg.signals.replayRing,
+          replayRingBytes: cfg.signals.replayRingBytes,
+          maxClientBufferBytes: cfg.signals.maxClientBufferBytes,
+          heartbeatMs: cfg.signals.heartbeatMs,
+          maxClients: cfg.signals.maxClients,
+          helloTimeoutMs: cfg.signals.helloTimeoutMs,
+          instance: this.instance,
+          lastSeq: () => this.seq.last,
+        },
+        this.log,
+      );
+      this.signals.on('kill-switch', (on: boolean) => {
+        this.risk.killed = on || this.killFileActive();
+        this.log.warn({ on }, 'kill switch set over the signal socket');
+      });
       await this.signals.start();
       this.log.info({ socket: cfg.signals.socket }, 'signal socket listening');
     }
     if (cfg.risk.killSwitchFile) {
-      this.killFileTimer = setInterval(() => { const on = this.killFileActive(); if (on !== this.risk.killed) { this.risk.killed = on; this.log.warn({ on, file: cfg.risk.killSwitchFile }, 'kill switch file changed'); } }, 250);
+      this.killFileTimer = setInterval(() => {
+        const on = this.killFileActive();
+        if (on !== this.risk.killed) {
+          this.risk.killed = on;
+          this.log.warn({ on, file: cfg.risk.killSwitchFile }, 'kill switch file changed');
+        }
+      }, 250);
       this.killFileTimer.unref();
     }
 
@@ -152,7 +194,10 @@ export class Engine {
     this.windowTimer.unref();
 
     const sink = (d: SignalDraft, e: number, r: number, f: number) => this.emit(d, e, r, f);
-    this.compute = cfg.compute.mode === 'pool' && this.opts.poolFactory ? this.opts.poolFactory(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
+    this.compute =
+      cfg.compute.mode === 'pool' && this.opts.poolFactory
+        ? this.opts.poolFactory(cfg.strategies, sink)
+        : new InlineCompute(cfg.strategies, sink);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
     if (cfg.redis.warmStart && this.sinks?.hasStore) await this.warmStart();
@@ -163,29 +208,58 @@ export class Engine {
    * a reload uses: live signals start from warm indicators instead of an empty window, and history never signals.
    */
   private async warmStart(): Promise<void> {
-    const cfg = this.cfg, started = Date.now();
-    const symbols = cfg.feeds.flatMap((f) => f.symbols.map((s) => ({ venue: f.venue, symbol: s.toUpperCase(), cutRecvNs: Infinity, cutTradeId: Infinity, cutQuoteId: Infinity })));
+    const cfg = this.cfg,
+      started = Date.now();
+    const symbols = cfg.feeds.flatMap((f) =>
+      f.symbols.map((s) => ({
+        venue: f.venue,
+        symbol: s.toUpperCase(),
+        cutRecvNs: Infinity,
+        cutTradeId: Infinity,
+        cutQuoteId: Infinity,
+      })),
+    );
     const { core, res } = await this.rewarmCore(cfg.strategies, symbols);
     await this.compute.adopt(cfg.strategies, () => core);
     this.warmedTicks = res.ticks;
-    this.log.info({ ticks: res.ticks, bySymbol: res.bySymbol, ms: Date.now() - started }, 'warmed strategies from Redis (batch task)');
+    this.log.info(
+      { ticks: res.ticks, bySymbol: res.bySymbol, ms: Date.now() - started },
+      'warmed strategies from Redis (batch task)',
+    );
   }
 
-  private killFileActive(): boolean { return !!this.cfg.risk.killSwitchFile && existsSync(this.cfg.risk.killSwitchFile); }
+  private killFileActive(): boolean {
+    return !!this.cfg.risk.killSwitchFile && existsSync(this.cfg.risk.killSwitchFile);
+  }
 
   private stateOf(t: Tick): SymbolState {
     let byVenue = this.symbols.get(t.venue);
-    if (!byVenue) { byVenue = new Map(); this.symbols.set(t.venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.symbols.set(t.venue, byVenue);
+    }
     let s = byVenue.get(t.symbol);
     if (!s) {
-      s = { venue: t.venue, symbol: t.symbol, trades: 0, quotes: 0, spreadBps: NaN, lastGapMs: NaN, lastRecvNs: -Infinity, lastTradeId: -Infinity, lastQuoteId: -Infinity };
+      s = {
+        venue: t.venue,
+        symbol: t.symbol,
+        trades: 0,
+        quotes: 0,
+        spreadBps: NaN,
+        lastGapMs: NaN,
+        lastRecvNs: -Infinity,
+        lastTradeId: -Infinity,
+        lastQuoteId: -Infinity,
+      };
       byVenue.set(t.symbol, s);
     }
     return s;
   }
 
   /** A trade-id gap was detected just before this tick. */
-  onGap(t: Tick): void { this.stateOf(t).lastGapMs = t.tsExchNs / 1e6; }
+  onGap(t: Tick): void {
+    this.stateOf(t).lastGapMs = t.tsExchNs / 1e6;
+  }
 
   /** The hot path: one normalized tick. frameStartNs = when its frame was received (live) or read (replay). */
   onTick(t: Tick, frameStartNs: number): void {
@@ -194,18 +268,25 @@ export class Engine {
     if (t.kind === 'trade') s.trades++;
     else {
       s.quotes++;
-      s.spreadBps = (t.ask - t.bid) / ((t.ask + t.bid) / 2) * 1e4;
+      s.spreadBps = ((t.ask - t.bid) / ((t.ask + t.bid) / 2)) * 1e4;
     }
     s.lastRecvNs = t.tsRecvNs;
-    if (t.kind === 'trade') s.lastTradeId = t.id; else s.lastQuoteId = t.id;
+    if (t.kind === 'trade') s.lastTradeId = t.id;
+    else s.lastQuoteId = t.id;
     if (this.storeEvery || (this.storeTrades && t.kind === 'trade')) this.storeHanded++;
     this.sinks?.addTick(t);
-    if (this.rewarmBuffer !== undefined && this.rewarmBuffer.push(t) > this.rewarmMaxBufferedTicks) { this.rewarmBuffer = undefined; this.rewarmOverflowed = true; }
+    if (this.rewarmBuffer !== undefined && this.rewarmBuffer.push(t) > this.rewarmMaxBufferedTicks) {
+      this.rewarmBuffer = undefined;
+      this.rewarmOverflowed = true;
+    }
     if (this.opts.print === 'ticks') this.print(JSON.stringify(tickToJson(t)));
     const before = nowNs();
     this.histograms.record('recv_to_tick', before - frameStartNs);
     const offset = this.clockOffsetNs?.(t.venue);
-    if (offset !== undefined && offset === offset) { const excess = t.tsRecvNs - t.tsExchNs - offset; if (excess > 0) this.histograms.record('exch_to_recv', excess); }
+    if (offset !== undefined && offset === offset) {
+      const excess = t.tsRecvNs - t.tsExchNs - offset;
+      if (excess > 0) this.histograms.record('exch_to_recv', excess);
+    }
     this.compute.submit(t, frameStartNs);
     if (this.compute.mode === 'inline') this.histograms.record('tick_to_indicators', nowNs() - before);
   }
@@ -216,9 +297,21 @@ export class Engine {
     if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
     const seq = this.seq.take();
-    const signal: Signal = { seq, id: signalId(this.instance, seq), tsNs: tsSignalNs, symbol: d.symbol, venue: d.venue, side: d.side,
-      strategy: d.strategy, price: d.price, strength: d.strength, ttlMs: d.ttlMs, reason: d.reason, indicators: d.indicators,
-      latency: { tsExchNs, tsRecvNs, tsSignalNs } };
+    const signal: Signal = {
+      seq,
+      id: signalId(this.instance, seq),
+      tsNs: tsSignalNs,
+      symbol: d.symbol,
+      venue: d.venue,
+      side: d.side,
+      strategy: d.strategy,
+      price: d.price,
+      strength: d.strength,
+      ttlMs: d.ttlMs,
+      reason: d.reason,
+      indicators: d.indicators,
+      latency: { tsExchNs, tsRecvNs, tsSignalNs },
+    };
     this.emitted++;
     const built = nowNs();
     this.histograms.record('indicators_to_signal', built - tsSignalNs);
@@ -234,12 +327,18 @@ export class Engine {
   private print(line: string): void {
     this.printBuf += line + '\n';
     if (this.printBuf.length > 1 << 16) this.flushPrint();
-    else if (!this.printScheduled) { this.printScheduled = true; setImmediate(() => this.flushPrint()); }
+    else if (!this.printScheduled) {
+      this.printScheduled = true;
+      setImmediate(() => this.flushPrint());
+    }
   }
 
   flushPrint(): void {
     this.printScheduled = false;
-    if (this.printBuf) { (this.opts.out ?? process.stdout).write(this.printBuf); this.printBuf = ''; }
+    if (this.printBuf) {
+      (this.opts.out ?? process.stdout).write(this.printBuf);
+      this.printBuf = '';
+    }
   }
 
   /** SIGHUP: strategy parameters and risk limits, without dropping connections. */
@@ -249,7 +348,10 @@ export class Engine {
     this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
     if (this.sinks?.hasStore) {
       // The old strategies keep signalling until the new ones, re-computed from history off this thread, take over.
-      if (this.rewarming) { this.pendingReload = cfg.strategies; return; }
+      if (this.rewarming) {
+        this.pendingReload = cfg.strategies;
+        return;
+      }
       this.startRewarm(cfg.strategies);
       return;
     }
@@ -276,11 +378,18 @@ export class Engine {
   }
 
   /** Runs the rewarm batch task for these symbols and builds a core from its snapshot. */
-  private async rewarmCore(strategies: readonly StrategyConfig[], symbols: RewarmJob['symbols']): Promise<{ core: ComputeCore; res: RewarmResult }> {
+  private async rewarmCore(
+    strategies: readonly StrategyConfig[],
+    symbols: RewarmJob['symbols'],
+  ): Promise<{ core: ComputeCore; res: RewarmResult }> {
     const r = this.cfg.redis;
-    const job: RewarmJob = { strategies: strategies.map((s) => ({ ...s })), redis: { url: r.url, cluster: r.cluster, clusterNodes: r.clusterNodes, password: r.password },
-      symbols, maxTicksPerSymbol: Math.min(r.maxTicksPerSymbol || 100_000, 100_000) };
-    const res = await this.pool().run(job) as RewarmResult;
+    const job: RewarmJob = {
+      strategies: strategies.map((s) => ({ ...s })),
+      redis: { url: r.url, cluster: r.cluster, clusterNodes: r.clusterNodes, password: r.password },
+      symbols,
+      maxTicksPerSymbol: Math.min(r.maxTicksPerSymbol || 100_000, 100_000),
+    };
+    const res = (await this.pool().run(job)) as RewarmResult;
     const core = new ComputeCore(strategies);
     core.restore(res.snapshot);
     core.ticks = res.ticks;
@@ -298,8 +407,27 @@ export class Engine {
     const cutNs = nowNs();
     const symbols: RewarmJob['symbols'] = [];
     const seen = new Set<string>();
-    for (const m of this.symbols.values()) for (const s of m.values()) { symbols.push({ venue: s.venue, symbol: s.symbol, cutRecvNs: s.lastRecvNs, cutTradeId: s.lastTradeId, cutQuoteId: s.lastQuoteId }); seen.add(`${s.venue}:${s.symbol}`); }
-    for (const f of this.cfg.feeds) for (const sym of f.symbols) if (!seen.has(`${f.venue}:${sym.toUpperCase()}`)) symbols.push({ venue: f.venue, symbol: sym.toUpperCase(), cutRecvNs: cutNs, cutTradeId: Infinity, cutQuoteId: Infinity });
+    for (const m of this.symbols.values())
+      for (const s of m.values()) {
+        symbols.push({
+          venue: s.venue,
+          symbol: s.symbol,
+          cutRecvNs: s.lastRecvNs,
+          cutTradeId: s.lastTradeId,
+          cutQuoteId: s.lastQuoteId,
+        });
+        seen.add(`${s.venue}:${s.symbol}`);
+      }
+    for (const f of this.cfg.feeds)
+      for (const sym of f.symbols)
+        if (!seen.has(`${f.venue}:${sym.toUpperCase()}`))
+          symbols.push({
+            venue: f.venue,
+            symbol: sym.toUpperCase(),
+            cutRecvNs: cutNs,
+            cutTradeId: Infinity,
+            cutQuoteId: Infinity,
+          });
     const target = this.storeHanded;
     this.rewarmBuffer = [];
     this.rewarmOverflowed = false;
@@ -307,27 +435,48 @@ export class Engine {
     for (;;) {
       const st = this.sinks?.storeStats();
       if (!st || st.stored + st.dropped >= target) break;
-      if (Date.now() > waitUntil) { this.log.warn({ behind: target - st.stored - st.dropped }, 're-warm: Redis is behind; history misses the ticks it has not stored yet'); break; }
+      if (Date.now() > waitUntil) {
+        this.log.warn(
+          { behind: target - st.stored - st.dropped },
+          're-warm: Redis is behind; history misses the ticks it has not stored yet',
+        );
+        break;
+      }
       await new Promise((r) => setTimeout(r, 5));
     }
     const { core, res } = await this.rewarmCore(strategies, symbols);
-    if (this.rewarmOverflowed) throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
+    if (this.rewarmOverflowed)
+      throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
     let caughtUp = 0;
     // Called by compute at a moment when it has computed every tick submitted so far (at once inline).
     await this.compute.adopt(strategies, () => {
-      if (this.rewarmOverflowed) throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
+      if (this.rewarmOverflowed)
+        throw new Error(`live ticks outran the re-computation (over ${this.rewarmMaxBufferedTicks} buffered)`);
       const live = this.rewarmBuffer ?? [];
       this.rewarmBuffer = undefined;
       for (let i = 0; i < live.length; i++) core.onTick(live[i]!); // catch up; these ticks' signals already went out
       caughtUp = live.length;
       return core;
     });
-    this.log.info({ historyTicks: res.ticks, caughtUpTicks: caughtUp, taskMs: Math.round(res.ms), ms: Date.now() - started, mode: this.compute.mode }, 're-computed strategies from history after the reload');
+    this.log.info(
+      {
+        historyTicks: res.ticks,
+        caughtUpTicks: caughtUp,
+        taskMs: Math.round(res.ms),
+        ms: Date.now() - started,
+        mode: this.compute.mode,
+      },
+      're-computed strategies from history after the reload',
+    );
   }
 
   symbolStats(): Array<{ venue: string; symbol: string; kind: string; count: number }> {
     const out: Array<{ venue: string; symbol: string; kind: string; count: number }> = [];
-    for (const m of this.symbols.values()) for (const s of m.values()) { out.push({ venue: s.venue, symbol: s.symbol, kind: 'trade', count: s.trades }); out.push({ venue: s.venue, symbol: s.symbol, kind: 'quote', count: s.quotes }); }
+    for (const m of this.symbols.values())
+      for (const s of m.values()) {
+        out.push({ venue: s.venue, symbol: s.symbol, kind: 'trade', count: s.trades });
+        out.push({ venue: s.venue, symbol: s.symbol, kind: 'quote', count: s.quotes });
+      }
     return out;
   }
 
@@ -335,7 +484,8 @@ export class Engine {
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
     const end = Date.now() + deadlineMs;
     const left = () => Math.max(0, end - Date.now());
-    clearInterval(this.killFileTimer); clearInterval(this.windowTimer);
+    clearInterval(this.killFileTimer);
+    clearInterval(this.windowTimer);
     if (this.rewarming) await Promise.race([this.rewarming, new Promise((r) => setTimeout(r, Math.min(left(), 3000)))]);
     await this.batchPool?.destroy().catch(() => undefined);
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);

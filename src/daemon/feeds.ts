@@ -15,9 +15,18 @@ export class LiveFeeds {
     const byVenue = new Map<string, FeedConnection[]>();
     for (const feed of cfg.feeds) {
       const adapter = adapterFor(feed);
-      const recorder = cfg.record.dir ? new FrameRecorder(cfg.record.dir, feed.venue, cfg.record.rotateBytes) : undefined;
+      const recorder = cfg.record.dir
+        ? new FrameRecorder(cfg.record.dir, feed.venue, cfg.record.rotateBytes)
+        : undefined;
       if (recorder) this.recorders.push(recorder);
-      const conn = new FeedConnection({ feed, adapter, reconnect: cfg.reconnect, log, recorder, sink: (t) => engine.onTick(t, t.tsRecvNs) });
+      const conn = new FeedConnection({
+        feed,
+        adapter,
+        reconnect: cfg.reconnect,
+        log,
+        recorder,
+        sink: (t) => engine.onTick(t, t.tsRecvNs),
+      });
       conn.processor.onGap = (t) => engine.onGap(t);
       this.connections.push(conn);
       const list = byVenue.get(adapter.venue) ?? [];
@@ -27,7 +36,9 @@ export class LiveFeeds {
     // Median offset per venue, refreshed every 100 ms off the hot path (the median sorts its window); a tick
     // only reads the map.
     const offsets = new Map<string, number>();
-    const refresh = () => { for (const [venue, list] of byVenue) offsets.set(venue, list[0]!.processor.clock.medianNs()); };
+    const refresh = () => {
+      for (const [venue, list] of byVenue) offsets.set(venue, list[0]!.processor.clock.medianNs());
+    };
     this.offsetTimer = setInterval(refresh, 100);
     this.offsetTimer.unref();
     engine.clockOffsetNs = (venue) => offsets.get(venue) ?? NaN;
@@ -39,7 +50,9 @@ export class LiveFeeds {
     };
   }
 
-  start(): void { for (const c of this.connections) c.start(); }
+  start(): void {
+    for (const c of this.connections) c.start();
+  }
 
   /** Healthy when every connection is live. */
   healthy(): { healthy: boolean; detail: string } {

@@ -20,7 +20,14 @@ import type { TableName } from '../persist/rows.js';
 import type { FromIoWorker, IoWorkerData, IoWorkerStats, ToIoWorker } from './io-worker.js';
 
 const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io-worker.js');
-const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = { 10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal' };
+const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
+  10: 'trace',
+  20: 'debug',
+  30: 'info',
+  40: 'warn',
+  50: 'error',
+  60: 'fatal',
+};
 
 export class ThreadSinks implements Sinks {
   readonly mode = 'thread' as const;
@@ -51,7 +58,11 @@ export class ThreadSinks implements Sinks {
   private stopping = false;
   private drained: ((r: { storeLeft: number; persistLeft: number }) => void) | undefined;
 
-  private constructor(private readonly cfg: ChristmasConfig, private readonly opts: SinkOptions, private readonly log: Logger) {
+  private constructor(
+    private readonly cfg: ChristmasConfig,
+    private readonly opts: SinkOptions,
+    private readonly log: Logger,
+  ) {
     this.ring = createRing(cfg.io.ringSlots);
     this.header = new Int32Array(this.ring.header);
     this.slots = new Float64Array(this.ring.slots);
@@ -65,23 +76,56 @@ export class ThreadSinks implements Sinks {
   }
 
   private startWorker(): Promise<void> {
-    const data: IoWorkerData = { config: this.cfg, opts: this.opts, ring: this.ring, names: this.nameList, logLevel: (this.log as { level?: string }).level ?? 'info' };
+    const data: IoWorkerData = {
+      config: this.cfg,
+      opts: this.opts,
+      ring: this.ring,
+      names: this.nameList,
+      logLevel: (this.log as { level?: string }).level ?? 'info',
+    };
     const worker = new Worker(workerFile, { workerData: data });
     this.worker = worker;
     return new Promise<void>((resolve, reject) => {
       let ready = false;
       worker.on('message', (m: FromIoWorker) => {
         switch (m.type) {
-          case 'ready': ready = true; this.flavor = m.flavor; this.seqFloor = m.seqFloor; this.hasStore = m.hasStore; this.hasPersist = m.hasPersist; this.stats = m.stats; resolve(); break;
-          case 'fatal': reject(m.code === 'E_SCHEMA_VERSION' ? new SchemaVersionError(m.found ?? NaN, m.known ?? NaN) : Object.assign(new Error(m.message), { code: m.code })); break;
-          case 'log': this.relayLog(m.line); break;
-          case 'stats': this.takeStats(m.stats, m.batches); break;
-          case 'drained': this.takeStats(m.stats, m.batches); this.drained?.({ storeLeft: m.storeLeft, persistLeft: m.persistLeft }); break;
+          case 'ready':
+            ready = true;
+            this.flavor = m.flavor;
+            this.seqFloor = m.seqFloor;
+            this.hasStore = m.hasStore;
+            this.hasPersist = m.hasPersist;
+            this.stats = m.stats;
+            resolve();
+            break;
+          case 'fatal':
+            reject(
+              m.code === 'E_SCHEMA_VERSION'
+                ? new SchemaVersionError(m.found ?? NaN, m.known ?? NaN)
+                : Object.assign(new Error(m.message), { code: m.code }),
+            );
+            break;
+          case 'log':
+            this.relayLog(m.line);
+            break;
+          case 'stats':
+            this.takeStats(m.stats, m.batches);
+            break;
+          case 'drained':
+            this.takeStats(m.stats, m.batches);
+            this.drained?.({ storeLeft: m.storeLeft, persistLeft: m.persistLeft });
+            break;
         }
       });
       worker.on('error', (err) => {
-        if (!ready) { reject(err); return; }
-        this.log.error({ err: err.message }, 'io thread failed; restarting it on the same ring (ticks it had read but not flushed are lost)');
+        if (!ready) {
+          reject(err);
+          return;
+        }
+        this.log.error(
+          { err: err.message },
+          'io thread failed; restarting it on the same ring (ticks it had read but not flushed are lost)',
+        );
       });
       worker.on('exit', (code) => {
         if (!ready || this.stopping) return;
@@ -95,21 +139,37 @@ export class ThreadSinks implements Sinks {
 
   private relayLog(line: string): void {
     try {
-      const { level, msg, time: _t, pid: _p, hostname: _h, name: _n, ...rest } = JSON.parse(line) as Record<string, unknown>;
+      const {
+        level,
+        msg,
+        time: _t,
+        pid: _p,
+        hostname: _h,
+        name: _n,
+        ...rest
+      } = JSON.parse(line) as Record<string, unknown>;
       const fn = LEVELS[Number(level)] ?? 'info';
       this.log[fn]({ ...rest, thread: 'io' }, String(msg ?? ''));
-    } catch { /* not a log line */ }
+    } catch {
+      /* not a log line */
+    }
   }
 
   private takeStats(stats: IoWorkerStats, batches: { redis: number[]; db: number[] }): void {
     this.stats = stats;
-    if (this.onBatch) { for (const ms of batches.redis) this.onBatch('redis', ms); for (const ms of batches.db) this.onBatch('db', ms); }
+    if (this.onBatch) {
+      for (const ms of batches.redis) this.onBatch('redis', ms);
+      for (const ms of batches.db) this.onBatch('db', ms);
+    }
   }
 
   private indexOf(t: Tick): number {
     if (t.symbol === this.lastSymbol && t.venue === this.lastVenue) return this.lastIdx;
     let byVenue = this.names.get(t.venue);
-    if (!byVenue) { byVenue = new Map(); this.names.set(t.venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.names.set(t.venue, byVenue);
+    }
     let idx = byVenue.get(t.symbol);
     if (idx === undefined) {
       idx = this.nameList.length;
@@ -118,11 +178,15 @@ export class ThreadSinks implements Sinks {
       // Posted before the first tick of this symbol is published; the worker waits for it if it reads ahead.
       this.post({ type: 'name', idx, venue: t.venue, symbol: t.symbol });
     }
-    this.lastVenue = t.venue; this.lastSymbol = t.symbol; this.lastIdx = idx; // fields, not an object: no allocation per symbol switch
+    this.lastVenue = t.venue;
+    this.lastSymbol = t.symbol;
+    this.lastIdx = idx; // fields, not an object: no allocation per symbol switch
     return idx;
   }
 
-  private post(m: ToIoWorker): void { this.worker.postMessage(m); }
+  private post(m: ToIoWorker): void {
+    this.worker.postMessage(m);
+  }
 
   /** The hot path: one slot write and one atomic store; a full ring queues the tick in order. */
   addTick(t: Tick): void {
@@ -133,8 +197,12 @@ export class ThreadSinks implements Sinks {
       Atomics.store(this.header, H_WRITE, this.write);
       return;
     }
-    this.overflow.push(t); this.overflowIdx.push(idx);
-    this.overflowTimer ??= setTimeout(() => { this.overflowTimer = undefined; this.moveOverflow(); }, 1);
+    this.overflow.push(t);
+    this.overflowIdx.push(idx);
+    this.overflowTimer ??= setTimeout(() => {
+      this.overflowTimer = undefined;
+      this.moveOverflow();
+    }, 1);
   }
 
   /** Moves queued ticks into the ring as it frees up; true when none are left. */
@@ -147,18 +215,30 @@ export class ThreadSinks implements Sinks {
       i++;
     }
     Atomics.store(this.header, H_WRITE, this.write);
-    if (i > 0) { this.overflow.splice(0, i); this.overflowIdx.splice(0, i); }
-    if (this.overflow.length > 0) this.overflowTimer ??= setTimeout(() => { this.overflowTimer = undefined; this.moveOverflow(); }, 1);
+    if (i > 0) {
+      this.overflow.splice(0, i);
+      this.overflowIdx.splice(0, i);
+    }
+    if (this.overflow.length > 0)
+      this.overflowTimer ??= setTimeout(() => {
+        this.overflowTimer = undefined;
+        this.moveOverflow();
+      }, 1);
     return this.overflow.length === 0;
   }
 
   /** Tests: make the io thread fail with an uncaught error. */
-  crashForTest(): void { this.post({ type: 'crash' }); }
+  crashForTest(): void {
+    this.post({ type: 'crash' });
+  }
 
   addSignal(s: Signal): void {
     if (!this.hasPersist) return;
     this.signals.push(s);
-    if (!this.signalsScheduled) { this.signalsScheduled = true; setImmediate(() => this.sendSignals()); }
+    if (!this.signalsScheduled) {
+      this.signalsScheduled = true;
+      setImmediate(() => this.sendSignals());
+    }
   }
 
   private sendSignals(): void {
@@ -170,18 +250,29 @@ export class ThreadSinks implements Sinks {
   }
 
   /** Ticks not yet read by the worker (ring and overflow). */
-  get unread(): number { return ((this.write - Atomics.load(this.header, H_READ)) | 0) + this.overflow.length; }
+  get unread(): number {
+    return ((this.write - Atomics.load(this.header, H_READ)) | 0) + this.overflow.length;
+  }
 
   /**
    * A worker that exits takes its counters with it: what it had counted is kept here and added to the next
    * worker's, so every counter the metrics publish stays monotonic across io-thread restarts.
    */
   private foldCounters(): void {
-    const s = this.stats.store, p = this.stats.persist;
+    const s = this.stats.store,
+      p = this.stats.persist;
     if (s) for (const k of ['stored', 'dropped', 'errors', 'batches'] as const) this.storeBase[k] += s[k];
     if (p) {
       for (const [t, v] of Object.entries(p.tables)) {
-        const b = (this.tableBase[t] ??= { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0, droppedRows: 0 });
+        const b = (this.tableBase[t] ??= {
+          rows: 0,
+          batches: 0,
+          copyBatches: 0,
+          conflictBatches: 0,
+          spooledRows: 0,
+          deadLetters: 0,
+          droppedRows: 0,
+        });
         for (const k of Object.keys(b) as Array<keyof TableStats>) b[k] += v[k];
       }
       for (const [k, n] of Object.entries(p.dropped)) this.droppedBase[k] = (this.droppedBase[k] ?? 0) + n;
@@ -196,7 +287,13 @@ export class ThreadSinks implements Sinks {
     const s = this.stats.store;
     if (!s) return undefined;
     const b = this.storeBase;
-    return { stored: s.stored + b.stored, dropped: s.dropped + b.dropped, errors: s.errors + b.errors, batches: s.batches + b.batches, backlog: s.backlog + this.unread };
+    return {
+      stored: s.stored + b.stored,
+      dropped: s.dropped + b.dropped,
+      errors: s.errors + b.errors,
+      batches: s.batches + b.batches,
+      backlog: s.backlog + this.unread,
+    };
   }
 
   persistStats(): PersistStats | undefined {
@@ -215,21 +312,35 @@ export class ThreadSinks implements Sinks {
     return { ...p, tables, dropped, bufferedRows: p.bufferedRows + this.unread };
   }
 
-  redisStatus(): string | undefined { return this.stats.redisStatus; }
+  redisStatus(): string | undefined {
+    return this.stats.redisStatus;
+  }
 
   /** Publishes what is queued, lets the worker read the ring to the end, drain its writers and exit. */
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
     const end = Date.now() + deadlineMs;
-    clearTimeout(this.overflowTimer); this.overflowTimer = undefined;
+    clearTimeout(this.overflowTimer);
+    this.overflowTimer = undefined;
     while (!this.moveOverflow() && Date.now() < end) await new Promise((r) => setTimeout(r, 1));
-    clearTimeout(this.overflowTimer); this.overflowTimer = undefined;
+    clearTimeout(this.overflowTimer);
+    this.overflowTimer = undefined;
     this.sendSignals();
     this.stopping = true;
     const lost = this.overflow.length;
     const result = await new Promise<{ storeLeft: number; persistLeft: number }>((resolve) => {
-      const timer = setTimeout(() => resolve({ storeLeft: this.stats.store?.backlog ?? 0, persistLeft: this.stats.persist?.bufferedRows ?? 0 }), Math.max(0, end - Date.now()) + 1000);
-      this.drained = (r) => { clearTimeout(timer); resolve(r); };
-      this.worker.once('exit', () => { clearTimeout(timer); resolve({ storeLeft: this.stats.store?.backlog ?? 0, persistLeft: this.stats.persist?.bufferedRows ?? 0 }); });
+      const timer = setTimeout(
+        () =>
+          resolve({ storeLeft: this.stats.store?.backlog ?? 0, persistLeft: this.stats.persist?.bufferedRows ?? 0 }),
+        Math.max(0, end - Date.now()) + 1000,
+      );
+      this.drained = (r) => {
+        clearTimeout(timer);
+        resolve(r);
+      };
+      this.worker.once('exit', () => {
+        clearTimeout(timer);
+        resolve({ storeLeft: this.stats.store?.backlog ?? 0, persistLeft: this.stats.persist?.bufferedRows ?? 0 });
+      });
       this.post({ type: 'drain', deadlineMs: Math.max(100, end - Date.now() - 200), write: this.write });
     });
     await this.worker.terminate();

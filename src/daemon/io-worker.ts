@@ -9,8 +9,18 @@ import type { Flavor } from '../persist/schema.js';
 import { H_READ, H_WRITE, readSlot, type RingBuffers } from '../compute/ring.js';
 import { WriterSet, type PersistStats, type SinkOptions, type StoreStats } from './sinks.js';
 
-export interface IoWorkerData { config: ChristmasConfig; opts: SinkOptions; ring: RingBuffers; names: Array<{ venue: string; symbol: string }>; logLevel: string }
-export interface IoWorkerStats { store: StoreStats | undefined; persist: PersistStats | undefined; redisStatus: string | undefined }
+export interface IoWorkerData {
+  config: ChristmasConfig;
+  opts: SinkOptions;
+  ring: RingBuffers;
+  names: Array<{ venue: string; symbol: string }>;
+  logLevel: string;
+}
+export interface IoWorkerStats {
+  store: StoreStats | undefined;
+  persist: PersistStats | undefined;
+  redisStatus: string | undefined;
+}
 type Batches = { redis: number[]; db: number[] };
 
 export type ToIoWorker =
@@ -21,21 +31,35 @@ export type ToIoWorker =
   | { type: 'crash' };
 
 export type FromIoWorker =
-  | { type: 'ready'; flavor: Flavor | undefined; seqFloor: number; hasStore: boolean; hasPersist: boolean; stats: IoWorkerStats }
+  | {
+      type: 'ready';
+      flavor: Flavor | undefined;
+      seqFloor: number;
+      hasStore: boolean;
+      hasPersist: boolean;
+      stats: IoWorkerStats;
+    }
   | { type: 'fatal'; code: string; message: string; found?: number; known?: number }
   | { type: 'log'; line: string }
   | { type: 'stats'; stats: IoWorkerStats; batches: Batches }
   | { type: 'drained'; storeLeft: number; persistLeft: number; stats: IoWorkerStats; batches: Batches };
 
-const POLL_BUSY_MS = 1, POLL_IDLE_MS = 5, STATS_MS = 200;
+const POLL_BUSY_MS = 1,
+  POLL_IDLE_MS = 5,
+  STATS_MS = 200;
 
 async function main(): Promise<void> {
   const port = parentPort!;
   const data = workerData as IoWorkerData;
   const send = (m: FromIoWorker) => port.postMessage(m);
-  const log = pino({ level: data.logLevel, name: 'christmas' }, { write: (line: string) => send({ type: 'log', line }) });
+  const log = pino(
+    { level: data.logLevel, name: 'christmas' },
+    { write: (line: string) => send({ type: 'log', line }) },
+  );
   const names = data.names.slice();
-  const header = new Int32Array(data.ring.header), slots = new Float64Array(data.ring.slots), capacity = data.ring.capacity;
+  const header = new Int32Array(data.ring.header),
+    slots = new Float64Array(data.ring.slots),
+    capacity = data.ring.capacity;
   let writers: WriterSet;
   try {
     writers = await WriterSet.open(data.config, data.opts, log);
@@ -45,9 +69,19 @@ async function main(): Promise<void> {
     return;
   }
   let batches: Batches = { redis: [], db: [] };
-  writers.onBatch = (kind, ms) => { batches[kind].push(ms); };
-  const stats = (): IoWorkerStats => ({ store: writers.storeStats(), persist: writers.persistStats(), redisStatus: writers.redisStatus() });
-  const takeBatches = () => { const b = batches; batches = { redis: [], db: [] }; return b; };
+  writers.onBatch = (kind, ms) => {
+    batches[kind].push(ms);
+  };
+  const stats = (): IoWorkerStats => ({
+    store: writers.storeStats(),
+    persist: writers.persistStats(),
+    redisStatus: writers.redisStatus(),
+  });
+  const takeBatches = () => {
+    const b = batches;
+    batches = { redis: [], db: [] };
+    return b;
+  };
 
   let read = Atomics.load(header, H_READ);
   let tickErrors = 0;
@@ -63,7 +97,10 @@ async function main(): Promise<void> {
       } catch (err) {
         // A writer bug or an unencodable tick: this tick is logged and skipped, the thread and its batches go on.
         if (++tickErrors === 1 || tickErrors % 1000 === 0) {
-          log.error({ err: (err as Error).message, venue: r.tick.venue, symbol: r.tick.symbol, id: r.tick.id, tickErrors }, 'io thread could not take a tick; skipped (logged every 1000th)');
+          log.error(
+            { err: (err as Error).message, venue: r.tick.venue, symbol: r.tick.symbol, id: r.tick.id, tickErrors },
+            'io thread could not take a tick; skipped (logged every 1000th)',
+          );
         }
       }
       read = (read + 1) | 0;
@@ -75,13 +112,29 @@ async function main(): Promise<void> {
 
   let stopping = false;
   let pollTimer: NodeJS.Timeout | undefined;
-  const poll = () => { pollTimer = undefined; if (stopping) return; const n = drainRing(); pollTimer = setTimeout(poll, n > 0 ? POLL_BUSY_MS : POLL_IDLE_MS); };
+  const poll = () => {
+    pollTimer = undefined;
+    if (stopping) return;
+    const n = drainRing();
+    pollTimer = setTimeout(poll, n > 0 ? POLL_BUSY_MS : POLL_IDLE_MS);
+  };
   const statsTimer = setInterval(() => send({ type: 'stats', stats: stats(), batches: takeBatches() }), STATS_MS);
 
   port.on('message', (m: ToIoWorker) => {
-    if (m.type === 'name') { names[m.idx] = { venue: m.venue, symbol: m.symbol }; return; }
-    if (m.type === 'signals') { for (const s of m.list) writers.addSignal(s); return; }
-    if (m.type === 'crash') { setImmediate(() => { throw new Error('io thread crash (test)'); }); return; }
+    if (m.type === 'name') {
+      names[m.idx] = { venue: m.venue, symbol: m.symbol };
+      return;
+    }
+    if (m.type === 'signals') {
+      for (const s of m.list) writers.addSignal(s);
+      return;
+    }
+    if (m.type === 'crash') {
+      setImmediate(() => {
+        throw new Error('io thread crash (test)');
+      });
+      return;
+    }
     if (m.type === 'drain') {
       stopping = true;
       clearTimeout(pollTimer);
@@ -93,7 +146,14 @@ async function main(): Promise<void> {
       });
     }
   });
-  send({ type: 'ready', flavor: writers.flavor, seqFloor: writers.seqFloor, hasStore: writers.hasStore, hasPersist: writers.hasPersist, stats: stats() });
+  send({
+    type: 'ready',
+    flavor: writers.flavor,
+    seqFloor: writers.seqFloor,
+    hasStore: writers.hasStore,
+    hasPersist: writers.hasPersist,
+    stats: stats(),
+  });
   poll();
 }
 

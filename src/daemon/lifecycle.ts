@@ -27,19 +27,30 @@ export function installLifecycle(h: LifecycleHooks): { shutdown: (why: string) =
       process.exit(1);
     }, h.deadlineMs + 500);
     hard.unref();
-    h.drain().then(() => {
-      h.log.info({ ms: Date.now() - started }, 'drained; exiting');
-      h.log.flush?.();
-      setImmediate(() => process.exit(0));
-    }, (err: Error) => {
-      h.log.fatal({ err: err.message, stack: err.stack }, 'drain failed');
-      h.log.flush?.();
-      process.exit(1);
-    });
+    h.drain().then(
+      () => {
+        h.log.info({ ms: Date.now() - started }, 'drained; exiting');
+        h.log.flush?.();
+        setImmediate(() => process.exit(0));
+      },
+      (err: Error) => {
+        h.log.fatal({ err: err.message, stack: err.stack }, 'drain failed');
+        h.log.flush?.();
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGHUP', () => { if (h.reload) { try { h.reload(); } catch (err) { h.log.error({ err: (err as Error).message }, 'reload failed; keeping the running configuration'); } } });
+  process.on('SIGHUP', () => {
+    if (h.reload) {
+      try {
+        h.reload();
+      } catch (err) {
+        h.log.error({ err: (err as Error).message }, 'reload failed; keeping the running configuration');
+      }
+    }
+  });
   process.on('uncaughtException', (err) => {
     h.log.fatal({ err: err.message, stack: err.stack }, 'uncaught exception');
     h.log.flush?.();

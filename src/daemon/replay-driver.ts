@@ -12,15 +12,25 @@ import type { Engine } from './engine.js';
 import { FeedStats } from '../feed/stats.js';
 import { UsageError } from '../model/errors.js';
 
-export interface ReplayOptions { files: string[]; speed: number; venue?: string; fastPath?: boolean }
+export interface ReplayOptions {
+  files: string[];
+  speed: number;
+  venue?: string;
+  fastPath?: boolean;
+}
 
 const VENUES = FRAME_VENUES;
 
 export class ReplayDriver {
   readonly processors: FrameProcessor[] = [];
   stopped = false;
-  constructor(private readonly engine: Engine, private readonly log: Logger, private readonly opts: ReplayOptions) {
-    if (opts.venue && !VENUES.includes(opts.venue as VenueName)) throw new UsageError(`--venue: got "${opts.venue}", expected one of ${VENUES.join(', ')}`);
+  constructor(
+    private readonly engine: Engine,
+    private readonly log: Logger,
+    private readonly opts: ReplayOptions,
+  ) {
+    if (opts.venue && !VENUES.includes(opts.venue as VenueName))
+      throw new UsageError(`--venue: got "${opts.venue}", expected one of ${VENUES.join(', ')}`);
   }
 
   async run(): Promise<FeedStats[]> {
@@ -30,23 +40,35 @@ export class ReplayDriver {
       const adapterVenue = VENUES.includes(venue) ? venue : 'binance';
       const stats = new FeedStats();
       let frameStart = 0;
-      const proc = new FrameProcessor(adapterFor({ venue: adapterVenue }, { fastPath: this.opts.fastPath ?? true }), (t) => this.engine.onTick(t, frameStart), stats, this.log);
+      const proc = new FrameProcessor(
+        adapterFor({ venue: adapterVenue }, { fastPath: this.opts.fastPath ?? true }),
+        (t) => this.engine.onTick(t, frameStart),
+        stats,
+        this.log,
+      );
       proc.onGap = (t) => this.engine.onGap(t);
       this.processors.push(proc);
       let n = 0;
-      let firstRecvNs = NaN, startedNs = 0;
+      let firstRecvNs = NaN,
+        startedNs = 0;
       for await (const rec of readRecording(file, { venue: this.opts.venue })) {
         if (this.stopped) break;
         const recvNs = rec.type === 'frame' ? rec.recvNs : rec.tick.tsRecvNs;
         if (this.opts.speed > 0 && Number.isFinite(recvNs)) {
-          if (Number.isNaN(firstRecvNs)) { firstRecvNs = recvNs; startedNs = nowNs(); }
+          if (Number.isNaN(firstRecvNs)) {
+            firstRecvNs = recvNs;
+            startedNs = nowNs();
+          }
           const dueNs = startedNs + (recvNs - firstRecvNs) / this.opts.speed;
           const waitMs = (dueNs - nowNs()) / 1e6;
           if (waitMs > 1) await new Promise((r) => setTimeout(r, waitMs));
         }
         frameStart = nowNs();
         if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
-        else { stats.frames++; proc.onTick(rec.tick); }
+        else {
+          stats.frames++;
+          proc.onTick(rec.tick);
+        }
         if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
       }
       this.log.info({ file, venue: adapterVenue, ...stats.toJSON() }, 'replayed file');
@@ -54,5 +76,7 @@ export class ReplayDriver {
     return this.processors.map((p) => p.stats);
   }
 
-  stop(): void { this.stopped = true; }
+  stop(): void {
+    this.stopped = true;
+  }
 }

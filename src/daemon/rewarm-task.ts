@@ -20,7 +20,13 @@ export interface RewarmJob {
   maxTicksPerSymbol: number;
 }
 
-export interface RewarmResult { snapshot: Record<string, unknown>; ticks: number; bySymbol: Record<string, number>; ms: number; drafts: number }
+export interface RewarmResult {
+  snapshot: Record<string, unknown>;
+  ticks: number;
+  bySymbol: Record<string, number>;
+  ms: number;
+  drafts: number;
+}
 
 export default async function rewarm(job: RewarmJob): Promise<RewarmResult> {
   const started = performance.now();
@@ -29,13 +35,15 @@ export default async function rewarm(job: RewarmJob): Promise<RewarmResult> {
   try {
     const reader = new TickStoreReader(redis);
     const core = new ComputeCore(job.strategies);
-    let ticks = 0, drafts = 0;
+    let ticks = 0,
+      drafts = 0;
     const bySymbol: Record<string, number> = {};
     for (const s of job.symbols) {
       const history = await reader.latest(s.venue, s.symbol, job.maxTicksPerSymbol);
       let n = 0;
       for (const t of history) {
-        const before = t.id >= 0 ? t.id <= (t.kind === 'trade' ? s.cutTradeId : s.cutQuoteId) : t.tsRecvNs <= s.cutRecvNs;
+        const before =
+          t.id >= 0 ? t.id <= (t.kind === 'trade' ? s.cutTradeId : s.cutQuoteId) : t.tsRecvNs <= s.cutRecvNs;
         if (!before) continue;
         drafts += core.onTick(t).length; // history only builds state: its drafts are never emitted
         n++;
@@ -44,5 +52,7 @@ export default async function rewarm(job: RewarmJob): Promise<RewarmResult> {
       ticks += n;
     }
     return { snapshot: core.snapshot(), ticks, bySymbol, ms: performance.now() - started, drafts };
-  } finally { redis.disconnect(); }
+  } finally {
+    redis.disconnect();
+  }
 }

@@ -8,7 +8,9 @@ export class SdNotifier {
   private watchdog: NodeJS.Timeout | undefined;
   constructor(private readonly log: Logger) {}
 
-  get enabled(): boolean { return !!this.socket; }
+  get enabled(): boolean {
+    return !!this.socket;
+  }
 
   notify(message: string): boolean {
     if (!this.socket) return false;
@@ -24,10 +26,15 @@ export class SdNotifier {
     const pid = Number(process.env.WATCHDOG_PID ?? process.pid);
     if (!this.socket || !(usec > 0) || pid !== process.pid) return;
     const everyMs = Math.max(100, Math.floor(usec / 1000 / 2));
-    this.watchdog = setInterval(() => { if (healthy()) this.notify('WATCHDOG=1'); else this.log.warn('unhealthy: withholding the systemd watchdog ping'); }, everyMs);
+    this.watchdog = setInterval(() => {
+      if (healthy()) this.notify('WATCHDOG=1');
+      else this.log.warn('unhealthy: withholding the systemd watchdog ping');
+    }, everyMs);
     this.watchdog.unref();
     this.log.info({ everyMs }, 'systemd watchdog enabled');
   }
 
-  stop(): void { clearInterval(this.watchdog); }
+  stop(): void {
+    clearInterval(this.watchdog);
+  }
 }

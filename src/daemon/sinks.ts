@@ -17,11 +17,22 @@ import type { TableName } from '../persist/rows.js';
 import { BarBuilder } from '../indicators/bars.js';
 import { emptyScratch } from '../model/scratch.js';
 
-export interface StoreStats { stored: number; dropped: number; backlog: number; errors: number; batches: number }
+export interface StoreStats {
+  stored: number;
+  dropped: number;
+  backlog: number;
+  errors: number;
+  batches: number;
+}
 export interface PersistStats {
-  tables: Record<TableName, TableStats>; bufferedRows: number; oldestAgeMs: number; spoolBytes: number;
+  tables: Record<TableName, TableStats>;
+  bufferedRows: number;
+  oldestAgeMs: number;
+  spoolBytes: number;
   /** Rows dropped, by `table:reason`; rows waiting in memory for the spool; why the spool refuses, while it does. */
-  dropped: Record<string, number>; heldRows: number; spoolRefusal?: { reason: string; detail: string; dropped: number };
+  dropped: Record<string, number>;
+  heldRows: number;
+  spoolRefusal?: { reason: string; detail: string; dropped: number };
 }
 
 export interface SinkOptions {
@@ -72,21 +83,42 @@ export class WriterSet implements Sinks {
   private lastBars: BarBuilder | undefined;
   private readonly barsOut: Bar[] = [];
 
-  private constructor(private readonly cfg: ChristmasConfig, private readonly opts: SinkOptions, private readonly log: Logger) {}
+  private constructor(
+    private readonly cfg: ChristmasConfig,
+    private readonly opts: SinkOptions,
+    private readonly log: Logger,
+  ) {}
 
-  get hasStore(): boolean { return this.store !== undefined; }
-  get hasPersist(): boolean { return this.persist !== undefined; }
+  get hasStore(): boolean {
+    return this.store !== undefined;
+  }
+  get hasPersist(): boolean {
+    return this.persist !== undefined;
+  }
 
   /** Connects Redis (without waiting), migrates the database (or notes it unreachable) and starts the writers. */
   static async open(cfg: ChristmasConfig, opts: SinkOptions, log: Logger): Promise<WriterSet> {
     const w = new WriterSet(cfg, opts, log);
     if (opts.store && cfg.redis.url) {
-      w.redis = connectRedis({ url: cfg.redis.url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password });
+      w.redis = connectRedis({
+        url: cfg.redis.url,
+        cluster: cfg.redis.cluster,
+        clusterNodes: cfg.redis.clusterNodes,
+        password: cfg.redis.password,
+      });
       w.redis.on('error', (err: Error) => log.debug({ err: err.message }, 'redis error'));
-      w.store = new TickStoreWriter(w.redis, {
-        maxTicksPerSymbol: cfg.redis.maxTicksPerSymbol, maxAgeMs: cfg.redis.maxAgeMs, flushIntervalMs: cfg.redis.flushIntervalMs,
-        maxBacklogTicks: cfg.redis.maxBacklogTicks, storeQuotes: cfg.redis.storeQuotes, pipelinePerSymbol: cfg.redis.cluster,
-      }, log);
+      w.store = new TickStoreWriter(
+        w.redis,
+        {
+          maxTicksPerSymbol: cfg.redis.maxTicksPerSymbol,
+          maxAgeMs: cfg.redis.maxAgeMs,
+          flushIntervalMs: cfg.redis.flushIntervalMs,
+          maxBacklogTicks: cfg.redis.maxBacklogTicks,
+          storeQuotes: cfg.redis.storeQuotes,
+          pipelinePerSymbol: cfg.redis.cluster,
+        },
+        log,
+      );
       w.store.onBatch = (ms) => w.onBatch?.('redis', ms);
     }
     if (opts.persist && cfg.database.url) await w.openDatabase();
@@ -94,10 +126,18 @@ export class WriterSet implements Sinks {
   }
 
   private async openDatabase(): Promise<void> {
-    const cfg = this.cfg, log = this.log;
+    const cfg = this.cfg,
+      log = this.log;
     // query_timeout is enforced by the client too: a stopped or unreachable server cannot time a query out.
-    this.pgPool = new pg.Pool({ connectionString: cfg.database.url, max: cfg.database.poolSize, statement_timeout: cfg.database.statementTimeoutMs,
-      query_timeout: cfg.database.statementTimeoutMs + 1000, keepAlive: true, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+    this.pgPool = new pg.Pool({
+      connectionString: cfg.database.url,
+      max: cfg.database.poolSize,
+      statement_timeout: cfg.database.statementTimeoutMs,
+      query_timeout: cfg.database.statementTimeoutMs + 1000,
+      keepAlive: true,
+      connectionTimeoutMillis: 5000,
+      idleTimeoutMillis: 30_000,
+    });
     this.pgPool.on('error', (err) => log.warn({ err: err.message }, 'postgres pool error'));
     try {
       const client = await this.pgPool.connect();
@@ -108,21 +148,44 @@ export class WriterSet implements Sinks {
           if (r.applied.length) log.info(r, 'database migrated');
         } else this.flavor = await detectFlavor(client);
         if (!this.opts.replay) {
-          const m = await client.query<{ s: string | null }>('select max(seq) as s from signals where instance = $1', [this.opts.instance]).catch(() => ({ rows: [{ s: null }] }));
+          const m = await client
+            .query<{ s: string | null }>('select max(seq) as s from signals where instance = $1', [this.opts.instance])
+            .catch(() => ({ rows: [{ s: null }] }));
           this.seqFloor = Number(m.rows[0]?.s ?? 0);
         }
-      } finally { client.release(); }
+      } finally {
+        client.release();
+      }
     } catch (err) {
-      if ((err as { code?: string }).code === 'E_SCHEMA_VERSION') { await this.pgPool.end().catch(() => undefined); throw err; }
-      log.warn({ err: (err as Error).message }, 'database unreachable at start; batches go to the spool until it returns');
+      if ((err as { code?: string }).code === 'E_SCHEMA_VERSION') {
+        await this.pgPool.end().catch(() => undefined);
+        throw err;
+      }
+      log.warn(
+        { err: (err as Error).message },
+        'database unreachable at start; batches go to the spool until it returns',
+      );
       this.flavor = 'postgres';
     }
-    this.persist = new PersistWriter(this.pgPool, {
-      batchRows: cfg.database.batchRows, batchAgeMs: cfg.database.batchAgeMs, useCopy: cfg.database.useCopy, flavor: this.flavor ?? 'postgres',
-      instance: this.opts.instance, spoolDir: cfg.spool.dir, spoolMaxBytes: cfg.spool.maxBytes, maxHeldRows: cfg.spool.maxMemoryRows, partitionDaysAhead: cfg.database.partitionDaysAhead,
-    }, log);
+    this.persist = new PersistWriter(
+      this.pgPool,
+      {
+        batchRows: cfg.database.batchRows,
+        batchAgeMs: cfg.database.batchAgeMs,
+        useCopy: cfg.database.useCopy,
+        flavor: this.flavor ?? 'postgres',
+        instance: this.opts.instance,
+        spoolDir: cfg.spool.dir,
+        spoolMaxBytes: cfg.spool.maxBytes,
+        maxHeldRows: cfg.spool.maxMemoryRows,
+        partitionDaysAhead: cfg.database.partitionDaysAhead,
+      },
+      log,
+    );
     this.persist.onBatch = (_t, ms) => this.onBatch?.('db', ms);
-    await this.persist.createPartitionsAhead().catch((err: Error) => log.warn({ err: err.message }, 'could not create partitions ahead'));
+    await this.persist
+      .createPartitionsAhead()
+      .catch((err: Error) => log.warn({ err: err.message }, 'could not create partitions ahead'));
     this.persist.start();
   }
 
@@ -130,9 +193,15 @@ export class WriterSet implements Sinks {
     const last = this.lastBars;
     if (last && last.symbol === t.symbol && last.venue === t.venue) return last;
     let byVenue = this.bars.get(t.venue);
-    if (!byVenue) { byVenue = new Map(); this.bars.set(t.venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.bars.set(t.venue, byVenue);
+    }
     let b = byVenue.get(t.symbol);
-    if (!b) { b = new BarBuilder(t.venue, t.symbol, { type: 'time', ms: 1000 }, false); byVenue.set(t.symbol, b); }
+    if (!b) {
+      b = new BarBuilder(t.venue, t.symbol, { type: 'time', ms: 1000 }, false);
+      byVenue.set(t.symbol, b);
+    }
     this.lastBars = b;
     return b;
   }
@@ -142,34 +211,56 @@ export class WriterSet implements Sinks {
     const persist = this.persist;
     if (!persist) return;
     if (t.kind === 'trade') {
-      const out = this.barsOut; emptyScratch(out);
+      const out = this.barsOut;
+      emptyScratch(out);
       this.barsOf(t).update(t.price, t.size, t.tsExchNs / 1e6, out);
       for (let i = 0; i < out.length; i++) persist.addBar(out[i]!);
     }
     persist.addTick(t);
   }
 
-  addSignal(s: Signal): void { this.persist?.addSignal(s); }
+  addSignal(s: Signal): void {
+    this.persist?.addSignal(s);
+  }
 
   storeStats(): StoreStats | undefined {
     const s = this.store;
-    return s ? { stored: s.stored, dropped: s.dropped, backlog: s.backlog, errors: s.errors, batches: s.batches } : undefined;
+    return s
+      ? { stored: s.stored, dropped: s.dropped, backlog: s.backlog, errors: s.errors, batches: s.batches }
+      : undefined;
   }
 
   persistStats(): PersistStats | undefined {
     const p = this.persist;
     if (!p) return undefined;
     const lag = p.lag();
-    return { tables: p.stats, bufferedRows: lag.bufferedRows, oldestAgeMs: lag.oldestAgeMs, spoolBytes: lag.spoolBytes,
-      dropped: Object.fromEntries(p.dropped), heldRows: p.heldRows, spoolRefusal: p.spoolRefusal };
+    return {
+      tables: p.stats,
+      bufferedRows: lag.bufferedRows,
+      oldestAgeMs: lag.oldestAgeMs,
+      spoolBytes: lag.spoolBytes,
+      dropped: Object.fromEntries(p.dropped),
+      heldRows: p.heldRows,
+      spoolRefusal: p.spoolRefusal,
+    };
   }
 
-  redisStatus(): string | undefined { return this.redis?.status; }
+  redisStatus(): string | undefined {
+    return this.redis?.status;
+  }
 
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
     if (this.persist) {
       // Close the open 1 s bars so the last second is persisted too.
-      for (const m of this.bars.values()) for (const b of m.values()) { const p = b.partial; if (p) { const out: Bar[] = []; b.flushUntil(p.tsOpenMs + 1000, out); out.forEach((x) => this.persist!.addBar(x)); } }
+      for (const m of this.bars.values())
+        for (const b of m.values()) {
+          const p = b.partial;
+          if (p) {
+            const out: Bar[] = [];
+            b.flushUntil(p.tsOpenMs + 1000, out);
+            out.forEach((x) => this.persist!.addBar(x));
+          }
+        }
     }
     const [st, pe] = await Promise.all([
       this.store ? this.store.drain(deadlineMs) : Promise.resolve({ left: 0 }),

@@ -6,7 +6,10 @@ export class ClockOffset {
   private readonly sorted: Float64Array;
   private n = 0;
   private next = 0;
-  constructor(size = 511) { this.samples = new Float64Array(size); this.sorted = new Float64Array(size); }
+  constructor(size = 511) {
+    this.samples = new Float64Array(size);
+    this.sorted = new Float64Array(size);
+  }
 
   /** O(1), no allocation. */
   add(tsRecvNs: number, tsExchNs: number): void {

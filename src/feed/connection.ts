@@ -45,12 +45,16 @@ export class FeedConnection extends EventEmitter {
     this.log = (opts.log ?? silentLogger).child({ venue: opts.adapter.venue });
     const f = opts.feed;
     this.processor = new FrameProcessor(opts.adapter, opts.sink, this.stats, this.log, opts.maxFrameBytes ?? 1 << 22, {
-      clockWindowMs: f.clockWindowMs, reorderWindow: f.reorderWindow, maxIdJump: f.maxIdJump,
+      clockWindowMs: f.clockWindowMs,
+      reorderWindow: f.reorderWindow,
+      maxIdJump: f.maxIdJump,
     });
     this.backoff = new Backoff(opts.reconnect.initialDelayMs, opts.reconnect.maxDelayMs);
   }
 
-  get venue(): string { return this.opts.adapter.venue; }
+  get venue(): string {
+    return this.opts.adapter.venue;
+  }
 
   start(): void {
     this.stopping = false;
@@ -71,7 +75,12 @@ export class FeedConnection extends EventEmitter {
     const { feed, adapter } = this.opts;
     const url = adapter.connectUrl(feed.url, feed.symbols, feed.channels);
     // skipUTF8Validation: a frame with invalid UTF-8 still fails JSON parsing and is counted as malformed.
-    const ws = new WebSocket(url, { maxPayload: this.opts.maxFrameBytes ?? 1 << 22, handshakeTimeout: 10_000, perMessageDeflate: false, skipUTF8Validation: true });
+    const ws = new WebSocket(url, {
+      maxPayload: this.opts.maxFrameBytes ?? 1 << 22,
+      handshakeTimeout: 10_000,
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+    });
     this.ws = ws;
     ws.on('open', () => {
       this.log.info({ url }, 'feed connected');
@@ -79,17 +88,30 @@ export class FeedConnection extends EventEmitter {
       this.state = 'live';
       this.lastFrameNs = nowNs();
       if (this.downSinceNs > 0) {
-        this.processor.sequence.record({ venue: adapter.venue, symbol: '*', kind: 'connection', fromId: 0, toId: 0,
-          fromNs: this.downSinceNs, toNs: this.lastFrameNs, reason: 'reconnect' });
+        this.processor.sequence.record({
+          venue: adapter.venue,
+          symbol: '*',
+          kind: 'connection',
+          fromId: 0,
+          toId: 0,
+          fromNs: this.downSinceNs,
+          toNs: this.lastFrameNs,
+          reason: 'reconnect',
+        });
         if (this.opts.adapter.quoteIdsResetOnReconnect) this.processor.sequence.resetQuotes();
         this.downSinceNs = 0;
       }
       if (adapter.appPing) {
-        this.pingTimer = setInterval(() => { if (ws.readyState === WebSocket.OPEN) ws.send(adapter.appPing!.message); }, adapter.appPing.intervalMs);
+        this.pingTimer = setInterval(() => {
+          if (ws.readyState === WebSocket.OPEN) ws.send(adapter.appPing!.message);
+        }, adapter.appPing.intervalMs);
         this.pingTimer.unref();
       }
       if (feed.maxConnectionAgeMs > 0) {
-        this.ageTimer = setTimeout(() => { this.log.info('reconnecting ahead of the venue connection age limit'); this.restart('max-age'); }, feed.maxConnectionAgeMs);
+        this.ageTimer = setTimeout(() => {
+          this.log.info('reconnecting ahead of the venue connection age limit');
+          this.restart('max-age');
+        }, feed.maxConnectionAgeMs);
         this.ageTimer.unref();
       }
       this.emit('live');
@@ -97,7 +119,10 @@ export class FeedConnection extends EventEmitter {
     ws.on('message', (data: RawData, isBinary: boolean) => this.onMessage(data, isBinary));
     ws.on('error', (err: Error & { code?: string }) => {
       // A frame past maxPayload: ws aborts the connection (1009); counted as an oversized frame, then reconnect.
-      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') { this.stats.countMalformed('oversize'); this.sawOversize = true; }
+      if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        this.stats.countMalformed('oversize');
+        this.sawOversize = true;
+      }
       this.log.warn({ err: err.message }, 'feed socket error');
     });
     ws.on('close', (code, reason) => this.onClose(ws, code, reason.toString()));
@@ -106,8 +131,13 @@ export class FeedConnection extends EventEmitter {
   private onMessage(data: RawData, isBinary: boolean): void {
     const tsRecvNs = nowNs();
     this.lastFrameNs = tsRecvNs;
-    if (this.state === 'stale') { this.state = 'live'; }
-    if (isBinary && !this.opts.adapter.textInBinaryFrames) { this.processor.onBinary(Buffer.isBuffer(data) ? data.length : 0); return; }
+    if (this.state === 'stale') {
+      this.state = 'live';
+    }
+    if (isBinary && !this.opts.adapter.textInBinaryFrames) {
+      this.processor.onBinary(Buffer.isBuffer(data) ? data.length : 0);
+      return;
+    }
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     if (this.opts.recorder) {
       const text = bytes.toString('utf8');
@@ -123,7 +153,11 @@ export class FeedConnection extends EventEmitter {
     if (this.downSinceNs === 0) this.downSinceNs = this.lastFrameNs || nowNs();
     if (code === 1009 && !this.sawOversize) this.stats.countMalformed('oversize');
     this.sawOversize = false;
-    if (this.stopping) { this.state = 'closed'; this.emit('closed'); return; }
+    if (this.stopping) {
+      this.state = 'closed';
+      this.emit('closed');
+      return;
+    }
     this.state = 'connecting';
     this.stats.reconnects++;
     const delay = this.backoff.next();
@@ -138,14 +172,20 @@ export class FeedConnection extends EventEmitter {
     for (const sym of this.opts.feed.symbols) {
       const s = this.opts.adapter.normalizeSymbol(sym);
       const last = this.processor.lastTickNs.get(s);
-      const stale = last === undefined ? this.state !== 'live' || now - this.lastFrameNs > limitNs : now - last > limitNs;
-      if (stale && !this.staleSymbols.has(s)) { this.staleSymbols.add(s); this.stats.staleEvents++; }
-      else if (!stale) this.staleSymbols.delete(s);
+      const stale =
+        last === undefined ? this.state !== 'live' || now - this.lastFrameNs > limitNs : now - last > limitNs;
+      if (stale && !this.staleSymbols.has(s)) {
+        this.staleSymbols.add(s);
+        this.stats.staleEvents++;
+      } else if (!stale) this.staleSymbols.delete(s);
     }
     if (this.state === 'live' && this.lastFrameNs > 0 && now - this.lastFrameNs > limitNs) {
       this.state = 'stale';
       this.stats.staleEvents++;
-      this.log.warn({ silentMs: Math.round((now - this.lastFrameNs) / 1e6) }, 'feed silent past staleAfterMs; reconnecting');
+      this.log.warn(
+        { silentMs: Math.round((now - this.lastFrameNs) / 1e6) },
+        'feed silent past staleAfterMs; reconnecting',
+      );
       this.restart('stale');
     }
   }
@@ -154,24 +194,35 @@ export class FeedConnection extends EventEmitter {
   private restart(why: string): void {
     const ws = this.ws;
     if (!ws) return;
-    if (ws.readyState === WebSocket.OPEN) ws.close(4000, why); else ws.terminate();
-    setTimeout(() => { if (ws.readyState !== WebSocket.CLOSED) ws.terminate(); }, 1000).unref();
+    if (ws.readyState === WebSocket.OPEN) ws.close(4000, why);
+    else ws.terminate();
+    setTimeout(() => {
+      if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
+    }, 1000).unref();
   }
 
   private clearConnTimers(): void {
-    clearInterval(this.pingTimer); clearTimeout(this.ageTimer);
-    this.pingTimer = undefined; this.ageTimer = undefined;
+    clearInterval(this.pingTimer);
+    clearTimeout(this.ageTimer);
+    this.pingTimer = undefined;
+    this.ageTimer = undefined;
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    clearTimeout(this.reconnectTimer); clearInterval(this.watchTimer); this.clearConnTimers();
+    clearTimeout(this.reconnectTimer);
+    clearInterval(this.watchTimer);
+    this.clearConnTimers();
     const ws = this.ws;
     if (ws && ws.readyState !== WebSocket.CLOSED) {
       await new Promise<void>((resolve) => {
         ws.once('close', () => resolve());
-        if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'shutdown'); else ws.terminate();
-        setTimeout(() => { ws.terminate(); resolve(); }, 1000).unref();
+        if (ws.readyState === WebSocket.OPEN) ws.close(1000, 'shutdown');
+        else ws.terminate();
+        setTimeout(() => {
+          ws.terminate();
+          resolve();
+        }, 1000).unref();
       });
     }
     this.state = 'closed';

@@ -7,7 +7,8 @@ export function decimal(v: unknown, field: string): number {
   if (typeof v === 'number') n = v;
   else if (typeof v === 'string' && v.length > 0 && v.length < 40) n = Number(v);
   else throw new FrameError('bad-field', `field ${field}: expected a decimal, got ${typeof v}`);
-  if (!Number.isFinite(n)) throw new FrameError('bad-number', `field ${field}: not a finite number (${String(v).slice(0, 40)})`);
+  if (!Number.isFinite(n))
+    throw new FrameError('bad-number', `field ${field}: not a finite number (${String(v).slice(0, 40)})`);
   return n;
 }
 
@@ -25,7 +26,8 @@ export function nonNegative(v: unknown, field: string): number {
 
 /** Epoch milliseconds (number) -> ns. */
 export function msToNs(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) throw new FrameError('bad-field', `field ${field}: expected epoch ms`);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0)
+    throw new FrameError('bad-field', `field ${field}: expected epoch ms`);
   return v * 1e6;
 }
 
@@ -43,17 +45,25 @@ export function isoToNs(v: unknown, field: string): number {
 /** Trade/update id: a safe integer, or -1 when the venue's id is not one (UUIDs, > 2^53). */
 export function idOf(v: unknown): number {
   if (typeof v === 'number') return Number.isSafeInteger(v) ? v : -1;
-  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) { const n = Number(v); return Number.isSafeInteger(n) ? n : -1; }
+  if (typeof v === 'string' && /^\d{1,16}$/.test(v)) {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : -1;
+  }
   return -1;
 }
 
 export function str(v: unknown, field: string): string {
-  if (typeof v !== 'string' || v.length === 0 || v.length > 64) throw new FrameError('bad-field', `field ${field}: expected a symbol string`);
+  if (typeof v !== 'string' || v.length === 0 || v.length > 64)
+    throw new FrameError('bad-field', `field ${field}: expected a symbol string`);
   return v;
 }
 
 export function parseJson(frame: string): unknown {
-  try { return JSON.parse(frame); } catch { throw new FrameError('bad-json', 'frame is not valid JSON'); }
+  try {
+    return JSON.parse(frame);
+  } catch {
+    throw new FrameError('bad-json', 'frame is not valid JSON');
+  }
 }
 
 export function isObject(v: unknown): v is Record<string, unknown> {

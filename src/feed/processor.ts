@@ -67,7 +67,10 @@ export class FrameProcessor {
   /** One text frame as received at tsRecvNs. */
   onFrame(frame: string, tsRecvNs: number): void {
     this.stats.frames++;
-    if (frame.length > this.maxFrameBytes) { this.drop('oversize', `frame of ${frame.length} chars over the limit`); return; }
+    if (frame.length > this.maxFrameBytes) {
+      this.drop('oversize', `frame of ${frame.length} chars over the limit`);
+      return;
+    }
     const out = this.scratch;
     emptyScratch(out);
     try {
@@ -91,7 +94,14 @@ export class FrameProcessor {
       const out = this.scratch;
       emptyScratch(out);
       let handled: boolean;
-      try { handled = this.adapter.parseBytes(frame, tsRecvNs, out); } catch (err) { emptyScratch(out); this.stats.frames++; this.drop('parser-bug', (err as Error).message); return; }
+      try {
+        handled = this.adapter.parseBytes(frame, tsRecvNs, out);
+      } catch (err) {
+        emptyScratch(out);
+        this.stats.frames++;
+        this.drop('parser-bug', (err as Error).message);
+        return;
+      }
       if (handled) {
         this.stats.frames++;
         for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
@@ -100,28 +110,55 @@ export class FrameProcessor {
       }
     }
     // ws hands over Buffers: decode in place; only a plain Uint8Array needs a Buffer view first.
-    this.onFrame((Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)).toString('utf8'), tsRecvNs);
+    this.onFrame(
+      (Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)).toString('utf8'),
+      tsRecvNs,
+    );
   }
 
   /** A tick that did not come from a frame (CSV replay) still goes through the same checks. */
   onTick(t: Tick): void {
     const fault = tickFault(t);
-    if (fault !== undefined) { this.drop(fault, `bad ${t.kind} for ${t.symbol}: ${fault}`, describeTick(t)); return; }
+    if (fault !== undefined) {
+      this.drop(fault, `bad ${t.kind} for ${t.symbol}: ${fault}`, describeTick(t));
+      return;
+    }
     const ex = t.tsExchNs;
-    if (ex < MIN_EXCH_NS || ex > MAX_EXCH_NS) { this.drop('time-implausible', `exchange time ${ex} ns is not a date this century`, describeTick(t)); return; }
-    if (!this.clockAgrees(t)) { this.drop('time-skew', `exchange time ${ex} ns is off its stream's clock by more than ${this.clockWindowNs / 1e9} s`, describeTick(t)); return; }
+    if (ex < MIN_EXCH_NS || ex > MAX_EXCH_NS) {
+      this.drop('time-implausible', `exchange time ${ex} ns is not a date this century`, describeTick(t));
+      return;
+    }
+    if (!this.clockAgrees(t)) {
+      this.drop(
+        'time-skew',
+        `exchange time ${ex} ns is off its stream's clock by more than ${this.clockWindowNs / 1e9} s`,
+        describeTick(t),
+      );
+      return;
+    }
     const verdict = this.sequence.check(t);
-    if (verdict === 'duplicate') { this.stats.duplicates++; return; }
-    if (verdict === 'jump') { this.drop('id-jump', `${t.kind} id ${t.id} jumps past the stream (unconfirmed)`, describeTick(t)); return; }
+    if (verdict === 'duplicate') {
+      this.stats.duplicates++;
+      return;
+    }
+    if (verdict === 'jump') {
+      this.drop('id-jump', `${t.kind} id ${t.id} jumps past the stream (unconfirmed)`, describeTick(t));
+      return;
+    }
     if (verdict === 'late') this.stats.late++;
     if (verdict === 'gap') {
       this.stats.gaps++;
       const g = this.sequence.recentGaps[this.sequence.recentGaps.length - 1]!;
       this.onGap?.(t);
-      this.warn.warn(`gap:${t.symbol}`, { venue: t.venue, symbol: t.symbol, fromId: g.fromId, toId: g.toId, missing: g.toId - g.fromId + 1 }, 'trade id gap');
+      this.warn.warn(
+        `gap:${t.symbol}`,
+        { venue: t.venue, symbol: t.symbol, fromId: g.fromId, toId: g.toId, missing: g.toId - g.fromId + 1 },
+        'trade id gap',
+      );
     }
     this.stats.ticks++;
-    if (t.kind === 'trade') this.stats.trades++; else this.stats.quotes++;
+    if (t.kind === 'trade') this.stats.trades++;
+    else this.stats.quotes++;
     this.clock.add(t.tsRecvNs, t.tsExchNs);
     this.lastTickNs.set(t.symbol, t.tsRecvNs);
     this.sink(t);
@@ -145,7 +182,11 @@ export class FrameProcessor {
     if (this.skewRun[k] === 0 || Math.abs(off - this.skewOffsetNs[k]!) > w) this.skewRun[k] = 0;
     this.skewOffsetNs[k] = off;
     if (++this.skewRun[k]! < SKEW_CONFIRM) return false;
-    this.warn.warn(`clock-step:${t.symbol}`, { venue: t.venue, symbol: t.symbol, fromOffsetNs: ref, toOffsetNs: off }, 'exchange clock stepped; following it');
+    this.warn.warn(
+      `clock-step:${t.symbol}`,
+      { venue: t.venue, symbol: t.symbol, fromOffsetNs: ref, toOffsetNs: off },
+      'exchange clock stepped; following it',
+    );
     this.refOffsetNs[k] = off;
     this.skewRun[k] = 0;
     return true;
@@ -159,6 +200,10 @@ export class FrameProcessor {
 
   private drop(reason: string, message: string, frame?: string): void {
     this.stats.countMalformed(reason);
-    this.warn.warn(`malformed:${reason}`, { venue: this.adapter.venue, reason, sample: frame?.slice(0, 160) }, `dropped frame: ${message}`);
+    this.warn.warn(
+      `malformed:${reason}`,
+      { venue: this.adapter.venue, reason, sample: frame?.slice(0, 160) },
+      `dropped frame: ${message}`,
+    );
   }
 }

@@ -11,7 +11,11 @@ export class FrameRecorder {
   readonly files: string[] = [];
   private readonly closing: Array<Promise<void>> = [];
 
-  constructor(private readonly dir: string, private readonly venue: string, private readonly rotateBytes: number) {
+  constructor(
+    private readonly dir: string,
+    private readonly venue: string,
+    private readonly rotateBytes: number,
+  ) {
     mkdirSync(dir, { recursive: true });
   }
 
@@ -34,12 +38,19 @@ export class FrameRecorder {
   }
 
   private closeCurrent(): Promise<void> {
-    const gz = this.gzip, file = this.file;
-    this.gzip = undefined; this.file = undefined;
+    const gz = this.gzip,
+      file = this.file;
+    this.gzip = undefined;
+    this.file = undefined;
     if (!gz || !file) return Promise.resolve();
-    return new Promise((resolve) => { file.once('close', () => resolve()); gz.end(); });
+    return new Promise((resolve) => {
+      file.once('close', () => resolve());
+      gz.end();
+    });
   }
 
   /** Closes the current file and waits for every rotated one to be fully written. */
-  async close(): Promise<void> { await Promise.all([...this.closing, this.closeCurrent()]); }
+  async close(): Promise<void> {
+    await Promise.all([...this.closing, this.closeCurrent()]);
+  }
 }

@@ -6,11 +6,15 @@
 import type { Tick } from '../model/tick.js';
 
 export interface GapRecord {
-  venue: string; symbol: string; kind: 'trade' | 'quote' | 'connection';
+  venue: string;
+  symbol: string;
+  kind: 'trade' | 'quote' | 'connection';
   /** First and last missing id (ids), or 0 for connection gaps. */
-  fromId: number; toId: number;
+  fromId: number;
+  toId: number;
   /** Receive-clock span of the gap, epoch ns. */
-  fromNs: number; toNs: number;
+  fromNs: number;
+  toNs: number;
   reason: 'sequence' | 'reconnect' | 'stale';
 }
 
@@ -66,7 +70,11 @@ export class SequenceTracker {
   private readonly window: number;
   private readonly maxJump: number;
   /** contiguousTradeIds false: trade ids only increase (Upbit), so a jump is not a gap. */
-  constructor(private readonly maxGapRecords = 1000, private readonly contiguousTradeIds = true, opts: SequenceOptions = {}) {
+  constructor(
+    private readonly maxGapRecords = 1000,
+    private readonly contiguousTradeIds = true,
+    opts: SequenceOptions = {},
+  ) {
     this.window = opts.reorderWindow ?? 256;
     this.maxJump = opts.maxIdJump ?? 1_000_000_000;
   }
@@ -82,7 +90,8 @@ export class SequenceTracker {
       if (isTrade) this.lastRecvNs.set(t.symbol, t.tsRecvNs);
       return 'ok';
     }
-    const id = t.id, last = st.hi;
+    const id = t.id,
+      last = st.hi;
     if (!isTrade && id <= last && st.beforeJump >= 0 && id > st.beforeJump) {
       // The jump before this quote was an outlier: the stream goes on below it.
       st.beforeJump = -1;
@@ -92,7 +101,11 @@ export class SequenceTracker {
     if (id <= last) {
       // Quotes only increase (no reorder window); a trade inside the window not seen yet is late, not a repeat.
       const w = st.seen.length;
-      if (w > 0 && last - id < w && st.seen[id % w] === 0) { st.seen[id % w] = 1; this.late++; return 'late'; }
+      if (w > 0 && last - id < w && st.seen[id % w] === 0) {
+        st.seen[id % w] = 1;
+        this.late++;
+        return 'late';
+      }
       this.duplicates++;
       return 'duplicate';
     }
@@ -109,11 +122,23 @@ export class SequenceTracker {
       if (st.candidate >= 0 && id > st.candidate && id - st.candidate <= Math.max(this.window, 16)) st.candidateCount++;
       else st.candidateCount = 1;
       st.candidate = id;
-      if (st.candidateCount < 3) { this.jumps++; return 'jump'; }
+      if (st.candidateCount < 3) {
+        this.jumps++;
+        return 'jump';
+      }
       st.candidate = -1;
       st.candidateCount = 0;
       st.advanceTo(id);
-      this.record({ venue: t.venue, symbol: t.symbol, kind: isTrade ? 'trade' : 'quote', fromId: last + 1, toId: id - 1, fromNs: t.tsRecvNs, toNs: t.tsRecvNs, reason: 'sequence' });
+      this.record({
+        venue: t.venue,
+        symbol: t.symbol,
+        kind: isTrade ? 'trade' : 'quote',
+        fromId: last + 1,
+        toId: id - 1,
+        fromNs: t.tsRecvNs,
+        toNs: t.tsRecvNs,
+        reason: 'sequence',
+      });
       return 'gap';
     }
     st.candidate = -1;
@@ -126,7 +151,16 @@ export class SequenceTracker {
     if (id > last + 1 && this.contiguousTradeIds) {
       this.gaps++;
       this.missingTrades += id - last - 1;
-      this.record({ venue: t.venue, symbol: t.symbol, kind: 'trade', fromId: last + 1, toId: id - 1, fromNs: prevNs, toNs: t.tsRecvNs, reason: 'sequence' });
+      this.record({
+        venue: t.venue,
+        symbol: t.symbol,
+        kind: 'trade',
+        fromId: last + 1,
+        toId: id - 1,
+        fromNs: prevNs,
+        toNs: t.tsRecvNs,
+        reason: 'sequence',
+      });
       return 'gap';
     }
     return 'ok';
@@ -138,5 +172,7 @@ export class SequenceTracker {
   }
 
   /** Forget quote ids after a reconnect (some venues restart update ids per connection). */
-  resetQuotes(): void { this.quotes.clear(); }
+  resetQuotes(): void {
+    this.quotes.clear();
+  }
 }

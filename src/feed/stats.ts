@@ -20,9 +20,19 @@ export class FeedStats {
   }
 
   toJSON(): Record<string, unknown> {
-    return { frames: this.frames, ticks: this.ticks, trades: this.trades, quotes: this.quotes, duplicates: this.duplicates, late: this.late,
-      gaps: this.gaps, reconnects: this.reconnects, staleEvents: this.staleEvents, malformedTotal: this.malformedTotal,
-      malformed: Object.fromEntries(this.malformed) };
+    return {
+      frames: this.frames,
+      ticks: this.ticks,
+      trades: this.trades,
+      quotes: this.quotes,
+      duplicates: this.duplicates,
+      late: this.late,
+      gaps: this.gaps,
+      reconnects: this.reconnects,
+      staleEvents: this.staleEvents,
+      malformedTotal: this.malformedTotal,
+      malformed: Object.fromEntries(this.malformed),
+    };
   }
 }
 

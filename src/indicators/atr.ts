@@ -8,15 +8,25 @@ export class ATR extends Streaming {
   trueRange = NaN;
   private prevClose = NaN;
   private readonly rma: WilderSmoothing;
-  constructor(readonly period = 14) { super(); checkPeriod(period); this.rma = new WilderSmoothing(period); }
-  get ready(): boolean { return this.rma.ready; }
+  constructor(readonly period = 14) {
+    super();
+    checkPeriod(period);
+    this.rma = new WilderSmoothing(period);
+  }
+  get ready(): boolean {
+    return this.rma.ready;
+  }
   update(high: number, low: number, close: number): number {
-    finite(high, 'high'); finite(low, 'low'); finite(close, 'close');
+    finite(high, 'high');
+    finite(low, 'low');
+    finite(close, 'close');
     this.count++;
-    const rma = this.rma, n = this.period;
-    if (rma.count >= n) { // steady state: WilderSmoothing's 'average' arithmetic, inlined
+    const rma = this.rma,
+      n = this.period;
+    if (rma.count >= n) {
+      // steady state: WilderSmoothing's 'average' arithmetic, inlined
       const pc = this.prevClose;
-      const tr = this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc));
+      const tr = (this.trueRange = Math.max(high - low, Math.abs(high - pc), Math.abs(low - pc)));
       rma.count++;
       this.value = rma.value = rma.value * rma.keep + tr * rma.take;
       this.prevClose = close;
@@ -31,5 +41,9 @@ export class ATR extends Streaming {
     this.prevClose = close;
     return this.value;
   }
-  reset(): void { this.value = this.trueRange = this.prevClose = NaN; this.count = 0; this.rma.reset(); }
+  reset(): void {
+    this.value = this.trueRange = this.prevClose = NaN;
+    this.count = 0;
+    this.rma.reset();
+  }
 }

@@ -6,11 +6,16 @@ import type { Bar } from '../model/bar.js';
 import { InputError } from '../model/errors.js';
 import { CompensatedSum } from './compensated.js';
 
-export type BarSpec = { type: 'time'; ms: number } | { type: 'ticks'; count: number } | { type: 'volume'; volume: number };
+export type BarSpec =
+  { type: 'time'; ms: number } | { type: 'ticks'; count: number } | { type: 'volume'; volume: number };
 
 export function parseBarSpec(s: string): BarSpec {
   const m = /^(\d+)(ms|s|m|h)$/.exec(s);
-  if (m) return { type: 'time', ms: Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'] };
+  if (m)
+    return {
+      type: 'time',
+      ms: Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'],
+    };
   const t = /^ticks:(\d+)$/.exec(s);
   if (t && Number(t[1]) > 0) return { type: 'ticks', count: Number(t[1]) };
   const v = /^volume:([0-9.]+)$/.exec(s);
@@ -23,7 +28,12 @@ export class BarBuilder {
   private readonly pq = new CompensatedSum();
   private readonly vol = new CompensatedSum();
   private lastClose = NaN;
-  constructor(readonly venue: string, readonly symbol: string, readonly spec: BarSpec, readonly fillGaps = true) {}
+  constructor(
+    readonly venue: string,
+    readonly symbol: string,
+    readonly spec: BarSpec,
+    readonly fillGaps = true,
+  ) {}
 
   /** Adds a trade; returns the bars it completed (usually none or one; several when time buckets were skipped). */
   update(price: number, size: number, timeMs: number, out: Bar[] = []): Bar[] {
@@ -39,7 +49,9 @@ export class BarBuilder {
     this.add(price, size);
     this.cur!.tsCloseMs = timeMs;
     const done = spec.type === 'ticks' ? this.cur!.trades >= spec.count : this.cur!.volume >= spec.volume;
-    if (done) { out.push(this.finish()); }
+    if (done) {
+      out.push(this.finish());
+    }
     return out;
   }
 
@@ -49,13 +61,29 @@ export class BarBuilder {
     const step = this.spec.ms;
     const next = this.cur.tsOpenMs + step;
     out.push(this.finish());
-    if (this.fillGaps) for (let t = next; t < bucketMs; t += step) { this.open(t, this.lastClose); out.push(this.finish()); }
+    if (this.fillGaps)
+      for (let t = next; t < bucketMs; t += step) {
+        this.open(t, this.lastClose);
+        out.push(this.finish());
+      }
     return out;
   }
 
   private open(tsMs: number, price: number): void {
     const end = this.spec.type === 'time' ? tsMs + this.spec.ms : tsMs;
-    this.cur = { venue: this.venue, symbol: this.symbol, tsOpenMs: tsMs, tsCloseMs: end, open: price, high: price, low: price, close: price, volume: 0, vwap: NaN, trades: 0 };
+    this.cur = {
+      venue: this.venue,
+      symbol: this.symbol,
+      tsOpenMs: tsMs,
+      tsCloseMs: end,
+      open: price,
+      high: price,
+      low: price,
+      close: price,
+      volume: 0,
+      vwap: NaN,
+      trades: 0,
+    };
     this.pq.clear();
     this.vol.clear();
   }
@@ -66,7 +94,9 @@ export class BarBuilder {
     if (price < b.low) b.low = price;
     this.vol.add(size);
     this.pq.add(price * size);
-    b.close = price; b.volume = this.vol.value; b.trades++;
+    b.close = price;
+    b.volume = this.vol.value;
+    b.trades++;
   }
 
   private finish(): Bar {
@@ -84,5 +114,7 @@ export class BarBuilder {
   }
 
   /** The bar being built, if any. */
-  get partial(): Bar | undefined { return this.cur; }
+  get partial(): Bar | undefined {
+    return this.cur;
+  }
 }

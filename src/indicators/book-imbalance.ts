@@ -3,13 +3,19 @@ import { Streaming, nonNegative } from './indicator.js';
 
 export class BookImbalance extends Streaming {
   value = NaN;
-  get ready(): boolean { return this.count > 0; }
+  get ready(): boolean {
+    return this.count > 0;
+  }
   update(bidSize: number, askSize: number): number {
-    nonNegative(bidSize, 'bidSize'); nonNegative(askSize, 'askSize');
+    nonNegative(bidSize, 'bidSize');
+    nonNegative(askSize, 'askSize');
     this.count++;
     const d = bidSize + askSize;
     this.value = d > 0 ? (bidSize - askSize) / d : 0;
     return this.value;
   }
-  reset(): void { this.value = NaN; this.count = 0; }
+  reset(): void {
+    this.value = NaN;
+    this.count = 0;
+  }
 }

@@ -13,7 +13,8 @@ export class TimeDecayEMA extends Streaming {
   private readonly perMs: number;
   constructor(readonly halfLifeMs: number) {
     super();
-    if (!(halfLifeMs > 0) || !Number.isFinite(halfLifeMs)) throw new InputError(`halfLifeMs must be > 0, got ${halfLifeMs}`);
+    if (!(halfLifeMs > 0) || !Number.isFinite(halfLifeMs))
+      throw new InputError(`halfLifeMs must be > 0, got ${halfLifeMs}`);
     this.perMs = -Math.LN2 / halfLifeMs;
   }
   get ready(): boolean {

@@ -34,21 +34,28 @@ export abstract class Streaming {
   count = 0;
   abstract get ready(): boolean;
   abstract reset(): void;
-  snapshot(): State { return capture({ ...this }) as State; }
-  restore(s: State): void { for (const [k, v] of Object.entries(s)) apply(this as unknown as State, k, v); }
+  snapshot(): State {
+    return capture({ ...this }) as State;
+  }
+  restore(s: State): void {
+    for (const [k, v] of Object.entries(s)) apply(this as unknown as State, k, v);
+  }
 }
 
 export function finite(x: number, what: string): number {
-  if (typeof x !== 'number' || !Number.isFinite(x)) throw new InputError(`${what} must be a finite number, got ${String(x)}`);
+  if (typeof x !== 'number' || !Number.isFinite(x))
+    throw new InputError(`${what} must be a finite number, got ${String(x)}`);
   return x;
 }
 
 export function nonNegative(x: number, what: string): number {
-  if (typeof x !== 'number' || !(x >= 0) || x === Infinity) throw new InputError(`${what} must be a finite number >= 0, got ${String(x)}`);
+  if (typeof x !== 'number' || !(x >= 0) || x === Infinity)
+    throw new InputError(`${what} must be a finite number >= 0, got ${String(x)}`);
   return x;
 }
 
 export function checkPeriod(n: number, what = 'period'): number {
-  if (!Number.isInteger(n) || n < 1 || n > 1_000_000) throw new InputError(`${what} must be an integer from 1 to 1000000, got ${String(n)}`);
+  if (!Number.isInteger(n) || n < 1 || n > 1_000_000)
+    throw new InputError(`${what} must be an integer from 1 to 1000000, got ${String(n)}`);
   return n;
 }

@@ -5,8 +5,14 @@ import { CountWindow } from './window.js';
 export class Momentum extends Streaming {
   value = NaN;
   private readonly win: CountWindow;
-  constructor(readonly period: number) { super(); checkPeriod(period); this.win = new CountWindow(period + 1); }
-  get ready(): boolean { return this.count > this.period; }
+  constructor(readonly period: number) {
+    super();
+    checkPeriod(period);
+    this.win = new CountWindow(period + 1);
+  }
+  get ready(): boolean {
+    return this.count > this.period;
+  }
   update(x: number): number {
     finite(x, 'Momentum input');
     this.count++;
@@ -14,5 +20,9 @@ export class Momentum extends Streaming {
     if (this.win.full) this.value = x - this.win.at(0);
     return this.value;
   }
-  reset(): void { this.value = NaN; this.count = 0; this.win.clear(); }
+  reset(): void {
+    this.value = NaN;
+    this.count = 0;
+    this.win.clear();
+  }
 }

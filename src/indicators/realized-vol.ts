@@ -9,10 +9,16 @@ export class RealizedVolatility extends Streaming {
   private sumSq = 0;
   private prev = NaN;
   private readonly win = new TimeWindow();
-  constructor(readonly windowMs: number) { super(); if (!(windowMs > 0)) throw new InputError(`windowMs must be > 0, got ${windowMs}`); }
-  get ready(): boolean { return this.win.size > 0; }
+  constructor(readonly windowMs: number) {
+    super();
+    if (!(windowMs > 0)) throw new InputError(`windowMs must be > 0, got ${windowMs}`);
+  }
+  get ready(): boolean {
+    return this.win.size > 0;
+  }
   update(price: number, timeMs: number): number {
-    finite(price, 'price'); finite(timeMs, 'time');
+    finite(price, 'price');
+    finite(timeMs, 'time');
     if (!(price > 0)) throw new InputError(`price must be > 0 for log returns, got ${price}`);
     this.count++;
     if (!Number.isNaN(this.prev)) {
@@ -22,10 +28,19 @@ export class RealizedVolatility extends Streaming {
     }
     this.prev = price;
     const cutoff = timeMs - this.windowMs;
-    while (this.win.size > 0 && this.win.oldestTime() <= cutoff) { this.sumSq -= this.win.oldestA(); this.win.shift(); }
+    while (this.win.size > 0 && this.win.oldestTime() <= cutoff) {
+      this.sumSq -= this.win.oldestA();
+      this.win.shift();
+    }
     if (this.win.size === 0) this.sumSq = 0;
     this.value = this.win.size > 0 ? Math.sqrt(Math.max(0, this.sumSq)) : NaN;
     return this.value;
   }
-  reset(): void { this.value = NaN; this.sumSq = 0; this.prev = NaN; this.count = 0; this.win.clear(); }
+  reset(): void {
+    this.value = NaN;
+    this.sumSq = 0;
+    this.prev = NaN;
+    this.count = 0;
+    this.win.clear();
+  }
 }

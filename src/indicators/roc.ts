@@ -5,14 +5,27 @@ import { CountWindow } from './window.js';
 export class ROC extends Streaming {
   value = NaN;
   private readonly win: CountWindow;
-  constructor(readonly period: number) { super(); checkPeriod(period); this.win = new CountWindow(period + 1); }
-  get ready(): boolean { return this.count > this.period; }
+  constructor(readonly period: number) {
+    super();
+    checkPeriod(period);
+    this.win = new CountWindow(period + 1);
+  }
+  get ready(): boolean {
+    return this.count > this.period;
+  }
   update(x: number): number {
     finite(x, 'ROC input');
     this.count++;
     this.win.push(x);
-    if (this.win.full) { const old = this.win.at(0); this.value = old === 0 ? NaN : (x - old) / old * 100; }
+    if (this.win.full) {
+      const old = this.win.at(0);
+      this.value = old === 0 ? NaN : ((x - old) / old) * 100;
+    }
     return this.value;
   }
-  reset(): void { this.value = NaN; this.count = 0; this.win.clear(); }
+  reset(): void {
+    this.value = NaN;
+    this.count = 0;
+    this.win.clear();
+  }
 }

@@ -17,28 +17,49 @@ export class RSI extends Streaming {
   private loss = 0;
   private readonly keep: number;
   private readonly take: number;
-  constructor(readonly period: number) { super(); checkPeriod(period); this.keep = (period - 1) / period; this.take = 1 / period; }
-  get ready(): boolean { return this.count > this.period; }
+  constructor(readonly period: number) {
+    super();
+    checkPeriod(period);
+    this.keep = (period - 1) / period;
+    this.take = 1 / period;
+  }
+  get ready(): boolean {
+    return this.count > this.period;
+  }
   update(x: number): number {
     finite(x, 'RSI input');
     this.count++;
-    if (this.count === 1) { this.prev = x; return NaN; }
+    if (this.count === 1) {
+      this.prev = x;
+      return NaN;
+    }
     const ch = x - this.prev;
     this.prev = x;
-    const g = ch > 0 ? ch : 0, l = ch < 0 ? -ch : 0;
-    const n = this.period, i = this.count - 1;
+    const g = ch > 0 ? ch : 0,
+      l = ch < 0 ? -ch : 0;
+    const n = this.period,
+      i = this.count - 1;
     if (i <= n) {
-      this.gain += g; this.loss += l;
+      this.gain += g;
+      this.loss += l;
       if (i < n) return NaN;
-      this.gain /= n; this.loss /= n;
+      this.gain /= n;
+      this.loss /= n;
     } else {
       this.gain = this.gain * this.keep + g * this.take;
       this.loss = this.loss * this.keep + l * this.take;
     }
-    const gain = this.gain, loss = this.loss;
+    const gain = this.gain,
+      loss = this.loss;
     const total = gain + loss;
     this.value = total < RSI_ZERO ? 0 : (100 * gain) / total;
     return this.value;
   }
-  reset(): void { this.value = NaN; this.prev = NaN; this.gain = 0; this.loss = 0; this.count = 0; }
+  reset(): void {
+    this.value = NaN;
+    this.prev = NaN;
+    this.gain = 0;
+    this.loss = 0;
+    this.count = 0;
+  }
 }

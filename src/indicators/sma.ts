@@ -30,7 +30,8 @@ export class SMA extends Streaming {
     this.run = x === this.last ? this.run + 1 : 1;
     this.last = x;
     this.count++;
-    if (this.count >= this.period) this.value = this.run >= this.period ? x : this.anchor + this.sum.value / this.period;
+    if (this.count >= this.period)
+      this.value = this.run >= this.period ? x : this.anchor + this.sum.value / this.period;
     return this.value;
   }
   reset(): void {

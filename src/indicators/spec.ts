@@ -68,7 +68,9 @@ function positiveArg(a: Args, i: number, dflt: number | undefined, key: string, 
   }
   const v = Number(raw);
   if (!Number.isFinite(v) || v <= 0 || (integer && !Number.isInteger(v)))
-    throw new InputError(`indicator spec "${key}": argument ${i + 1} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+    throw new InputError(
+      `indicator spec "${key}": argument ${i + 1} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`,
+    );
   return v;
 }
 
@@ -83,13 +85,22 @@ function parseDurationMs(s: string, what: string): number {
 
 function onlyArgs(a: Args, key: string, positional: number, named: string[] = []): void {
   if (a.positional.length > positional) throw new InputError(`indicator spec "${key}": too many arguments`);
-  for (const k of a.named.keys()) if (!named.includes(k)) throw new InputError(`indicator spec "${key}": unknown argument "${k}"`);
+  for (const k of a.named.keys())
+    if (!named.includes(k)) throw new InputError(`indicator spec "${key}": unknown argument "${k}"`);
 }
 
 /** Single-number indicators over the close, one period argument. */
-function closeOf(name: string, dflt: number, summary: string, make: (n: number) => { update(x: number): number; value: number }): IndicatorDef {
+function closeOf(
+  name: string,
+  dflt: number,
+  summary: string,
+  make: (n: number) => { update(x: number): number; value: number },
+): IndicatorDef {
   return {
-    name, args: 'N', input: 'price', summary,
+    name,
+    args: 'N',
+    input: 'price',
+    summary,
     build(set, a, key) {
       onlyArgs(a, key, 1);
       const ind = make(positiveArg(a, 0, dflt, key));
@@ -102,11 +113,21 @@ function closeOf(name: string, dflt: number, summary: string, make: (n: number) 
 /** The registry: every indicator a spec can name. */
 export const INDICATORS: readonly IndicatorDef[] = [
   {
-    name: 'sma', args: 'N', input: 'price', summary: 'simple moving average',
-    build(set, a, key) { onlyArgs(a, key, 1); const r = set.rollingFor(positiveArg(a, 0, 20, key)); return () => (r.ready ? num(r.mean) : null); },
+    name: 'sma',
+    args: 'N',
+    input: 'price',
+    summary: 'simple moving average',
+    build(set, a, key) {
+      onlyArgs(a, key, 1);
+      const r = set.rollingFor(positiveArg(a, 0, 20, key));
+      return () => (r.ready ? num(r.mean) : null);
+    },
   },
   {
-    name: 'ema', args: 'N | halflife=D', input: 'price', summary: 'EMA over N updates (SMA seed), or time-decayed with half-life D (irregular ticks)',
+    name: 'ema',
+    args: 'N | halflife=D',
+    input: 'price',
+    summary: 'EMA over N updates (SMA seed), or time-decayed with half-life D (irregular ticks)',
     build(set, a, key) {
       onlyArgs(a, key, 1, ['halflife']);
       const hl = a.named.get('halflife');
@@ -126,16 +147,28 @@ export const INDICATORS: readonly IndicatorDef[] = [
   closeOf('tema', 9, 'triple EMA', (n) => new TEMA(n)),
   closeOf('wilder', 14, 'Wilder smoothing (RMA)', (n) => new WilderSmoothing(n)),
   {
-    name: 'rsi', args: 'N', input: 'price', summary: "Wilder RSI (TA-Lib's flat convention: 0)",
-    build(set, a, key) { onlyArgs(a, key, 1); const e = new RSI(positiveArg(a, 0, 14, key)); set.rsis.push(e); return () => num(e.value); },
+    name: 'rsi',
+    args: 'N',
+    input: 'price',
+    summary: "Wilder RSI (TA-Lib's flat convention: 0)",
+    build(set, a, key) {
+      onlyArgs(a, key, 1);
+      const e = new RSI(positiveArg(a, 0, 14, key));
+      set.rsis.push(e);
+      return () => num(e.value);
+    },
   },
   closeOf('roc', 12, 'rate of change, %', (n) => new ROC(n)),
   closeOf('mom', 10, 'momentum (price difference over N)', (n) => new Momentum(n)),
   {
-    name: 'stddev', args: 'N[:sample]', input: 'price', summary: 'rolling standard deviation (population; sample = n−1)',
+    name: 'stddev',
+    args: 'N[:sample]',
+    input: 'price',
+    summary: 'rolling standard deviation (population; sample = n−1)',
     build(set, a, key) {
       const sample = a.positional[1] === 'sample';
-      if (a.positional.length > 2 || (a.positional.length === 2 && !sample)) throw new InputError(`indicator spec "${key}": expected stddev:N or stddev:N:sample`);
+      if (a.positional.length > 2 || (a.positional.length === 2 && !sample))
+        throw new InputError(`indicator spec "${key}": expected stddev:N or stddev:N:sample`);
       onlyArgs(a, key, 2);
       const r = set.rollingFor(positiveArg(a, 0, 20, key));
       return sample ? () => (r.ready ? num(r.sampleValue) : null) : () => (r.ready ? num(r.value) : null);
@@ -143,7 +176,11 @@ export const INDICATORS: readonly IndicatorDef[] = [
   },
   closeOf('zscore', 20, 'z-score of the close against the rolling mean and σ', (n) => new ZScore(n)),
   {
-    name: 'macd', args: 'F:S:G', input: 'price', fields: ['macd', 'signal', 'hist'], summary: 'MACD (TA-Lib start index)',
+    name: 'macd',
+    args: 'F:S:G',
+    input: 'price',
+    fields: ['macd', 'signal', 'hist'],
+    summary: 'MACD (TA-Lib start index)',
     build(set, a, key) {
       onlyArgs(a, key, 3);
       const e = new MACD(positiveArg(a, 0, 12, key), positiveArg(a, 1, 26, key), positiveArg(a, 2, 9, key));
@@ -152,7 +189,11 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   {
-    name: 'bbands', args: 'N:K', input: 'price', fields: ['lower', 'middle', 'upper', 'pb'], summary: 'Bollinger Bands (SMA ± K·σ) and %b',
+    name: 'bbands',
+    args: 'N:K',
+    input: 'price',
+    fields: ['lower', 'middle', 'upper', 'pb'],
+    summary: 'Bollinger Bands (SMA ± K·σ) and %b',
     build(set, a, key) {
       onlyArgs(a, key, 2);
       const r = set.rollingFor(positiveArg(a, 0, 20, key));
@@ -160,18 +201,32 @@ export const INDICATORS: readonly IndicatorDef[] = [
       const last = set.lastClose;
       return () => {
         if (!r.ready) return null;
-        const middle = r.mean, s = r.value; // BollingerBands' arithmetic
-        const lower = middle - k * s, upper = middle + k * s;
+        const middle = r.mean,
+          s = r.value; // BollingerBands' arithmetic
+        const lower = middle - k * s,
+          upper = middle + k * s;
         return { lower, middle, upper, pb: upper === lower ? null : (last.value - lower) / (upper - lower) };
       };
     },
   },
   {
-    name: 'atr', args: 'N', input: 'price', summary: 'average true range (bars: high/low/close)',
-    build(set, a, key) { onlyArgs(a, key, 1); const e = new ATR(positiveArg(a, 0, 14, key)); set.atrs.push(e); return () => num(e.value); },
+    name: 'atr',
+    args: 'N',
+    input: 'price',
+    summary: 'average true range (bars: high/low/close)',
+    build(set, a, key) {
+      onlyArgs(a, key, 1);
+      const e = new ATR(positiveArg(a, 0, 14, key));
+      set.atrs.push(e);
+      return () => num(e.value);
+    },
   },
   {
-    name: 'stoch', args: 'N:D', input: 'price', fields: ['k', 'd'], summary: 'stochastic %K/%D',
+    name: 'stoch',
+    args: 'N:D',
+    input: 'price',
+    fields: ['k', 'd'],
+    summary: 'stochastic %K/%D',
     build(set, a, key) {
       onlyArgs(a, key, 2);
       const ind = new Stochastic(positiveArg(a, 0, 14, key), positiveArg(a, 1, 3, key));
@@ -180,7 +235,9 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   {
-    name: 'vwap', args: '[session=D|none] | <windowMs>', input: 'price',
+    name: 'vwap',
+    args: '[session=D|none] | <windowMs>',
+    input: 'price',
     summary: 'exact VWAP: per session (default the UTC day), or over the last windowMs of exchange time',
     build(set, a, key) {
       onlyArgs(a, key, 1, ['session']);
@@ -191,17 +248,34 @@ export const INDICATORS: readonly IndicatorDef[] = [
         return () => num(ind.value);
       }
       const session = a.named.get('session');
-      const e = new SessionVWAP(session === undefined ? UTC_DAY_MS : session === 'none' ? 0 : parseDurationMs(session, `indicator spec "${key}"`));
+      const e = new SessionVWAP(
+        session === undefined
+          ? UTC_DAY_MS
+          : session === 'none'
+            ? 0
+            : parseDurationMs(session, `indicator spec "${key}"`),
+      );
       set.vwaps.push(e);
       return () => num(e.value);
     },
   },
   {
-    name: 'vwma', args: 'N', input: 'price', summary: 'volume-weighted moving average over N inputs',
-    build(set, a, key) { onlyArgs(a, key, 1); const ind = new VWMA(positiveArg(a, 0, 20, key)); set.addOther((s) => ind.update(s.close, s.volume)); return () => num(ind.value); },
+    name: 'vwma',
+    args: 'N',
+    input: 'price',
+    summary: 'volume-weighted moving average over N inputs',
+    build(set, a, key) {
+      onlyArgs(a, key, 1);
+      const ind = new VWMA(positiveArg(a, 0, 20, key));
+      set.addOther((s) => ind.update(s.close, s.volume));
+      return () => num(ind.value);
+    },
   },
   {
-    name: 'rvol', args: 'windowMs', input: 'price', summary: 'realized volatility, √Σ r² of log returns over a time window',
+    name: 'rvol',
+    args: 'windowMs',
+    input: 'price',
+    summary: 'realized volatility, √Σ r² of log returns over a time window',
     build(set, a, key) {
       onlyArgs(a, key, 1);
       const ind = new RealizedVolatility(parseDurationMs(a.positional[0] ?? '60000', `indicator spec "${key}"`));
@@ -210,18 +284,27 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   ...(['min', 'max'] as const).map((which): IndicatorDef => ({
-    name: which, args: 'N', input: 'price', summary: `rolling ${which === 'min' ? 'lowest low' : 'highest high'} over N inputs`,
+    name: which,
+    args: 'N',
+    input: 'price',
+    summary: `rolling ${which === 'min' ? 'lowest low' : 'highest high'} over N inputs`,
     build(set, a, key) {
       onlyArgs(a, key, 1);
       const n = positiveArg(a, 0, 20, key);
       const mm = new RollingMinMax(n);
       let seen = 0;
-      set.addOther((s) => { mm.push(which === 'min' ? s.low : s.high); seen++; });
+      set.addOther((s) => {
+        mm.push(which === 'min' ? s.low : s.high);
+        seen++;
+      });
       return () => (seen >= n ? (which === 'min' ? mm.min : mm.max) : null);
     },
   })),
   {
-    name: 'tfi', args: 'windowMs', input: 'trade', summary: 'trade-flow imbalance (buy − sell)/total volume by aggressor side, over a time window',
+    name: 'tfi',
+    args: 'windowMs',
+    input: 'trade',
+    summary: 'trade-flow imbalance (buy − sell)/total volume by aggressor side, over a time window',
     build(set, a, key) {
       onlyArgs(a, key, 1);
       const ind = new TradeFlowImbalance(parseDurationMs(a.positional[0] ?? '5000', `indicator spec "${key}"`));
@@ -230,7 +313,10 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   {
-    name: 'tickrule', args: '', input: 'trade', summary: 'cumulative tick-rule signed volume (Lee–Ready tick test)',
+    name: 'tickrule',
+    args: '',
+    input: 'trade',
+    summary: 'cumulative tick-rule signed volume (Lee–Ready tick test)',
     build(set, a, key) {
       onlyArgs(a, key, 0);
       const ind = new TickRuleVolume();
@@ -239,10 +325,14 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   {
-    name: 'spread', args: '[bps]', input: 'quote', summary: 'quoted spread ask − bid (bps: in basis points of the mid)',
+    name: 'spread',
+    args: '[bps]',
+    input: 'quote',
+    summary: 'quoted spread ask − bid (bps: in basis points of the mid)',
     build(set, a, key) {
       const bps = a.positional[0] === 'bps';
-      if (a.positional.length > 1 || (a.positional.length === 1 && !bps)) throw new InputError(`indicator spec "${key}": expected spread or spread:bps`);
+      if (a.positional.length > 1 || (a.positional.length === 1 && !bps))
+        throw new InputError(`indicator spec "${key}": expected spread or spread:bps`);
       onlyArgs(a, key, 1);
       const ind = new Spread();
       set.addQuote((b, bs, k) => ind.update(b, k));
@@ -250,16 +340,40 @@ export const INDICATORS: readonly IndicatorDef[] = [
     },
   },
   {
-    name: 'mid', args: '', input: 'quote', summary: 'mid price (bid + ask)/2',
-    build(set, a, key) { onlyArgs(a, key, 0); const ind = new Mid(); set.addQuote((b, bs, k) => ind.update(b, k)); return () => num(ind.value); },
+    name: 'mid',
+    args: '',
+    input: 'quote',
+    summary: 'mid price (bid + ask)/2',
+    build(set, a, key) {
+      onlyArgs(a, key, 0);
+      const ind = new Mid();
+      set.addQuote((b, bs, k) => ind.update(b, k));
+      return () => num(ind.value);
+    },
   },
   {
-    name: 'microprice', args: '', input: 'quote', summary: 'size-weighted mid (bid·askSize + ask·bidSize)/(bidSize + askSize)',
-    build(set, a, key) { onlyArgs(a, key, 0); const ind = new Microprice(); set.addQuote((b, bs, k, ks) => ind.update(b, bs, k, ks)); return () => num(ind.value); },
+    name: 'microprice',
+    args: '',
+    input: 'quote',
+    summary: 'size-weighted mid (bid·askSize + ask·bidSize)/(bidSize + askSize)',
+    build(set, a, key) {
+      onlyArgs(a, key, 0);
+      const ind = new Microprice();
+      set.addQuote((b, bs, k, ks) => ind.update(b, bs, k, ks));
+      return () => num(ind.value);
+    },
   },
   {
-    name: 'imbalance', args: '', input: 'quote', summary: 'top-of-book imbalance (bidSize − askSize)/(bidSize + askSize)',
-    build(set, a, key) { onlyArgs(a, key, 0); const ind = new BookImbalance(); set.addQuote((b, bs, k, ks) => ind.update(bs, ks)); return () => num(ind.value); },
+    name: 'imbalance',
+    args: '',
+    input: 'quote',
+    summary: 'top-of-book imbalance (bidSize − askSize)/(bidSize + askSize)',
+    build(set, a, key) {
+      onlyArgs(a, key, 0);
+      const ind = new BookImbalance();
+      set.addQuote((b, bs, k, ks) => ind.update(bs, ks));
+      return () => num(ind.value);
+    },
   },
 ];
 
@@ -269,7 +383,10 @@ byName.set('momentum', byName.get('mom')!);
 function parseKey(key: string): { def: IndicatorDef; args: Args } {
   const [name, ...rest] = key.split(':');
   const def = byName.get(name!);
-  if (!def) throw new InputError(`unknown indicator "${name}" in spec "${key}" (known: ${INDICATORS.map((d) => d.name).join(' ')})`);
+  if (!def)
+    throw new InputError(
+      `unknown indicator "${name}" in spec "${key}" (known: ${INDICATORS.map((d) => d.name).join(' ')})`,
+    );
   const args: Args = { positional: [], named: new Map() };
   for (const r of rest) {
     const eq = r.indexOf('=');
@@ -310,7 +427,10 @@ export class IndicatorSet {
   readonly lastClose = { value: NaN };
 
   constructor(spec: string) {
-    const keys = spec.split(',').map((s) => s.trim()).filter(Boolean);
+    const keys = spec
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (keys.length === 0) throw new InputError('indicator spec is empty');
     for (const key of keys) {
       if (this.readers.some((r) => r.key === key)) throw new InputError(`indicator spec: "${key}" is given twice`);
@@ -321,16 +441,29 @@ export class IndicatorSet {
 
   rollingFor(period: number): RollingStdDev {
     let r = this.rolling.find((x) => x.period === period);
-    if (!r) { r = new RollingStdDev(period); this.rolling.push(r); }
+    if (!r) {
+      r = new RollingStdDev(period);
+      this.rolling.push(r);
+    }
     return r;
   }
-  addOther(update: (s: Step) => void): void { this.others.push(update); }
-  addTrade(update: TradeUpdate): void { this.trades.push(update); }
-  addQuote(update: QuoteUpdate): void { this.quotes.push(update); }
+  addOther(update: (s: Step) => void): void {
+    this.others.push(update);
+  }
+  addTrade(update: TradeUpdate): void {
+    this.trades.push(update);
+  }
+  addQuote(update: QuoteUpdate): void {
+    this.quotes.push(update);
+  }
 
-  get keys(): string[] { return this.readers.map((r) => r.key); }
+  get keys(): string[] {
+    return this.readers.map((r) => r.key);
+  }
   /** True when some indicator of the spec reads quotes (the indicators command then prints quote rows). */
-  get readsQuotes(): boolean { return this.quotes.length > 0; }
+  get readsQuotes(): boolean {
+    return this.quotes.length > 0;
+  }
 
   /** A price step (a trade, or a closed bar). */
   update(step: Step): void {

@@ -5,14 +5,20 @@ import { InputError } from '../model/errors.js';
 export class Spread extends Streaming {
   value = NaN;
   bps = NaN;
-  get ready(): boolean { return this.count > 0; }
+  get ready(): boolean {
+    return this.count > 0;
+  }
   update(bid: number, ask: number): number {
-    finite(bid, 'bid'); finite(ask, 'ask');
+    finite(bid, 'bid');
+    finite(ask, 'ask');
     if (!(bid > 0) || !(ask > 0)) throw new InputError(`bid and ask must be > 0, got ${bid}/${ask}`);
     this.count++;
     this.value = ask - bid;
-    this.bps = this.value / ((ask + bid) / 2) * 1e4;
+    this.bps = (this.value / ((ask + bid) / 2)) * 1e4;
     return this.value;
   }
-  reset(): void { this.value = this.bps = NaN; this.count = 0; }
+  reset(): void {
+    this.value = this.bps = NaN;
+    this.count = 0;
+  }
 }

@@ -103,11 +103,16 @@ export class RollingStdDev extends Streaming {
   private reanchor(a: number): void {
     this.anchor = a;
     this.sinceAnchor = 0;
-    let s1h = 0, s1l = 0, s2h = 0, s2l = 0;
+    let s1h = 0,
+      s1l = 0,
+      s2h = 0,
+      s2l = 0;
     const w = this.win;
     for (let i = 0; i < w.size; i++) {
-      const d = w.at(i) - a, q = d * d;
-      let s = s1h + d, b = s - s1h;
+      const d = w.at(i) - a,
+        q = d * d;
+      let s = s1h + d,
+        b = s - s1h;
       s1l += s1h - (s - b) + (d - b);
       s1h = s;
       s = s2h + q;
@@ -115,7 +120,10 @@ export class RollingStdDev extends Streaming {
       s2l += s2h - (s - b) + (q - b);
       s2h = s;
     }
-    this.s1h = s1h; this.s1l = s1l; this.s2h = s2h; this.s2l = s2l;
+    this.s1h = s1h;
+    this.s1l = s1l;
+    this.s2h = s2h;
+    this.s2l = s2l;
   }
   reset(): void {
     this.value = this.variance = this.mean = this.meanDev = this.anchor = this.last = NaN;

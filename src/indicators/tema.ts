@@ -4,9 +4,19 @@ import { EMA } from './ema.js';
 
 export class TEMA extends Streaming {
   value = NaN;
-  private readonly e1: EMA; private readonly e2: EMA; private readonly e3: EMA;
-  constructor(readonly period: number) { super(); checkPeriod(period); this.e1 = new EMA(period); this.e2 = new EMA(period); this.e3 = new EMA(period); }
-  get ready(): boolean { return this.e3.ready; }
+  private readonly e1: EMA;
+  private readonly e2: EMA;
+  private readonly e3: EMA;
+  constructor(readonly period: number) {
+    super();
+    checkPeriod(period);
+    this.e1 = new EMA(period);
+    this.e2 = new EMA(period);
+    this.e3 = new EMA(period);
+  }
+  get ready(): boolean {
+    return this.e3.ready;
+  }
   update(x: number): number {
     this.count++;
     const a = this.e1.update(x);
@@ -17,5 +27,11 @@ export class TEMA extends Streaming {
     if (this.e3.ready) this.value = 3 * a - 3 * b + c;
     return this.value;
   }
-  reset(): void { this.value = NaN; this.count = 0; this.e1.reset(); this.e2.reset(); this.e3.reset(); }
+  reset(): void {
+    this.value = NaN;
+    this.count = 0;
+    this.e1.reset();
+    this.e2.reset();
+    this.e3.reset();
+  }
 }

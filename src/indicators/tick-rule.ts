@@ -6,16 +6,25 @@ export class TickRuleVolume extends Streaming {
   value = 0;
   lastSign = 0;
   private prev = NaN;
-  get ready(): boolean { return this.count > 1; }
+  get ready(): boolean {
+    return this.count > 1;
+  }
   update(price: number, size: number): number {
-    finite(price, 'price'); nonNegative(size, 'size');
+    finite(price, 'price');
+    nonNegative(size, 'size');
     this.count++;
     if (!Number.isNaN(this.prev)) {
-      if (price > this.prev) this.lastSign = 1; else if (price < this.prev) this.lastSign = -1;
+      if (price > this.prev) this.lastSign = 1;
+      else if (price < this.prev) this.lastSign = -1;
       this.value += this.lastSign * size;
     }
     this.prev = price;
     return this.value;
   }
-  reset(): void { this.value = 0; this.lastSign = 0; this.prev = NaN; this.count = 0; }
+  reset(): void {
+    this.value = 0;
+    this.lastSign = 0;
+    this.prev = NaN;
+    this.count = 0;
+  }
 }

@@ -17,10 +17,24 @@ export class TimeMinMax {
     while (this.minQ.size > 0 && this.minQ.newestA() >= v) this.minQ.popNewest();
     this.minQ.push(timeMs, v, 0);
   }
-  get max(): number { return this.maxQ.size ? this.maxQ.oldestA() : NaN; }
-  get min(): number { return this.minQ.size ? this.minQ.oldestA() : NaN; }
-  get empty(): boolean { return this.maxQ.size === 0; }
-  clear(): void { this.maxQ.clear(); this.minQ.clear(); }
-  snapshot(): { max: ReturnType<TimeWindow['snapshot']>; min: ReturnType<TimeWindow['snapshot']> } { return { max: this.maxQ.snapshot(), min: this.minQ.snapshot() }; }
-  restore(s: ReturnType<TimeMinMax['snapshot']>): void { this.maxQ.restore(s.max); this.minQ.restore(s.min); }
+  get max(): number {
+    return this.maxQ.size ? this.maxQ.oldestA() : NaN;
+  }
+  get min(): number {
+    return this.minQ.size ? this.minQ.oldestA() : NaN;
+  }
+  get empty(): boolean {
+    return this.maxQ.size === 0;
+  }
+  clear(): void {
+    this.maxQ.clear();
+    this.minQ.clear();
+  }
+  snapshot(): { max: ReturnType<TimeWindow['snapshot']>; min: ReturnType<TimeWindow['snapshot']> } {
+    return { max: this.maxQ.snapshot(), min: this.minQ.snapshot() };
+  }
+  restore(s: ReturnType<TimeMinMax['snapshot']>): void {
+    this.maxQ.restore(s.max);
+    this.minQ.restore(s.min);
+  }
 }

@@ -9,18 +9,37 @@ export class WilderSmoothing extends Streaming {
   private acc = 0;
   readonly keep: number;
   readonly take: number;
-  constructor(readonly period: number, readonly mode: 'average' | 'sum' = 'average') {
-    super(); checkPeriod(period); this.keep = (period - 1) / period; this.take = 1 / period;
+  constructor(
+    readonly period: number,
+    readonly mode: 'average' | 'sum' = 'average',
+  ) {
+    super();
+    checkPeriod(period);
+    this.keep = (period - 1) / period;
+    this.take = 1 / period;
   }
-  get ready(): boolean { return this.count >= this.period; }
+  get ready(): boolean {
+    return this.count >= this.period;
+  }
   update(x: number): number {
     finite(x, 'Wilder input');
     this.count++;
     const n = this.period;
-    if (this.count < n) { this.acc += x; return NaN; }
-    if (this.count === n) { this.acc += x; this.value = this.mode === 'sum' ? this.acc : this.acc / n; return this.value; }
+    if (this.count < n) {
+      this.acc += x;
+      return NaN;
+    }
+    if (this.count === n) {
+      this.acc += x;
+      this.value = this.mode === 'sum' ? this.acc : this.acc / n;
+      return this.value;
+    }
     this.value = this.mode === 'sum' ? this.value - this.value / n + x : this.value * this.keep + x * this.take;
     return this.value;
   }
-  reset(): void { this.value = NaN; this.acc = 0; this.count = 0; }
+  reset(): void {
+    this.value = NaN;
+    this.acc = 0;
+    this.count = 0;
+  }
 }

@@ -5,7 +5,9 @@ export class CountWindow {
   /** Where the next value goes; once full, also the oldest value. */
   head = 0;
   size = 0;
-  constructor(readonly capacity: number) { this.buf = new Float64Array(capacity); }
+  constructor(readonly capacity: number) {
+    this.buf = new Float64Array(capacity);
+  }
   /** Pushes x; returns the value that fell out (NaN while filling). No modulo: a compare and reset. */
   push(x: number): number {
     const out = this.size === this.capacity ? this.buf[this.head]! : NaN;
@@ -21,8 +23,13 @@ export class CountWindow {
     else if (j >= this.capacity) j -= this.capacity;
     return this.buf[j]!;
   }
-  get full(): boolean { return this.size === this.capacity; }
-  clear(): void { this.head = 0; this.size = 0; }
+  get full(): boolean {
+    return this.size === this.capacity;
+  }
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+  }
 }
 
 /**
@@ -30,33 +37,74 @@ export class CountWindow {
  * Grows by doubling when full (amortised; no allocation in steady state).
  */
 export class TimeWindow {
-  t: Float64Array; a: Float64Array; b: Float64Array;
+  t: Float64Array;
+  a: Float64Array;
+  b: Float64Array;
   head = 0; // index of the oldest
   size = 0;
-  constructor(initial = 1024) { this.t = new Float64Array(initial); this.a = new Float64Array(initial); this.b = new Float64Array(initial); }
+  constructor(initial = 1024) {
+    this.t = new Float64Array(initial);
+    this.a = new Float64Array(initial);
+    this.b = new Float64Array(initial);
+  }
   private grow(): void {
     const cap = this.t.length * 2;
-    const t = new Float64Array(cap), a = new Float64Array(cap), b = new Float64Array(cap);
-    for (let i = 0; i < this.size; i++) { const j = (this.head + i) % this.t.length; t[i] = this.t[j]!; a[i] = this.a[j]!; b[i] = this.b[j]!; }
-    this.t = t; this.a = a; this.b = b; this.head = 0;
+    const t = new Float64Array(cap),
+      a = new Float64Array(cap),
+      b = new Float64Array(cap);
+    for (let i = 0; i < this.size; i++) {
+      const j = (this.head + i) % this.t.length;
+      t[i] = this.t[j]!;
+      a[i] = this.a[j]!;
+      b[i] = this.b[j]!;
+    }
+    this.t = t;
+    this.a = a;
+    this.b = b;
+    this.head = 0;
   }
   push(timeMs: number, a: number, b: number): void {
     if (this.size === this.t.length) this.grow();
     const j = (this.head + this.size) % this.t.length;
-    this.t[j] = timeMs; this.a[j] = a; this.b[j] = b;
+    this.t[j] = timeMs;
+    this.a[j] = a;
+    this.b[j] = b;
     this.size++;
   }
-  oldestTime(): number { return this.t[this.head]!; }
-  oldestA(): number { return this.a[this.head]!; }
-  oldestB(): number { return this.b[this.head]!; }
-  shift(): void { this.head = (this.head + 1) % this.t.length; this.size--; }
-  newestA(): number { return this.a[(this.head + this.size - 1) % this.t.length]!; }
-  popNewest(): void { this.size--; }
-  clear(): void { this.head = 0; this.size = 0; }
+  oldestTime(): number {
+    return this.t[this.head]!;
+  }
+  oldestA(): number {
+    return this.a[this.head]!;
+  }
+  oldestB(): number {
+    return this.b[this.head]!;
+  }
+  shift(): void {
+    this.head = (this.head + 1) % this.t.length;
+    this.size--;
+  }
+  newestA(): number {
+    return this.a[(this.head + this.size - 1) % this.t.length]!;
+  }
+  popNewest(): void {
+    this.size--;
+  }
+  clear(): void {
+    this.head = 0;
+    this.size = 0;
+  }
   /** The entries oldest first, as plain arrays (snapshots for crash recovery and re-warming). */
   snapshot(): { t: number[]; a: number[]; b: number[] } {
-    const t: number[] = [], a: number[] = [], b: number[] = [];
-    for (let i = 0; i < this.size; i++) { const j = (this.head + i) % this.t.length; t.push(this.t[j]!); a.push(this.a[j]!); b.push(this.b[j]!); }
+    const t: number[] = [],
+      a: number[] = [],
+      b: number[] = [];
+    for (let i = 0; i < this.size; i++) {
+      const j = (this.head + i) % this.t.length;
+      t.push(this.t[j]!);
+      a.push(this.a[j]!);
+      b.push(this.b[j]!);
+    }
     return { t, a, b };
   }
   restore(s: { t: number[]; a: number[]; b: number[] }): void {

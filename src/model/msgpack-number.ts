@@ -10,16 +10,38 @@ const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 export function writeMsgpackNumber(b: Uint8Array, pos: number, v: number): number {
   if (v >>> 0 === v) {
     if (v < 0x80) b[pos++] = v;
-    else if (v < 0x100) { b[pos++] = 0xcc; b[pos++] = v; }
-    else if (v < 0x10000) { b[pos++] = 0xcd; b[pos++] = v >> 8; b[pos++] = v & 0xff; }
-    else { b[pos++] = 0xce; b[pos++] = v >>> 24; b[pos++] = (v >> 16) & 0xff; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
+    else if (v < 0x100) {
+      b[pos++] = 0xcc;
+      b[pos++] = v;
+    } else if (v < 0x10000) {
+      b[pos++] = 0xcd;
+      b[pos++] = v >> 8;
+      b[pos++] = v & 0xff;
+    } else {
+      b[pos++] = 0xce;
+      b[pos++] = v >>> 24;
+      b[pos++] = (v >> 16) & 0xff;
+      b[pos++] = (v >> 8) & 0xff;
+      b[pos++] = v & 0xff;
+    }
     return pos;
   }
   if (v >> 0 === v) {
     if (v >= -0x20) b[pos++] = 0x100 + v;
-    else if (v >= -0x80) { b[pos++] = 0xd0; b[pos++] = v + 0x100; }
-    else if (v >= -0x8000) { b[pos++] = 0xd1; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
-    else { b[pos++] = 0xd2; b[pos++] = (v >>> 24) & 0xff; b[pos++] = (v >> 16) & 0xff; b[pos++] = (v >> 8) & 0xff; b[pos++] = v & 0xff; }
+    else if (v >= -0x80) {
+      b[pos++] = 0xd0;
+      b[pos++] = v + 0x100;
+    } else if (v >= -0x8000) {
+      b[pos++] = 0xd1;
+      b[pos++] = (v >> 8) & 0xff;
+      b[pos++] = v & 0xff;
+    } else {
+      b[pos++] = 0xd2;
+      b[pos++] = (v >>> 24) & 0xff;
+      b[pos++] = (v >> 16) & 0xff;
+      b[pos++] = (v >> 8) & 0xff;
+      b[pos++] = v & 0xff;
+    }
     return pos;
   }
   b[pos++] = 0xcb;

@@ -28,31 +28,88 @@ export interface Tick {
 
 /** Creates a trade tick with every field present so all ticks share one hidden class. */
 export function tradeTick(
-  venue: string, symbol: string, tsExchNs: number, tsRecvNs: number,
-  price: number, size: number, side: Side, tradeId: number,
+  venue: string,
+  symbol: string,
+  tsExchNs: number,
+  tsRecvNs: number,
+  price: number,
+  size: number,
+  side: Side,
+  tradeId: number,
 ): Tick {
-  return { venue, symbol, kind: 'trade', tsExchNs, tsRecvNs, price, size, side, id: tradeId,
-    bid: NaN, bidSize: NaN, ask: NaN, askSize: NaN };
+  return {
+    venue,
+    symbol,
+    kind: 'trade',
+    tsExchNs,
+    tsRecvNs,
+    price,
+    size,
+    side,
+    id: tradeId,
+    bid: NaN,
+    bidSize: NaN,
+    ask: NaN,
+    askSize: NaN,
+  };
 }
 
 /** Creates a quote (best bid/ask) tick with every field present. */
 export function quoteTick(
-  venue: string, symbol: string, tsExchNs: number, tsRecvNs: number,
-  bid: number, bidSize: number, ask: number, askSize: number, updateId: number,
+  venue: string,
+  symbol: string,
+  tsExchNs: number,
+  tsRecvNs: number,
+  bid: number,
+  bidSize: number,
+  ask: number,
+  askSize: number,
+  updateId: number,
 ): Tick {
-  return { venue, symbol, kind: 'quote', tsExchNs, tsRecvNs, price: NaN, size: NaN, side: 'unknown', id: updateId,
-    bid, bidSize, ask, askSize };
+  return {
+    venue,
+    symbol,
+    kind: 'quote',
+    tsExchNs,
+    tsRecvNs,
+    price: NaN,
+    size: NaN,
+    side: 'unknown',
+    id: updateId,
+    bid,
+    bidSize,
+    ask,
+    askSize,
+  };
 }
-
 
 /** The JSON-lines shape printed by `christmas replay --print ticks` (issue 3 contract). */
 export function tickToJson(t: Tick): Record<string, unknown> {
   if (t.kind === 'trade') {
-    return { venue: t.venue, symbol: t.symbol, kind: 'trade', tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs,
-      price: t.price, size: t.size, side: t.side, tradeId: t.id };
+    return {
+      venue: t.venue,
+      symbol: t.symbol,
+      kind: 'trade',
+      tsExchNs: t.tsExchNs,
+      tsRecvNs: t.tsRecvNs,
+      price: t.price,
+      size: t.size,
+      side: t.side,
+      tradeId: t.id,
+    };
   }
-  return { venue: t.venue, symbol: t.symbol, kind: 'quote', tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs,
-    bid: t.bid, bidSize: t.bidSize, ask: t.ask, askSize: t.askSize, updateId: t.id };
+  return {
+    venue: t.venue,
+    symbol: t.symbol,
+    kind: 'quote',
+    tsExchNs: t.tsExchNs,
+    tsRecvNs: t.tsRecvNs,
+    bid: t.bid,
+    bidSize: t.bidSize,
+    ask: t.ask,
+    askSize: t.askSize,
+    updateId: t.id,
+  };
 }
 
 /** Why a number cannot be a price (positive) or a size (>= 0): `<field>-missing|infinite|not-positive|negative`. */

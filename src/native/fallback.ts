@@ -22,10 +22,20 @@ export const fallbackKernels: Kernels = {
     checkArgs(values, period, [out]);
     const p = period | 0;
     const k = 2 / (p + 1);
-    let sum = 0, ema = 0;
+    let sum = 0,
+      ema = 0;
     for (let i = 0; i < values.length; i++) {
-      if (i + 1 < p) { sum += values[i]!; out[i] = NaN; continue; }
-      if (i + 1 === p) { sum += values[i]!; ema = sum / p; out[i] = ema; continue; }
+      if (i + 1 < p) {
+        sum += values[i]!;
+        out[i] = NaN;
+        continue;
+      }
+      if (i + 1 === p) {
+        sum += values[i]!;
+        ema = sum / p;
+        out[i] = ema;
+        continue;
+      }
       ema = (values[i]! - ema) * k + ema;
       out[i] = ema;
     }
@@ -33,12 +43,28 @@ export const fallbackKernels: Kernels = {
   smaBatch(values, period, out) {
     checkArgs(values, period, [out]);
     const p = period | 0;
-    let a = NaN, hi = 0, lo = 0, last = NaN, run = 0;
+    let a = NaN,
+      hi = 0,
+      lo = 0,
+      last = NaN,
+      run = 0;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (i === 0) a = x;
-      { const t = x - a, s = hi + t, b = s - hi; lo += hi - (s - b) + (t - b); hi = s; }
-      if (i >= p) { const t = -(values[i - p]! - a), s = hi + t, b = s - hi; lo += hi - (s - b) + (t - b); hi = s; }
+      {
+        const t = x - a,
+          s = hi + t,
+          b = s - hi;
+        lo += hi - (s - b) + (t - b);
+        hi = s;
+      }
+      if (i >= p) {
+        const t = -(values[i - p]! - a),
+          s = hi + t,
+          b = s - hi;
+        lo += hi - (s - b) + (t - b);
+        hi = s;
+      }
       run = x === last ? run + 1 : 1;
       last = x;
       out[i] = i + 1 >= p ? (run >= p ? x : a + (hi + lo) / p) : NaN;
@@ -47,16 +73,27 @@ export const fallbackKernels: Kernels = {
   rsiBatch(values, period, out) {
     checkArgs(values, period, [out]);
     const p = period | 0;
-    const keep = (p - 1) / p, take = 1 / p;
-    let gain = 0, loss = 0;
+    const keep = (p - 1) / p,
+      take = 1 / p;
+    let gain = 0,
+      loss = 0;
     for (let i = 0; i < values.length; i++) {
-      if (i === 0) { out[i] = NaN; continue; }
+      if (i === 0) {
+        out[i] = NaN;
+        continue;
+      }
       const ch = values[i]! - values[i - 1]!;
-      const g = ch > 0 ? ch : 0, l = ch < 0 ? -ch : 0;
+      const g = ch > 0 ? ch : 0,
+        l = ch < 0 ? -ch : 0;
       if (i <= p) {
-        gain += g; loss += l;
-        if (i < p) { out[i] = NaN; continue; }
-        gain /= p; loss /= p;
+        gain += g;
+        loss += l;
+        if (i < p) {
+          out[i] = NaN;
+          continue;
+        }
+        gain /= p;
+        loss /= p;
       } else {
         gain = gain * keep + g * take;
         loss = loss * keep + l * take;
@@ -69,23 +106,50 @@ export const fallbackKernels: Kernels = {
     checkArgs(values, window, [meanOut, stdOut], 'window');
     const w = window | 0;
     const inv = 1 / w;
-    let a = NaN, s1h = 0, s1l = 0, s2h = 0, s2l = 0, last = NaN, run = 0, since = 0;
+    let a = NaN,
+      s1h = 0,
+      s1l = 0,
+      s2h = 0,
+      s2l = 0,
+      last = NaN,
+      run = 0,
+      since = 0;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (i === 0) a = x;
       const d = x - a;
-      let t1 = d, t2 = d * d;
+      let t1 = d,
+        t2 = d * d;
       if (i >= w) {
-        const out = values[i - w]!, o = out - a;
+        const out = values[i - w]!,
+          o = out - a;
         t1 = x - out;
         t2 = d * d - o * o;
       }
-      { const s = s1h + t1, b = s - s1h; s1l += s1h - (s - b) + (t1 - b); s1h = s; }
-      { const s = s2h + t2, b = s - s2h; s2l += s2h - (s - b) + (t2 - b); s2h = s; }
+      {
+        const s = s1h + t1,
+          b = s - s1h;
+        s1l += s1h - (s - b) + (t1 - b);
+        s1h = s;
+      }
+      {
+        const s = s2h + t2,
+          b = s - s2h;
+        s2l += s2h - (s - b) + (t2 - b);
+        s2h = s;
+      }
       run = x === last ? run + 1 : 1;
       last = x;
-      if (i + 1 < w) { meanOut[i] = NaN; stdOut[i] = NaN; continue; }
-      if (run >= w) { meanOut[i] = x; stdOut[i] = 0; continue; }
+      if (i + 1 < w) {
+        meanOut[i] = NaN;
+        stdOut[i] = NaN;
+        continue;
+      }
+      if (run >= w) {
+        meanOut[i] = x;
+        stdOut[i] = 0;
+        continue;
+      }
       let md = (s1h + s1l) * inv;
       let v = (s2h + s2l) * inv - md * md;
       if (md * md > REANCHOR_RATIO * v || ++since >= REANCHOR_EVERY) {
@@ -93,33 +157,56 @@ export const fallbackKernels: Kernels = {
         since = 0;
         s1h = s1l = s2h = s2l = 0;
         for (let k = i + 1 - w; k <= i; k++) {
-          const e = values[k]! - a, q = e * e;
-          { const s = s1h + e, b = s - s1h; s1l += s1h - (s - b) + (e - b); s1h = s; }
-          { const s = s2h + q, b = s - s2h; s2l += s2h - (s - b) + (q - b); s2h = s; }
+          const e = values[k]! - a,
+            q = e * e;
+          {
+            const s = s1h + e,
+              b = s - s1h;
+            s1l += s1h - (s - b) + (e - b);
+            s1h = s;
+          }
+          {
+            const s = s2h + q,
+              b = s - s2h;
+            s2l += s2h - (s - b) + (q - b);
+            s2h = s;
+          }
         }
         md = (s1h + s1l) * inv;
         v = (s2h + s2l) * inv - md * md;
       }
       if (v < 0) v = 0;
-      meanOut[i] = a + md; stdOut[i] = Math.sqrt(v);
+      meanOut[i] = a + md;
+      stdOut[i] = Math.sqrt(v);
     }
   },
   emaMultiUpdate(values, len, alpha, state) {
-    if (!(values instanceof Float64Array) || !(state instanceof Float64Array)) throw new TypeError('emaMultiUpdate(values, len, alpha, state)');
-    if (len < 1 || len * state.length !== values.length) throw new RangeError('values.length must equal len * state.length');
+    if (!(values instanceof Float64Array) || !(state instanceof Float64Array))
+      throw new TypeError('emaMultiUpdate(values, len, alpha, state)');
+    if (len < 1 || len * state.length !== values.length)
+      throw new RangeError('values.length must equal len * state.length');
     for (let s = 0; s < state.length; s++) {
       let e = state[s]!;
       const base = s * len;
-      for (let i = 0; i < len; i++) { const v = values[base + i]!; e = Number.isNaN(e) ? v : e + alpha * (v - e); }
+      for (let i = 0; i < len; i++) {
+        const v = values[base + i]!;
+        e = Number.isNaN(e) ? v : e + alpha * (v - e);
+      }
       state[s] = e;
     }
   },
   sdNotify(socketPath, message) {
     // Node has no unix datagram sockets: hand the message to systemd-notify (the unit sets NotifyAccess=all).
-    if (typeof socketPath !== 'string' || typeof message !== 'string') throw new TypeError('sdNotify(socketPath, message)');
-    const r = spawnSync('systemd-notify', ['--pid=' + process.pid, ...message.split('\n').filter(Boolean)],
-      { env: { ...process.env, NOTIFY_SOCKET: socketPath }, stdio: 'ignore', timeout: 2000 });
+    if (typeof socketPath !== 'string' || typeof message !== 'string')
+      throw new TypeError('sdNotify(socketPath, message)');
+    const r = spawnSync('systemd-notify', ['--pid=' + process.pid, ...message.split('\n').filter(Boolean)], {
+      env: { ...process.env, NOTIFY_SOCKET: socketPath },
+      stdio: 'ignore',
+      timeout: 2000,
+    });
     return r.status === 0;
   },
-  noop() { /* call-overhead probe */ },
+  noop() {
+    /* call-overhead probe */
+  },
 };

@@ -13,13 +13,27 @@ export { fallbackKernels } from './fallback.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const nativeModulePath = path.join(root, 'build', 'Release', 'christmas_native.node');
 
-export interface LoadedKernels { kernels: Kernels; kind: 'native' | 'typescript'; reason: string }
+export interface LoadedKernels {
+  kernels: Kernels;
+  kind: 'native' | 'typescript';
+  reason: string;
+}
 
 /** Loads the native kernels; never throws (a load failure falls back and says why). */
 export function loadKernels(opts: { disabled?: boolean } = {}): LoadedKernels {
   const disabled = opts.disabled ?? process.env.CHRISTMAS_NO_NATIVE === '1';
-  if (disabled) return { kernels: fallbackKernels, kind: 'typescript', reason: 'disabled (CHRISTMAS_NO_NATIVE=1 or native.disabled)' };
-  if (!existsSync(nativeModulePath)) return { kernels: fallbackKernels, kind: 'typescript', reason: `not built (${nativeModulePath} missing; run make build)` };
+  if (disabled)
+    return {
+      kernels: fallbackKernels,
+      kind: 'typescript',
+      reason: 'disabled (CHRISTMAS_NO_NATIVE=1 or native.disabled)',
+    };
+  if (!existsSync(nativeModulePath))
+    return {
+      kernels: fallbackKernels,
+      kind: 'typescript',
+      reason: `not built (${nativeModulePath} missing; run make build)`,
+    };
   try {
     const mod = createRequire(import.meta.url)(nativeModulePath) as Kernels;
     return { kernels: mod, kind: 'native', reason: nativeModulePath };

@@ -12,65 +12,114 @@ const TWO32 = 4_294_967_296;
 class Writer {
   buf: Buffer;
   off = 0;
-  constructor(size: number) { this.buf = Buffer.allocUnsafe(size); }
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(size);
+  }
   ensure(n: number): void {
     if (this.off + n <= this.buf.length) return;
     const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.off + n));
     this.buf.copy(next, 0, 0, this.off);
     this.buf = next;
   }
-  i16(v: number): void { this.buf.writeInt16BE(v, this.off); this.off += 2; }
-  i32(v: number): void { this.buf.writeInt32BE(v, this.off); this.off += 4; }
+  i16(v: number): void {
+    this.buf.writeInt16BE(v, this.off);
+    this.off += 2;
+  }
+  i32(v: number): void {
+    this.buf.writeInt32BE(v, this.off);
+    this.off += 4;
+  }
   /** int64 from a non-negative safe integer. */
   i64(v: number): void {
     const hi = Math.floor(v / TWO32);
-    this.buf.writeUInt32BE(hi >>> 0, this.off); this.buf.writeUInt32BE(v - hi * TWO32, this.off + 4); this.off += 8;
+    this.buf.writeUInt32BE(hi >>> 0, this.off);
+    this.buf.writeUInt32BE(v - hi * TWO32, this.off + 4);
+    this.off += 8;
   }
   /** int64 = us * 1000 exactly, for us up to 2^53 (the product itself is beyond float64 precision). */
   i64Times1000(us: number): void {
-    const uh = Math.floor(us / TWO32), ul = us - uh * TWO32;
+    const uh = Math.floor(us / TWO32),
+      ul = us - uh * TWO32;
     let lo = ul * 1000;
     const carry = Math.floor(lo / TWO32);
     lo -= carry * TWO32;
-    this.buf.writeUInt32BE((uh * 1000 + carry) >>> 0, this.off); this.buf.writeUInt32BE(lo, this.off + 4); this.off += 8;
+    this.buf.writeUInt32BE((uh * 1000 + carry) >>> 0, this.off);
+    this.buf.writeUInt32BE(lo, this.off + 4);
+    this.off += 8;
   }
-  f64(v: number): void { this.buf.writeDoubleBE(v, this.off); this.off += 8; }
-  bytes(b: Buffer): void { b.copy(this.buf, this.off); this.off += b.length; }
+  f64(v: number): void {
+    this.buf.writeDoubleBE(v, this.off);
+    this.off += 8;
+  }
+  bytes(b: Buffer): void {
+    b.copy(this.buf, this.off);
+    this.off += b.length;
+  }
 }
 
 const textCache = new Map<string, Buffer>();
 function text(s: string): Buffer {
   let b = textCache.get(s);
-  if (!b) { b = Buffer.from(s, 'utf8'); if (textCache.size < 10_000) textCache.set(s, b); }
+  if (!b) {
+    b = Buffer.from(s, 'utf8');
+    if (textCache.size < 10_000) textCache.set(s, b);
+  }
   return b;
 }
 
 /** One COPY BINARY payload for trades (table ticks) or quotes (table quotes). Ids must be >= -1 (int8). */
 export function encodeTicksBinary(ticks: readonly Tick[], kind: 'trade' | 'quote'): Buffer {
   const w = new Writer(19 + ticks.length * 160 + 2);
-  w.bytes(SIGNATURE); w.i32(0); w.i32(0);
+  w.bytes(SIGNATURE);
+  w.i32(0);
+  w.i32(0);
   const fields = kind === 'trade' ? 9 : 10;
   for (let i = 0; i < ticks.length; i++) {
     const t = ticks[i]!;
-    const venue = text(t.venue), symbol = text(t.symbol);
+    const venue = text(t.venue),
+      symbol = text(t.symbol);
     w.ensure(2 + fields * 4 + 8 * 9 + venue.length + symbol.length);
     w.i16(fields);
     const exchUs = Math.round(t.tsExchNs / 1e3);
-    w.i32(8); w.i64(exchUs - PG_EPOCH_US);
-    w.i32(venue.length); w.bytes(venue);
-    w.i32(symbol.length); w.bytes(symbol);
+    w.i32(8);
+    w.i64(exchUs - PG_EPOCH_US);
+    w.i32(venue.length);
+    w.bytes(venue);
+    w.i32(symbol.length);
+    w.bytes(symbol);
     w.i32(8);
     if (t.id >= 0 && Number.isSafeInteger(t.id)) w.i64(t.id);
-    else if (t.id === -1) { w.buf.writeInt32BE(-1, w.off); w.buf.writeInt32BE(-1, w.off + 4); w.off += 8; }
-    else throw Object.assign(new Error(`id ${t.id} is not an int8 the binary encoder can write exactly`), { code: '22003' }); // the row-by-row path decides
+    else if (t.id === -1) {
+      w.buf.writeInt32BE(-1, w.off);
+      w.buf.writeInt32BE(-1, w.off + 4);
+      w.off += 8;
+    } else
+      throw Object.assign(new Error(`id ${t.id} is not an int8 the binary encoder can write exactly`), {
+        code: '22003',
+      }); // the row-by-row path decides
     if (kind === 'trade') {
-      w.i32(8); w.f64(t.price); w.i32(8); w.f64(t.size); w.i32(2); w.i16(sideCode(t.side));
+      w.i32(8);
+      w.f64(t.price);
+      w.i32(8);
+      w.f64(t.size);
+      w.i32(2);
+      w.i16(sideCode(t.side));
     } else {
-      w.i32(8); w.f64(t.bid); w.i32(8); w.f64(t.bidSize); w.i32(8); w.f64(t.ask); w.i32(8); w.f64(t.askSize);
+      w.i32(8);
+      w.f64(t.bid);
+      w.i32(8);
+      w.f64(t.bidSize);
+      w.i32(8);
+      w.f64(t.ask);
+      w.i32(8);
+      w.f64(t.askSize);
     }
-    w.i32(8); w.i64Times1000(exchUs);
-    w.i32(8); w.i64Times1000(Math.round(t.tsRecvNs / 1e3));
+    w.i32(8);
+    w.i64Times1000(exchUs);
+    w.i32(8);
+    w.i64Times1000(Math.round(t.tsRecvNs / 1e3));
   }
-  w.ensure(2); w.i16(-1);
+  w.ensure(2);
+  w.i16(-1);
   return w.buf.subarray(0, w.off);
 }

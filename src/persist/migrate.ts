@@ -19,21 +19,39 @@ export async function currentVersion(client: pg.ClientBase): Promise<number> {
 /** The SQL the migrations would run on this server (for `christmas migrate --print`). */
 export function renderSql(flavor: Flavor, o: SchemaOptions): string {
   const lines = flavor === 'timescaledb' ? ['create extension if not exists timescaledb;'] : [];
-  for (const m of MIGRATIONS) { lines.push(`-- migration ${m.version}: ${m.description} (${flavor})`); for (const s of m.sql(flavor, o)) lines.push(s.replace(/\s+/g, ' ') + ';'); }
+  for (const m of MIGRATIONS) {
+    lines.push(`-- migration ${m.version}: ${m.description} (${flavor})`);
+    for (const s of m.sql(flavor, o)) lines.push(s.replace(/\s+/g, ' ') + ';');
+  }
   return lines.join('\n');
 }
 
-export interface MigrateResult { flavor: Flavor; from: number; to: number; applied: number[] }
+export interface MigrateResult {
+  flavor: Flavor;
+  from: number;
+  to: number;
+  applied: number[];
+}
 
-export async function migrate(client: pg.ClientBase, o: SchemaOptions, flavorOverride?: Flavor): Promise<MigrateResult> {
-  let flavor = flavorOverride ?? await detectFlavor(client);
+export async function migrate(
+  client: pg.ClientBase,
+  o: SchemaOptions,
+  flavorOverride?: Flavor,
+): Promise<MigrateResult> {
+  let flavor = flavorOverride ?? (await detectFlavor(client));
   if (flavor === 'timescaledb') {
-    try { await client.query('create extension if not exists timescaledb'); } catch { flavor = 'postgres'; }
+    try {
+      await client.query('create extension if not exists timescaledb');
+    } catch {
+      flavor = 'postgres';
+    }
   }
   const from = await currentVersion(client);
   if (from > SCHEMA_VERSION) throw new SchemaVersionError(from, SCHEMA_VERSION);
   if (from > 0) {
-    const f = await client.query<{ flavor: Flavor }>('select flavor from christmas_schema_migrations order by version limit 1');
+    const f = await client.query<{ flavor: Flavor }>(
+      'select flavor from christmas_schema_migrations order by version limit 1',
+    );
     flavor = f.rows[0]?.flavor ?? flavor;
   }
   const applied: number[] = [];
@@ -42,7 +60,11 @@ export async function migrate(client: pg.ClientBase, o: SchemaOptions, flavorOve
     await client.query('begin');
     try {
       for (const s of m.sql(flavor, o)) await client.query(s);
-      await client.query('insert into christmas_schema_migrations (version, description, flavor) values ($1, $2, $3)', [m.version, m.description, flavor]);
+      await client.query('insert into christmas_schema_migrations (version, description, flavor) values ($1, $2, $3)', [
+        m.version,
+        m.description,
+        flavor,
+      ]);
       await client.query('commit');
       applied.push(m.version);
     } catch (err) {

@@ -12,14 +12,48 @@ export type Row = Array<string | number>;
 export const COLUMNS: Record<TableName, string[]> = {
   ticks: ['ts', 'venue', 'symbol', 'trade_id', 'price', 'size', 'side', 'ts_exch_ns', 'ts_recv_ns'],
   quotes: ['ts', 'venue', 'symbol', 'update_id', 'bid', 'bid_size', 'ask', 'ask_size', 'ts_exch_ns', 'ts_recv_ns'],
-  signals: ['ts', 'instance', 'seq', 'id', 'venue', 'symbol', 'side', 'strategy', 'price', 'strength', 'ttl_ms', 'reason', 'indicators', 'ts_exch_ns', 'ts_recv_ns', 'ts_signal_ns'],
+  signals: [
+    'ts',
+    'instance',
+    'seq',
+    'id',
+    'venue',
+    'symbol',
+    'side',
+    'strategy',
+    'price',
+    'strength',
+    'ttl_ms',
+    'reason',
+    'indicators',
+    'ts_exch_ns',
+    'ts_recv_ns',
+    'ts_signal_ns',
+  ],
   bars_1s: ['ts', 'venue', 'symbol', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'],
 };
 
 const PG_TYPES: Record<TableName, string[]> = {
   ticks: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'int2', 'int8', 'int8'],
   quotes: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'float8', 'float8', 'int8', 'int8'],
-  signals: ['timestamptz', 'text', 'int8', 'text', 'text', 'text', 'text', 'text', 'float8', 'float8', 'int4', 'text', 'jsonb', 'int8', 'int8', 'int8'],
+  signals: [
+    'timestamptz',
+    'text',
+    'int8',
+    'text',
+    'text',
+    'text',
+    'text',
+    'text',
+    'float8',
+    'float8',
+    'int4',
+    'text',
+    'jsonb',
+    'int8',
+    'int8',
+    'int8',
+  ],
   bars_1s: ['timestamptz', 'text', 'text', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int4'],
 };
 
@@ -28,7 +62,10 @@ let cachedSec = -1;
 let cachedPrefix = '';
 function isoMicros(epochUs: number): string {
   const sec = Math.floor(epochUs / 1e6);
-  if (sec !== cachedSec) { cachedSec = sec; cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' '); }
+  if (sec !== cachedSec) {
+    cachedSec = sec;
+    cachedPrefix = new Date(sec * 1000).toISOString().slice(0, 19).replace('T', ' ');
+  }
   const us = Math.round(epochUs - sec * 1e6);
   return `${cachedPrefix}.${String(us).padStart(6, '0')}+00`;
 }
@@ -53,15 +90,32 @@ export function barRow(b: Bar): Row {
 }
 
 export function signalRow(s: Signal, instance: string): Row {
-  return [isoMicros(Math.round(s.tsNs / 1e3)), instance, s.seq, s.id, s.venue, s.symbol, s.side, s.strategy, s.price, s.strength, s.ttlMs,
-    s.reason, JSON.stringify(s.indicators), nsText(s.latency.tsExchNs), nsText(s.latency.tsRecvNs), nsText(s.latency.tsSignalNs)];
+  return [
+    isoMicros(Math.round(s.tsNs / 1e3)),
+    instance,
+    s.seq,
+    s.id,
+    s.venue,
+    s.symbol,
+    s.side,
+    s.strategy,
+    s.price,
+    s.strength,
+    s.ttlMs,
+    s.reason,
+    JSON.stringify(s.indicators),
+    nsText(s.latency.tsExchNs),
+    nsText(s.latency.tsRecvNs),
+    nsText(s.latency.tsSignalNs),
+  ];
 }
 
 function copyEscape(v: string | number): string {
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : v !== v ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity';
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
-    if (c === 9 || c === 10 || c === 13 || c === 92) return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+    if (c === 9 || c === 10 || c === 13 || c === 92)
+      return v.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
   }
   return v;
 }
@@ -81,8 +135,12 @@ export function copyText(rows: Row[]): string {
 
 /** `insert into t (cols) select * from unnest($1::type[], ...) on conflict do nothing` with column arrays. */
 export function unnestInsert(table: TableName, rows: Row[], onConflict: boolean): { text: string; values: unknown[] } {
-  const cols = COLUMNS[table], types = PG_TYPES[table];
+  const cols = COLUMNS[table],
+    types = PG_TYPES[table];
   const arrays = cols.map((_, i) => rows.map((r) => r[i]));
   const params = types.map((t, i) => `$${i + 1}::${t}[]`).join(', ');
-  return { text: `insert into ${table} (${cols.join(', ')}) select * from unnest(${params})${onConflict ? ' on conflict do nothing' : ''}`, values: arrays };
+  return {
+    text: `insert into ${table} (${cols.join(', ')}) select * from unnest(${params})${onConflict ? ' on conflict do nothing' : ''}`,
+    values: arrays,
+  };
 }

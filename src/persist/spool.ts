@@ -5,7 +5,19 @@
 // draining starts, so the drainer reads closed files in order, record by record in bounded memory, while new
 // batches go to a new file. A torn record at the end of a file (crash mid-write) or a checksum mismatch is
 // detected, logged, skipped.
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import { crc32 } from 'node:zlib';
 import path from 'node:path';
 import { Packr, Unpackr } from 'msgpackr';
@@ -15,9 +27,15 @@ import { silentLogger, type Logger } from '../telemetry/logger.js';
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
-export interface SpoolRecord { table: TableName; rows: Row[] }
+export interface SpoolRecord {
+  table: TableName;
+  rows: Row[];
+}
 
-export interface ReadResult { records: SpoolRecord[]; corrupt: Array<{ offset: number; why: string }> }
+export interface ReadResult {
+  records: SpoolRecord[];
+  corrupt: Array<{ offset: number; why: string }>;
+}
 
 /** A record announced larger than this is a corrupt header, not a record (a batch is far smaller). */
 const MAX_RECORD_BYTES = 1 << 30;
@@ -32,10 +50,17 @@ export function* spoolRecords(file: string): Generator<SpoolItem> {
     const head = Buffer.alloc(8);
     let off = 0;
     while (off < size) {
-      if (size - off < 8) { yield { corrupt: { offset: off, why: `torn header (${size - off} bytes at the end)` } }; return; }
+      if (size - off < 8) {
+        yield { corrupt: { offset: off, why: `torn header (${size - off} bytes at the end)` } };
+        return;
+      }
       readSync(fd, head, 0, 8, off);
-      const len = head.readUInt32BE(0), sum = head.readUInt32BE(4);
-      if (len > MAX_RECORD_BYTES || off + 8 + len > size) { yield { corrupt: { offset: off, why: `torn record: ${len} bytes announced, ${size - off - 8} present` } }; return; }
+      const len = head.readUInt32BE(0),
+        sum = head.readUInt32BE(4);
+      if (len > MAX_RECORD_BYTES || off + 8 + len > size) {
+        yield { corrupt: { offset: off, why: `torn record: ${len} bytes announced, ${size - off - 8} present` } };
+        return;
+      }
       const payload = Buffer.allocUnsafe(len);
       readSync(fd, payload, 0, len, off + 8);
       const item = decodeRecord(payload, sum, off);
@@ -61,7 +86,9 @@ function decodeRecord(payload: Buffer, sum: number, offset: number): SpoolItem {
 /** Parses a whole spool file (tests and tools; the drain streams with spoolRecords); never throws on bad content. */
 export function readSpoolFile(file: string): ReadResult {
   const out: ReadResult = { records: [], corrupt: [] };
-  for (const it of spoolRecords(file)) if ('record' in it) out.records.push(it.record); else out.corrupt.push(it.corrupt);
+  for (const it of spoolRecords(file))
+    if ('record' in it) out.records.push(it.record);
+    else out.corrupt.push(it.corrupt);
   return out;
 }
 
@@ -71,11 +98,19 @@ export function parseSpool(buf: Buffer): ReadResult {
   const corrupt: Array<{ offset: number; why: string }> = [];
   let off = 0;
   while (off < buf.length) {
-    if (buf.length - off < 8) { corrupt.push({ offset: off, why: `torn header (${buf.length - off} bytes at the end)` }); break; }
-    const len = buf.readUInt32BE(off), sum = buf.readUInt32BE(off + 4);
-    if (off + 8 + len > buf.length) { corrupt.push({ offset: off, why: `torn record: ${len} bytes announced, ${buf.length - off - 8} present` }); break; }
+    if (buf.length - off < 8) {
+      corrupt.push({ offset: off, why: `torn header (${buf.length - off} bytes at the end)` });
+      break;
+    }
+    const len = buf.readUInt32BE(off),
+      sum = buf.readUInt32BE(off + 4);
+    if (off + 8 + len > buf.length) {
+      corrupt.push({ offset: off, why: `torn record: ${len} bytes announced, ${buf.length - off - 8} present` });
+      break;
+    }
     const item = decodeRecord(buf.subarray(off + 8, off + 8 + len), sum, off);
-    if ('record' in item) records.push(item.record); else corrupt.push(item.corrupt);
+    if ('record' in item) records.push(item.record);
+    else corrupt.push(item.corrupt);
     off += 8 + len;
   }
   return { records, corrupt };
@@ -93,17 +128,29 @@ export class Spool {
   records = 0;
   /** The last write failure (errno code and message), for the writer's log and readiness. */
   lastError = '';
-  constructor(readonly dir: string, readonly maxBytes: number, private readonly log: Logger = silentLogger) {
+  constructor(
+    readonly dir: string,
+    readonly maxBytes: number,
+    private readonly log: Logger = silentLogger,
+  ) {
     mkdirSync(dir, { recursive: true });
-    for (const f of this.files()) { this.bytes += statSync(f).size; this.fileSeq = Math.max(this.fileSeq, Number(/spool-(\d+)\.bin$/.exec(f)?.[1] ?? 0)); }
+    for (const f of this.files()) {
+      this.bytes += statSync(f).size;
+      this.fileSeq = Math.max(this.fileSeq, Number(/spool-(\d+)\.bin$/.exec(f)?.[1] ?? 0));
+    }
   }
 
   /** Closed and open spool files in write order. */
   files(): string[] {
-    return readdirSync(this.dir).filter((f) => /^spool-\d+\.bin$/.test(f)).sort().map((f) => path.join(this.dir, f));
+    return readdirSync(this.dir)
+      .filter((f) => /^spool-\d+\.bin$/.test(f))
+      .sort()
+      .map((f) => path.join(this.dir, f));
   }
 
-  get empty(): boolean { return this.bytes === 0; }
+  get empty(): boolean {
+    return this.bytes === 0;
+  }
 
   /** Appends one batch durably, whole or not at all; never throws. */
   append(rec: SpoolRecord): AppendResult {
@@ -137,24 +184,49 @@ export class Spool {
   /** Cuts a partly written record back off the file and closes it (the next append opens a new file). */
   private undo(): void {
     if (this.fd === undefined) return;
-    try { ftruncateSync(this.fd, this.currentBytes); fsyncSync(this.fd); } catch (err) {
-      this.log.error({ file: this.currentFile, err: (err as Error).message }, 'could not cut a failed spool write back off; the drain will skip its torn end');
+    try {
+      ftruncateSync(this.fd, this.currentBytes);
+      fsyncSync(this.fd);
+    } catch (err) {
+      this.log.error(
+        { file: this.currentFile, err: (err as Error).message },
+        'could not cut a failed spool write back off; the drain will skip its torn end',
+      );
     }
-    try { closeSync(this.fd); } catch { /* already gone */ }
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already gone */
+    }
     this.fd = undefined;
     this.currentFile = undefined;
   }
 
   /** Closes the file being written so the drainer can take it; the next append opens a new one. */
   rotate(): void {
-    if (this.fd !== undefined) { try { closeSync(this.fd); } catch { /* gone */ } this.fd = undefined; this.currentFile = undefined; }
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        /* gone */
+      }
+      this.fd = undefined;
+      this.currentFile = undefined;
+    }
   }
 
   /** Removes a drained file. */
   remove(file: string): void {
-    try { this.bytes -= statSync(file).size; unlinkSync(file); } catch { /* gone */ }
+    try {
+      this.bytes -= statSync(file).size;
+      unlinkSync(file);
+    } catch {
+      /* gone */
+    }
     if (this.bytes < 0) this.bytes = 0;
   }
 
-  close(): void { this.rotate(); }
+  close(): void {
+    this.rotate();
+  }
 }

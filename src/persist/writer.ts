@@ -25,14 +25,25 @@ import { spoolRecords, Spool, type AppendResult } from './spool.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
 export interface PersistOptions {
-  batchRows: number; batchAgeMs: number; useCopy: boolean; flavor: Flavor; instance: string;
-  spoolDir: string; spoolMaxBytes: number; partitionDaysAhead: number;
+  batchRows: number;
+  batchAgeMs: number;
+  useCopy: boolean;
+  flavor: Flavor;
+  instance: string;
+  spoolDir: string;
+  spoolMaxBytes: number;
+  partitionDaysAhead: number;
   /** Rows held in memory while the spool cannot take them; past this the oldest are dropped (counted). */
   maxHeldRows?: number;
 }
 
 export interface TableStats {
-  rows: number; batches: number; copyBatches: number; conflictBatches: number; spooledRows: number; deadLetters: number;
+  rows: number;
+  batches: number;
+  copyBatches: number;
+  conflictBatches: number;
+  spooledRows: number;
+  deadLetters: number;
   /** Rows lost because neither the database, the spool nor the memory buffer could take them. */
   droppedRows: number;
 }
@@ -57,7 +68,9 @@ type Item = Tick | Bar | Signal;
 
 function isDataError(err: unknown): boolean {
   const code = (err as { code?: string }).code;
-  return typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42P10' || code === '54000');
+  return (
+    typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42P10' || code === '54000')
+  );
 }
 
 export class PersistWriter {
@@ -67,10 +80,20 @@ export class PersistWriter {
   private readonly buffers: Record<TableName, Item[]> = { ticks: [], quotes: [], signals: [], bars_1s: [] };
   private readonly firstAt: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly tableBusy: Record<TableName, boolean> = { ticks: false, quotes: false, signals: false, bars_1s: false };
+  private readonly tableBusy: Record<TableName, boolean> = {
+    ticks: false,
+    quotes: false,
+    signals: false,
+    bars_1s: false,
+  };
   private readonly busySince: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
   /** The batch each table has in flight, and whether a copy of it is already in the spool. */
-  private readonly inFlightItems: Record<TableName, Item[] | undefined> = { ticks: undefined, quotes: undefined, signals: undefined, bars_1s: undefined };
+  private readonly inFlightItems: Record<TableName, Item[] | undefined> = {
+    ticks: undefined,
+    quotes: undefined,
+    signals: undefined,
+    bars_1s: undefined,
+  };
   /** Days (since the epoch) whose partitions exist. */
   private readonly knownDays = new Set<number>();
   private timer: NodeJS.Timeout | undefined;
@@ -93,12 +116,24 @@ export class PersistWriter {
   private refusal: { reason: DropReason; since: number; dropped: number } | undefined;
   private deadLetterFailures = 0;
 
-  constructor(private readonly pool: pg.Pool, private readonly opts: PersistOptions, private readonly log: Logger = silentLogger) {
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly opts: PersistOptions,
+    private readonly log: Logger = silentLogger,
+  ) {
     this.spool = new Spool(opts.spoolDir, opts.spoolMaxBytes, log);
     this.deadLetterFile = path.join(opts.spoolDir, 'dead-letter.jsonl');
-    this.stats = Object.fromEntries(TABLE_NAMES.map((t) => [t, { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0, droppedRows: 0 }])) as Record<TableName, TableStats>;
+    this.stats = Object.fromEntries(
+      TABLE_NAMES.map((t) => [
+        t,
+        { rows: 0, batches: 0, copyBatches: 0, conflictBatches: 0, spooledRows: 0, deadLetters: 0, droppedRows: 0 },
+      ]),
+    ) as Record<TableName, TableStats>;
     this.maxHeldRows = opts.maxHeldRows ?? 500_000;
-    if (!this.spool.empty) { this.spooling = true; this.log.warn({ bytes: this.spool.bytes }, 'spool has batches from a previous run; draining them first'); }
+    if (!this.spool.empty) {
+      this.spooling = true;
+      this.log.warn({ bytes: this.spool.bytes }, 'spool has batches from a previous run; draining them first');
+    }
   }
 
   start(): void {
@@ -109,21 +144,38 @@ export class PersistWriter {
 
   /** Rows waiting in memory plus rows in the spool; age of the oldest buffered row. */
   lag(): { bufferedRows: number; oldestAgeMs: number; spoolBytes: number } {
-    let rows = 0, oldest = 0;
+    let rows = 0,
+      oldest = 0;
     const now = Date.now();
-    for (const t of TABLE_NAMES) { rows += this.buffers[t].length; if (this.buffers[t].length) oldest = Math.max(oldest, now - this.firstAt[t]); }
+    for (const t of TABLE_NAMES) {
+      rows += this.buffers[t].length;
+      if (this.buffers[t].length) oldest = Math.max(oldest, now - this.firstAt[t]);
+    }
     return { bufferedRows: rows + this.heldRows, oldestAgeMs: oldest, spoolBytes: this.spool.bytes };
   }
 
   /** Set while the spool refuses batches (rows wait in memory, or are being dropped past its bound). */
   get spoolRefusal(): { reason: DropReason; detail: string; dropped: number } | undefined {
     const r = this.refusal;
-    return r ? { reason: r.reason, detail: r.reason === 'spool-full' ? `spool at spool.maxBytes (${this.opts.spoolMaxBytes})` : this.spool.lastError, dropped: r.dropped } : undefined;
+    return r
+      ? {
+          reason: r.reason,
+          detail:
+            r.reason === 'spool-full' ? `spool at spool.maxBytes (${this.opts.spoolMaxBytes})` : this.spool.lastError,
+          dropped: r.dropped,
+        }
+      : undefined;
   }
 
-  addTick(t: Tick): void { this.add(t.kind === 'trade' ? 'ticks' : 'quotes', t); }
-  addBar(b: Bar): void { this.add('bars_1s', b); }
-  addSignal(s: Signal): void { this.add('signals', s); }
+  addTick(t: Tick): void {
+    this.add(t.kind === 'trade' ? 'ticks' : 'quotes', t);
+  }
+  addBar(b: Bar): void {
+    this.add('bars_1s', b);
+  }
+  addSignal(s: Signal): void {
+    this.add('signals', s);
+  }
 
   private add(table: TableName, item: Item): void {
     const buf = this.buffers[table];
@@ -138,7 +190,13 @@ export class PersistWriter {
     const out: Row[] = [];
     for (const x of items) {
       try {
-        out.push(table === 'ticks' || table === 'quotes' ? tickRow(x as Tick) : table === 'bars_1s' ? barRow(x as Bar) : signalRow(x as Signal, this.opts.instance));
+        out.push(
+          table === 'ticks' || table === 'quotes'
+            ? tickRow(x as Tick)
+            : table === 'bars_1s'
+              ? barRow(x as Bar)
+              : signalRow(x as Signal, this.opts.instance),
+        );
       } catch (err) {
         this.deadLetter(table, x, err as Error);
       }
@@ -148,7 +206,8 @@ export class PersistWriter {
 
   private tick(): void {
     const now = Date.now();
-    for (const t of TABLE_NAMES) if (this.buffers[t].length && now - this.firstAt[t] >= this.opts.batchAgeMs) this.flush(t);
+    for (const t of TABLE_NAMES)
+      if (this.buffers[t].length && now - this.firstAt[t] >= this.opts.batchAgeMs) this.flush(t);
   }
 
   private flush(table: TableName): void {
@@ -160,21 +219,36 @@ export class PersistWriter {
       // kill -9 loses at most the batch in flight.
       if (Date.now() - this.busySince[table] < Math.max(1000, this.opts.batchAgeMs * 20)) return;
       this.buffers[table] = [];
-      if (!this.spooling) this.log.warn({ table, stuckMs: Date.now() - this.busySince[table] }, 'database write stuck; spooling new batches to disk');
+      if (!this.spooling)
+        this.log.warn(
+          { table, stuckMs: Date.now() - this.busySince[table] },
+          'database write stuck; spooling new batches to disk',
+        );
       this.spooling = true;
       // The stuck batch itself is copied to the spool too: if the process dies before the database answers,
       // the spool still has it; if it commits after all, the conflict-tolerant spool replay adds nothing.
       const stuck = this.inFlightItems[table];
-      if (stuck) { this.inFlightItems[table] = undefined; this.insured.set(stuck, new Map()); this.toSpool(table, this.rowsOf(table, stuck), stuck); }
+      if (stuck) {
+        this.inFlightItems[table] = undefined;
+        this.insured.set(stuck, new Map());
+        this.toSpool(table, this.rowsOf(table, stuck), stuck);
+      }
       this.toSpool(table, this.rowsOf(table, items));
       return;
     }
     this.buffers[table] = [];
-    if (this.spooling) { this.toSpool(table, this.rowsOf(table, items)); return; }
+    if (this.spooling) {
+      this.toSpool(table, this.rowsOf(table, items));
+      return;
+    }
     this.tableBusy[table] = true;
     this.busySince[table] = Date.now();
     this.inFlightItems[table] = items;
-    const p = this.writeBatch(table, items).finally(() => { this.tableBusy[table] = false; this.inFlightItems[table] = undefined; this.inFlight.delete(p); });
+    const p = this.writeBatch(table, items).finally(() => {
+      this.tableBusy[table] = false;
+      this.inFlightItems[table] = undefined;
+      this.inFlight.delete(p);
+    });
     this.inFlight.add(p);
   }
 
@@ -196,11 +270,16 @@ export class PersistWriter {
 
   private appendChunk(table: TableName, rows: Row[]): AppendResult {
     const r = this.spool.append({ table, rows });
-    if (r === 'ok') { this.stats[table].spooledRows += rows.length; return r; }
+    if (r === 'ok') {
+      this.stats[table].spooledRows += rows.length;
+      return r;
+    }
     if (!this.refusal) {
       this.refusal = { reason: r === 'full' ? 'spool-full' : 'spool-error', since: Date.now(), dropped: 0 };
-      this.log.error({ table, reason: this.refusal.reason, detail: this.spoolRefusal!.detail, maxMemoryRows: this.maxHeldRows },
-        'spool cannot take batches; holding rows in memory (the oldest are dropped past spool.maxMemoryRows)');
+      this.log.error(
+        { table, reason: this.refusal.reason, detail: this.spoolRefusal!.detail, maxMemoryRows: this.maxHeldRows },
+        'spool cannot take batches; holding rows in memory (the oldest are dropped past spool.maxMemoryRows)',
+      );
     } else this.refusal.reason = r === 'full' ? 'spool-full' : 'spool-error';
     return r;
   }
@@ -240,7 +319,10 @@ export class PersistWriter {
     for (let i = this.held.length - 1; i >= 0; i--) {
       const h = this.held[i]!;
       if (h.copyOf !== items) continue;
-      if (committed) { this.held.splice(i, 1); this.heldRows -= h.rows.length; } else h.copyOf = undefined;
+      if (committed) {
+        this.held.splice(i, 1);
+        this.heldRows -= h.rows.length;
+      } else h.copyOf = undefined;
     }
     if (!committed) return;
     for (const [key, n] of ins) {
@@ -256,7 +338,11 @@ export class PersistWriter {
     const key = `${table}:${reason}`;
     this.dropped.set(key, (this.dropped.get(key) ?? 0) + n);
     if (this.refusal) {
-      if (this.refusal.dropped === 0) this.log.error({ table, reason, rows: n, maxMemoryRows: this.maxHeldRows }, 'DROPPING ROWS: database unreachable, spool refusing and the memory buffer full');
+      if (this.refusal.dropped === 0)
+        this.log.error(
+          { table, reason, rows: n, maxMemoryRows: this.maxHeldRows },
+          'DROPPING ROWS: database unreachable, spool refusing and the memory buffer full',
+        );
       this.refusal.dropped += n;
     }
     return key;
@@ -266,7 +352,10 @@ export class PersistWriter {
     if (!this.refusal) return;
     const r = this.refusal;
     this.refusal = undefined;
-    this.log.warn({ reason: r.reason, droppedRows: r.dropped, forMs: Date.now() - r.since }, 'spool takes batches again');
+    this.log.warn(
+      { reason: r.reason, droppedRows: r.dropped, forMs: Date.now() - r.since },
+      'spool takes batches again',
+    );
   }
 
   private async writeBatch(table: TableName, items: Item[]): Promise<void> {
@@ -274,8 +363,10 @@ export class PersistWriter {
     try {
       await this.ensureDays(table, items);
       try {
-        if (this.opts.useCopy) { await this.copy(table, items); this.stats[table].copyBatches++; }
-        else await this.query(unnestInsert(table, this.rowsOf(table, items), false));
+        if (this.opts.useCopy) {
+          await this.copy(table, items);
+          this.stats[table].copyBatches++;
+        } else await this.query(unnestInsert(table, this.rowsOf(table, items), false));
       } catch (err) {
         if (!isDataError(err) && !isEncodeError(err)) throw err;
         // Unique key hit (a replay), a bad row, or a row the binary encoder refused: conflict-tolerant insert,
@@ -289,24 +380,38 @@ export class PersistWriter {
       this.settleInsured(table, items, true);
     } catch (err) {
       this.spooling = true;
-      if (this.insured.has(items)) { this.settleInsured(table, items, false); return; } // its copy is already on the spool path
-      this.log.warn({ err: (err as Error).message, table, rows: items.length }, 'database write failed; spooling to disk');
+      if (this.insured.has(items)) {
+        this.settleInsured(table, items, false);
+        return;
+      } // its copy is already on the spool path
+      this.log.warn(
+        { err: (err as Error).message, table, rows: items.length },
+        'database write failed; spooling to disk',
+      );
       this.toSpool(table, this.rowsOf(table, items));
     }
   }
 
-  private async query(q: { text: string; values: unknown[] }): Promise<void> { await this.pool.query(q.text, q.values); }
+  private async query(q: { text: string; values: unknown[] }): Promise<void> {
+    await this.pool.query(q.text, q.values);
+  }
 
   /** Ticks and quotes as binary COPY (no text formatting); bars and signals (low volume) as text COPY. */
   private async copy(table: TableName, items: Item[]): Promise<void> {
     const binary = table === 'ticks' || table === 'quotes';
-    const payload = binary ? encodeTicksBinary(items as Tick[], table === 'ticks' ? 'trade' : 'quote') : copyText(this.rowsOf(table, items));
+    const payload = binary
+      ? encodeTicksBinary(items as Tick[], table === 'ticks' ? 'trade' : 'quote')
+      : copyText(this.rowsOf(table, items));
     const client = await this.pool.connect();
     // A checked-out client emits 'error' when its server dies; without a listener that would crash the process.
     const onError = (err: Error) => this.log.debug({ err: err.message, table }, 'database connection lost during COPY');
     client.on('error', onError);
     try {
-      const stream = client.query(copyStreams.from(`copy ${table} (${COLUMNS[table].join(', ')}) from stdin${binary ? ' with (format binary)' : ''}`));
+      const stream = client.query(
+        copyStreams.from(
+          `copy ${table} (${COLUMNS[table].join(', ')}) from stdin${binary ? ' with (format binary)' : ''}`,
+        ),
+      );
       await pipeline(Readable.from([payload]), stream);
       client.off('error', onError);
       client.release();
@@ -323,7 +428,10 @@ export class PersistWriter {
       await this.query(unnestInsert(table, rows, true));
     } catch (err) {
       if (!isDataError(err) && !(rows.length === 1 && isServerAnswer(err))) throw err;
-      if (rows.length === 1) { this.deadLetter(table, rows[0]!, err as Error); return; }
+      if (rows.length === 1) {
+        this.deadLetter(table, rows[0]!, err as Error);
+        return;
+      }
       const mid = rows.length >> 1;
       await this.insertTolerant(table, rows.slice(0, mid));
       await this.insertTolerant(table, rows.slice(mid));
@@ -333,25 +441,42 @@ export class PersistWriter {
   /** One row (formatted, or the item it could not be formatted from) and its reason, to the dead-letter file. */
   private deadLetter(table: TableName, row: Row | Item, err: Error): void {
     this.stats[table].deadLetters++;
-    this.log.error({ table, err: err.message, code: (err as { code?: string }).code }, 'row rejected; written to the dead-letter file');
+    this.log.error(
+      { table, err: err.message, code: (err as { code?: string }).code },
+      'row rejected; written to the dead-letter file',
+    );
     try {
-      const safe = JSON.stringify({ table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() }, (_k, v: unknown) =>
-        typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);
+      const safe = JSON.stringify(
+        { table, columns: COLUMNS[table], row, error: err.message, at: new Date().toISOString() },
+        (_k, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v),
+      );
       appendFileSync(this.deadLetterFile, safe + '\n');
     } catch (e) {
-      if (this.deadLetterFailures++ === 0) this.log.error({ file: this.deadLetterFile, err: (e as Error).message }, 'cannot write the dead-letter file; rejected rows are only counted');
+      if (this.deadLetterFailures++ === 0)
+        this.log.error(
+          { file: this.deadLetterFile, err: (e as Error).message },
+          'cannot write the dead-letter file; rejected rows are only counted',
+        );
     }
   }
 
   /** Plain PostgreSQL: the daily partitions the items fall in (live batches). */
   private async ensureDays(table: TableName, items: Item[]): Promise<void> {
     if (this.opts.flavor !== 'postgres') return;
-    const msOf = table === 'bars_1s' ? (x: Item) => (x as Bar).tsOpenMs : table === 'signals' ? (x: Item) => (x as Signal).tsNs / 1e6 : (x: Item) => (x as Tick).tsExchNs / 1e6;
+    const msOf =
+      table === 'bars_1s'
+        ? (x: Item) => (x as Bar).tsOpenMs
+        : table === 'signals'
+          ? (x: Item) => (x as Signal).tsNs / 1e6
+          : (x: Item) => (x as Tick).tsExchNs / 1e6;
     const days = new Set<number>();
     let lastDay = -1;
     for (const it of items) {
       const day = Math.floor(msOf(it) / 86_400_000);
-      if (day !== lastDay) { days.add(day); lastDay = day; }
+      if (day !== lastDay) {
+        days.add(day);
+        lastDay = day;
+      }
     }
     await this.ensureDayNumbers(days);
   }
@@ -370,7 +495,9 @@ export class PersistWriter {
 
   private async createDay(dayMs: number): Promise<void> {
     for (const t of TABLE_NAMES) {
-      try { await this.pool.query(partitionSql(t, dayMs)); } catch (err) {
+      try {
+        await this.pool.query(partitionSql(t, dayMs));
+      } catch (err) {
         if ((err as { code?: string }).code !== '42P07') throw err; // raced with another writer: exists
       }
     }
@@ -386,24 +513,41 @@ export class PersistWriter {
 
   private startDrain(): void {
     if (this.draining) return;
-    this.draining = this.drainLoop().finally(() => { this.draining = undefined; });
+    this.draining = this.drainLoop().finally(() => {
+      this.draining = undefined;
+    });
   }
 
   /** Probes the database and replays spool files in order; returns when the spool is empty. */
   private async drainLoop(): Promise<void> {
     while (!this.stopped) {
-      try { await this.pool.query('select 1'); } catch { await new Promise((r) => setTimeout(r, 500)); continue; }
+      try {
+        await this.pool.query('select 1');
+      } catch {
+        await new Promise((r) => setTimeout(r, 500));
+        continue;
+      }
       this.spool.rotate();
       // The database answers: live batches go straight to it again while the backlog drains beside them, in
       // its own order. Rows are keyed and the replay is conflict-tolerant, so the two streams need no ordering;
       // spooling live data behind the backlog could never catch up at high tick rates.
       this.spooling = false;
       const files = this.spool.files();
-      if (files.length === 0 && this.held.length === 0) { this.endRefusal(); this.log.info('spool drained; writing to the database directly'); return; }
+      if (files.length === 0 && this.held.length === 0) {
+        this.endRefusal();
+        this.log.info('spool drained; writing to the database directly');
+        return;
+      }
       try {
         for (const f of files) {
           for (const it of spoolRecords(f)) {
-            if ('corrupt' in it) { this.log.error({ file: f, offset: it.corrupt.offset, why: it.corrupt.why }, 'skipped a corrupt spool record'); continue; }
+            if ('corrupt' in it) {
+              this.log.error(
+                { file: f, offset: it.corrupt.offset, why: it.corrupt.why },
+                'skipped a corrupt spool record',
+              );
+              continue;
+            }
             await this.replayRecord(it.record.table, it.record.rows);
           }
           this.spool.remove(f);
@@ -451,9 +595,14 @@ export class PersistWriter {
   async drain(deadlineMs: number): Promise<{ left: number }> {
     const end = Date.now() + deadlineMs;
     clearInterval(this.timer);
-    for (const t of TABLE_NAMES) { this.tableBusy[t] = false; this.flush(t); }
-    while (this.inFlight.size > 0 && Date.now() < end) await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 50))]);
-    if (this.draining) await Promise.race([this.draining, new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
+    for (const t of TABLE_NAMES) {
+      this.tableBusy[t] = false;
+      this.flush(t);
+    }
+    while (this.inFlight.size > 0 && Date.now() < end)
+      await Promise.race([...this.inFlight, new Promise((r) => setTimeout(r, 50))]);
+    if (this.draining)
+      await Promise.race([this.draining, new Promise((r) => setTimeout(r, Math.max(0, end - Date.now())))]);
     // A drain loop still probing a database that is down ends here (the spool keeps its files for the next start);
     // left running, its probes would keep a finished `replay` alive for ever.
     this.stopped = true;
@@ -466,7 +615,11 @@ export class PersistWriter {
       if (items.length && this.appendChunk(t, this.rowsOf(t, items)) !== 'ok') left += items.length;
     }
     left += this.heldRows;
-    if (left > 0) this.log.error({ rows: left, reason: this.spoolRefusal?.detail }, 'rows neither in the database nor in the spool at shutdown');
+    if (left > 0)
+      this.log.error(
+        { rows: left, reason: this.spoolRefusal?.detail },
+        'rows neither in the database nor in the spool at shutdown',
+      );
     this.spool.close();
     return { left };
   }

@@ -14,7 +14,12 @@ export interface SignalClientOptions {
   reconnect?: boolean;
 }
 
-interface SignalMessage { type: 'signal'; seq: number; symbol: string; [k: string]: unknown }
+interface SignalMessage {
+  type: 'signal';
+  seq: number;
+  symbol: string;
+  [k: string]: unknown;
+}
 
 export class SignalClient extends EventEmitter {
   lastSeq = 0;
@@ -22,9 +27,14 @@ export class SignalClient extends EventEmitter {
   private stopped = false;
   private readonly backoff = new Backoff(50, 2000);
   private timer: NodeJS.Timeout | undefined;
-  constructor(private readonly opts: SignalClientOptions) { super(); }
+  constructor(private readonly opts: SignalClientOptions) {
+    super();
+  }
 
-  start(): void { this.stopped = false; this.connectOnce(); }
+  start(): void {
+    this.stopped = false;
+    this.connectOnce();
+  }
 
   private connectOnce(): void {
     const s = connect(this.opts.socketPath);
@@ -34,30 +44,50 @@ export class SignalClient extends EventEmitter {
     s.on('connect', () => {
       this.backoff.reset();
       const fromSeq = this.lastSeq > 0 ? this.lastSeq + 1 : this.opts.fromSeq;
-      s.write(encodeFrame({ type: 'hello', v: 1, ...(this.opts.symbols ? { symbols: this.opts.symbols } : {}),
-        ...(fromSeq !== undefined ? { fromSeq } : {}), ...(this.opts.format ? { format: this.opts.format } : {}) }));
+      s.write(
+        encodeFrame({
+          type: 'hello',
+          v: 1,
+          ...(this.opts.symbols ? { symbols: this.opts.symbols } : {}),
+          ...(fromSeq !== undefined ? { fromSeq } : {}),
+          ...(this.opts.format ? { format: this.opts.format } : {}),
+        }),
+      );
     });
     s.on('data', (chunk) => {
       let input: Buffer = chunk;
       if (!welcomed) {
         const first = (decoder as FrameDecoder).push(chunk, 1);
-        if (!first.ok) { this.emit('error', new Error(`signal protocol: ${first.reason}`)); s.destroy(); return; }
+        if (!first.ok) {
+          this.emit('error', new Error(`signal protocol: ${first.reason}`));
+          s.destroy();
+          return;
+        }
         if (first.messages.length === 0) return;
         const w = first.messages[0]!;
-        if (w.type !== 'welcome') { this.dispatch(w); s.destroy(); return; }
+        if (w.type !== 'welcome') {
+          this.dispatch(w);
+          s.destroy();
+          return;
+        }
         welcomed = true;
         this.emit('welcome', w);
         input = (decoder as FrameDecoder).takeRest();
         if (this.opts.format === 'json') decoder = new JsonLineDecoder();
       }
       const r = decoder.push(input);
-      if (!r.ok) { this.emit('error', new Error(`signal protocol: ${r.reason}`)); s.destroy(); return; }
+      if (!r.ok) {
+        this.emit('error', new Error(`signal protocol: ${r.reason}`));
+        s.destroy();
+        return;
+      }
       for (const m of r.messages) this.dispatch(m);
     });
     s.on('error', (err) => this.emit('socket-error', err));
     s.on('close', () => {
       this.emit('disconnected');
-      if (!this.stopped && this.opts.reconnect !== false) this.timer = setTimeout(() => this.connectOnce(), this.backoff.next());
+      if (!this.stopped && this.opts.reconnect !== false)
+        this.timer = setTimeout(() => this.connectOnce(), this.backoff.next());
     });
   }
 
@@ -70,15 +100,28 @@ export class SignalClient extends EventEmitter {
         this.emit('signal', m as SignalMessage);
         return;
       }
-      case 'gap': this.emit('gap', m); return;
-      case 'heartbeat': this.emit('heartbeat', m); return;
-      case 'bye': this.emit('bye', m); return;
-      default: this.emit('message', m);
+      case 'gap':
+        this.emit('gap', m);
+        return;
+      case 'heartbeat':
+        this.emit('heartbeat', m);
+        return;
+      case 'bye':
+        this.emit('bye', m);
+        return;
+      default:
+        this.emit('message', m);
     }
   }
 
   /** Sends a command frame (e.g. the kill switch). */
-  command(name: string, args: Record<string, unknown>): void { this.socket?.write(encodeFrame({ type: 'command', name, ...args })); }
+  command(name: string, args: Record<string, unknown>): void {
+    this.socket?.write(encodeFrame({ type: 'command', name, ...args }));
+  }
 
-  stop(): void { this.stopped = true; clearTimeout(this.timer); this.socket?.destroy(); }
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    this.socket?.destroy();
+  }
 }

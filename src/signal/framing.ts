@@ -38,23 +38,35 @@ export class FrameDecoder {
     const messages: Array<Record<string, unknown>> = [];
     while (this.buf.length >= 4 && messages.length < limit) {
       const len = this.buf.readUInt32BE(0);
-      if (len > this.maxFrameBytes) return { ok: false, reason: `frame length ${len} over the ${this.maxFrameBytes}-byte limit` };
+      if (len > this.maxFrameBytes)
+        return { ok: false, reason: `frame length ${len} over the ${this.maxFrameBytes}-byte limit` };
       if (len === 0) return { ok: false, reason: 'empty frame' };
       if (this.buf.length < 4 + len) break;
       const body = this.buf.subarray(4, 4 + len);
       this.buf = this.buf.subarray(4 + len);
       let msg: unknown;
-      try { msg = unpackr.unpack(body); } catch (err) { return { ok: false, reason: `undecodable msgpack: ${(err as Error).message.slice(0, 60)}` }; }
-      if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || msg instanceof Uint8Array) return { ok: false, reason: 'frame is not a msgpack map' };
+      try {
+        msg = unpackr.unpack(body);
+      } catch (err) {
+        return { ok: false, reason: `undecodable msgpack: ${(err as Error).message.slice(0, 60)}` };
+      }
+      if (msg === null || typeof msg !== 'object' || Array.isArray(msg) || msg instanceof Uint8Array)
+        return { ok: false, reason: 'frame is not a msgpack map' };
       messages.push(msg as Record<string, unknown>);
     }
     return { ok: true, messages };
   }
 
-  get buffered(): number { return this.buf.length; }
+  get buffered(): number {
+    return this.buf.length;
+  }
 
   /** Hands over the undecoded bytes (used when a stream switches to NDJSON after the welcome). */
-  takeRest(): Buffer { const r = this.buf; this.buf = Buffer.alloc(0); return r; }
+  takeRest(): Buffer {
+    const r = this.buf;
+    this.buf = Buffer.alloc(0);
+    return r;
+  }
 }
 
 /** Splits newline-delimited JSON (clients that asked for format "json"). */
@@ -71,9 +83,12 @@ export class JsonLineDecoder {
       if (line.trim() === '') continue;
       try {
         const m = JSON.parse(line) as unknown;
-        if (m === null || typeof m !== 'object' || Array.isArray(m)) return { ok: false, reason: 'JSON line is not an object' };
+        if (m === null || typeof m !== 'object' || Array.isArray(m))
+          return { ok: false, reason: 'JSON line is not an object' };
         messages.push(m as Record<string, unknown>);
-      } catch { return { ok: false, reason: 'invalid JSON line' }; }
+      } catch {
+        return { ok: false, reason: 'invalid JSON line' };
+      }
     }
     return { ok: true, messages };
   }

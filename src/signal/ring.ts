@@ -4,7 +4,11 @@
 // signal and holds no Signal objects. It is bounded twice: `capacity` frames and `capacityBytes` bytes,
 // whichever fills first; the oldest frames are evicted to make room.
 
-export interface RingFrame { seq: number; symbol: string; frame: Buffer }
+export interface RingFrame {
+  seq: number;
+  symbol: string;
+  frame: Buffer;
+}
 
 export class SignalRing {
   private readonly arena: Buffer;
@@ -18,7 +22,10 @@ export class SignalRing {
   /** Frames too large for the whole arena: delivered live, never replayable. */
   tooLarge = 0;
 
-  constructor(readonly capacity: number, readonly capacityBytes: number) {
+  constructor(
+    readonly capacity: number,
+    readonly capacityBytes: number,
+  ) {
     this.arena = Buffer.allocUnsafeSlow(capacityBytes);
     this.arena.fill(0); // commit the pages now: resident memory does not creep up while the ring fills
     this.seqs = new Float64Array(capacity);
@@ -27,7 +34,9 @@ export class SignalRing {
     this.symbols = new Array<string>(capacity).fill('');
   }
 
-  get length(): number { return this.size; }
+  get length(): number {
+    return this.size;
+  }
   /** Bytes of the arena held by live frames (not counting the unused tail left at a wrap). */
   get bytesHeld(): number {
     let n = 0;
@@ -38,7 +47,10 @@ export class SignalRing {
   /** Copies `frame` in; evicts the oldest frames its bytes (or its slot) would overwrite. */
   push(seq: number, symbol: string, frame: Uint8Array): void {
     const len = frame.length;
-    if (len > this.capacityBytes) { this.tooLarge++; return; }
+    if (len > this.capacityBytes) {
+      this.tooLarge++;
+      return;
+    }
     if (this.writePos + len > this.capacityBytes) {
       // Wrap: everything stored at or after the old write position is older than everything before it.
       while (this.size > 0 && this.offsets[this.head]! >= this.writePos) this.evict();
@@ -47,7 +59,8 @@ export class SignalRing {
     const end = this.writePos + len;
     while (this.size > 0) {
       const o = this.offsets[this.head]!;
-      if (o < end && o + this.lengths[this.head]! > this.writePos) this.evict(); else break;
+      if (o < end && o + this.lengths[this.head]! > this.writePos) this.evict();
+      else break;
     }
     if (this.size === this.capacity) this.evict();
     const slot = (this.head + this.size) % this.capacity;
@@ -67,8 +80,12 @@ export class SignalRing {
   }
 
   /** Oldest seq still held, or undefined when empty. */
-  get minSeq(): number | undefined { return this.size ? this.seqs[this.head] : undefined; }
-  get maxSeq(): number | undefined { return this.size ? this.seqs[(this.head + this.size - 1) % this.capacity] : undefined; }
+  get minSeq(): number | undefined {
+    return this.size ? this.seqs[this.head] : undefined;
+  }
+  get maxSeq(): number | undefined {
+    return this.size ? this.seqs[(this.head + this.size - 1) % this.capacity] : undefined;
+  }
 
   /**
    * Frames with seq >= fromSeq, oldest first (seqs strictly increase, so a binary search finds the start).
@@ -76,12 +93,21 @@ export class SignalRing {
    * consumes the generator synchronously (no publish, so no eviction, can run in between).
    */
   *from(fromSeq: number): Generator<RingFrame> {
-    let lo = 0, hi = this.size;
-    while (lo < hi) { const mid = (lo + hi) >> 1; if (this.seqs[(this.head + mid) % this.capacity]! < fromSeq) lo = mid + 1; else hi = mid; }
+    let lo = 0,
+      hi = this.size;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.seqs[(this.head + mid) % this.capacity]! < fromSeq) lo = mid + 1;
+      else hi = mid;
+    }
     for (let i = lo; i < this.size; i++) {
       const slot = (this.head + i) % this.capacity;
       const o = this.offsets[slot]!;
-      yield { seq: this.seqs[slot]!, symbol: this.symbols[slot]!, frame: Buffer.from(this.arena.subarray(o, o + this.lengths[slot]!)) };
+      yield {
+        seq: this.seqs[slot]!,
+        symbol: this.symbols[slot]!,
+        frame: Buffer.from(this.arena.subarray(o, o + this.lengths[slot]!)),
+      };
     }
   }
 }

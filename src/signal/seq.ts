@@ -13,28 +13,45 @@ export class SeqAllocator {
   private ahead: Promise<void> | undefined;
   /** Reservations made inline because the one ahead was late (a slow disk shows here). */
   inlineReservations = 0;
-  constructor(private readonly file: string, private readonly block = 10_000, floor = 0) {
+  constructor(
+    private readonly file: string,
+    private readonly block = 10_000,
+    floor = 0,
+  ) {
     mkdirSync(path.dirname(file), { recursive: true });
     let saved = 0;
-    try { saved = Number(readFileSync(file, 'utf8').trim()) || 0; } catch { /* first run */ }
+    try {
+      saved = Number(readFileSync(file, 'utf8').trim()) || 0;
+    } catch {
+      /* first run */
+    }
     this.next = Math.max(saved, floor) + 1;
     this.reservedUpTo = this.next - 1;
   }
 
   /** The last seq handed out (0 before the first). */
-  get last(): number { return this.next - 1; }
+  get last(): number {
+    return this.next - 1;
+  }
 
   take(): number {
-    if (this.next > this.reservedUpTo) { this.inlineReservations++; this.reserveSync(this.next + this.block - 1); }
-    else if (this.ahead === undefined && this.reservedUpTo - this.next < this.block / 2) this.reserveAhead(this.reservedUpTo + this.block);
+    if (this.next > this.reservedUpTo) {
+      this.inlineReservations++;
+      this.reserveSync(this.next + this.block - 1);
+    } else if (this.ahead === undefined && this.reservedUpTo - this.next < this.block / 2)
+      this.reserveAhead(this.reservedUpTo + this.block);
     return this.next++;
   }
 
   /** Resolves once no reservation is being written (tests, shutdown). */
-  async settled(): Promise<void> { while (this.ahead) await this.ahead; }
+  async settled(): Promise<void> {
+    while (this.ahead) await this.ahead;
+  }
 
   /** On a clean stop, record the last seq used so the next run continues right after it. */
-  close(): void { this.reserveSync(this.last); }
+  close(): void {
+    this.reserveSync(this.last);
+  }
 
   private reserveSync(upTo: number): void {
     const tmp = `${this.file}.tmp`;
@@ -50,9 +67,20 @@ export class SeqAllocator {
     const tmp = `${this.file}.ahead`;
     this.ahead = (async () => {
       const fh = await open(tmp, 'w', 0o640);
-      try { await fh.writeFile(`${upTo}\n`); await fh.sync(); } finally { await fh.close(); }
+      try {
+        await fh.writeFile(`${upTo}\n`);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
       await rename(tmp, this.file);
       if (upTo > this.reservedUpTo) this.reservedUpTo = upTo;
-    })().catch(() => { /* the inline path reserves (and reports errors) when the block runs out */ }).finally(() => { this.ahead = undefined; });
+    })()
+      .catch(() => {
+        /* the inline path reserves (and reports errors) when the block runs out */
+      })
+      .finally(() => {
+        this.ahead = undefined;
+      });
   }
 }

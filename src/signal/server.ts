@@ -41,7 +41,14 @@ interface Client {
   corked: boolean;
 }
 
-export interface SignalServerStats { clients: number; accepted: number; rejected: Record<string, number>; published: number; delivered: number; slowDrops: number }
+export interface SignalServerStats {
+  clients: number;
+  accepted: number;
+  rejected: Record<string, number>;
+  published: number;
+  delivered: number;
+  slowDrops: number;
+}
 
 export class SignalServer extends EventEmitter {
   private server: Server | undefined;
@@ -52,9 +59,19 @@ export class SignalServer extends EventEmitter {
   /** The NDJSON line of the signal being published, made for its first NDJSON client. */
   private liveJson: Buffer | undefined;
   readonly startedAt = new Date().toISOString();
-  readonly stats: SignalServerStats = { clients: 0, accepted: 0, rejected: {}, published: 0, delivered: 0, slowDrops: 0 };
+  readonly stats: SignalServerStats = {
+    clients: 0,
+    accepted: 0,
+    rejected: {},
+    published: 0,
+    delivered: 0,
+    slowDrops: 0,
+  };
 
-  constructor(private readonly opts: SignalServerOptions, private readonly log: Logger = silentLogger) {
+  constructor(
+    private readonly opts: SignalServerOptions,
+    private readonly log: Logger = silentLogger,
+  ) {
     super();
     this.ring = new SignalRing(opts.replayRing, opts.replayRingBytes);
   }
@@ -65,7 +82,10 @@ export class SignalServer extends EventEmitter {
     if (existsSync(p)) {
       const live = await new Promise<boolean>((resolve) => {
         const c = connect(p);
-        c.once('connect', () => { c.destroy(); resolve(true); });
+        c.once('connect', () => {
+          c.destroy();
+          resolve(true);
+        });
         c.once('error', () => resolve(false));
       });
       if (live) throw new SocketInUseError(p);
@@ -74,14 +94,22 @@ export class SignalServer extends EventEmitter {
     }
     const server = createServer((s) => this.onConnection(s));
     this.server = server;
-    await new Promise<void>((resolve, reject) => { server.once('error', reject); server.listen(p, () => { server.off('error', reject); resolve(); }); });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(p, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
     chmodSync(p, this.opts.socketMode);
     server.on('error', (err) => this.log.error({ err: err.message }, 'signal socket server error'));
     this.heartbeat = setInterval(() => this.sendHeartbeats(), this.opts.heartbeatMs);
     this.heartbeat.unref();
   }
 
-  get clientCount(): number { return this.clients.size; }
+  get clientCount(): number {
+    return this.clients.size;
+  }
 
   private onConnection(socket: Socket): void {
     if (this.clients.size >= this.opts.maxClients) {
@@ -91,7 +119,17 @@ export class SignalServer extends EventEmitter {
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    const c: Client = { id: this.nextClientId++, socket, state: 'hello', format: 'msgpack', symbols: undefined, decoder: new FrameDecoder(), helloTimer: undefined, sent: 0, corked: false };
+    const c: Client = {
+      id: this.nextClientId++,
+      socket,
+      state: 'hello',
+      format: 'msgpack',
+      symbols: undefined,
+      decoder: new FrameDecoder(),
+      helloTimer: undefined,
+      sent: 0,
+      corked: false,
+    };
     this.clients.add(c);
     this.stats.clients = this.clients.size;
     socket.setNoDelay(true);
@@ -105,18 +143,48 @@ export class SignalServer extends EventEmitter {
   private onData(c: Client, chunk: Buffer): void {
     if (c.state === 'closing') return;
     const r = c.decoder.push(chunk);
-    if (!r.ok) { this.bye(c, 'protocol-error', r.reason); return; }
+    if (!r.ok) {
+      this.bye(c, 'protocol-error', r.reason);
+      return;
+    }
     for (const m of r.messages) {
       if (c.state === 'hello') {
-        if (m.type !== 'hello') { this.bye(c, 'protocol-error', 'first frame must be hello'); return; }
-        if (m.v !== 1) { this.bye(c, 'unsupported-version', `server speaks v1, client asked v${String(m.v)}`); return; }
+        if (m.type !== 'hello') {
+          this.bye(c, 'protocol-error', 'first frame must be hello');
+          return;
+        }
+        if (m.v !== 1) {
+          this.bye(c, 'unsupported-version', `server speaks v1, client asked v${String(m.v)}`);
+          return;
+        }
         const fromSeq = m.fromSeq;
-        if (fromSeq !== undefined && (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq) || fromSeq < 0)) { this.bye(c, 'protocol-error', 'fromSeq must be a non-negative integer'); return; }
-        if (m.symbols !== undefined && (!Array.isArray(m.symbols) || m.symbols.length > 10_000 || !m.symbols.every((s) => typeof s === 'string'))) { this.bye(c, 'protocol-error', 'symbols must be an array of strings'); return; }
-        if (m.format !== undefined && m.format !== 'msgpack' && m.format !== 'json') { this.bye(c, 'protocol-error', 'format must be msgpack or json'); return; }
+        if (fromSeq !== undefined && (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq) || fromSeq < 0)) {
+          this.bye(c, 'protocol-error', 'fromSeq must be a non-negative integer');
+          return;
+        }
+        if (
+          m.symbols !== undefined &&
+          (!Array.isArray(m.symbols) || m.symbols.length > 10_000 || !m.symbols.every((s) => typeof s === 'string'))
+        ) {
+          this.bye(c, 'protocol-error', 'symbols must be an array of strings');
+          return;
+        }
+        if (m.format !== undefined && m.format !== 'msgpack' && m.format !== 'json') {
+          this.bye(c, 'protocol-error', 'format must be msgpack or json');
+          return;
+        }
         clearTimeout(c.helloTimer);
         c.symbols = m.symbols ? new Set(m.symbols as string[]) : undefined;
-        this.write(c, encodeFrame({ type: 'welcome', v: 1, seq: this.opts.lastSeq(), instance: this.opts.instance, startedAt: this.startedAt }));
+        this.write(
+          c,
+          encodeFrame({
+            type: 'welcome',
+            v: 1,
+            seq: this.opts.lastSeq(),
+            instance: this.opts.instance,
+            startedAt: this.startedAt,
+          }),
+        );
         c.format = m.format === 'json' ? 'json' : 'msgpack';
         this.stats.accepted++;
         if (typeof fromSeq === 'number') this.replay(c, fromSeq);
@@ -125,7 +193,10 @@ export class SignalServer extends EventEmitter {
         continue;
       }
       // After hello: the only client commands are the kill switch and ping.
-      if (m.type === 'command' && m.name === 'kill-switch' && typeof m.on === 'boolean') { this.emit('kill-switch', m.on); continue; }
+      if (m.type === 'command' && m.name === 'kill-switch' && typeof m.on === 'boolean') {
+        this.emit('kill-switch', m.on);
+        continue;
+      }
       if (m.type === 'ping') continue;
       this.bye(c, 'protocol-error', `unexpected ${String(m.type)} frame`);
       return;
@@ -153,7 +224,14 @@ export class SignalServer extends EventEmitter {
    */
   private write(c: Client, bytes: Buffer): boolean {
     if (c.state === 'closing' || c.socket.destroyed) return false;
-    if (!c.corked) { c.corked = true; c.socket.cork(); process.nextTick(() => { c.corked = false; c.socket.uncork(); }); }
+    if (!c.corked) {
+      c.corked = true;
+      c.socket.cork();
+      process.nextTick(() => {
+        c.corked = false;
+        c.socket.uncork();
+      });
+    }
     c.socket.write(bytes);
     if (c.socket.writableLength > this.opts.maxClientBufferBytes) {
       this.stats.slowDrops++;
@@ -172,7 +250,10 @@ export class SignalServer extends EventEmitter {
     let bytes = frame;
     if (c.format === 'json') bytes = live ? (this.liveJson ??= frameToJsonLine(frame)) : frameToJsonLine(frame);
     const ok = this.write(c, bytes);
-    if (ok) { c.sent++; this.stats.delivered++; }
+    if (ok) {
+      c.sent++;
+      this.stats.delivered++;
+    }
     return ok;
   }
 
@@ -192,7 +273,9 @@ export class SignalServer extends EventEmitter {
     for (const c of this.clients) if (c.state === 'live') this.send(c, msg);
   }
 
-  private reject(reason: string): void { this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1; }
+  private reject(reason: string): void {
+    this.stats.rejected[reason] = (this.stats.rejected[reason] ?? 0) + 1;
+  }
 
   private bye(c: Client, reason: string, detail?: string): void {
     if (c.state === 'closing') return;
@@ -217,8 +300,16 @@ export class SignalServer extends EventEmitter {
   async stop(reason = 'shutdown'): Promise<void> {
     clearInterval(this.heartbeat);
     for (const c of this.clients) this.bye(c, reason);
-    await new Promise<void>((resolve) => { if (!this.server) return resolve(); this.server.close(() => resolve()); setTimeout(resolve, 1500).unref(); });
+    await new Promise<void>((resolve) => {
+      if (!this.server) return resolve();
+      this.server.close(() => resolve());
+      setTimeout(resolve, 1500).unref();
+    });
     for (const c of this.clients) c.socket.destroy();
-    try { unlinkSync(this.opts.socketPath); } catch { /* already gone */ }
+    try {
+      unlinkSync(this.opts.socketPath);
+    } catch {
+      /* already gone */
+    }
   }
 }

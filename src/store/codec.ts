@@ -12,12 +12,32 @@ const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 export function encodeTick(t: Tick): Buffer {
   const s = t.side === 'buy' ? 1 : t.side === 'sell' ? -1 : 0;
   if (t.kind === 'trade') {
-    return packr.pack(t.id >= 0 ? { k: 't', te: t.tsExchNs, id: t.id, p: t.price, q: t.size, s } : { k: 't', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, p: t.price, q: t.size, s });
+    return packr.pack(
+      t.id >= 0
+        ? { k: 't', te: t.tsExchNs, id: t.id, p: t.price, q: t.size, s }
+        : { k: 't', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, p: t.price, q: t.size, s },
+    );
   }
-  return packr.pack(t.id >= 0 ? { k: 'q', id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize } : { k: 'q', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize });
+  return packr.pack(
+    t.id >= 0
+      ? { k: 'q', id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize }
+      : { k: 'q', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize },
+  );
 }
 
-interface Packed { k: 't' | 'q'; te?: number; tr?: number; id: number; p?: number; q?: number; s?: number; b?: number; bq?: number; a?: number; aq?: number }
+interface Packed {
+  k: 't' | 'q';
+  te?: number;
+  tr?: number;
+  id: number;
+  p?: number;
+  q?: number;
+  s?: number;
+  b?: number;
+  bq?: number;
+  a?: number;
+  aq?: number;
+}
 
 /**
  * A member back to a tick. A member without te takes its exchange time from the score (µs kept); one without

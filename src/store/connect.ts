@@ -4,7 +4,12 @@ import { Redis, Cluster, type RedisOptions } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
 
-export interface RedisConnectOptions { url: string; cluster: boolean; clusterNodes: string[]; password?: string }
+export interface RedisConnectOptions {
+  url: string;
+  cluster: boolean;
+  clusterNodes: string[];
+  password?: string;
+}
 
 export function connectRedis(o: RedisConnectOptions, extra: Partial<RedisOptions> = {}): RedisClient {
   const base: RedisOptions = {
@@ -21,7 +26,11 @@ export function connectRedis(o: RedisConnectOptions, extra: Partial<RedisOptions
       const [host, port] = hp.split(':');
       return { host: host!, port: Number(port ?? 6379) };
     });
-    return new Cluster(nodes, { redisOptions: base, enableOfflineQueue: false, clusterRetryStrategy: (t) => Math.min(100 * t, 2000) });
+    return new Cluster(nodes, {
+      redisOptions: base,
+      enableOfflineQueue: false,
+      clusterRetryStrategy: (t) => Math.min(100 * t, 2000),
+    });
   }
   if (o.url.startsWith('unix://')) {
     const u = new URL(o.url);

@@ -9,10 +9,29 @@ import type { Tick } from '../model/tick.js';
 import { writeMsgpackNumber as writeNumber } from '../model/msgpack-number.js';
 
 /** Writes a one-letter or two-letter fixstr key. */
-function key1(b: Uint8Array, pos: number, c0: number): number { b[pos] = 0xa1; b[pos + 1] = c0; return pos + 2; }
-function key2(b: Uint8Array, pos: number, c0: number, c1: number): number { b[pos] = 0xa2; b[pos + 1] = c0; b[pos + 2] = c1; return pos + 3; }
+function key1(b: Uint8Array, pos: number, c0: number): number {
+  b[pos] = 0xa1;
+  b[pos + 1] = c0;
+  return pos + 2;
+}
+function key2(b: Uint8Array, pos: number, c0: number, c1: number): number {
+  b[pos] = 0xa2;
+  b[pos + 1] = c0;
+  b[pos + 2] = c1;
+  return pos + 3;
+}
 
-const k = 0x6b, t = 0x74, q = 0x71, e = 0x65, r = 0x72, i = 0x69, d = 0x64, p = 0x70, s = 0x73, bb = 0x62, a = 0x61;
+const k = 0x6b,
+  t = 0x74,
+  q = 0x71,
+  e = 0x65,
+  r = 0x72,
+  i = 0x69,
+  d = 0x64,
+  p = 0x70,
+  s = 0x73,
+  bb = 0x62,
+  a = 0x61;
 
 /** Most bytes a member can take (8-entry map of short keys and float64 values). */
 export const MAX_MEMBER_BYTES = 96;
@@ -22,19 +41,35 @@ export function writeMember(b: Uint8Array, pos: number, tick: Tick): number {
   const trade = tick.kind === 'trade';
   const withId = tick.id >= 0;
   b[pos++] = withId ? 0x86 : trade ? 0x87 : 0x88;
-  pos = key1(b, pos, k); b[pos++] = 0xa1; b[pos++] = trade ? t : q;
-  if (!withId || trade) { pos = key2(b, pos, t, e); pos = writeNumber(b, pos, tick.tsExchNs); }
-  if (!withId) { pos = key2(b, pos, t, r); pos = writeNumber(b, pos, tick.tsRecvNs); }
-  pos = key2(b, pos, i, d); pos = writeNumber(b, pos, tick.id);
+  pos = key1(b, pos, k);
+  b[pos++] = 0xa1;
+  b[pos++] = trade ? t : q;
+  if (!withId || trade) {
+    pos = key2(b, pos, t, e);
+    pos = writeNumber(b, pos, tick.tsExchNs);
+  }
+  if (!withId) {
+    pos = key2(b, pos, t, r);
+    pos = writeNumber(b, pos, tick.tsRecvNs);
+  }
+  pos = key2(b, pos, i, d);
+  pos = writeNumber(b, pos, tick.id);
   if (trade) {
-    pos = key1(b, pos, p); pos = writeNumber(b, pos, tick.price);
-    pos = key1(b, pos, q); pos = writeNumber(b, pos, tick.size);
-    pos = key1(b, pos, s); b[pos++] = tick.side === 'buy' ? 1 : tick.side === 'sell' ? 0xff : 0;
+    pos = key1(b, pos, p);
+    pos = writeNumber(b, pos, tick.price);
+    pos = key1(b, pos, q);
+    pos = writeNumber(b, pos, tick.size);
+    pos = key1(b, pos, s);
+    b[pos++] = tick.side === 'buy' ? 1 : tick.side === 'sell' ? 0xff : 0;
   } else {
-    pos = key1(b, pos, bb); pos = writeNumber(b, pos, tick.bid);
-    pos = key2(b, pos, bb, q); pos = writeNumber(b, pos, tick.bidSize);
-    pos = key1(b, pos, a); pos = writeNumber(b, pos, tick.ask);
-    pos = key2(b, pos, a, q); pos = writeNumber(b, pos, tick.askSize);
+    pos = key1(b, pos, bb);
+    pos = writeNumber(b, pos, tick.bid);
+    pos = key2(b, pos, bb, q);
+    pos = writeNumber(b, pos, tick.bidSize);
+    pos = key1(b, pos, a);
+    pos = writeNumber(b, pos, tick.ask);
+    pos = key2(b, pos, a, q);
+    pos = writeNumber(b, pos, tick.askSize);
   }
   return pos;
 }

@@ -10,25 +10,40 @@ import { lastKey, ticksKey } from './keys.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
 export interface TickStoreOptions {
-  maxTicksPerSymbol: number; maxAgeMs: number; flushIntervalMs: number; maxBacklogTicks: number; storeQuotes: boolean;
+  maxTicksPerSymbol: number;
+  maxAgeMs: number;
+  flushIntervalMs: number;
+  maxBacklogTicks: number;
+  storeQuotes: boolean;
   /** One pipeline per symbol (required by Redis Cluster, whose pipelines must stay within one slot). */
   pipelinePerSymbol: boolean;
 }
 
 interface Pending {
-  venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined;
+  venue: string;
+  symbol: string;
+  ticks: Tick[];
+  lastQuote: Tick | undefined;
   /** Ticks written since this symbol's last trim, and when that was (performance.now ms). */
-  sinceTrim: number; lastTrimMs: number;
+  sinceTrim: number;
+  lastTrimMs: number;
 }
 
 /** A symbol's share of one flush. */
-interface BatchItem { venue: string; symbol: string; ticks: Tick[]; lastQuote: Tick | undefined; trim: boolean }
+interface BatchItem {
+  venue: string;
+  symbol: string;
+  ticks: Tick[];
+  lastQuote: Tick | undefined;
+  trim: boolean;
+}
 
 /**
  * Trims run when a symbol has taken 1% of its cap since the last one, or 100 ms have passed: a set overshoots
  * its bounds by at most that, and small batches at high rates do not pay two trim commands each.
  */
-const TRIM_SHARE = 0.01, TRIM_EVERY_MS = 100;
+const TRIM_SHARE = 0.01,
+  TRIM_EVERY_MS = 100;
 
 /** Members per ZADD command (bounds the scratch buffer and each command's size). */
 const ZADD_CHUNK = 4096;
@@ -52,13 +67,24 @@ export class TickStoreWriter {
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
 
-  constructor(private readonly redis: RedisClient, private readonly opts: TickStoreOptions, private readonly log: Logger = silentLogger) {}
+  constructor(
+    private readonly redis: RedisClient,
+    private readonly opts: TickStoreOptions,
+    private readonly log: Logger = silentLogger,
+  ) {}
 
   private queueOf(venue: string, symbol: string): Pending {
     let bySymbol = this.index.get(venue);
-    if (!bySymbol) { bySymbol = new Map(); this.index.set(venue, bySymbol); }
+    if (!bySymbol) {
+      bySymbol = new Map();
+      this.index.set(venue, bySymbol);
+    }
     let p = bySymbol.get(symbol);
-    if (!p) { p = { venue, symbol, ticks: [], lastQuote: undefined, sinceTrim: 0, lastTrimMs: -Infinity }; bySymbol.set(symbol, p); this.pending.push(p); }
+    if (!p) {
+      p = { venue, symbol, ticks: [], lastQuote: undefined, sinceTrim: 0, lastTrimMs: -Infinity };
+      bySymbol.set(symbol, p);
+      this.pending.push(p);
+    }
     return p;
   }
 
@@ -93,7 +119,10 @@ export class TickStoreWriter {
     this.scheduled = false;
     if (this.inFlight) return; // the running batch reschedules when it ends
     if (this.backlog === 0) return;
-    if (this.redis.status !== 'ready') { this.retryLater(); return; }
+    if (this.redis.status !== 'ready') {
+      this.retryLater();
+      return;
+    }
     this.inFlight = this.flushOnce().finally(() => {
       this.inFlight = undefined;
       if (this.backlog > 0) this.schedule();
@@ -102,7 +131,10 @@ export class TickStoreWriter {
 
   private retryLater(): void {
     if (this.timer || this.closed) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.flushSoon(); }, 100);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.flushSoon();
+    }, 100);
   }
 
   /** Sends everything queued now as one batch; on failure the ticks go back to the front of the queue. */
@@ -117,11 +149,15 @@ export class TickStoreWriter {
       if (room <= 0) break;
       p.sinceTrim += Math.min(p.ticks.length, room);
       const trim = p.sinceTrim >= trimEvery || nowMs - p.lastTrimMs >= TRIM_EVERY_MS;
-      if (trim) { p.sinceTrim = 0; p.lastTrimMs = nowMs; }
+      if (trim) {
+        p.sinceTrim = 0;
+        p.lastTrimMs = nowMs;
+      }
       if (p.ticks.length <= room) {
         batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks, lastQuote: p.lastQuote, trim });
         count += p.ticks.length;
-        p.ticks = []; p.lastQuote = undefined;
+        p.ticks = [];
+        p.lastQuote = undefined;
       } else {
         // Oldest first; the rest (and the latest quote) wait for the next flush.
         batch.push({ venue: p.venue, symbol: p.symbol, ticks: p.ticks.slice(0, room), lastQuote: undefined, trim });
@@ -170,8 +206,23 @@ export class TickStoreWriter {
       }
       const q = b.lastQuote;
       if (q) {
-        pipe.hset(lastKey(b.venue, b.symbol), 'bid', q.bid, 'bidSize', q.bidSize, 'ask', q.ask, 'askSize', q.askSize,
-          'tsExchNs', q.tsExchNs, 'tsRecvNs', q.tsRecvNs, 'updateId', q.id);
+        pipe.hset(
+          lastKey(b.venue, b.symbol),
+          'bid',
+          q.bid,
+          'bidSize',
+          q.bidSize,
+          'ask',
+          q.ask,
+          'askSize',
+          q.askSize,
+          'tsExchNs',
+          q.tsExchNs,
+          'tsRecvNs',
+          q.tsRecvNs,
+          'updateId',
+          q.id,
+        );
       }
     }
     return pipe;
@@ -181,15 +232,26 @@ export class TickStoreWriter {
   async drain(deadlineMs: number): Promise<{ left: number }> {
     const end = Date.now() + deadlineMs;
     while ((this.backlog > 0 || this.inFlight) && Date.now() < end) {
-      if (this.inFlight) { await Promise.race([this.inFlight, new Promise((r) => setTimeout(r, 50))]); continue; }
-      if (this.redis.status !== 'ready') { await new Promise((r) => setTimeout(r, 50)); continue; }
-      this.inFlight = this.flushOnce().finally(() => { this.inFlight = undefined; });
+      if (this.inFlight) {
+        await Promise.race([this.inFlight, new Promise((r) => setTimeout(r, 50))]);
+        continue;
+      }
+      if (this.redis.status !== 'ready') {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
+      this.inFlight = this.flushOnce().finally(() => {
+        this.inFlight = undefined;
+      });
       await this.inFlight;
     }
     return { left: this.backlog };
   }
 
-  close(): void { this.closed = true; clearTimeout(this.timer); }
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+  }
 }
 
 function check(results: Array<[Error | null, unknown]> | null): void {

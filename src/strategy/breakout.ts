@@ -13,42 +13,79 @@ export function breakout(name: string, params: Record<string, number>): Strategy
   const volumeFactor = param(params, 'volumeFactor', 2, 0, 1000, name);
   const ttlMs = param(params, 'ttlMs', 2000, 1, 3_600_000, name);
   return {
-    name, type: 'breakout',
+    name,
+    type: 'breakout',
     create(venue, symbol): StrategyInstance {
       const range = new TimeMinMax(windowMs);
       const win = new TimeWindow(); // (time, price, size): window volume
       const recent = new TimeWindow();
-      let windowVol = 0, recentVol = 0, firstMs = NaN, lastSide = 0;
+      let windowVol = 0,
+        recentVol = 0,
+        firstMs = NaN,
+        lastSide = 0;
       return {
         onTick(t: Tick): SignalDraft | undefined {
           if (t.kind !== 'trade') return undefined;
           const nowMs = t.tsExchNs / 1e6;
           if (Number.isNaN(firstMs)) firstMs = nowMs;
-          while (win.size > 0 && win.oldestTime() <= nowMs - windowMs) { windowVol -= win.oldestB(); win.shift(); }
-          while (recent.size > 0 && recent.oldestTime() <= nowMs - confirmMs) { recentVol -= recent.oldestB(); recent.shift(); }
+          while (win.size > 0 && win.oldestTime() <= nowMs - windowMs) {
+            windowVol -= win.oldestB();
+            win.shift();
+          }
+          while (recent.size > 0 && recent.oldestTime() <= nowMs - confirmMs) {
+            recentVol -= recent.oldestB();
+            recent.shift();
+          }
           // Range of the previous window, before this trade joins it.
           range.evict(nowMs);
-          const hi = range.empty ? -Infinity : range.max, lo = range.empty ? Infinity : range.min;
+          const hi = range.empty ? -Infinity : range.max,
+            lo = range.empty ? Infinity : range.min;
           range.push(nowMs, t.price);
-          win.push(nowMs, t.price, t.size); windowVol += t.size;
-          recent.push(nowMs, t.price, t.size); recentVol += t.size;
+          win.push(nowMs, t.price, t.size);
+          windowVol += t.size;
+          recent.push(nowMs, t.price, t.size);
+          recentVol += t.size;
           if (nowMs - firstMs < windowMs || win.size < 3) return undefined;
           const side = t.price > hi ? 1 : t.price < lo ? -1 : 0;
-          if (side === 0) { lastSide = 0; return undefined; }
+          if (side === 0) {
+            lastSide = 0;
+            return undefined;
+          }
           if (side === lastSide) return undefined;
-          const rate = windowVol / windowMs, recentRate = recentVol / confirmMs;
+          const rate = windowVol / windowMs,
+            recentRate = recentVol / confirmMs;
           const ratio = rate > 0 ? recentRate / rate : 0;
           if (ratio < volumeFactor) return undefined;
           lastSide = side;
-          return { symbol, venue, side: side > 0 ? 'buy' : 'sell', strategy: name, price: t.price,
-            strength: clamp01(ratio / (2 * volumeFactor || 1)), ttlMs,
+          return {
+            symbol,
+            venue,
+            side: side > 0 ? 'buy' : 'sell',
+            strategy: name,
+            price: t.price,
+            strength: clamp01(ratio / (2 * volumeFactor || 1)),
+            ttlMs,
             reason: `broke the ${windowMs / 1000}s ${side > 0 ? 'high' : 'low'} on ${ratio.toFixed(1)}x volume`,
-            indicators: { rangeHigh: hi, rangeLow: lo, volumeRatio: ratio } };
+            indicators: { rangeHigh: hi, rangeLow: lo, volumeRatio: ratio },
+          };
         },
-        snapshot: () => ({ range: range.snapshot(), win: win.snapshot(), recent: recent.snapshot(), windowVol, recentVol, firstMs, lastSide }),
+        snapshot: () => ({
+          range: range.snapshot(),
+          win: win.snapshot(),
+          recent: recent.snapshot(),
+          windowVol,
+          recentVol,
+          firstMs,
+          lastSide,
+        }),
         restore(st) {
-          range.restore(st.range as never); win.restore(st.win as never); recent.restore(st.recent as never);
-          windowVol = st.windowVol as number; recentVol = st.recentVol as number; firstMs = st.firstMs as number; lastSide = st.lastSide as number;
+          range.restore(st.range as never);
+          win.restore(st.win as never);
+          recent.restore(st.recent as never);
+          windowVol = st.windowVol as number;
+          recentVol = st.recentVol as number;
+          firstMs = st.firstMs as number;
+          lastSide = st.lastSide as number;
         },
       };
     },

@@ -8,20 +8,29 @@ import { RSI } from '../indicators/rsi.js';
 import { clamp01, param, type StrategyFactory, type StrategyInstance } from './strategy.js';
 
 export function emaCross(name: string, params: Record<string, number>): StrategyFactory {
-  const fast = param(params, 'fast', 12, 1, 10_000, name), slow = param(params, 'slow', 26, 2, 10_000, name);
-  if (fast >= slow) throw new RangeError(`strategies.${name}.params.fast: got ${fast}, expected less than slow (${slow})`);
+  const fast = param(params, 'fast', 12, 1, 10_000, name),
+    slow = param(params, 'slow', 26, 2, 10_000, name);
+  if (fast >= slow)
+    throw new RangeError(`strategies.${name}.params.fast: got ${fast}, expected less than slow (${slow})`);
   const rsiPeriod = param(params, 'rsiPeriod', 14, 2, 10_000, name);
-  const rsiBuyMax = param(params, 'rsiBuyMax', 70, 0, 101, name), rsiSellMin = param(params, 'rsiSellMin', 30, -1, 100, name);
-  const ttlMs = param(params, 'ttlMs', 2000, 1, 3_600_000, name), fullBps = param(params, 'fullStrengthBps', 5, 0.001, 10_000, name);
+  const rsiBuyMax = param(params, 'rsiBuyMax', 70, 0, 101, name),
+    rsiSellMin = param(params, 'rsiSellMin', 30, -1, 100, name);
+  const ttlMs = param(params, 'ttlMs', 2000, 1, 3_600_000, name),
+    fullBps = param(params, 'fullStrengthBps', 5, 0.001, 10_000, name);
   return {
-    name, type: 'ema-cross',
+    name,
+    type: 'ema-cross',
     create(venue, symbol): StrategyInstance {
-      const f = new EMA(fast), s = new EMA(slow), r = new RSI(rsiPeriod);
+      const f = new EMA(fast),
+        s = new EMA(slow),
+        r = new RSI(rsiPeriod);
       let prevDiff = NaN;
       return {
         onTick(t: Tick): SignalDraft | undefined {
           if (t.kind !== 'trade') return undefined;
-          const a = f.update(t.price), b = s.update(t.price), rsi = r.update(t.price);
+          const a = f.update(t.price),
+            b = s.update(t.price),
+            rsi = r.update(t.price);
           if (!s.ready || !r.ready) return undefined;
           const diff = a - b;
           const was = prevDiff;
@@ -31,13 +40,31 @@ export function emaCross(name: string, params: Record<string, number>): Strategy
           if (was <= 0 && diff > 0 && rsi < rsiBuyMax) side = 'buy';
           else if (was >= 0 && diff < 0 && rsi > rsiSellMin) side = 'sell';
           if (!side) return undefined;
-          const gapBps = Math.abs(diff) / b * 1e4;
-          return { symbol, venue, side, strategy: name, price: t.price, strength: clamp01(gapBps / fullBps), ttlMs,
+          const gapBps = (Math.abs(diff) / b) * 1e4;
+          return {
+            symbol,
+            venue,
+            side,
+            strategy: name,
+            price: t.price,
+            strength: clamp01(gapBps / fullBps),
+            ttlMs,
             reason: `ema${fast} crossed ${side === 'buy' ? 'above' : 'below'} ema${slow}, rsi ${rsi.toFixed(1)}`,
-            indicators: { emaFast: a, emaSlow: b, rsi } };
+            indicators: { emaFast: a, emaSlow: b, rsi },
+          };
         },
-        snapshot: () => ({ f: f.snapshot(), s: s.snapshot(), r: r.snapshot(), prevDiff: Number.isNaN(prevDiff) ? null : prevDiff }),
-        restore(st) { f.restore(st.f as never); s.restore(st.s as never); r.restore(st.r as never); prevDiff = st.prevDiff === null ? NaN : st.prevDiff as number; },
+        snapshot: () => ({
+          f: f.snapshot(),
+          s: s.snapshot(),
+          r: r.snapshot(),
+          prevDiff: Number.isNaN(prevDiff) ? null : prevDiff,
+        }),
+        restore(st) {
+          f.restore(st.f as never);
+          s.restore(st.s as never);
+          r.restore(st.r as never);
+          prevDiff = st.prevDiff === null ? NaN : (st.prevDiff as number);
+        },
       };
     },
   };

@@ -10,9 +10,11 @@ export function imbalance(name: string, params: Record<string, number>): Strateg
   const threshold = param(params, 'threshold', 0.8, 0.01, 1, name);
   const ttlMs = param(params, 'ttlMs', 500, 1, 3_600_000, name);
   return {
-    name, type: 'imbalance',
+    name,
+    type: 'imbalance',
     create(venue, symbol): StrategyInstance {
-      const imb = new BookImbalance(), mp = new Microprice();
+      const imb = new BookImbalance(),
+        mp = new Microprice();
       let regime = 0;
       return {
         onTick(t: Tick): SignalDraft | undefined {
@@ -25,13 +27,22 @@ export function imbalance(name: string, params: Record<string, number>): Strateg
           regime = now;
           if (now === 0 || now === was) return undefined;
           const side = now > 0 ? 'buy' : 'sell';
-          return { symbol, venue, side, strategy: name, price: now > 0 ? t.ask : t.bid,
-            strength: clamp01((Math.abs(i) - threshold) / (1 - threshold + 1e-12)), ttlMs,
+          return {
+            symbol,
+            venue,
+            side,
+            strategy: name,
+            price: now > 0 ? t.ask : t.bid,
+            strength: clamp01((Math.abs(i) - threshold) / (1 - threshold + 1e-12)),
+            ttlMs,
             reason: `top-of-book imbalance ${i.toFixed(3)}, microprice ${now > 0 ? 'above' : 'below'} mid`,
-            indicators: { imbalance: i, microprice: m, mid } };
+            indicators: { imbalance: i, microprice: m, mid },
+          };
         },
         snapshot: () => ({ regime }),
-        restore(st) { regime = st.regime as number; },
+        restore(st) {
+          regime = st.regime as number;
+        },
       };
     },
   };

@@ -8,16 +8,29 @@ import { param, type StrategyFactory, type StrategyInstance } from './strategy.j
 export function probe(name: string, params: Record<string, number>): StrategyFactory {
   const everyN = param(params, 'everyN', 1, 1, 1e9, name);
   return {
-    name, type: 'probe',
+    name,
+    type: 'probe',
     create(venue, symbol): StrategyInstance {
       let n = 0;
       return {
         onTick(t: Tick): SignalDraft | undefined {
           if (t.kind !== 'trade' || ++n % everyN !== 0) return undefined;
-          return { symbol, venue, side: t.side === 'sell' ? 'sell' : 'buy', strategy: name, price: t.price, strength: 0, ttlMs: 1, reason: 'latency probe', indicators: { tradeId: t.id } };
+          return {
+            symbol,
+            venue,
+            side: t.side === 'sell' ? 'sell' : 'buy',
+            strategy: name,
+            price: t.price,
+            strength: 0,
+            ttlMs: 1,
+            reason: 'latency probe',
+            indicators: { tradeId: t.id },
+          };
         },
         snapshot: () => ({ n }),
-        restore(s) { n = s.n as number; },
+        restore(s) {
+          n = s.n as number;
+        },
       };
     },
   };

@@ -20,29 +20,49 @@ class SecondCounter {
   count = 0;
   hit(nowMs: number): number {
     const s = Math.floor(nowMs / 1000);
-    if (s !== this.second) { this.second = s; this.count = 0; }
+    if (s !== this.second) {
+      this.second = s;
+      this.count = 0;
+    }
     return ++this.count;
   }
 }
 
 /** Per symbol: its signals-per-second counter and the last signal time per strategy (cooldown). */
-interface SymbolRisk { rate: SecondCounter; lastSignalMs: Map<string, number> }
+interface SymbolRisk {
+  rate: SecondCounter;
+  lastSignalMs: Map<string, number>;
+}
 
 export class RiskGate {
   killed = false;
-  readonly suppressed: Record<SuppressReason, number> = { 'kill-switch': 0, stale: 0, gap: 0, spread: 0, cooldown: 0, 'rate-global': 0, 'rate-symbol': 0 };
+  readonly suppressed: Record<SuppressReason, number> = {
+    'kill-switch': 0,
+    stale: 0,
+    gap: 0,
+    spread: 0,
+    cooldown: 0,
+    'rate-global': 0,
+    'rate-symbol': 0,
+  };
   passed = 0;
   /** By venue, then symbol: no key string built per draft. */
   private readonly bySymbol = new Map<string, Map<string, SymbolRisk>>();
   private readonly global = new SecondCounter();
-  constructor(private cfg: ChristmasConfig['risk'], private readonly market: MarketView) {}
+  constructor(
+    private cfg: ChristmasConfig['risk'],
+    private readonly market: MarketView,
+  ) {}
 
   /** SIGHUP: new limits, state kept. */
-  reload(cfg: ChristmasConfig['risk']): void { this.cfg = cfg; }
+  reload(cfg: ChristmasConfig['risk']): void {
+    this.cfg = cfg;
+  }
 
   check(d: SignalDraft, nowMs: number): SuppressReason | undefined {
     const r = this.verdict(d, nowMs);
-    if (r) this.suppressed[r]++; else this.passed++;
+    if (r) this.suppressed[r]++;
+    else this.passed++;
     return r;
   }
 
@@ -58,18 +78,26 @@ export class RiskGate {
     if (last !== undefined && nowMs - last < this.cfg.cooldownMs) return 'cooldown';
     const c = risk.rate;
     // Count against both caps only once the draft is otherwise allowed.
-    if (this.global.count >= this.cfg.maxSignalsPerSec && Math.floor(nowMs / 1000) === this.global.second) return 'rate-global';
+    if (this.global.count >= this.cfg.maxSignalsPerSec && Math.floor(nowMs / 1000) === this.global.second)
+      return 'rate-global';
     if (c.count >= this.cfg.maxSignalsPerSecPerSymbol && Math.floor(nowMs / 1000) === c.second) return 'rate-symbol';
-    this.global.hit(nowMs); c.hit(nowMs);
+    this.global.hit(nowMs);
+    c.hit(nowMs);
     risk.lastSignalMs.set(d.strategy, nowMs);
     return undefined;
   }
 
   private symbolRisk(venue: string, symbol: string): SymbolRisk {
     let byVenue = this.bySymbol.get(venue);
-    if (!byVenue) { byVenue = new Map(); this.bySymbol.set(venue, byVenue); }
+    if (!byVenue) {
+      byVenue = new Map();
+      this.bySymbol.set(venue, byVenue);
+    }
     let r = byVenue.get(symbol);
-    if (!r) { r = { rate: new SecondCounter(), lastSignalMs: new Map() }; byVenue.set(symbol, r); }
+    if (!r) {
+      r = { rate: new SecondCounter(), lastSignalMs: new Map() };
+      byVenue.set(symbol, r);
+    }
     return r;
   }
 }

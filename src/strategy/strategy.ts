@@ -16,10 +16,19 @@ export interface StrategyFactory {
   create(venue: string, symbol: string): StrategyInstance;
 }
 
-export function param(params: Record<string, number>, key: string, dflt: number, min: number, max: number, strategy: string): number {
+export function param(
+  params: Record<string, number>,
+  key: string,
+  dflt: number,
+  min: number,
+  max: number,
+  strategy: string,
+): number {
   const v = params[key] ?? dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new RangeError(`strategies.${strategy}.params.${key}: got ${String(v)}, expected a number from ${min} to ${max}`);
+    throw new RangeError(
+      `strategies.${strategy}.params.${key}: got ${String(v)}, expected a number from ${min} to ${max}`,
+    );
   }
   return v;
 }

@@ -14,9 +14,11 @@ export function vwapReversion(name: string, params: Record<string, number>): Str
   const stdPeriod = param(params, 'stdPeriod', 200, 2, 1e6, name);
   const ttlMs = param(params, 'ttlMs', 3000, 1, 3_600_000, name);
   return {
-    name, type: 'vwap-reversion',
+    name,
+    type: 'vwap-reversion',
     create(venue, symbol): StrategyInstance {
-      const vwap = new RollingVWAP(windowMs), sd = new RollingStdDev(stdPeriod);
+      const vwap = new RollingVWAP(windowMs),
+        sd = new RollingStdDev(stdPeriod);
       let zone = 0; // -1 below, 0 inside, +1 above
       let trades = 0;
       return {
@@ -32,11 +34,25 @@ export function vwapReversion(name: string, params: Record<string, number>): Str
           zone = now;
           if (now === 0 || now === was) return undefined;
           const side = now > 0 ? 'sell' : 'buy';
-          return { symbol, venue, side, strategy: name, price: t.price, strength: clamp01((Math.abs(z) - zEntry) / zEntry + 0.5), ttlMs,
-            reason: `price ${z.toFixed(2)} sd ${z > 0 ? 'above' : 'below'} ${windowMs / 1000}s vwap`, indicators: { vwap: v, z, sd: s } };
+          return {
+            symbol,
+            venue,
+            side,
+            strategy: name,
+            price: t.price,
+            strength: clamp01((Math.abs(z) - zEntry) / zEntry + 0.5),
+            ttlMs,
+            reason: `price ${z.toFixed(2)} sd ${z > 0 ? 'above' : 'below'} ${windowMs / 1000}s vwap`,
+            indicators: { vwap: v, z, sd: s },
+          };
         },
         snapshot: () => ({ vwap: vwap.snapshot(), sd: sd.snapshot(), zone, trades }),
-        restore(st) { vwap.restore(st.vwap as never); sd.restore(st.sd as never); zone = st.zone as number; trades = st.trades as number; },
+        restore(st) {
+          vwap.restore(st.vwap as never);
+          sd.restore(st.sd as never);
+          zone = st.zone as number;
+          trades = st.trades as number;
+        },
       };
     },
   };

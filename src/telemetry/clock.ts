@@ -8,4 +8,3 @@ const anchorMs = performance.now();
 export function nowNs(): number {
   return anchorEpochNs + (performance.now() - anchorMs) * 1e6;
 }
-

@@ -8,11 +8,26 @@ import * as hdr from 'hdr-histogram-js';
 
 let wasm: boolean | undefined;
 function wasmReady(): boolean {
-  if (wasm === undefined) { try { hdr.initWebAssemblySync(); wasm = true; } catch { wasm = false; } }
+  if (wasm === undefined) {
+    try {
+      hdr.initWebAssemblySync();
+      wasm = true;
+    } catch {
+      wasm = false;
+    }
+  }
   return wasm;
 }
 
-const build = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 100e9, numberOfSignificantValueDigits: 3, bitBucketSize: 64, autoResize: false, useWebAssembly: wasmReady() });
+const build = () =>
+  hdr.build({
+    lowestDiscernibleValue: 1,
+    highestTrackableValue: 100e9,
+    numberOfSignificantValueDigits: 3,
+    bitBucketSize: 64,
+    autoResize: false,
+    useWebAssembly: wasmReady(),
+  });
 
 export class LatencyHistogram {
   /** The open window: every record goes here. */
@@ -30,31 +45,51 @@ export class LatencyHistogram {
   sum = 0;
   constructor(readonly stage: string) {}
   record(ns: number): void {
-    if (!(ns >= 1)) ns = 1; else if (ns > 100e9) ns = 100e9;
+    if (!(ns >= 1)) ns = 1;
+    else if (ns > 100e9) ns = 100e9;
     this.h.recordValue(ns);
     this.windowCount++;
     this.count++;
     this.sum += ns;
   }
   /** Since start. */
-  quantile(q: number): number { return this.quantiles([q])[0]!; }
+  quantile(q: number): number {
+    return this.quantiles([q])[0]!;
+  }
   /** Several quantiles since start with one merge. */
   quantiles(qs: readonly number[]): number[] {
     if (!this.count) return qs.map(() => NaN);
     const m = this.merged;
-    m.reset(); m.add(this.total); m.add(this.h);
+    m.reset();
+    m.add(this.total);
+    m.add(this.h);
     return qs.map((q) => m.getValueAtPercentile(q * 100));
   }
   /** Over the last closed window (NaN before the first rotation or when it was empty). */
-  windowQuantile(q: number): number { return this.lastWindowCount ? this.last.getValueAtPercentile(q * 100) : NaN; }
-  get max(): number { return this.count ? Math.max(this.total.maxValue, this.h.maxValue) : NaN; }
+  windowQuantile(q: number): number {
+    return this.lastWindowCount ? this.last.getValueAtPercentile(q * 100) : NaN;
+  }
+  get max(): number {
+    return this.count ? Math.max(this.total.maxValue, this.h.maxValue) : NaN;
+  }
   /** Closes the open window. */
   rotate(): void {
-    this.last.reset(); this.last.add(this.h); this.lastWindowCount = this.windowCount;
+    this.last.reset();
+    this.last.add(this.h);
+    this.lastWindowCount = this.windowCount;
     this.total.add(this.h);
-    this.h.reset(); this.windowCount = 0;
+    this.h.reset();
+    this.windowCount = 0;
   }
-  reset(): void { this.h.reset(); this.total.reset(); this.last.reset(); this.windowCount = 0; this.lastWindowCount = 0; this.count = 0; this.sum = 0; }
+  reset(): void {
+    this.h.reset();
+    this.total.reset();
+    this.last.reset();
+    this.windowCount = 0;
+    this.lastWindowCount = 0;
+    this.count = 0;
+    this.sum = 0;
+  }
 }
 
 /**
@@ -63,14 +98,32 @@ export class LatencyHistogram {
  * (inline mode: measured around compute); indicators_to_signal: risk gates and signal assembly;
  * signal_to_socket: fan-out to every client; recv_to_signal: the whole in-process path.
  */
-export const STAGES = ['exch_to_recv', 'recv_to_tick', 'tick_to_indicators', 'indicators_to_signal', 'signal_to_socket', 'recv_to_signal', 'redis_batch', 'db_batch'] as const;
-export type Stage = typeof STAGES[number];
+export const STAGES = [
+  'exch_to_recv',
+  'recv_to_tick',
+  'tick_to_indicators',
+  'indicators_to_signal',
+  'signal_to_socket',
+  'recv_to_signal',
+  'redis_batch',
+  'db_batch',
+] as const;
+export type Stage = (typeof STAGES)[number];
 
 export class StageHistograms {
   readonly byStage: Record<Stage, LatencyHistogram>;
-  constructor() { this.byStage = Object.fromEntries(STAGES.map((s) => [s, new LatencyHistogram(s)])) as Record<Stage, LatencyHistogram>; }
-  record(stage: Stage, ns: number): void { this.byStage[stage].record(ns); }
-  rotate(): void { for (const s of STAGES) this.byStage[s].rotate(); }
+  constructor() {
+    this.byStage = Object.fromEntries(STAGES.map((s) => [s, new LatencyHistogram(s)])) as Record<
+      Stage,
+      LatencyHistogram
+    >;
+  }
+  record(stage: Stage, ns: number): void {
+    this.byStage[stage].record(ns);
+  }
+  rotate(): void {
+    for (const s of STAGES) this.byStage[s].rotate();
+  }
 }
 
 /** Length of one latency window (the `last window` quantiles). */

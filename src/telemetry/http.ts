@@ -7,7 +7,10 @@ import path from 'node:path';
 import type client from 'prom-client';
 import { allocateReport, SharedReportWriter } from './shared-report.js';
 
-export interface HealthReport { healthy: boolean; components: Record<string, { healthy: boolean; detail?: string }> }
+export interface HealthReport {
+  healthy: boolean;
+  components: Record<string, { healthy: boolean; detail?: string }>;
+}
 
 const REPORT_CAPACITY_BYTES = 64 * 1024;
 const encoder = new TextEncoder();
@@ -17,19 +20,28 @@ export class MetricsServer {
   private publisher: NodeJS.Timeout | undefined;
   private readonly sab = allocateReport(REPORT_CAPACITY_BYTES);
   private readonly report = new SharedReportWriter(this.sab);
-  constructor(private readonly registry: client.Registry, private readonly health: () => HealthReport, private readonly publishEveryMs = 100) {}
+  constructor(
+    private readonly registry: client.Registry,
+    private readonly health: () => HealthReport,
+    private readonly publishEveryMs = 100,
+  ) {}
 
   /** Writes the current health report where the HTTP thread reads it. */
   private publish(): void {
     const h = this.health();
-    const unhealthy = Object.entries(h.components).filter(([, c]) => !c.healthy).map(([n]) => n);
-    const bytes = encoder.encode(JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components }));
+    const unhealthy = Object.entries(h.components)
+      .filter(([, c]) => !c.healthy)
+      .map(([n]) => n);
+    const bytes = encoder.encode(
+      JSON.stringify({ status: h.healthy ? 'ok' : 'unhealthy', unhealthy, components: h.components }),
+    );
     this.report.publish(h.healthy ? 200 : 503, bytes, Date.now());
   }
 
   async start(listen: string): Promise<string> {
     const i = listen.lastIndexOf(':');
-    const host = listen.slice(0, i).replace(/^\[|\]$/g, ''), port = Number(listen.slice(i + 1));
+    const host = listen.slice(0, i).replace(/^\[|\]$/g, ''),
+      port = Number(listen.slice(i + 1));
     this.publish();
     this.publisher = setInterval(() => this.publish(), this.publishEveryMs);
     this.publisher.unref();
@@ -38,13 +50,21 @@ export class MetricsServer {
     this.worker = w;
     w.on('message', (m: { id?: number; type: string; port?: number; message?: string }) => {
       if (m.type !== 'metrics' || m.id === undefined) return;
-      this.registry.metrics().then((text) => w.postMessage({ id: m.id, status: 200, type: this.registry.contentType, text }),
-        (err: Error) => w.postMessage({ id: m.id, status: 500, type: 'text/plain', text: err.message }));
+      this.registry.metrics().then(
+        (text) => w.postMessage({ id: m.id, status: 200, type: this.registry.contentType, text }),
+        (err: Error) => w.postMessage({ id: m.id, status: 500, type: 'text/plain', text: err.message }),
+      );
     });
     const bound = await new Promise<number>((resolve, reject) => {
       const onMsg = (m: { type: string; port?: number; message?: string }) => {
-        if (m.type === 'listening') { w.off('message', onMsg); resolve(m.port!); }
-        if (m.type === 'error') { w.off('message', onMsg); reject(new Error(`metrics.listen ${listen}: ${m.message}`)); }
+        if (m.type === 'listening') {
+          w.off('message', onMsg);
+          resolve(m.port!);
+        }
+        if (m.type === 'error') {
+          w.off('message', onMsg);
+          reject(new Error(`metrics.listen ${listen}: ${m.message}`));
+        }
       };
       w.on('message', onMsg);
       w.once('error', reject);

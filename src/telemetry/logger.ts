@@ -26,11 +26,17 @@ export const silentLogger: Logger = pino({ level: 'silent' });
 /** Logs at most once per `intervalMs` per key; counts what it held back and reports it with the next line. */
 export class RateLimitedLog {
   private readonly last = new Map<string, { at: number; suppressed: number }>();
-  constructor(private readonly log: Logger, private readonly intervalMs = 5000) {}
+  constructor(
+    private readonly log: Logger,
+    private readonly intervalMs = 5000,
+  ) {}
   warn(key: string, obj: Record<string, unknown>, msg: string): void {
     const now = Date.now();
     const e = this.last.get(key);
-    if (e && now - e.at < this.intervalMs) { e.suppressed++; return; }
+    if (e && now - e.at < this.intervalMs) {
+      e.suppressed++;
+      return;
+    }
     this.log.warn({ ...obj, suppressedSinceLast: e?.suppressed ?? 0 }, msg);
     this.last.set(key, { at: now, suppressed: 0 });
   }

@@ -13,7 +13,11 @@ export class LoopMonitor {
   lastStallAt = 0;
   lagMs = 0;
   utilization = 0;
-  constructor(private readonly stallLimitMs: number, private readonly log: Logger, private readonly periodMs = 100) {}
+  constructor(
+    private readonly stallLimitMs: number,
+    private readonly log: Logger,
+    private readonly periodMs = 100,
+  ) {}
 
   start(): void {
     this.delay.enable();
@@ -23,7 +27,9 @@ export class LoopMonitor {
       const late = now - this.expected;
       this.expected = now + this.periodMs;
       if (late > this.stallLimitMs) {
-        this.stalls++; this.lastStallMs = late; this.lastStallAt = Date.now();
+        this.stalls++;
+        this.lastStallMs = late;
+        this.lastStallAt = Date.now();
         this.log.warn({ stallMs: Math.round(late) }, 'event loop stalled');
       }
     }, this.periodMs);
@@ -41,7 +47,13 @@ export class LoopMonitor {
   private sampler: NodeJS.Timeout | undefined;
 
   /** Healthy unless a stall happened within the last `windowMs`. */
-  healthy(windowMs = 5000): boolean { return Date.now() - this.lastStallAt > windowMs; }
+  healthy(windowMs = 5000): boolean {
+    return Date.now() - this.lastStallAt > windowMs;
+  }
 
-  stop(): void { clearInterval(this.timer); clearInterval(this.sampler); this.delay.disable(); }
+  stop(): void {
+    clearInterval(this.timer);
+    clearInterval(this.sampler);
+    this.delay.disable();
+  }
 }

@@ -21,8 +21,22 @@ for (const variant of [[], ['--hop']] as const) {
     const startedMs = Date.now();
     const dir = mkdtempSync(path.join(tmpdir(), 'christmas-floor-'));
     const port = await freePort();
-    const sock = path.join(dir, 'relay.sock'), sendLog = path.join(dir, 'send'), recvLog = path.join(dir, 'recv');
-    const server = spawnCli(['serve-replay', shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), '--port', String(port), '--rate', '3000', '--loop', '--send-log', sendLog, '--ping-ms', '60000']);
+    const sock = path.join(dir, 'relay.sock'),
+      sendLog = path.join(dir, 'send'),
+      recvLog = path.join(dir, 'recv');
+    const server = spawnCli([
+      'serve-replay',
+      shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'),
+      '--port',
+      String(port),
+      '--rate',
+      '3000',
+      '--loop',
+      '--send-log',
+      sendLog,
+      '--ping-ms',
+      '60000',
+    ]);
     const node = (file: string, args: string[]) => spawnNode(path.join(repoRoot, 'dist', 'bench', 'e2e', file), args);
     try {
       await until(() => server.out().includes('listening'), 20_000, 'replay server');
@@ -31,22 +45,40 @@ for (const variant of [[], ['--hop']] as const) {
       const client = node('client.js', [sock, recvLog]);
       await until(() => client.out().includes('connected'), 10_000, 'client');
       await sleep(2000);
-      server.child.kill('SIGTERM'); await server.exited;
+      server.child.kill('SIGTERM');
+      await server.exited;
       await sleep(300); // what is in flight arrives
-      client.child.kill('SIGTERM'); await client.exited;
-      relay.child.kill('SIGTERM'); await relay.exited;
-      const sent = readFileSync(sendLog, 'utf8').split('\n').filter(Boolean).map((l) => Number(l.split(' ')[0]));
-      const lines = readFileSync(recvLog, 'utf8').split('\n').filter(Boolean).map((l) => l.split(' ').map(Number));
+      client.child.kill('SIGTERM');
+      await client.exited;
+      relay.child.kill('SIGTERM');
+      await relay.exited;
+      const sent = readFileSync(sendLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => Number(l.split(' ')[0]));
+      const lines = readFileSync(recvLog, 'utf8')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => l.split(' ').map(Number));
       const got = lines.map((f) => f[0]!);
       // Each signal carries the relay's receive and build times: the steady-state in-process figure comes from them.
       const inProcUs = lines.map((f) => (f[3]! - f[2]!) / 1000);
-      assert.ok(inProcUs.every((d) => Number.isFinite(d) && d >= 0 && d < 10_000_000), `bad sender times: ${inProcUs.filter((d) => !(d >= 0 && d < 1e7)).slice(0, 3).join(', ')}`);
+      assert.ok(
+        inProcUs.every((d) => Number.isFinite(d) && d >= 0 && d < 10_000_000),
+        `bad sender times: ${inProcUs
+          .filter((d) => !(d >= 0 && d < 1e7))
+          .slice(0, 3)
+          .join(', ')}`,
+      );
       assert.ok(got.length > 1000, `client got ${got.length} signals`);
       // The client joined mid-stream: from its first trade on, it must see exactly the trades sent, in order.
       const from = sent.indexOf(got[0]!);
       assert.ok(from >= 0, 'first received id was never sent');
       assert.equal(got, sent.slice(from, from + got.length), 'trades lost, repeated or reordered');
-      assert.ok(from + got.length >= sent.length - 5, `${sent.length - from - got.length} trades sent after the client joined never arrived`);
+      assert.ok(
+        from + got.length >= sent.length - 5,
+        `${sent.length - from - got.length} trades sent after the client joined never arrived`,
+      );
       const inproc = /^inproc (\{.*\})$/m.exec(relay.out());
       assert.ok(inproc, `no inproc line in: ${relay.out()}`);
       const j = JSON.parse(inproc![1]!) as { p50Us: number; p99Us: number; n: number };
@@ -57,7 +89,10 @@ for (const variant of [[], ['--hop']] as const) {
       assert.ok(gc, `no gc line in: ${relay.out()}`);
       const minor = (JSON.parse(gc![1]!) as { minor: Array<[number, number]> }).minor;
       assert.ok(minor.length > 0, 'no minor GC reported');
-      assert.ok(minor.every(([atMs, ms]) => atMs >= startedMs - 1000 && atMs <= Date.now() && ms >= 0 && ms < 10_000), `bad GC entries: ${JSON.stringify(minor.slice(0, 3))}`);
+      assert.ok(
+        minor.every(([atMs, ms]) => atMs >= startedMs - 1000 && atMs <= Date.now() && ms >= 0 && ms < 10_000),
+        `bad GC entries: ${JSON.stringify(minor.slice(0, 3))}`,
+      );
     } finally {
       server.child.kill('SIGKILL');
     }

@@ -10,14 +10,25 @@ const sink: unknown[] = new Array(N).fill(undefined);
 test('a loop that allocates nothing measures under 8 B per item', () => {
   const xs = new Float64Array(N).map((_, i) => i * 1.5);
   let total = 0;
-  const b = heapBytesPerItem(() => { let acc = 0; for (let i = 0; i < N; i++) acc += xs[i]!; total = acc; }, N);
+  const b = heapBytesPerItem(() => {
+    let acc = 0;
+    for (let i = 0; i < N; i++) acc += xs[i]!;
+    total = acc;
+  }, N);
   assert.ok(b < 8, `${b} B/item`);
   assert.ok(total > 0);
 });
 
 test('one small object per item measures its size; two measure twice that', () => {
-  const one = heapBytesPerItem(() => { for (let i = 0; i < N; i++) sink[i] = { a: i, b: i, c: i, d: i }; }, N);
-  const two = heapBytesPerItem(() => { for (let i = 0; i < N; i++) { sink[i] = { a: i, b: i, c: i, d: i }; sink[N - 1 - i] = { a: i, b: i, c: i, d: i }; } }, N);
+  const one = heapBytesPerItem(() => {
+    for (let i = 0; i < N; i++) sink[i] = { a: i, b: i, c: i, d: i };
+  }, N);
+  const two = heapBytesPerItem(() => {
+    for (let i = 0; i < N; i++) {
+      sink[i] = { a: i, b: i, c: i, d: i };
+      sink[N - 1 - i] = { a: i, b: i, c: i, d: i };
+    }
+  }, N);
   // A 4-field object: a 3-word header and 4 fields, 56 B in Node's default build (8-byte words), 28 B where
   // V8's pointers are compressed.
   assert.ok(one >= 24 && one <= 64, `one object: ${one} B/item`);

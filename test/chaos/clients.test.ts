@@ -7,7 +7,19 @@ import * as assert from 'uvu/assert';
 import { connect, type Socket } from 'node:net';
 import { shared } from '../helpers.js';
 import { encodeFrame, FrameDecoder } from '../../src/signal/framing.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, stopProc, finalCounts, metrics, report, sleep, until } from './lib.js';
+import {
+  startStack,
+  startFeed,
+  startDaemon,
+  chaosConfig,
+  ready,
+  stopProc,
+  finalCounts,
+  metrics,
+  report,
+  sleep,
+  until,
+} from './lib.js';
 
 class Client {
   readonly seqs: number[] = [];
@@ -15,15 +27,31 @@ class Client {
   closed = false;
   sock: Socket;
   private dec = new FrameDecoder();
-  constructor(readonly path: string, fromSeq?: number, readonly slow = false) {
+  constructor(
+    readonly path: string,
+    fromSeq?: number,
+    readonly slow = false,
+  ) {
     this.sock = this.open(fromSeq);
   }
   open(fromSeq?: number): Socket {
     this.dec = new FrameDecoder();
     const s = connect(this.path);
-    s.on('connect', () => { s.write(encodeFrame({ type: 'hello', v: 1, ...(fromSeq !== undefined ? { fromSeq } : {}) })); if (this.slow) setTimeout(() => s.pause(), 200); });
-    s.on('data', (d) => { const r = this.dec.push(d); if (!r.ok) return; for (const m of r.messages) { if (m.type === 'signal') this.seqs.push(m.seq as number); if (m.type === 'bye') this.byes.push(m.reason as string); } });
-    s.on('close', () => { this.closed = true; });
+    s.on('connect', () => {
+      s.write(encodeFrame({ type: 'hello', v: 1, ...(fromSeq !== undefined ? { fromSeq } : {}) }));
+      if (this.slow) setTimeout(() => s.pause(), 200);
+    });
+    s.on('data', (d) => {
+      const r = this.dec.push(d);
+      if (!r.ok) return;
+      for (const m of r.messages) {
+        if (m.type === 'signal') this.seqs.push(m.seq as number);
+        if (m.type === 'bye') this.byes.push(m.reason as string);
+      }
+    });
+    s.on('close', () => {
+      this.closed = true;
+    });
     s.on('error', () => undefined);
     this.sock = s;
     return s;
@@ -37,7 +65,13 @@ test('200 clients: good ones get every signal once and in order; slow and hostil
   await ready(feed, 'listening');
   const cfg = chaosConfig(stack.dir, {
     strategies: [{ name: 'probe', type: 'probe', params: { everyN: 3 } }],
-    risk: { cooldownMs: 0, maxSignalsPerSec: 100_000, maxSignalsPerSecPerSymbol: 100_000, maxSpreadBps: 10_000, gapQuietMs: 0 },
+    risk: {
+      cooldownMs: 0,
+      maxSignalsPerSec: 100_000,
+      maxSignalsPerSecPerSymbol: 100_000,
+      maxSpreadBps: 10_000,
+      gapQuietMs: 0,
+    },
     signals: { maxClientBufferBytes: 256 * 1024, replayRing: 200_000, helloTimeoutMs: 1000 },
   });
   const daemon = startDaemon(stack, cfg);
@@ -48,12 +82,30 @@ test('200 clients: good ones get every signal once and in order; slow and hostil
     const slow = Array.from({ length: 5 }, () => new Client(stack.socket, 1, true));
     const resumers = Array.from({ length: 5 }, () => new Client(stack.socket, 1));
     const hostile: Socket[] = [];
-    const h1 = connect(stack.socket); h1.on('error', () => undefined); h1.write(Buffer.from('GET / HTTP/1.1\r\n\r\n')); hostile.push(h1);
-    const h2 = connect(stack.socket); h2.on('error', () => undefined); const b = Buffer.alloc(8); b.writeUInt32BE(0xffffffff, 0); h2.write(b); hostile.push(h2);
-    const h3 = connect(stack.socket); h3.on('error', () => undefined); hostile.push(h3); // never says hello
+    const h1 = connect(stack.socket);
+    h1.on('error', () => undefined);
+    h1.write(Buffer.from('GET / HTTP/1.1\r\n\r\n'));
+    hostile.push(h1);
+    const h2 = connect(stack.socket);
+    h2.on('error', () => undefined);
+    const b = Buffer.alloc(8);
+    b.writeUInt32BE(0xffffffff, 0);
+    h2.write(b);
+    hostile.push(h2);
+    const h3 = connect(stack.socket);
+    h3.on('error', () => undefined);
+    hostile.push(h3); // never says hello
     const flood: Socket[] = [];
-    for (let i = 0; i < 500; i++) { const x = connect(stack.socket); x.on('error', () => undefined); flood.push(x); }
-    const h5 = connect(stack.socket); h5.on('error', () => undefined); h5.write(encodeFrame({ type: 'hello', v: 1 })); setTimeout(() => h5.write(Buffer.from([0, 0, 0, 3, 0xc1, 0xc1, 0xc1])), 500); hostile.push(h5);
+    for (let i = 0; i < 500; i++) {
+      const x = connect(stack.socket);
+      x.on('error', () => undefined);
+      flood.push(x);
+    }
+    const h5 = connect(stack.socket);
+    h5.on('error', () => undefined);
+    h5.write(encodeFrame({ type: 'hello', v: 1 }));
+    setTimeout(() => h5.write(Buffer.from([0, 0, 0, 3, 0xc1, 0xc1, 0xc1])), 500);
+    hostile.push(h5);
     await sleep(3000);
     for (const r of resumers) r.sock.destroy(); // drop mid-stream ...
     await sleep(1500);
@@ -62,25 +114,47 @@ test('200 clients: good ones get every signal once and in order; slow and hostil
     await stopProc(feed);
     const m = await metrics(stack.metricsPort);
     const lastSeq = m['christmas_signal_last_seq']!;
-    await until(() => good.every((c) => c.seqs.length >= lastSeq) && resumers.every((c) => c.seqs[c.seqs.length - 1] === lastSeq), 20_000, `every good client reached seq ${lastSeq}`);
+    await until(
+      () => good.every((c) => c.seqs.length >= lastSeq) && resumers.every((c) => c.seqs[c.seqs.length - 1] === lastSeq),
+      20_000,
+      `every good client reached seq ${lastSeq}`,
+    );
     const inOrder = (c: Client) => c.seqs.every((s, i) => s === i + 1);
     const goodOk = good.every((c) => c.seqs.length === lastSeq && inOrder(c));
     const resumeOk = resumers.every((c) => c.seqs.length === lastSeq && inOrder(c));
     for (const s of slow) s.sock.resume();
     await until(() => slow.every((s) => s.closed), 10_000, 'slow clients closed');
     const slowOk = slow.every((s) => s.byes.includes('slow-consumer'));
-    flood.forEach((x) => x.destroy()); hostile.forEach((x) => x.destroy());
+    flood.forEach((x) => x.destroy());
+    hostile.forEach((x) => x.destroy());
     assert.is(daemon.child.exitCode, null);
     assert.is(await stopProc(daemon), 0);
     const fc = finalCounts(daemon);
-    report({ scenario: 'signal-clients', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: goodOk && resumeOk && slowOk,
-      ticksAccepted: fc.ticks, persisted: NaN, duplicated: 0, lost: 0, signalsEmitted: fc.signals,
-      signalsDelivered: `${lastSeq} x ${good.length + resumers.length} clients, in order, none twice`, notes: '185 good + 5 resuming + 5 slow (dropped) + 5 hostile + 500-connect flood' });
+    report({
+      scenario: 'signal-clients',
+      when: new Date().toISOString(),
+      durationS: Math.round((Date.now() - t0) / 1000),
+      passed: goodOk && resumeOk && slowOk,
+      ticksAccepted: fc.ticks,
+      persisted: NaN,
+      duplicated: 0,
+      lost: 0,
+      signalsEmitted: fc.signals,
+      signalsDelivered: `${lastSeq} x ${good.length + resumers.length} clients, in order, none twice`,
+      notes: '185 good + 5 resuming + 5 slow (dropped) + 5 hostile + 500-connect flood',
+    });
     assert.ok(lastSeq > 1000, `${lastSeq} signals`);
     assert.ok(goodOk, 'good clients: every signal once, in order');
     assert.ok(resumeOk, 'resumed clients: exactly the missed signals');
-    assert.ok(slowOk, `slow consumers dropped with bye slow-consumer: ${JSON.stringify(slow.map((x) => ({ n: x.seqs.length, byes: x.byes, closed: x.closed })))}, last seq ${lastSeq}`);
-  } finally { await stopProc(feed); await stopProc(daemon); await stack.stop(); }
+    assert.ok(
+      slowOk,
+      `slow consumers dropped with bye slow-consumer: ${JSON.stringify(slow.map((x) => ({ n: x.seqs.length, byes: x.byes, closed: x.closed })))}, last seq ${lastSeq}`,
+    );
+  } finally {
+    await stopProc(feed);
+    await stopProc(daemon);
+    await stack.stop();
+  }
 });
 
 test.run();

@@ -23,18 +23,39 @@ test('redis kill -9, restart and pause under load', async () => {
     stack.redis.resume();
     await sleep(2000);
     await stopProc(sc.feed); // no new ticks: the backlog must empty
-    await until(async () => (await metrics(stack.metricsPort))['christmas_store_backlog_ticks'] === 0, 20_000, 'Redis backlog drained');
+    await until(
+      async () => (await metrics(stack.metricsPort))['christmas_store_backlog_ticks'] === 0,
+      20_000,
+      'Redis backlog drained',
+    );
     const { fc, db, persisted } = await finishScenario(sc);
     const inRedis = await redisCount(stack.redis.url);
-    const ok = persisted === fc.ticks && db.dupTrades === 0 && db.dupQuotes === 0 && inRedis === fc.ticks - (fc.store?.dropped ?? 0);
-    report({ scenario: 'redis-outage', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks, persisted,
-      duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - persisted, inRedis, redisDropped: fc.store?.dropped, signalsEmitted: fc.signals,
-      notes: 'kill -9 at 2 s, restart at 4 s, SIGSTOP 6-8 s; 5k frames/s' });
+    const ok =
+      persisted === fc.ticks &&
+      db.dupTrades === 0 &&
+      db.dupQuotes === 0 &&
+      inRedis === fc.ticks - (fc.store?.dropped ?? 0);
+    report({
+      scenario: 'redis-outage',
+      when: new Date().toISOString(),
+      durationS: Math.round((Date.now() - t0) / 1000),
+      passed: ok,
+      ticksAccepted: fc.ticks,
+      persisted,
+      duplicated: db.dupTrades + db.dupQuotes,
+      lost: fc.ticks - persisted,
+      inRedis,
+      redisDropped: fc.store?.dropped,
+      signalsEmitted: fc.signals,
+      notes: 'kill -9 at 2 s, restart at 4 s, SIGSTOP 6-8 s; 5k frames/s',
+    });
     assert.is(persisted, fc.ticks, 'every accepted tick in PostgreSQL');
     assert.is(db.dupTrades + db.dupQuotes, 0);
     assert.is(inRedis, fc.ticks - (fc.store?.dropped ?? 0), 'Redis holds every accepted tick not counted as dropped');
     assert.ok(fc.ticks > 20_000);
-  } finally { await cleanup(sc); }
+  } finally {
+    await cleanup(sc);
+  }
 });
 
 test.run();

@@ -9,12 +9,33 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { shared } from '../helpers.js';
 import { readSpoolFile } from '../../src/persist/spool.js';
-import { startStack, startFeed, startDaemon, chaosConfig, ready, metrics, finishScenario, cleanup, report, sleep, until, stopProc, redisCount, type Proc, type Stack } from './lib.js';
+import {
+  startStack,
+  startFeed,
+  startDaemon,
+  chaosConfig,
+  ready,
+  metrics,
+  finishScenario,
+  cleanup,
+  report,
+  sleep,
+  until,
+  stopProc,
+  redisCount,
+  type Proc,
+  type Stack,
+} from './lib.js';
 
 function mountTmpfs(dir: string, size: string): void {
   mkdirSync(dir, { recursive: true });
-  try { execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' }); } catch (err) {
-    throw new Error(`this test needs a small tmpfs for the spool (mount -t tmpfs, as root): ${(err as Error).message.split('\n')[0]}`, { cause: err });
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
+  } catch (err) {
+    throw new Error(
+      `this test needs a small tmpfs for the spool (mount -t tmpfs, as root): ${(err as Error).message.split('\n')[0]}`,
+      { cause: err },
+    );
   }
 }
 
@@ -33,15 +54,29 @@ test('spool disk full while PostgreSQL is down: Redis keeps every tick, PostgreS
     await sleep(1500);
     await stack.pg.shutdown(); // a clean stop: an in-flight batch is rolled back, never committed unacknowledged
     const port = stack.metricsPort;
-    await until(async () => ((await metrics(port))['christmas_persist_dropped_rows_total{table="ticks",reason="spool-error"}'] ?? 0) > 0
-      || Object.entries(await metrics(port)).some(([k, v]) => k.startsWith('christmas_persist_dropped_rows_total') && v > 0), 40_000, 'rows dropped past the memory bound');
+    await until(
+      async () =>
+        ((await metrics(port))['christmas_persist_dropped_rows_total{table="ticks",reason="spool-error"}'] ?? 0) > 0 ||
+        Object.entries(await metrics(port)).some(
+          ([k, v]) => k.startsWith('christmas_persist_dropped_rows_total') && v > 0,
+        ),
+      40_000,
+      'rows dropped past the memory bound',
+    );
     const health = await fetch(`http://127.0.0.1:${port}/health`);
     const body = await health.text();
     assert.is(health.status, 503, body);
     assert.match(body, /spool refusing batches/);
     await stack.pg.restart();
     await stopProc(feed);
-    await until(async () => { const x = await metrics(port); return x['christmas_persist_spool_bytes'] === 0 && x['christmas_persist_lag_rows'] === 0; }, 60_000, 'spool and memory drained');
+    await until(
+      async () => {
+        const x = await metrics(port);
+        return x['christmas_persist_spool_bytes'] === 0 && x['christmas_persist_lag_rows'] === 0;
+      },
+      60_000,
+      'spool and memory drained',
+    );
     const m = await metrics(port);
     const restarts = m['christmas_io_thread_restarts_total'] ?? 0;
     const s = { stack, feed, daemon };
@@ -49,11 +84,28 @@ test('spool disk full while PostgreSQL is down: Redis keeps every tick, PostgreS
     const { fc, db, persisted } = await finishScenario(s);
     const droppedOf = (t: string) => fc.persist?.[t]?.droppedRows ?? 0;
     const dropped = droppedOf('ticks') + droppedOf('quotes'); // (bars_1s and signals rows are counted apart)
-    const tornFiles = readdirSync(tiny()).filter((f) => f.startsWith('spool-')).filter((f) => readSpoolFile(path.join(tiny(), f)).corrupt.length > 0);
-    const ok = restarts === 0 && fc.store!.stored === fc.ticks && persisted + dropped === fc.ticks && db.dupTrades + db.dupQuotes === 0 && dropped > 0;
-    report({ scenario: 'spool-full', when: new Date().toISOString(), durationS: Math.round((Date.now() - t0) / 1000), passed: ok, ticksAccepted: fc.ticks, persisted,
-      duplicated: db.dupTrades + db.dupQuotes, lost: fc.ticks - persisted, inRedis, redisDropped: fc.store!.dropped,
-      notes: `spool on a 2 MiB tmpfs, PostgreSQL stopped ~1.5 s in until rows were dropped; spool.maxMemoryRows 20000; ${dropped} rows dropped and counted (= lost); ${restarts} io-thread restarts` });
+    const tornFiles = readdirSync(tiny())
+      .filter((f) => f.startsWith('spool-'))
+      .filter((f) => readSpoolFile(path.join(tiny(), f)).corrupt.length > 0);
+    const ok =
+      restarts === 0 &&
+      fc.store!.stored === fc.ticks &&
+      persisted + dropped === fc.ticks &&
+      db.dupTrades + db.dupQuotes === 0 &&
+      dropped > 0;
+    report({
+      scenario: 'spool-full',
+      when: new Date().toISOString(),
+      durationS: Math.round((Date.now() - t0) / 1000),
+      passed: ok,
+      ticksAccepted: fc.ticks,
+      persisted,
+      duplicated: db.dupTrades + db.dupQuotes,
+      lost: fc.ticks - persisted,
+      inRedis,
+      redisDropped: fc.store!.dropped,
+      notes: `spool on a 2 MiB tmpfs, PostgreSQL stopped ~1.5 s in until rows were dropped; spool.maxMemoryRows 20000; ${dropped} rows dropped and counted (= lost); ${restarts} io-thread restarts`,
+    });
     assert.is(restarts, 0, 'the io thread never restarted');
     assert.is(fc.store!.stored, fc.ticks, 'Redis took every tick');
     assert.is(fc.store!.dropped, 0, 'Redis dropped nothing');
@@ -62,8 +114,14 @@ test('spool disk full while PostgreSQL is down: Redis keeps every tick, PostgreS
     assert.is(db.dupTrades + db.dupQuotes, 0, 'none twice');
     assert.equal(tornFiles, [], 'no torn spool record');
   } finally {
-    if (stack && feed && daemon) await cleanup({ stack, feed, daemon }); else if (stack) await stack.stop();
-    if (stack) try { execFileSync('umount', [tiny()], { stdio: 'pipe' }); } catch { /* not mounted */ }
+    if (stack && feed && daemon) await cleanup({ stack, feed, daemon });
+    else if (stack) await stack.stop();
+    if (stack)
+      try {
+        execFileSync('umount', [tiny()], { stdio: 'pipe' });
+      } catch {
+        /* not mounted */
+      }
   }
 });
 

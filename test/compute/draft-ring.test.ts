@@ -6,8 +6,17 @@ import { Worker } from 'node:worker_threads';
 import { createDraftRing, DraftRingReader, DraftRingWriter, type DraftRecord } from '../../src/compute/draft-ring.js';
 import type { SignalDraft } from '../../src/model/signal.js';
 
-const draft = (i: number): SignalDraft => ({ symbol: `S${i % 7}`, venue: 'binance', side: i % 2 ? 'buy' : 'sell', strategy: 'probe', price: 100 + i / 8,
-  strength: (i % 10) / 10, ttlMs: i, reason: 'r'.repeat(i % 50), indicators: { a: i, b: -i / 3 } });
+const draft = (i: number): SignalDraft => ({
+  symbol: `S${i % 7}`,
+  venue: 'binance',
+  side: i % 2 ? 'buy' : 'sell',
+  strategy: 'probe',
+  price: 100 + i / 8,
+  strength: (i % 10) / 10,
+  ttlMs: i,
+  reason: 'r'.repeat(i % 50),
+  indicators: { a: i, b: -i / 3 },
+});
 
 test('in order and intact across wrap-arounds (same thread, drained as it fills)', () => {
   const ring = createDraftRing(4096);
@@ -20,7 +29,11 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
   }
   reader.drain();
   assert.is(got.length, 5000);
-  got.forEach((r, i) => { assert.equal(r.d, draft(i)); assert.is(r.at, i + 1); assert.is(r.f, i * 1e6 + 2); });
+  got.forEach((r, i) => {
+    assert.equal(r.d, draft(i));
+    assert.is(r.at, i + 1);
+    assert.is(r.f, i * 1e6 + 2);
+  });
 });
 
 test('the binary layout keeps every field: UTF-8, long strings, unset and special values, many keys, cached strings', () => {
@@ -31,25 +44,76 @@ test('the binary layout keeps every field: UTF-8, long strings, unset and specia
   const many: Record<string, number> = {};
   for (let k = 0; k < 80; k++) many[`k${k}`] = k * 1.5; // more keys than the decoder caches
   const drafts: SignalDraft[] = [
-    { symbol: 'BTCUSDT', venue: 'binance', side: 'flat', strategy: 'ema-cross', price: 0.1 + 0.2, strength: 1, ttlMs: 2000, reason: 'ema9 crossed ↑ ema21 (ü)', indicators: { nan: NaN, inf: -Infinity, negZero: -0, tiny: 5e-324, unset: undefined as unknown as number, none: null as unknown as number } },
-    { symbol: 'ETHUSDT', venue: 'binance', side: 'sell', strategy: 'ema-cross', price: 1e300, strength: 0, ttlMs: 0, reason: 'x'.repeat(3000), indicators: many },
-    { symbol: 'ETHUSDX', venue: 'bınance', side: 'buy', strategy: 'ema-crosS', price: -1, strength: 0.5, ttlMs: 1, reason: '', indicators: { k1: 1, k0: 0 } }, // same lengths as cached strings, other bytes
-    { symbol: 'BTCUSDT', venue: 'binance', side: 'flat', strategy: 'ema-cross', price: 3, strength: 1, ttlMs: 2000, reason: 'ema9 crossed ↑ ema21 (ü)', indicators: {} },
+    {
+      symbol: 'BTCUSDT',
+      venue: 'binance',
+      side: 'flat',
+      strategy: 'ema-cross',
+      price: 0.1 + 0.2,
+      strength: 1,
+      ttlMs: 2000,
+      reason: 'ema9 crossed ↑ ema21 (ü)',
+      indicators: {
+        nan: NaN,
+        inf: -Infinity,
+        negZero: -0,
+        tiny: 5e-324,
+        unset: undefined as unknown as number,
+        none: null as unknown as number,
+      },
+    },
+    {
+      symbol: 'ETHUSDT',
+      venue: 'binance',
+      side: 'sell',
+      strategy: 'ema-cross',
+      price: 1e300,
+      strength: 0,
+      ttlMs: 0,
+      reason: 'x'.repeat(3000),
+      indicators: many,
+    },
+    {
+      symbol: 'ETHUSDX',
+      venue: 'bınance',
+      side: 'buy',
+      strategy: 'ema-crosS',
+      price: -1,
+      strength: 0.5,
+      ttlMs: 1,
+      reason: '',
+      indicators: { k1: 1, k0: 0 },
+    }, // same lengths as cached strings, other bytes
+    {
+      symbol: 'BTCUSDT',
+      venue: 'binance',
+      side: 'flat',
+      strategy: 'ema-cross',
+      price: 3,
+      strength: 1,
+      ttlMs: 2000,
+      reason: 'ema9 crossed ↑ ema21 (ü)',
+      indicators: {},
+    },
   ];
-  for (let i = 0; i < drafts.length; i++) writer.write({ d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, at: i + 1 }, () => false);
+  for (let i = 0; i < drafts.length; i++)
+    writer.write({ d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, at: i + 1 }, () => false);
   reader.drain();
   assert.is(got.length, drafts.length);
   got.forEach((r, i) => {
     assert.equal(r.d, drafts[i], `draft ${i}`);
     assert.equal(Object.keys(r.d.indicators), Object.keys(drafts[i]!.indicators), `key order ${i}`);
-    assert.is(r.e, 1.5e18 + i); assert.is(r.r, 1.7e18 + i); assert.is(r.f, -1); assert.is(r.at, i + 1);
+    assert.is(r.e, 1.5e18 + i);
+    assert.is(r.r, 1.7e18 + i);
+    assert.is(r.f, -1);
+    assert.is(r.at, i + 1);
   });
   assert.ok(Object.is(got[0]!.d.indicators.negZero, -0));
   assert.ok('unset' in got[0]!.d.indicators && got[0]!.d.indicators.unset === undefined);
   assert.is(got[0]!.d.indicators.none, null);
 });
 
-test('appended drafts stay invisible until commit (a tick\'s drafts are published together)', () => {
+test("appended drafts stay invisible until commit (a tick's drafts are published together)", () => {
   const ring = createDraftRing(1 << 14);
   const got: number[] = [];
   const reader = new DraftRingReader(ring, (r) => got.push(r.at));
@@ -72,7 +136,9 @@ test('a full ring blocks the producer until drained, and it gives up when asked 
   const ring = createDraftRing(1024);
   const writer = new DraftRingWriter(ring);
   let n = 0;
-  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, at: ++n }, () => true)) { /* fill */ }
+  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, at: ++n }, () => true)) {
+    /* fill */
+  }
   assert.ok(n > 2 && n < 20, `${n} records fit in 1 KiB`);
 });
 
@@ -80,19 +146,33 @@ test('waitAsync wakes the main thread when a worker writes', async () => {
   const ring = createDraftRing(1 << 16);
   const got: number[] = [];
   let done!: () => void;
-  const all = new Promise<void>((r) => { done = r; });
-  const reader = new DraftRingReader(ring, (r) => { got.push(r.at); if (got.length === 200) done(); });
+  const all = new Promise<void>((r) => {
+    done = r;
+  });
+  const reader = new DraftRingReader(ring, (r) => {
+    got.push(r.at);
+    if (got.length === 200) done();
+  });
   reader.watch();
-  const w = new Worker(`
+  const w = new Worker(
+    `
     const { workerData } = require('node:worker_threads');
     import(workerData.mod).then(({ DraftRingWriter }) => {
       const wr = new DraftRingWriter(workerData.ring);
       for (let i = 1; i <= 200; i++) { wr.write({ d: { symbol: 'X', venue: 'v', side: 'buy', strategy: 's', price: i, strength: 1, ttlMs: 1, reason: '', indicators: {} }, e: 0, r: 0, f: 0, at: i }, () => false); if (i % 50 === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); }
-    });`, { eval: true, workerData: { ring, mod: new URL('../../src/compute/draft-ring.js', import.meta.url).href } });
-  await Promise.race([all, new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${got.length} drafts arrived`)), 10_000))]);
+    });`,
+    { eval: true, workerData: { ring, mod: new URL('../../src/compute/draft-ring.js', import.meta.url).href } },
+  );
+  await Promise.race([
+    all,
+    new Promise((_, rej) => setTimeout(() => rej(new Error(`only ${got.length} drafts arrived`)), 10_000)),
+  ]);
   reader.close();
   await w.terminate();
-  assert.equal(got, Array.from({ length: 200 }, (_, i) => i + 1));
+  assert.equal(
+    got,
+    Array.from({ length: 200 }, (_, i) => i + 1),
+  );
 });
 
 test.run();

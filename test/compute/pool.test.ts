@@ -19,12 +19,14 @@ import { pino } from 'pino';
 let ticks: Tick[] = [];
 test.before(async () => {
   const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
-  for await (const r of readRecording(shared('messages/binance-spot-session-20240808.log.gz'))) if (r.type === 'frame') p.onFrame(r.text, r.recvNs);
+  for await (const r of readRecording(shared('messages/binance-spot-session-20240808.log.gz')))
+    if (r.type === 'frame') p.onFrame(r.text, r.recvNs);
   // a second symbol so shards differ
   ticks = ticks.flatMap((t, i) => (i % 3 === 0 ? [t, { ...t, symbol: 'ETHUSDT' }] : [t]));
 });
 
-const key = (d: { symbol: string; strategy: string; side: string; price: number; reason: string }) => `${d.symbol}|${d.strategy}|${d.side}|${d.price}|${d.reason}`;
+const key = (d: { symbol: string; strategy: string; side: string; price: number; reason: string }) =>
+  `${d.symbol}|${d.strategy}|${d.side}|${d.price}|${d.reason}`;
 
 async function runPool(crashAt?: number, spinUs = 0) {
   const cfg = loadConfig({ env: {} });
@@ -33,7 +35,10 @@ async function runPool(crashAt?: number, spinUs = 0) {
   await pool.start();
   for (let i = 0; i < ticks.length; i++) {
     pool.submit(ticks[i]!, 0);
-    if (i === crashAt) { pool.injectCrash(0); pool.injectCrash(1); }
+    if (i === crashAt) {
+      pool.injectCrash(0);
+      pool.injectCrash(1);
+    }
     if (i % 2000 === 0) await new Promise((r) => setImmediate(r));
   }
   await pool.flush(30_000);
@@ -65,7 +70,8 @@ test('a sleeping shard is woken by every turn that writes to it, not by its 50 m
   const pool = new PoolCompute(cfg.strategies, () => undefined, silentLogger, 2, 1 << 14, 512, 0);
   await pool.start();
   let i = 0;
-  pool.submit(ticks[i++]!, 0); pool.submit(ticks[i++]!, 0);
+  pool.submit(ticks[i++]!, 0);
+  pool.submit(ticks[i++]!, 0);
   await pool.flush(30_000);
   for (let turn = 0; turn < 10; turn++) {
     // The turn's first tick wakes the shard at once; then, within the same turn, the shard has time to compute
@@ -73,7 +79,9 @@ test('a sleeping shard is woken by every turn that writes to it, not by its 50 m
     // the turn's to wake.
     pool.submit(ticks[i++]!, 0);
     const until = performance.now() + 5;
-    while (performance.now() < until) { /* the same turn */ }
+    while (performance.now() < until) {
+      /* the same turn */
+    }
     for (let k = 0; k <= turn % 2; k++) pool.submit(ticks[i++]!, 0);
     await new Promise((r) => setTimeout(r, 60)); // longer than the wait's timeout: an unwoken shard would time out
   }
@@ -95,12 +103,31 @@ test('start() resolves once every shard task runs (feeds connect after it: no fi
 test('a shard that has not started within the start-up timeout: start() goes on with a warning, and the queued ticks are computed once it runs', async () => {
   const cfg = loadConfig({ env: {} });
   const lines: string[] = [];
-  const log = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+  const log = pino(
+    { level: 'warn' },
+    {
+      write: (l: string) => {
+        lines.push(l);
+      },
+    },
+  );
   let drafts = 0;
   const inline: number[] = [];
   const c = new InlineCompute(cfg.strategies, () => inline.push(1));
   for (const t of ticks.slice(0, 3000)) c.submit(t, 0);
-  const pool = new PoolCompute(cfg.strategies, () => { drafts++; }, log, 1, 1 << 14, 512, 0, 0, 1);
+  const pool = new PoolCompute(
+    cfg.strategies,
+    () => {
+      drafts++;
+    },
+    log,
+    1,
+    1 << 14,
+    512,
+    0,
+    0,
+    1,
+  );
   await pool.start(); // 1 ms: a Piscina thread is not up that fast
   const launchedAtStart = Atomics.load(pool['shards'][0]!.header, H_LAUNCHES);
   for (const t of ticks.slice(0, 3000)) pool.submit(t, 0);
@@ -108,7 +135,10 @@ test('a shard that has not started within the start-up timeout: start() goes on 
   await pool.stop();
   assert.is(launchedAtStart, 0);
   assert.ok(inline.length > 10, `${inline.length} inline drafts`);
-  assert.ok(lines.some((l) => l.includes('compute shard has not started')), lines.join(''));
+  assert.ok(
+    lines.some((l) => l.includes('compute shard has not started')),
+    lines.join(''),
+  );
   assert.is(drafts, inline.length);
 });
 
@@ -119,33 +149,49 @@ test('a worker crash mid-stream: the shard restarts from its snapshot; no draft 
   for (const t of ticks) c.submit(t, 0);
   const { got, restarts } = await runPool(Math.floor(ticks.length / 2));
   assert.ok(restarts >= 1, `${restarts} restarts`);
-  for (const s of ['BTCUSDT', 'ETHUSDT']) assert.equal(got.filter((x) => x.startsWith(s + '|')), inline.filter((x) => x.startsWith(s + '|')), s);
+  for (const s of ['BTCUSDT', 'ETHUSDT'])
+    assert.equal(
+      got.filter((x) => x.startsWith(s + '|')),
+      inline.filter((x) => x.startsWith(s + '|')),
+      s,
+    );
 });
 
 /** Threads of this process under SCHED_FIFO (policy 1), with their real-time priorities. */
 function fifoThreads(): number[] {
   const out: number[] = [];
-  for (const t of readdirSync('/proc/self/task')) { const p = threadPolicy(Number(t)); if (p?.policy === 1) out.push(p.rtPriority); }
+  for (const t of readdirSync('/proc/self/task')) {
+    const p = threadPolicy(Number(t));
+    if (p?.policy === 1) out.push(p.rtPriority);
+  }
   return out;
 }
 
 test('setThreadRealtime moves only the calling thread to SCHED_FIFO and back to the normal scheduler', async () => {
   const { Worker } = await import('node:worker_threads');
   const mod = new URL('../../src/compute/thread-priority.js', import.meta.url).href;
-  const w = new Worker(`
+  const w = new Worker(
+    `
     const { parentPort, workerData } = require('node:worker_threads');
     import(workerData.mod).then((m) => {
       const up = m.setThreadRealtime(9);
       const during = m.threadPolicy(up.tid);
       parentPort.postMessage({ up, during });
       parentPort.once('message', () => { const down = m.setThreadRealtime(0); parentPort.postMessage({ down, after: m.threadPolicy(down.tid) }); });
-    });`, { eval: true, workerData: { mod } });
-  const first = await new Promise<{ up: { ok: boolean; tid: number; reason?: string }; during: { policy: number; rtPriority: number } }>((r) => w.once('message', r));
+    });`,
+    { eval: true, workerData: { mod } },
+  );
+  const first = await new Promise<{
+    up: { ok: boolean; tid: number; reason?: string };
+    during: { policy: number; rtPriority: number };
+  }>((r) => w.once('message', r));
   assert.ok(first.up.ok, first.up.reason);
   assert.equal(first.during, { policy: 1, rtPriority: 9 });
   assert.equal(fifoThreads(), [9], 'the worker thread only, not the main thread');
   w.postMessage('down');
-  const second = await new Promise<{ down: { ok: boolean }; after: { policy: number; rtPriority: number } }>((r) => w.once('message', r));
+  const second = await new Promise<{ down: { ok: boolean }; after: { policy: number; rtPriority: number } }>((r) =>
+    w.once('message', r),
+  );
   assert.ok(second.down.ok);
   assert.equal(second.after, { policy: 0, rtPriority: 0 });
   await w.terminate();
@@ -161,7 +207,9 @@ test('compute.realtimePriority: each shard thread runs SCHED_FIFO at that priori
   for (let i = 0; i < 500; i++) pool.submit(ticks[i]!, 0);
   await pool.flush(30_000);
   // A shard task starts when Piscina hands it a thread: wait for both (a shard without ticks is never behind).
-  await until(() => fifoThreads().length >= 2 || pool.realtimeFailures > 0, 10_000, 'both shard tasks running').catch(() => undefined);
+  await until(() => fifoThreads().length >= 2 || pool.realtimeFailures > 0, 10_000, 'both shard tasks running').catch(
+    () => undefined,
+  );
   const during = fifoThreads();
   const failures = pool.realtimeFailures;
   await pool.stop();
@@ -174,19 +222,40 @@ test('compute.realtimePriority that cannot be applied: counted and logged, and t
   const cfg = loadConfig({ env: {} });
   const path0 = process.env.PATH;
   const lines: string[] = [];
-  const log = pino({ level: 'warn' }, { write: (l: string) => { lines.push(l); } });
+  const log = pino(
+    { level: 'warn' },
+    {
+      write: (l: string) => {
+        lines.push(l);
+      },
+    },
+  );
   process.env.PATH = '/nonexistent'; // the shard threads copy this environment: chrt is not found
   let pool: PoolCompute | undefined;
   try {
     let drafts = 0;
-    pool = new PoolCompute(cfg.strategies, () => { drafts++; }, log, 2, 1 << 14, 512, 0, 7);
+    pool = new PoolCompute(
+      cfg.strategies,
+      () => {
+        drafts++;
+      },
+      log,
+      2,
+      1 << 14,
+      512,
+      0,
+      7,
+    );
     await pool.start();
     for (const t of ticks) pool.submit(t, 0);
     await pool.flush(30_000);
     await until(() => pool!.realtimeFailures === 2, 5000, 'both shards report the failure');
     assert.ok(drafts > 100, `${drafts} drafts`);
     assert.equal(fifoThreads(), []);
-    assert.ok(lines.some((l) => l.includes('could not take SCHED_FIFO') && l.includes('chrt')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('could not take SCHED_FIFO') && l.includes('chrt')),
+      lines.join('\n'),
+    );
   } finally {
     process.env.PATH = path0;
     await pool?.stop();

@@ -9,17 +9,30 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliPath, shared } from '../helpers.js';
 
-const cli = (args: string[]) => spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8', maxBuffer: 256 << 20 });
 const trades = shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv');
 const dir = mkdtempSync(path.join(tmpdir(), 'christmas-indicators-'));
-const rowsOf = (out: string) => out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
+const rowsOf = (out: string) =>
+  out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, any>); // eslint-disable-line @typescript-eslint/no-explicit-any
 
 test('JSON lines: spec keys as written under "indicators", null until ready; bars keep their own vwap', () => {
-  const r = cli(['indicators', trades, '--spec', 'ema:9,sma:20,rsi:14,macd:12:26:9,bbands:20:2,atr:14,stddev:20,vwap', '--bars', '1s']);
+  const r = cli([
+    'indicators',
+    trades,
+    '--spec',
+    'ema:9,sma:20,rsi:14,macd:12:26:9,bbands:20:2,atr:14,stddev:20,vwap',
+    '--bars',
+    '1s',
+  ]);
   assert.is(r.status, 0, r.stderr);
   const rows = rowsOf(r.stdout);
   assert.ok(rows.length >= 640 && rows.length <= 660, `${rows.length} one-second bars`);
-  for (const k of ['ema:9', 'sma:20', 'rsi:14', 'macd:12:26:9', 'bbands:20:2', 'atr:14', 'stddev:20', 'vwap']) assert.ok(k in rows[0]!.indicators, `key ${k}`);
+  for (const k of ['ema:9', 'sma:20', 'rsi:14', 'macd:12:26:9', 'bbands:20:2', 'atr:14', 'stddev:20', 'vwap'])
+    assert.ok(k in rows[0]!.indicators, `key ${k}`);
   assert.is(rows[0]!.indicators['ema:9'], null);
   assert.is(rows[0]!.indicators['macd:12:26:9'], null);
   assert.equal(Object.keys(rows[40]!.indicators['macd:12:26:9']), ['macd', 'signal', 'hist']);
@@ -30,15 +43,43 @@ test('JSON lines: spec keys as written under "indicators", null until ready; bar
 });
 
 test('CSV: one column per value, compound indicators flattened to named columns', () => {
-  const r = cli(['indicators', trades, '--spec', 'ema:9,macd:12:26:9,bbands:20:2,vwap', '--print', 'csv', '--bars', '1s']);
+  const r = cli([
+    'indicators',
+    trades,
+    '--spec',
+    'ema:9,macd:12:26:9,bbands:20:2,vwap',
+    '--print',
+    'csv',
+    '--bars',
+    '1s',
+  ]);
   assert.is(r.status, 0, r.stderr);
   const lines = r.stdout.trim().split('\n');
   const header = lines[0]!.split(',');
-  assert.equal(header, ['time', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades', 'indicators.ema:9',
-    'indicators.macd:12:26:9.macd', 'indicators.macd:12:26:9.signal', 'indicators.macd:12:26:9.hist',
-    'indicators.bbands:20:2.lower', 'indicators.bbands:20:2.middle', 'indicators.bbands:20:2.upper', 'indicators.bbands:20:2.pb', 'indicators.vwap']);
+  assert.equal(header, [
+    'time',
+    'open',
+    'high',
+    'low',
+    'close',
+    'volume',
+    'vwap',
+    'trades',
+    'indicators.ema:9',
+    'indicators.macd:12:26:9.macd',
+    'indicators.macd:12:26:9.signal',
+    'indicators.macd:12:26:9.hist',
+    'indicators.bbands:20:2.lower',
+    'indicators.bbands:20:2.middle',
+    'indicators.bbands:20:2.upper',
+    'indicators.bbands:20:2.pb',
+    'indicators.vwap',
+  ]);
   assert.is(new Set(header).size, header.length, 'no column twice');
-  for (const l of lines) { assert.not.ok(l.includes('{') || l.includes('"'), `no JSON in cells: ${l}`); assert.is(l.split(',').length, header.length); }
+  for (const l of lines) {
+    assert.not.ok(l.includes('{') || l.includes('"'), `no JSON in cells: ${l}`);
+    assert.is(l.split(',').length, header.length);
+  }
   const plain = cli(['indicators', trades, '--spec', 'ema:9', '--print', 'csv']);
   assert.is(plain.stdout.split('\n')[0], 'time,price,size,side,indicators.ema:9');
   assert.is(plain.stdout.trim().split('\n').length, 19_905);
@@ -51,18 +92,30 @@ test('trade CSV: empty, NaN, negative, zero, infinite and text prices and negati
   const out = [src[0]!];
   let good = 0;
   for (let i = 1; i <= 300; i++) {
-    out.push(src[i]!); good++;
-    if (i % 40 === 0) { const c = src[i]!.split(','); c[1] = bad[(i / 40) % bad.length]!; c[0] = String(Number(c[0]) + 0.5); out.push(c.join(',')); }
-    if (i === 101) { const c = src[i]!.split(','); c[2] = '-0.5'; out.push(c.join(',')); }
+    out.push(src[i]!);
+    good++;
+    if (i % 40 === 0) {
+      const c = src[i]!.split(',');
+      c[1] = bad[(i / 40) % bad.length]!;
+      c[0] = String(Number(c[0]) + 0.5);
+      out.push(c.join(','));
+    }
+    if (i === 101) {
+      const c = src[i]!.split(',');
+      c[2] = '-0.5';
+      out.push(c.join(','));
+    }
   }
   const f = path.join(dir, 'bad-binance-spot-BTCUSDT-trades.csv');
   writeFileSync(f, out.join('\n') + '\n');
   const r = cli(['indicators', f, '--spec', 'ema:9,atr:14', '--bars', 'ticks:1']);
   assert.is(r.status, 0, r.stderr);
   assert.is(rowsOf(r.stdout).length, good, 'every good row comes out');
-  for (const row of rowsOf(r.stdout)) assert.ok(row.close > 60_000 && row.volume >= 0, `a bad value slipped through: ${JSON.stringify(row)}`);
+  for (const row of rowsOf(r.stdout))
+    assert.ok(row.close > 60_000 && row.volume >= 0, `a bad value slipped through: ${JSON.stringify(row)}`);
   assert.match(r.stderr, /dropped 8 bad records \(/);
-  for (const reason of ['price-missing', 'price-not-positive', 'price-infinite', 'size-negative']) assert.ok(r.stderr.includes(reason), `${reason} in: ${r.stderr}`);
+  for (const reason of ['price-missing', 'price-not-positive', 'price-infinite', 'size-negative'])
+    assert.ok(r.stderr.includes(reason), `${reason} in: ${r.stderr}`);
   assert.is(r.stderr.trim().split('\n').length, 1, 'one line');
 });
 
@@ -78,18 +131,39 @@ test('frames and Lean CSVs: bad rows dropped and counted the same way', () => {
   writeFileSync(f, frames.join('\n') + '\n');
   const r = cli(['indicators', f, '--spec', 'ema:2']);
   assert.is(r.status, 0, r.stderr);
-  assert.equal(rowsOf(r.stdout).map((x) => x.price), [61837.63, 61837.65]);
+  assert.equal(
+    rowsOf(r.stdout).map((x) => x.price),
+    [61837.63, 61837.65],
+  );
   assert.match(r.stderr, /dropped 3 bad records/);
   const lean = path.join(dir, 'lean-SPY-trade-ticks-20131008.csv');
-  writeFileSync(lean, ['14417034,167.4200,210,Q,2000,0', '14417035,,210,Q,2000,0', '14417036,1e400,210,Q,2000,0', '14417037,NaN,210,Q,2000,0', '14417038,167.43,-3,Q,2000,0', '14417039,167.4400,100,Q,2000,0'].join('\n') + '\n');
+  writeFileSync(
+    lean,
+    [
+      '14417034,167.4200,210,Q,2000,0',
+      '14417035,,210,Q,2000,0',
+      '14417036,1e400,210,Q,2000,0',
+      '14417037,NaN,210,Q,2000,0',
+      '14417038,167.43,-3,Q,2000,0',
+      '14417039,167.4400,100,Q,2000,0',
+    ].join('\n') + '\n',
+  );
   const l = cli(['indicators', lean, '--spec', 'sma:2']);
   assert.is(l.status, 0, l.stderr);
-  assert.equal(rowsOf(l.stdout).map((x) => x.price), [167.42, 167.44]);
+  assert.equal(
+    rowsOf(l.stdout).map((x) => x.price),
+    [167.42, 167.44],
+  );
   assert.match(l.stderr, /dropped 4 bad records/);
 });
 
 test('new spec keys: time-decayed EMA, sample σ, flow and quote indicators; bad keys are one-line errors', () => {
-  const r = cli(['indicators', trades, '--spec', 'ema:halflife=500ms,stddev:20,stddev:20:sample,tfi:5s,tickrule,min:20,max:20,vwap:session=none,vwap:10s']);
+  const r = cli([
+    'indicators',
+    trades,
+    '--spec',
+    'ema:halflife=500ms,stddev:20,stddev:20:sample,tfi:5s,tickrule,min:20,max:20,vwap:session=none,vwap:10s',
+  ]);
   assert.is(r.status, 0, r.stderr);
   const rows = rowsOf(r.stdout);
   const x = rows[500]!.indicators;
@@ -99,7 +173,12 @@ test('new spec keys: time-decayed EMA, sample σ, flow and quote indicators; bad
   assert.ok(x['min:20'] <= rows[500]!.price && rows[500]!.price <= x['max:20']);
   assert.ok(x['tfi:5s'] >= -1 && x['tfi:5s'] <= 1);
   assert.is(typeof x['ema:halflife=500ms'], 'number');
-  const quotes = cli(['indicators', shared('ticks/binance-spot-BTCUSDT-bookTicker-20240809T0000Z.csv'), '--spec', 'spread,spread:bps,mid,microprice,imbalance']);
+  const quotes = cli([
+    'indicators',
+    shared('ticks/binance-spot-BTCUSDT-bookTicker-20240809T0000Z.csv'),
+    '--spec',
+    'spread,spread:bps,mid,microprice,imbalance',
+  ]);
   assert.is(quotes.status, 0, quotes.stderr);
   const q = rowsOf(quotes.stdout);
   assert.is(q.length, 45_134, 'one row per quote when the spec reads quotes');

@@ -22,22 +22,49 @@ let pgServer: Awaited<ReturnType<typeof startPostgres>>;
 
 async function recordedTicks(): Promise<Tick[]> {
   const ticks: Tick[] = [];
-  for (const f of ['ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv', 'ticks/binance-spot-BTCUSDT-bookTicker-20240809T0000Z.csv']) {
+  for (const f of [
+    'ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv',
+    'ticks/binance-spot-BTCUSDT-bookTicker-20240809T0000Z.csv',
+  ]) {
     let n = 0;
-    for await (const r of readRecording(shared(f))) { if (r.type === 'tick') ticks.push(r.tick); if (++n >= 12_000) break; }
+    for await (const r of readRecording(shared(f))) {
+      if (r.type === 'tick') ticks.push(r.tick);
+      if (++n >= 12_000) break;
+    }
   }
   return ticks;
 }
 
 function signalOf(seq: number, t: Tick, instance: string): Signal {
-  return { seq, id: `${instance}-${seq}`, tsNs: t.tsRecvNs + 5000, symbol: t.symbol, venue: t.venue, side: seq % 2 ? 'buy' : 'sell', strategy: 'test',
-    price: t.price, strength: 0.5, ttlMs: 1000, reason: 'io thread test', indicators: { ema: t.price, n: seq }, latency: { tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs, tsSignalNs: t.tsRecvNs + 5000 } };
+  return {
+    seq,
+    id: `${instance}-${seq}`,
+    tsNs: t.tsRecvNs + 5000,
+    symbol: t.symbol,
+    venue: t.venue,
+    side: seq % 2 ? 'buy' : 'sell',
+    strategy: 'test',
+    price: t.price,
+    strength: 0.5,
+    ttlMs: 1000,
+    reason: 'io thread test',
+    indicators: { ema: t.price, n: seq },
+    latency: { tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs, tsSignalNs: t.tsRecvNs + 5000 },
+  };
 }
 
-const config = (mode: 'thread' | 'inline', ringSlots = 1024) => loadConfig({ env: {}, overrides: {
-  'redis.url': redisServer.url, 'redis.maxTicksPerSymbol': 1_000_000, 'database.url': pgServer.url, 'spool.dir': mkdtempSync(path.join(tmpdir(), 'christmas-io-spool-')),
-  'io.mode': mode, 'io.ringSlots': ringSlots,
-} });
+const config = (mode: 'thread' | 'inline', ringSlots = 1024) =>
+  loadConfig({
+    env: {},
+    overrides: {
+      'redis.url': redisServer.url,
+      'redis.maxTicksPerSymbol': 1_000_000,
+      'database.url': pgServer.url,
+      'spool.dir': mkdtempSync(path.join(tmpdir(), 'christmas-io-spool-')),
+      'io.mode': mode,
+      'io.ringSlots': ringSlots,
+    },
+  });
 
 async function open(mode: 'thread' | 'inline', instance: string, ringSlots?: number, persist = true): Promise<Sinks> {
   const cfg = config(mode, ringSlots);
@@ -54,7 +81,9 @@ async function contents(instance: string): Promise<string> {
     ...(await q('select * from ticks order by trade_id, ts')),
     ...(await q('select * from quotes order by update_id, ts, ts_recv_ns')),
     ...(await q('select * from bars_1s order by symbol, ts')),
-    ...(await q(`select seq, venue, symbol, side, strategy, price, strength, ttl_ms, reason, indicators, ts_exch_ns, ts_recv_ns, ts_signal_ns from signals where instance = '${instance}' order by seq`)),
+    ...(await q(
+      `select seq, venue, symbol, side, strategy, price, strength, ttl_ms, reason, indicators, ts_exch_ns, ts_recv_ns, ts_signal_ns from signals where instance = '${instance}' order by seq`,
+    )),
   ];
   await c.end();
   const r = connectRedis({ url: redisServer.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
@@ -83,11 +112,15 @@ test.before(async () => {
   redisServer = await startRedis();
   pgServer = await startPostgres();
 });
-test.after(async () => { await redisServer?.stop(); await pgServer?.stop(); });
+test.after(async () => {
+  await redisServer?.stop();
+  await pgServer?.stop();
+});
 
 test('thread and inline sinks write the same rows and members; the thread drains everything on stop', async () => {
   const ticks = await recordedTicks();
-  const trades = ticks.filter((t) => t.kind === 'trade').length, quotes = ticks.length - trades;
+  const trades = ticks.filter((t) => t.kind === 'trade').length,
+    quotes = ticks.length - trades;
   assert.ok(trades > 10_000 && quotes > 10_000, `${trades} trades, ${quotes} quotes`);
   const seen: Record<string, string> = {};
   for (const mode of ['inline', 'thread'] as const) {
@@ -96,7 +129,9 @@ test('thread and inline sinks write the same rows and members; the thread drains
     assert.is(sinks.mode, mode);
     assert.ok(sinks.hasStore && sinks.hasPersist);
     let batches = 0;
-    sinks.onBatch = () => { batches++; };
+    sinks.onBatch = () => {
+      batches++;
+    };
     // All at once: 24,000 ticks through a 1,024-slot ring, so most of them wait in the overflow first.
     for (let i = 0; i < ticks.length; i++) {
       sinks.addTick(ticks[i]!);
@@ -122,19 +157,32 @@ test('thread and inline sinks write the same rows and members; the thread drains
 test('a crashed io thread is restarted on the same ring, the ticks published after it are all stored, counters stay monotonic', async () => {
   await reset();
   const ticks = (await recordedTicks()).filter((t) => t.kind === 'trade');
-  const sinks = await open('thread', 'io-crash', 4096, false) as ThreadSinks;
-  const first = ticks.slice(0, 5000), second = ticks.slice(5000, 10_000);
+  const sinks = (await open('thread', 'io-crash', 4096, false)) as ThreadSinks;
+  const first = ticks.slice(0, 5000),
+    second = ticks.slice(5000, 10_000);
   for (const t of first) sinks.addTick(t);
   await until(() => (sinks.storeStats()?.stored ?? 0) === first.length, 15_000, 'first half stored');
   sinks.crashForTest();
-  await until(() => sinks.restarts === 1 && sinks.storeStats()?.stored === first.length, 15_000, 'io thread restarted (its counters carried over)');
+  await until(
+    () => sinks.restarts === 1 && sinks.storeStats()?.stored === first.length,
+    15_000,
+    'io thread restarted (its counters carried over)',
+  );
   for (const t of second) sinks.addTick(t);
   const left = await sinks.stop(10_000);
   assert.equal(left, { storeLeft: 0, persistLeft: 0 });
-  assert.is(sinks.storeStats()!.stored, first.length + second.length, 'the restarted thread stored every later tick; the counter never went back');
+  assert.is(
+    sinks.storeStats()!.stored,
+    first.length + second.length,
+    'the restarted thread stored every later tick; the counter never went back',
+  );
   const r = connectRedis({ url: redisServer.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
   r.on('error', () => undefined);
-  assert.is(await r.zcard('christmas:{binance:BTCUSDT}:ticks'), first.length + second.length, 'both halves are in Redis');
+  assert.is(
+    await r.zcard('christmas:{binance:BTCUSDT}:ticks'),
+    first.length + second.length,
+    'both halves are in Redis',
+  );
   r.disconnect();
 });
 

@@ -19,18 +19,24 @@ import type { Tick } from '../../src/model/tick.js';
 import type { ChristmasConfig } from '../../src/config/types.js';
 
 let server: Awaited<ReturnType<typeof startRedis>>;
-test.before(async () => { server = await startRedis(); });
-test.after(async () => { await server?.stop(); });
+test.before(async () => {
+  server = await startRedis();
+});
+test.after(async () => {
+  await server?.stop();
+});
 
 /** Real trades with strictly increasing exchange and receive times (Redis orders by exchange time). */
 async function trades(n: number): Promise<Tick[]> {
   const out: Tick[] = [];
-  let lastExch = -Infinity, lastRecv = -Infinity;
+  let lastExch = -Infinity,
+    lastRecv = -Infinity;
   for await (const r of readRecording(shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'))) {
     if (r.type !== 'tick') continue;
     const t = r.tick;
     if (Math.floor(t.tsExchNs / 1e6) <= lastExch || t.tsRecvNs <= lastRecv) continue;
-    lastExch = Math.floor(t.tsExchNs / 1e6); lastRecv = t.tsRecvNs;
+    lastExch = Math.floor(t.tsExchNs / 1e6);
+    lastRecv = t.tsRecvNs;
     out.push(t);
     if (out.length >= n) break;
   }
@@ -38,7 +44,15 @@ async function trades(n: number): Promise<Tick[]> {
 }
 
 function config(extra: Record<string, unknown> = {}): ChristmasConfig {
-  return loadConfig({ env: {}, overrides: { 'redis.url': server.url, 'database.url': '', 'spool.dir': mkdtempSync(path.join(tmpdir(), 'christmas-rewarm-')), ...extra } });
+  return loadConfig({
+    env: {},
+    overrides: {
+      'redis.url': server.url,
+      'database.url': '',
+      'spool.dir': mkdtempSync(path.join(tmpdir(), 'christmas-rewarm-')),
+      ...extra,
+    },
+  });
 }
 
 /** The same config with other strategy parameters (what a SIGHUP would load). */
@@ -54,15 +68,38 @@ function retuned(cfg: ChristmasConfig): ChristmasConfig {
   return next;
 }
 
-const permissiveRisk = { maxSpreadBps: 1e6, cooldownMs: 0, maxSignalsPerSec: 1e6, maxSignalsPerSecPerSymbol: 1e6, gapQuietMs: 0, killSwitchFile: '' };
-const sig = (x: Signal | SignalDraft) => JSON.stringify([x.strategy, x.side, x.price, x.strength, x.reason, x.indicators]);
+const permissiveRisk = {
+  maxSpreadBps: 1e6,
+  cooldownMs: 0,
+  maxSignalsPerSec: 1e6,
+  maxSignalsPerSecPerSymbol: 1e6,
+  gapQuietMs: 0,
+  killSwitchFile: '',
+};
+const sig = (x: Signal | SignalDraft) =>
+  JSON.stringify([x.strategy, x.side, x.price, x.strength, x.reason, x.indicators]);
 
 for (const mode of ['inline', 'pool'] as const) {
   test(`${mode} compute: after a reload every later tick signals exactly as the new parameters would have from the first tick`, async () => {
     const ticks = await trades(7000);
     const base = config({ 'compute.mode': mode, 'compute.workers': 1 });
-    const cfg = { ...base, risk: permissiveRisk, strategies: [...base.strategies, { name: 'probe', type: 'probe', symbols: ['*'], params: { everyN: 7 }, enabled: true }] } as ChristmasConfig;
-    const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true, poolFactory: makePoolFactory(cfg, silentLogger) });
+    const cfg = {
+      ...base,
+      risk: permissiveRisk,
+      strategies: [
+        ...base.strategies,
+        { name: 'probe', type: 'probe', symbols: ['*'], params: { everyN: 7 }, enabled: true },
+      ],
+    } as ChristmasConfig;
+    const engine = new Engine({
+      config: cfg,
+      log: silentLogger,
+      store: true,
+      persist: false,
+      socket: false,
+      replay: true,
+      poolFactory: makePoolFactory(cfg, silentLogger),
+    });
     await engine.start();
     assert.is(engine.compute.mode, mode);
     const signals: Signal[] = [];
@@ -75,7 +112,9 @@ for (const mode of ['inline', 'pool'] as const) {
       for (const t of ticks.slice(3000, 4000)) engine.onTick(t, 0);
       let fed = 0;
       const during = ticks.slice(4000, 5000);
-      const feeder = setInterval(() => { for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0); }, 1);
+      const feeder = setInterval(() => {
+        for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0);
+      }, 1);
       await engine.rewarming;
       clearInterval(feeder);
       const from = 4000 + fed; // every tick from here on reaches the new strategies
@@ -86,10 +125,15 @@ for (const mode of ['inline', 'pool'] as const) {
       // Reference: the new parameters on every tick from the first; its drafts for the ticks fed after the swap.
       const ref = new ComputeCore(next.strategies);
       const want: string[] = [];
-      ticks.forEach((t, i) => { const ds = ref.onTick(t); if (i >= from) for (const d of ds) want.push(sig(d)); });
+      ticks.forEach((t, i) => {
+        const ds = ref.onTick(t);
+        if (i >= from) for (const d of ds) want.push(sig(d));
+      });
       assert.ok(want.length > 50, `${want.length} reference signals`);
       assert.equal(after.map(sig), want, 'signals after the swap');
-    } finally { await engine.stop(5000); }
+    } finally {
+      await engine.stop(5000);
+    }
   });
 }
 
@@ -97,7 +141,14 @@ test('a reload re-computes the new strategies from Redis history off the main th
   const ticks = await trades(7000);
   assert.is(ticks.length, 7000);
   const cfg = config();
-  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: true,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   try {
     const compute = engine.compute as InlineCompute;
@@ -111,7 +162,9 @@ test('a reload re-computes the new strategies from Redis history off the main th
     assert.is(compute.core, oldCore, 'still the old strategies until the warmed state is ready');
     const during = ticks.slice(4500, 5500);
     let fed = 0;
-    const feeder = setInterval(() => { for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0); }, 1);
+    const feeder = setInterval(() => {
+      for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0);
+    }, 1);
     await engine.rewarming;
     clearInterval(feeder);
     assert.not.equal(compute.core, oldCore, 'the warmed core was swapped in');
@@ -125,16 +178,29 @@ test('a reload re-computes the new strategies from Redis history off the main th
     // Reference: the new parameters from the very first tick.
     const ref = new ComputeCore(next.strategies);
     for (const t of ticks) ref.onTick(t);
-    assert.equal(compute.core.snapshot(), ref.snapshot(), 'state equals a core that ran the new parameters on every tick');
+    assert.equal(
+      compute.core.snapshot(),
+      ref.snapshot(),
+      'state equals a core that ran the new parameters on every tick',
+    );
     assert.is(compute.core.ticks, ticks.length);
-  } finally { await engine.stop(5000); }
+  } finally {
+    await engine.stop(5000);
+  }
 });
 
 test('warm start runs as a batch task: the strategies start from the stored history', async () => {
   const ticks = await trades(3000);
   // The ticks are in Redis from the previous test (same instance, same symbol): 7,000 of them.
   const cfg = config({ 'redis.warmStart': true });
-  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: true,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   try {
     const compute = engine.compute as InlineCompute;
@@ -144,13 +210,22 @@ test('warm start runs as a batch task: the strategies start from the stored hist
     for (const t of await trades(7000)) ref.onTick(t);
     assert.equal(compute.core.snapshot(), ref.snapshot());
     assert.ok(ticks.length === 3000);
-  } finally { await engine.stop(5000); }
+  } finally {
+    await engine.stop(5000);
+  }
 });
 
 test('live ticks that outrun the re-computation (past its buffer bound) make the reload go cold instead', async () => {
   const ticks = await trades(3000);
   const cfg = config();
-  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: true,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   try {
     engine.rewarmMaxBufferedTicks = 100;
@@ -162,13 +237,26 @@ test('live ticks that outrun the re-computation (past its buffer bound) make the
     for (const t of ticks.slice(1500)) engine.onTick(t, 0);
     const ref = new ComputeCore(retuned(cfg).strategies);
     for (const t of ticks.slice(1500)) ref.onTick(t);
-    assert.equal((engine.compute as InlineCompute).core.snapshot(), ref.snapshot(), 'from the first tick after the reload went cold');
-  } finally { await engine.stop(5000); }
+    assert.equal(
+      (engine.compute as InlineCompute).core.snapshot(),
+      ref.snapshot(),
+      'from the first tick after the reload went cold',
+    );
+  } finally {
+    await engine.stop(5000);
+  }
 });
 
 test('a reload without a store starts the new strategies cold, at once', async () => {
   const cfg = loadConfig({ env: {}, overrides: { 'redis.url': '', 'database.url': '' } });
-  const engine = new Engine({ config: cfg, log: silentLogger, store: false, persist: false, socket: false, replay: true });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: false,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   try {
     const ticks = await trades(500);
@@ -177,7 +265,9 @@ test('a reload without a store starts the new strategies cold, at once', async (
     assert.is(engine.rewarming, undefined);
     assert.is((engine.compute as InlineCompute).core.snapshot().constructor, Object);
     assert.equal(Object.keys((engine.compute as InlineCompute).core.snapshot()), [], 'no state carried over');
-  } finally { await engine.stop(2000); }
+  } finally {
+    await engine.stop(2000);
+  }
 });
 
 test.run();

@@ -13,17 +13,49 @@ test('READY=1, WATCHDOG=1 pings and STOPPING=1 reach NOTIFY_SOCKET', async () =>
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-notify-'));
   const sock = path.join(dir, 'notify.sock');
   let got = '';
-  const rx = spawn('python3', ['-u', '-c', `import socket,sys
+  const rx = spawn(
+    'python3',
+    [
+      '-u',
+      '-c',
+      `import socket,sys
 s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print('bound', flush=True)
 while True:
-  d=s.recv(4096); print(d.decode(), flush=True)`, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
-  rx.stdout!.on('data', (d) => { got += d.toString(); });
-  await until(() => got.includes('bound'), 10_000, 'python3 datagram receiver (python3 is on every Debian machine this runs on)');
+  d=s.recv(4096); print(d.decode(), flush=True)`,
+      sock,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  rx.stdout!.on('data', (d) => {
+    got += d.toString();
+  });
+  await until(
+    () => got.includes('bound'),
+    10_000,
+    'python3 datagram receiver (python3 is on every Debian machine this runs on)',
+  );
   const port = await freePort();
-  const feed = spawnCli(['serve-replay', shared('messages/binance-spot-trade.jsonl'), '--port', String(port), '--rate', '500', '--loop']);
+  const feed = spawnCli([
+    'serve-replay',
+    shared('messages/binance-spot-trade.jsonl'),
+    '--port',
+    String(port),
+    '--rate',
+    '500',
+    '--loop',
+  ]);
   await until(() => feed.out().includes('listening'), 15_000, 'replay server');
-  const d = spawnCli(['run'], { NOTIFY_SOCKET: sock, WATCHDOG_USEC: '400000', CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`, CHRISTMAS_REDIS_URL: '', CHRISTMAS_DATABASE_URL: '',
-    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'), CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'), CHRISTMAS_METRICS_LISTEN: '', CHRISTMAS_LOG_LEVEL: 'info' });
+  const d = spawnCli(['run'], {
+    NOTIFY_SOCKET: sock,
+    WATCHDOG_USEC: '400000',
+    CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`,
+    CHRISTMAS_REDIS_URL: '',
+    CHRISTMAS_DATABASE_URL: '',
+    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'),
+    CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'),
+    CHRISTMAS_METRICS_LISTEN: '',
+    CHRISTMAS_LOG_LEVEL: 'info',
+  });
   try {
     await until(() => got.includes('READY=1'), 15_000, 'READY=1');
     await until(() => (got.match(/WATCHDOG=1/g) ?? []).length >= 3, 10_000, 'three watchdog pings (every 200 ms)');
@@ -32,7 +64,8 @@ while True:
     await until(() => got.includes('STOPPING=1'), 5000, 'STOPPING=1');
     assert.ok(got.indexOf('READY=1') < got.indexOf('STOPPING=1'));
   } finally {
-    feed.child.kill('SIGTERM'); rx.kill('SIGKILL');
+    feed.child.kill('SIGTERM');
+    rx.kill('SIGKILL');
     if (d.child.exitCode === null) d.child.kill('SIGKILL');
   }
 });

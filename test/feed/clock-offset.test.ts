@@ -12,7 +12,10 @@ function reference(window: number[]): number {
 
 test('median of the last N samples equals a plain sort of that window, before and after the window wraps', () => {
   let seed = 7;
-  const rnd = () => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed / 2 ** 31; };
+  const rnd = () => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   const c = new ClockOffset(9);
   assert.ok(Number.isNaN(c.medianNs()));
   const all: number[] = [];

@@ -26,20 +26,55 @@ test.before(async () => {
 function binanceClient(url: string, feedOpts: Partial<FeedConfig> = {}): { conn: FeedConnection; got: Tick[] } {
   const got: Tick[] = [];
   const conn = new FeedConnection({
-    feed: { venue: 'binance', url, symbols: ['BTCUSDT'], channels: ['trade', 'bookTicker'], staleAfterMs: 400, maxConnectionAgeMs: 0, ...feedOpts },
-    adapter: adapterFor({ venue: 'binance' }), reconnect: { initialDelayMs: 10, maxDelayMs: 100 }, sink: (t) => got.push(t),
+    feed: {
+      venue: 'binance',
+      url,
+      symbols: ['BTCUSDT'],
+      channels: ['trade', 'bookTicker'],
+      staleAfterMs: 400,
+      maxConnectionAgeMs: 0,
+      ...feedOpts,
+    },
+    adapter: adapterFor({ venue: 'binance' }),
+    reconnect: { initialDelayMs: 10, maxDelayMs: 100 },
+    sink: (t) => got.push(t),
   });
   return { conn, got };
 }
 
-async function runWith(faults: Partial<FaultOptions>, rate: number, feedOpts: Partial<FeedConfig> = {}, resendUnconfirmed = false) {
-  const server = new ReplayServer({ frames, port: 0, rate, speed: 1, loop: false, pingIntervalMs: 200, faults, rewindOnReconnect: 500, resendUnconfirmed });
+async function runWith(
+  faults: Partial<FaultOptions>,
+  rate: number,
+  feedOpts: Partial<FeedConfig> = {},
+  resendUnconfirmed = false,
+) {
+  const server = new ReplayServer({
+    frames,
+    port: 0,
+    rate,
+    speed: 1,
+    loop: false,
+    pingIntervalMs: 200,
+    faults,
+    rewindOnReconnect: 500,
+    resendUnconfirmed,
+  });
   const { conn, got } = binanceClient(await server.start(), feedOpts);
   conn.start();
   await until(() => server.stats.ended, 60_000, 'server sent the whole recording');
   // Settled: the client's count held for 150 ms with the run still ended (a resend can reopen it).
   let seen = -1;
-  await until(async () => { const n = got.length, settled = n === seen && server.stats.ended; seen = n; if (!settled) await sleep(150); return settled; }, 60_000, 'the client read everything sent');
+  await until(
+    async () => {
+      const n = got.length,
+        settled = n === seen && server.stats.ended;
+      seen = n;
+      if (!settled) await sleep(150);
+      return settled;
+    },
+    60_000,
+    'the client read everything sent',
+  );
   await conn.stop();
   await server.stop();
   return { got, conn, server };
@@ -48,8 +83,16 @@ async function runWith(faults: Partial<FaultOptions>, rate: number, feedOpts: Pa
 function sameTicks(got: Tick[], want: Tick[]): void {
   assert.is(got.length, want.length, 'tick count');
   for (let i = 0; i < want.length; i++) {
-    const g = got[i]!, w = want[i]!;
-    if (g.kind !== w.kind || g.id !== w.id || !Object.is(g.price, w.price) || !Object.is(g.bid, w.bid) || (w.kind === 'trade' && g.tsExchNs !== w.tsExchNs)) assert.unreachable(`tick ${i} differs: ${JSON.stringify(g)} vs ${JSON.stringify(w)}`);
+    const g = got[i]!,
+      w = want[i]!;
+    if (
+      g.kind !== w.kind ||
+      g.id !== w.id ||
+      !Object.is(g.price, w.price) ||
+      !Object.is(g.bid, w.bid) ||
+      (w.kind === 'trade' && g.tsExchNs !== w.tsExchNs)
+    )
+      assert.unreachable(`tick ${i} differs: ${JSON.stringify(g)} vs ${JSON.stringify(w)}`);
   }
 }
 
@@ -67,28 +110,54 @@ test('duplicates and corrupted frames: dropped and counted, every valid tick onc
   sameTicks(got, expected);
   assert.is(conn.stats.malformedTotal, server.stats.corrupted);
   const dupTicks = conn.stats.duplicates;
-  assert.ok(dupTicks > 0 && dupTicks <= server.stats.duplicated, `${dupTicks} duplicate ticks from ${server.stats.duplicated} duplicated frames`);
+  assert.ok(
+    dupTicks > 0 && dupTicks <= server.stats.duplicated,
+    `${dupTicks} duplicate ticks from ${server.stats.duplicated} duplicated frames`,
+  );
 });
 
 test('disconnect storms and stalls: reconnect, resubscribe, mark gaps; nothing lost, nothing doubled', async () => {
   // The server re-sends whatever the client had not confirmed when its socket died (ping/pong after each
   // turn): with a fixed rewind, a catch-up burst after a stall lost frames in flight under CPU load.
-  const { got, conn, server } = await runWith({ disconnectEveryMs: 150, stallEveryMs: 700, stallForMs: 600 }, 8_000, {}, true);
+  const { got, conn, server } = await runWith(
+    { disconnectEveryMs: 150, stallEveryMs: 700, stallForMs: 600 },
+    8_000,
+    {},
+    true,
+  );
   sameTicks(got, expected);
   assert.ok(server.stats.disconnects >= 2, `${server.stats.disconnects} disconnects injected`);
   assert.ok(conn.stats.reconnects >= server.stats.disconnects, `${conn.stats.reconnects} reconnects`);
   assert.ok(conn.stats.duplicates > 0, 'the venue re-sent frames around each reconnect; the client dropped them');
-  assert.ok(conn.processor.sequence.recentGaps.some((g) => g.reason === 'reconnect'), 'the downtime is recorded as a gap');
+  assert.ok(
+    conn.processor.sequence.recentGaps.some((g) => g.reason === 'reconnect'),
+    'the downtime is recorded as a gap',
+  );
   assert.ok(conn.stats.staleEvents >= 1, 'a 600 ms stall passes the 400 ms silence limit');
 });
 
 test('looping venue with resends: a rewind across a lap boundary re-sends the right frames, and every trade sent arrives once', async () => {
   const lapFrames = frames.slice(0, 700);
   const sentIds = new Set<number>();
-  let lapsBack = 0, lastLap = 0;
-  const server = new ReplayServer({ frames: lapFrames, port: 0, rate: 10_000, speed: 1, loop: true, pingIntervalMs: 200,
-    faults: { disconnectEveryMs: 120 }, rewindOnReconnect: 500, resendUnconfirmed: true,
-    onSend: (text) => { const m = /"t":(\d+)/.exec(text); if (m) sentIds.add(Number(m[1])); if (server.stats.laps < lastLap) lapsBack++; lastLap = server.stats.laps; } });
+  let lapsBack = 0,
+    lastLap = 0;
+  const server = new ReplayServer({
+    frames: lapFrames,
+    port: 0,
+    rate: 10_000,
+    speed: 1,
+    loop: true,
+    pingIntervalMs: 200,
+    faults: { disconnectEveryMs: 120 },
+    rewindOnReconnect: 500,
+    resendUnconfirmed: true,
+    onSend: (text) => {
+      const m = /"t":(\d+)/.exec(text);
+      if (m) sentIds.add(Number(m[1]));
+      if (server.stats.laps < lastLap) lapsBack++;
+      lastLap = server.stats.laps;
+    },
+  });
   const { conn, got } = binanceClient(await server.start(), { staleAfterMs: 5000 });
   conn.start();
   await until(() => server.stats.laps >= 8, 60_000, 'eight laps served');
@@ -97,7 +166,11 @@ test('looping venue with resends: a rewind across a lap boundary re-sends the ri
   const gotIds = got.filter((t) => t.kind === 'trade').map((t) => t.id);
   const gotSet = new Set(gotIds);
   const missing = [...sentIds].filter((id) => !gotSet.has(id));
-  assert.is(missing.length, 0, `${missing.length} trades sent and never received, first ${missing.slice(0, 3).join(', ')}`);
+  assert.is(
+    missing.length,
+    0,
+    `${missing.length} trades sent and never received, first ${missing.slice(0, 3).join(', ')}`,
+  );
   assert.is(gotSet.size, gotIds.length, 'no trade twice (the client drops the re-sent ones)');
   assert.ok(server.stats.disconnects >= 4, `${server.stats.disconnects} disconnects`);
   assert.ok(lapsBack >= 1, 'at least one rewind stepped back into the previous lap');
@@ -108,17 +181,40 @@ test('dropped frames become counted trade-id gaps', async () => {
   assert.ok(server.stats.dropped > 50);
   assert.ok(got.length < expected.length);
   assert.ok(conn.stats.gaps > 10, `${conn.stats.gaps} gaps`);
-  assert.is(conn.processor.sequence.missingTrades, expected.filter((t) => t.kind === 'trade').length - got.filter((t) => t.kind === 'trade').length);
+  assert.is(
+    conn.processor.sequence.missingTrades,
+    expected.filter((t) => t.kind === 'trade').length - got.filter((t) => t.kind === 'trade').length,
+  );
 });
 
 test('Upbit over binary frames: the text keep-alive is answered, every frame parsed, nothing counted malformed but the bad ones', async () => {
-  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter(Boolean);
-  const server = new ReplayServer({ frames: lines.map((text, i) => ({ recvNs: i * 1e6, text })), port: 0, rate: 200, speed: 1, loop: false, pingIntervalMs: 1000, faults: {}, binaryFrames: true });
+  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
+  const server = new ReplayServer({
+    frames: lines.map((text, i) => ({ recvNs: i * 1e6, text })),
+    port: 0,
+    rate: 200,
+    speed: 1,
+    loop: false,
+    pingIntervalMs: 1000,
+    faults: {},
+    binaryFrames: true,
+  });
   const url = await server.start();
   const got: Tick[] = [];
   const conn = new FeedConnection({
-    feed: { venue: 'upbit', url, symbols: ['KRW-BTC', 'KRW-ETH'], channels: ['trade', 'bookTicker'], staleAfterMs: 5000, maxConnectionAgeMs: 0 },
-    adapter: adapterFor({ venue: 'upbit' }), reconnect: { initialDelayMs: 10, maxDelayMs: 100 }, sink: (t) => got.push(t),
+    feed: {
+      venue: 'upbit',
+      url,
+      symbols: ['KRW-BTC', 'KRW-ETH'],
+      channels: ['trade', 'bookTicker'],
+      staleAfterMs: 5000,
+      maxConnectionAgeMs: 0,
+    },
+    adapter: adapterFor({ venue: 'upbit' }),
+    reconnect: { initialDelayMs: 10, maxDelayMs: 100 },
+    sink: (t) => got.push(t),
   });
   conn.start();
   await until(() => server.stats.ended, 10_000, 'server sent every frame');

@@ -10,10 +10,16 @@ import { FrameProcessor } from '../../src/feed/processor.js';
 import type { Tick } from '../../src/model/tick.js';
 import type { VenueName } from '../../src/config/types.js';
 
-function run(venue: VenueName, lines: string[], recvNs = 1_700_000_000_000_000_000): { ticks: Tick[]; p: FrameProcessor } {
+function run(
+  venue: VenueName,
+  lines: string[],
+  recvNs = 1_700_000_000_000_000_000,
+): { ticks: Tick[]; p: FrameProcessor } {
   const ticks: Tick[] = [];
   // Sample files mix sessions years apart (not one stream's clock): no clock-offset check here.
-  const p = new FrameProcessor(adapterFor({ venue }), (t) => ticks.push(t), undefined, undefined, undefined, { clockWindowMs: Infinity });
+  const p = new FrameProcessor(adapterFor({ venue }), (t) => ticks.push(t), undefined, undefined, undefined, {
+    clockWindowMs: Infinity,
+  });
   for (const l of lines) p.onFrame(l, recvNs);
   return { ticks, p };
 }
@@ -29,7 +35,10 @@ test('Binance spot trade: 10147 frames, contiguous ids, m=true -> sell, exchange
   assert.is(ticks.length, lines.length);
   assert.is(p.stats.malformedTotal, 0);
   const first = ticks[0]!;
-  assert.equal([first.symbol, first.kind, first.id, first.price, first.size, first.side], ['BTCUSDT', 'trade', 3735693016, 61685.99, 0.00017, 'sell']);
+  assert.equal(
+    [first.symbol, first.kind, first.id, first.price, first.size, first.side],
+    ['BTCUSDT', 'trade', 3735693016, 61685.99, 0.00017, 'sell'],
+  );
   assert.is(first.tsExchNs, 1723161601437 * 1e6);
   assert.is(first.tsRecvNs, 1_700_000_000_000_000_000);
   assert.is(ticks[1]!.side, 'buy');
@@ -42,7 +51,17 @@ test('Binance spot trade: 10147 frames, contiguous ids, m=true -> sell, exchange
 test('Binance spot bookTicker, aggTrade, legacy trade; USD-M trade and bookTicker', () => {
   const bt = run('binance', jsonl('messages/binance-spot-bookTicker.jsonl'));
   assert.is(bt.ticks.length, 5000);
-  assert.equal([bt.ticks[0]!.kind, bt.ticks[0]!.bid, bt.ticks[0]!.bidSize, bt.ticks[0]!.ask, bt.ticks[0]!.askSize, bt.ticks[0]!.id], ['quote', 61685.99, 1.25869, 61686, 2.44816, 50093421613]);
+  assert.equal(
+    [
+      bt.ticks[0]!.kind,
+      bt.ticks[0]!.bid,
+      bt.ticks[0]!.bidSize,
+      bt.ticks[0]!.ask,
+      bt.ticks[0]!.askSize,
+      bt.ticks[0]!.id,
+    ],
+    ['quote', 61685.99, 1.25869, 61686, 2.44816, 50093421613],
+  );
   const agg = run('binance', jsonl('messages/binance-spot-aggTrade.jsonl'));
   assert.is(agg.p.stats.malformedTotal, 0);
   assert.ok(agg.ticks.length > 1000);
@@ -52,7 +71,10 @@ test('Binance spot bookTicker, aggTrade, legacy trade; USD-M trade and bookTicke
   assert.is(legacy.p.stats.malformedTotal, 0);
   const um = run('binance-usdm', jsonl('messages/binance-usdm-trade.jsonl'));
   assert.is(um.p.stats.malformedTotal, 0);
-  assert.equal([um.ticks[0]!.venue, um.ticks[0]!.price, um.ticks[0]!.size, um.ticks[0]!.side, um.ticks[0]!.tsExchNs], ['binance-usdm', 61800.3, 0.006, 'buy', 1723161256322e6]);
+  assert.equal(
+    [um.ticks[0]!.venue, um.ticks[0]!.price, um.ticks[0]!.size, um.ticks[0]!.side, um.ticks[0]!.tsExchNs],
+    ['binance-usdm', 61800.3, 0.006, 'buy', 1723161256322e6],
+  );
   const umq = run('binance-usdm', jsonl('messages/binance-usdm-bookTicker.jsonl'));
   assert.is(umq.ticks.length + umq.p.stats.duplicates, 3000);
   assert.is(umq.ticks[0]!.tsExchNs, 1723161256313e6, 'USD-M bookTicker carries E');
@@ -68,19 +90,30 @@ test('Bybit v5: publicTrade arrays (taker side), orderbook.1 snapshot + delta ke
   assert.is(trades[0]!.tsExchNs, 1680652847524e6);
   const quotes = ticks.filter((t) => t.kind === 'quote' && t.symbol === 'BTCUSDT');
   assert.ok(quotes.length >= 2);
-  const snap = quotes.find((q) => q.id === 20404754)!, delta = quotes.find((q) => q.id === 20404755)!;
+  const snap = quotes.find((q) => q.id === 20404754)!,
+    delta = quotes.find((q) => q.id === 20404755)!;
   assert.equal([snap.bid, snap.ask], [28165.07, 28165.08]);
-  assert.equal([delta.bid, delta.bidSize, delta.ask], [28165.07, 0.166754, 28165.08], 'a delta with no asks keeps the last ask');
+  assert.equal(
+    [delta.bid, delta.bidSize, delta.ask],
+    [28165.07, 0.166754, 28165.08],
+    'a delta with no asks keeps the last ask',
+  );
   const lin = run('bybit-linear', samples('messages/bybit-v5-samples.json', 'recorded_linear_inverse_v5_2023'));
   assert.is(lin.p.stats.malformedTotal, 0);
-  assert.ok(lin.ticks.some((t) => t.kind === 'quote' && t.bid === 28560 && t.ask === 28560.5), 'tickers bid1/ask1');
+  assert.ok(
+    lin.ticks.some((t) => t.kind === 'quote' && t.bid === 28560 && t.ask === 28560.5),
+    'tickers bid1/ask1',
+  );
 });
 
 test('Coinbase Exchange: match side is the maker side (aggressor opposite); ticker best bid/ask; µs times', () => {
   const { ticks, p } = run('coinbase', jsonl('messages/coinbase-exchange-match.jsonl'));
   assert.is(p.stats.malformedTotal, 0);
   const first = JSON.parse(jsonl('messages/coinbase-exchange-match.jsonl')[0]!);
-  assert.equal([ticks[0]!.symbol, ticks[0]!.side, ticks[0]!.price, ticks[0]!.size], ['SKL-BTC', first.side === 'sell' ? 'buy' : 'sell', 0.00001305, 985]);
+  assert.equal(
+    [ticks[0]!.symbol, ticks[0]!.side, ticks[0]!.price, ticks[0]!.size],
+    ['SKL-BTC', first.side === 'sell' ? 'buy' : 'sell', 0.00001305, 985],
+  );
   assert.is(ticks[0]!.tsExchNs, Date.parse('2021-04-17T16:43:37.089Z') * 1e6 + 723000);
   const q = run('coinbase', jsonl('messages/coinbase-exchange-ticker.jsonl'));
   assert.is(q.p.stats.malformedTotal, 0);
@@ -88,7 +121,9 @@ test('Coinbase Exchange: match side is the maker side (aggressor opposite); tick
 });
 
 test('Coinbase: the real malformed size "0.-10000" is a counted drop (not a zero); the zero time is tolerated', () => {
-  const d = JSON.parse(readFileSync(shared('messages/coinbase-exchange-tardis-samples.json'), 'utf8')) as { messages: unknown[] };
+  const d = JSON.parse(readFileSync(shared('messages/coinbase-exchange-tardis-samples.json'), 'utf8')) as {
+    messages: unknown[];
+  };
   const frames = d.messages.map((m) => JSON.stringify(m));
   const bad = frames.filter((f) => f.includes('0.-10000'));
   assert.is(bad.length, 1, 'the sample holds the malformed size');
@@ -99,19 +134,37 @@ test('Coinbase: the real malformed size "0.-10000" is a counted drop (not a zero
   assert.is(ticks.filter((t) => t.kind === 'quote').length, 3);
   const q22 = ticks.find((t) => t.kind === 'quote' && t.bidSize > 0)!;
   assert.equal([q22.bid, q22.bidSize, q22.ask, q22.askSize], [17165.15, 0.6154089, 17167.76, 0.18528568]);
-  const zero = JSON.stringify({ type: 'match', trade_id: 1, side: 'buy', size: '1', price: '2', product_id: 'A-B', time: '0001-01-01T00:00:00.000000Z' });
+  const zero = JSON.stringify({
+    type: 'match',
+    trade_id: 1,
+    side: 'buy',
+    size: '1',
+    price: '2',
+    product_id: 'A-B',
+    time: '0001-01-01T00:00:00.000000Z',
+  });
   const z = run('coinbase', [zero], 1_700_000_000_123e6);
   assert.is(z.ticks[0]!.tsExchNs, 1_700_000_000_123e6, 'zero time -> receive time');
 });
 
 test('Coinbase Advanced Trade market_trades and Kraken v2 trade', () => {
-  const ca = JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')) as { captured: Array<{ raw: string }> };
-  const { ticks, p } = run('coinbase-advanced', ca.captured.map((c) => c.raw));
+  const ca = JSON.parse(readFileSync(shared('messages/coinbase-advanced-market_trades.json'), 'utf8')) as {
+    captured: Array<{ raw: string }>;
+  };
+  const { ticks, p } = run(
+    'coinbase-advanced',
+    ca.captured.map((c) => c.raw),
+  );
   assert.is(p.stats.malformedTotal, 0);
-  assert.equal([ticks[0]!.symbol, ticks[0]!.price, ticks[0]!.side, ticks[0]!.id], ['BTC-USD', 115445.28, 'buy', 892262231]);
+  assert.equal(
+    [ticks[0]!.symbol, ticks[0]!.price, ticks[0]!.side, ticks[0]!.id],
+    ['BTC-USD', 115445.28, 'buy', 892262231],
+  );
   const kr = JSON.parse(readFileSync(shared('messages/kraken-v2-samples.json'), 'utf8')) as Record<string, unknown>;
   const msgs: string[] = [];
-  for (const v of Object.values(kr)) if (v && typeof v === 'object') for (const m of ((v as { messages?: unknown[] }).messages ?? [])) msgs.push(JSON.stringify(m));
+  for (const v of Object.values(kr))
+    if (v && typeof v === 'object')
+      for (const m of (v as { messages?: unknown[] }).messages ?? []) msgs.push(JSON.stringify(m));
   const k = run('kraken', msgs);
   const trades = k.ticks.filter((t) => t.kind === 'trade');
   assert.ok(trades.length >= 1);
@@ -122,10 +175,25 @@ test('Coinbase Advanced Trade market_trades and Kraken v2 trade', () => {
 test('malformed frames of every kind are counted by reason and never thrown', () => {
   const good = jsonl('messages/binance-spot-trade.jsonl')[0]!;
   const huge = '{"stream":"x","data":{"e":"trade","s":"' + 'A'.repeat(5_000_000) + '"}}';
-  const bad = ['', 'not json', '{', '[]', 'null', '42', '{"stream":"btcusdt@trade","data":"x"}',
-    good.replace('"p":"61685.99000000"', '"p":"-1"'), good.replace('"p":"61685.99000000"', '"p":"NaN"'), good.replace('"p":"61685.99000000"', '"p":"1e999"'),
-    good.replace('"q":"0.00017000"', '"q":"0.-10000"'), good.replace('"m":true', '"m":"yes"'), good.replace('"s":"BTCUSDT"', '"s":5'),
-    good.replace('"t":3735693016', '"t":"abc"'), good.replace('"T":1723161601437', '"T":-5'), '{"e":"mystery"}', huge];
+  const bad = [
+    '',
+    'not json',
+    '{',
+    '[]',
+    'null',
+    '42',
+    '{"stream":"btcusdt@trade","data":"x"}',
+    good.replace('"p":"61685.99000000"', '"p":"-1"'),
+    good.replace('"p":"61685.99000000"', '"p":"NaN"'),
+    good.replace('"p":"61685.99000000"', '"p":"1e999"'),
+    good.replace('"q":"0.00017000"', '"q":"0.-10000"'),
+    good.replace('"m":true', '"m":"yes"'),
+    good.replace('"s":"BTCUSDT"', '"s":5'),
+    good.replace('"t":3735693016', '"t":"abc"'),
+    good.replace('"T":1723161601437', '"T":-5'),
+    '{"e":"mystery"}',
+    huge,
+  ];
   const { ticks, p } = run('binance', bad);
   assert.is(ticks.length, 0);
   assert.is(p.stats.malformedTotal, bad.length);
@@ -152,12 +220,30 @@ test('duplicates are dropped and counted; trade id gaps are recorded with their 
 });
 
 test('subscribe messages per venue', () => {
-  const sub = (v: VenueName, sy: string[], ch: string[]) => adapterFor({ venue: v }).subscribeMessages(sy, ch).map((m) => JSON.parse(m));
-  assert.equal(sub('binance', ['BTCUSDT', 'ETHUSDT'], ['trade', 'bookTicker'])[0].params, ['btcusdt@trade', 'btcusdt@bookTicker', 'ethusdt@trade', 'ethusdt@bookTicker']);
-  assert.equal(sub('bybit', ['BTCUSDT'], ['trade', 'quote']), [{ op: 'subscribe', args: ['publicTrade.BTCUSDT', 'orderbook.1.BTCUSDT'] }]);
-  assert.equal(sub('coinbase', ['BTC-USD'], ['trade', 'quote']), [{ type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'ticker', 'heartbeat'] }]);
-  assert.equal(sub('coinbase-advanced', ['BTC-USD'], ['trade']), [{ type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' }, { type: 'subscribe', channel: 'heartbeats' }]);
-  assert.equal(sub('kraken', ['BTC/USD'], ['trade', 'quote']).map((m) => m.params.channel), ['trade', 'ticker']);
+  const sub = (v: VenueName, sy: string[], ch: string[]) =>
+    adapterFor({ venue: v })
+      .subscribeMessages(sy, ch)
+      .map((m) => JSON.parse(m));
+  assert.equal(sub('binance', ['BTCUSDT', 'ETHUSDT'], ['trade', 'bookTicker'])[0].params, [
+    'btcusdt@trade',
+    'btcusdt@bookTicker',
+    'ethusdt@trade',
+    'ethusdt@bookTicker',
+  ]);
+  assert.equal(sub('bybit', ['BTCUSDT'], ['trade', 'quote']), [
+    { op: 'subscribe', args: ['publicTrade.BTCUSDT', 'orderbook.1.BTCUSDT'] },
+  ]);
+  assert.equal(sub('coinbase', ['BTC-USD'], ['trade', 'quote']), [
+    { type: 'subscribe', product_ids: ['BTC-USD'], channels: ['matches', 'ticker', 'heartbeat'] },
+  ]);
+  assert.equal(sub('coinbase-advanced', ['BTC-USD'], ['trade']), [
+    { type: 'subscribe', product_ids: ['BTC-USD'], channel: 'market_trades' },
+    { type: 'subscribe', channel: 'heartbeats' },
+  ]);
+  assert.equal(
+    sub('kraken', ['BTC/USD'], ['trade', 'quote']).map((m) => m.params.channel),
+    ['trade', 'ticker'],
+  );
   assert.equal(adapterFor({ venue: 'bybit' }).appPing, { intervalMs: 20_000, message: '{"op":"ping"}' });
 });
 
@@ -165,17 +251,28 @@ test('clock offset: rolling median of receive minus exchange time', () => {
   const lines = jsonl('messages/binance-spot-trade.jsonl').slice(0, 101);
   const ticks: Tick[] = [];
   const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
-  lines.forEach((l, i) => { const T = JSON.parse(l).data.T as number; p.onFrame(l, (T + 5 + (i % 3)) * 1e6); });
+  lines.forEach((l, i) => {
+    const T = JSON.parse(l).data.T as number;
+    p.onFrame(l, (T + 5 + (i % 3)) * 1e6);
+  });
   assert.ok(Math.abs(p.clock.medianNs() - 6e6) < 1000, `median ${p.clock.medianNs()} (float64 epoch ns keep ~256 ns)`);
 });
 
 test('Upbit (documented layouts, DEFAULT and SIMPLE keys): trades, best bid/ask, duplicates, no false gaps, bad frames counted', () => {
-  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const lines = readFileSync(path.join(repoRoot, 'test/fixtures/upbit/frames.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean);
   const { ticks, p } = run('upbit', lines);
-  assert.equal(ticks.map((t) => [t.symbol, t.kind, t.kind === 'trade' ? t.price : t.bid, t.kind === 'trade' ? t.side : t.ask]), [
-    ['KRW-BTC', 'trade', 137500000, 'buy'], ['KRW-BTC', 'trade', 137490000, 'sell'], ['KRW-BTC', 'quote', 137490000, 137500000],
-    ['KRW-ETH', 'trade', 5012000, 'sell'], ['KRW-ETH', 'quote', 5012000, 5013000],
-  ]);
+  assert.equal(
+    ticks.map((t) => [t.symbol, t.kind, t.kind === 'trade' ? t.price : t.bid, t.kind === 'trade' ? t.side : t.ask]),
+    [
+      ['KRW-BTC', 'trade', 137500000, 'buy'],
+      ['KRW-BTC', 'trade', 137490000, 'sell'],
+      ['KRW-BTC', 'quote', 137490000, 137500000],
+      ['KRW-ETH', 'trade', 5012000, 'sell'],
+      ['KRW-ETH', 'quote', 5012000, 5013000],
+    ],
+  );
   const [t0, , q0] = ticks;
   assert.equal([t0!.tsExchNs, t0!.id, t0!.size], [1732680000100 * 1e6, 1732680000100000, 0.00123]);
   assert.equal([q0!.tsExchNs, q0!.bidSize, q0!.askSize, q0!.id], [1732680000200 * 1e6, 0.19, 0.05, -1]);

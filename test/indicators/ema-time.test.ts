@@ -14,9 +14,14 @@ test('a price step held for one half-life moves the EMA half way; two half-lives
 });
 
 test('100 trades in one millisecond move it as one price held for 1 ms, not as 100 ticks', () => {
-  const e = new TimeDecayEMA(1000), tick = new EMA(10, 'first');
-  e.update(100, 0); tick.update(100);
-  for (let i = 0; i < 100; i++) { e.update(200, 1000 + i / 100); tick.update(200); }
+  const e = new TimeDecayEMA(1000),
+    tick = new EMA(10, 'first');
+  e.update(100, 0);
+  tick.update(100);
+  for (let i = 0; i < 100; i++) {
+    e.update(200, 1000 + i / 100);
+    tick.update(200);
+  }
   assert.ok(e.value < 100.1, `time-decayed: ${e.value}`);
   assert.ok(tick.value > 199, `per-tick: ${tick.value}`);
   e.update(200, 2000);
@@ -27,7 +32,8 @@ test('spec ema:halflife=D reads durations; a clock step back holds; snapshot/res
   const set = new IndicatorSet('ema:halflife=2s');
   assert.equal(set.keys, ['ema:halflife=2s']);
   const e = new TimeDecayEMA(2000);
-  e.update(10, 1000); e.update(20, 3000);
+  e.update(10, 1000);
+  e.update(20, 3000);
   const v = e.value;
   e.update(30, 2000);
   assert.is(e.value, v, 'no decay backwards');

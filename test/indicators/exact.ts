@@ -17,7 +17,8 @@ export function ratio(num: bigint, den: bigint): number {
   if (den === 0n) throw new Error('ratio: zero denominator');
   if (num === 0n) return 0;
   const neg = num < 0n !== den < 0n;
-  const n = num < 0n ? -num : num, d = den < 0n ? -den : den;
+  const n = num < 0n ? -num : num,
+    d = den < 0n ? -den : den;
   const shift = 64 - (bitLength(n) - bitLength(d)); // quotient of ~64 significant bits
   const q = shift >= 0 ? (n << BigInt(shift)) / d : n / (d << BigInt(-shift));
   const v = Number(q) * 2 ** -shift;
@@ -29,7 +30,11 @@ export function sqrtRatio(num: bigint, den: bigint): number {
   return Math.sqrt(ratio(num, den));
 }
 
-export interface Trades { price: string[]; size: string[]; timeMs: number[] }
+export interface Trades {
+  price: string[];
+  size: string[];
+  timeMs: number[];
+}
 
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -42,14 +47,18 @@ export function realTrades(which: 'btcusdt' | 'spy'): Trades {
     const text = readFileSync(shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'), 'utf8');
     for (const line of text.trim().split('\n').slice(1)) {
       const c = line.split(',');
-      t.price.push(c[1]!); t.size.push(c[2]!); t.timeMs.push(Number(c[3]));
+      t.price.push(c[1]!);
+      t.size.push(c[2]!);
+      t.timeMs.push(Number(c[3]));
     }
   } else {
     const text = gunzipSync(readFileSync(shared('ticks/lean-SPY-trade-ticks-20131008.csv.gz'))).toString('utf8');
     for (const line of text.trim().split('\n').slice(1)) {
       const c = line.split(',');
       if (c[5] === '1') continue;
-      t.price.push(c[1]!); t.size.push(c[2]!); t.timeMs.push(Number(c[0]));
+      t.price.push(c[1]!);
+      t.size.push(c[2]!);
+      t.timeMs.push(Number(c[0]));
     }
   }
   return t;

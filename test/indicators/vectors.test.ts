@@ -19,17 +19,27 @@ import { WilderSmoothing } from '../../src/indicators/wilder.js';
 import { SessionVWAP } from '../../src/indicators/vwap.js';
 
 type Vec = { params: Record<string, number>; input: Record<string, number[]>; expected: unknown[] };
-const vec = (name: string): Vec => (JSON.parse(readFileSync(shared(`vectors/technicalindicators-${name}.json`), 'utf8')) as Vec[])[0]!;
+const vec = (name: string): Vec =>
+  (JSON.parse(readFileSync(shared(`vectors/technicalindicators-${name}.json`), 'utf8')) as Vec[])[0]!;
 
 function expectSeries(got: number[], want: number[], what: string, rel = 1e-9): void {
   assert.is(got.length, want.length, `${what}: output count`);
-  for (let i = 0; i < want.length; i++) if (!close(got[i]!, want[i]!, rel)) assert.unreachable(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
+  for (let i = 0; i < want.length; i++)
+    if (!close(got[i]!, want[i]!, rel)) assert.unreachable(`${what}[${i}]: got ${got[i]}, want ${want[i]}`);
 }
-const ready = <T>(ind: { ready: boolean }, v: T, out: T[]) => { if (ind.ready) out.push(v); };
+const ready = <T>(ind: { ready: boolean }, v: T, out: T[]) => {
+  if (ind.ready) out.push(v);
+};
 
 test('technicalindicators: SMA, EMA, WMA, SD, ROC, WilderSmoothing (exact)', () => {
-  for (const [name, make] of [['SMA', (p: number) => new SMA(p)], ['EMA', (p: number) => new EMA(p)], ['WMA', (p: number) => new WMA(p)],
-    ['SD', (p: number) => new RollingStdDev(p)], ['ROC', (p: number) => new ROC(p)], ['WilderSmoothing', (p: number) => new WilderSmoothing(p, 'sum')]] as const) {
+  for (const [name, make] of [
+    ['SMA', (p: number) => new SMA(p)],
+    ['EMA', (p: number) => new EMA(p)],
+    ['WMA', (p: number) => new WMA(p)],
+    ['SD', (p: number) => new RollingStdDev(p)],
+    ['ROC', (p: number) => new ROC(p)],
+    ['WilderSmoothing', (p: number) => new WilderSmoothing(p, 'sum')],
+  ] as const) {
     const v = vec(name);
     const ind = make(v.params.period!);
     const out: number[] = [];
@@ -52,19 +62,27 @@ test('technicalindicators: MACD with each EMA SMA-seeded (its convention)', () =
   const got: Array<Record<string, number>> = [];
   for (const x of v.input.values!) {
     const r = ind.update(x);
-    if (Number.isFinite(r.macd)) got.push(Number.isFinite(r.signal) ? { MACD: r.macd, signal: r.signal, histogram: r.hist } : { MACD: r.macd });
+    if (Number.isFinite(r.macd))
+      got.push(Number.isFinite(r.signal) ? { MACD: r.macd, signal: r.signal, histogram: r.hist } : { MACD: r.macd });
   }
   const want = v.expected as Array<Record<string, number>>;
   assert.is(got.length, want.length);
-  want.forEach((w, i) => { for (const k of Object.keys(w)) assert.ok(close(got[i]![k]!, w[k]!), `MACD[${i}].${k}: ${got[i]![k]} vs ${w[k]}`); });
+  want.forEach((w, i) => {
+    for (const k of Object.keys(w)) assert.ok(close(got[i]![k]!, w[k]!), `MACD[${i}].${k}: ${got[i]![k]} vs ${w[k]}`);
+  });
 });
 
 test('technicalindicators: Bollinger Bands, ATR, Stochastic', () => {
   const bb = vec('BollingerBands');
   const b = new BollingerBands(bb.params.period, bb.params.stdDev);
   const got: Array<Record<string, number>> = [];
-  for (const x of bb.input.values!) { const r = b.update(x); if (b.ready) got.push({ ...r }); }
-  (bb.expected as Array<Record<string, number>>).forEach((w, i) => { for (const k of ['lower', 'middle', 'upper', 'pb']) assert.ok(close(got[i]![k]!, w[k]!), `BB[${i}].${k}`); });
+  for (const x of bb.input.values!) {
+    const r = b.update(x);
+    if (b.ready) got.push({ ...r });
+  }
+  (bb.expected as Array<Record<string, number>>).forEach((w, i) => {
+    for (const k of ['lower', 'middle', 'upper', 'pb']) assert.ok(close(got[i]![k]!, w[k]!), `BB[${i}].${k}`);
+  });
 
   const av = vec('ATR');
   const atr = new ATR(av.params.period);
@@ -75,21 +93,34 @@ test('technicalindicators: Bollinger Bands, ATR, Stochastic', () => {
   const sv = vec('Stochastic');
   const st = new Stochastic(sv.params.period, sv.params.signalPeriod);
   const sout: Array<Record<string, number>> = [];
-  sv.input.high!.forEach((h, i) => { const r = st.update(h, sv.input.low![i]!, sv.input.close![i]!); if (Number.isFinite(r.k)) sout.push(Number.isFinite(r.d) ? { k: r.k, d: r.d } : { k: r.k }); });
+  sv.input.high!.forEach((h, i) => {
+    const r = st.update(h, sv.input.low![i]!, sv.input.close![i]!);
+    if (Number.isFinite(r.k)) sout.push(Number.isFinite(r.d) ? { k: r.k, d: r.d } : { k: r.k });
+  });
   const want = sv.expected as Array<Record<string, number>>;
   assert.is(sout.length, want.length);
-  want.forEach((w, i) => { for (const k of Object.keys(w)) assert.ok(close(sout[i]![k]!, w[k]!), `Stoch[${i}].${k}: ${sout[i]![k]} vs ${w[k]}`); });
+  want.forEach((w, i) => {
+    for (const k of Object.keys(w))
+      assert.ok(close(sout[i]![k]!, w[k]!), `Stoch[${i}].${k}: ${sout[i]![k]} vs ${w[k]}`);
+  });
 });
 
 test('technicalindicators: session VWAP on bars (typical price, published to 2 dp)', () => {
   const v = vec('VWAP');
   const vw = new SessionVWAP();
-  const out = v.input.high!.map((h, i) => Number(vw.updateBar(h, v.input.low![i]!, v.input.close![i]!, v.input.volume![i]!).toFixed(2)));
+  const out = v.input.high!.map((h, i) =>
+    Number(vw.updateBar(h, v.input.low![i]!, v.input.close![i]!, v.input.volume![i]!).toFixed(2)),
+  );
   expectSeries(out, (v.expected as Array<number | string>).map(Number), 'VWAP');
 });
 
 test('trading-signals published Bollinger Bands (20, 2)', () => {
-  const all = JSON.parse(readFileSync(shared('vectors/trading-signals-published.json'), 'utf8')) as Array<{ indicator: string; params: Record<string, number>; input: Record<string, number[]>; expected: Record<string, Array<number | null>> }>;
+  const all = JSON.parse(readFileSync(shared('vectors/trading-signals-published.json'), 'utf8')) as Array<{
+    indicator: string;
+    params: Record<string, number>;
+    input: Record<string, number[]>;
+    expected: Record<string, Array<number | null>>;
+  }>;
   const v = all.find((x) => x.indicator === 'BollingerBands')!;
   const b = new BollingerBands(v.params.period, v.params.k);
   v.input.close!.forEach((x, i) => {
@@ -102,32 +133,52 @@ test('trading-signals published Bollinger Bands (20, 2)', () => {
   });
 });
 
-interface Crosslib { bars: Array<{ open: number; high: number; low: number; close: number; volume: number }>; indicators: Record<string, { outputs: Record<string, unknown> }> }
+interface Crosslib {
+  bars: Array<{ open: number; high: number; low: number; close: number; volume: number }>;
+  indicators: Record<string, { outputs: Record<string, unknown> }>;
+}
 const cl = JSON.parse(readFileSync(shared('vectors/crosslib-binance-btcusdt-1s-bars.json'), 'utf8')) as Crosslib;
 
 function matchTalib(name: string, got: Array<number | null>, want: Array<number | null>, rel = 1e-9): void {
   assert.is(got.length, want.length);
   for (let i = 0; i < want.length; i++) {
-    if (want[i] === null) { assert.is(got[i], null, `${name}[${i}] should be null (warm-up)`); continue; }
+    if (want[i] === null) {
+      assert.is(got[i], null, `${name}[${i}] should be null (warm-up)`);
+      continue;
+    }
     assert.ok(got[i] !== null && close(got[i]!, want[i]!, rel), `${name}[${i}]: got ${got[i]}, TA-Lib ${want[i]}`);
   }
 }
 const nul = (ready: boolean, v: number) => (ready ? v : null);
 
 test('real 1 s BTCUSDT bars: EMA9, SMA20, RSI14, STDDEV20, ATR14 match TA-Lib', () => {
-  const ema = new EMA(9), sma = new SMA(20), rsi = new RSI(14), sd = new RollingStdDev(20), atr = new ATR(14);
-  const e: Array<number | null> = [], s: Array<number | null> = [], r: Array<number | null> = [], d: Array<number | null> = [], a: Array<number | null> = [];
+  const ema = new EMA(9),
+    sma = new SMA(20),
+    rsi = new RSI(14),
+    sd = new RollingStdDev(20),
+    atr = new ATR(14);
+  const e: Array<number | null> = [],
+    s: Array<number | null> = [],
+    r: Array<number | null> = [],
+    d: Array<number | null> = [],
+    a: Array<number | null> = [];
   for (const b of cl.bars) {
     e.push(nul(ema.ready || (ema.update(b.close), ema.ready), ema.value));
   }
   // (EMA above is updated exactly once per bar: the || only short-circuits when already ready)
-  ema.reset(); e.length = 0;
+  ema.reset();
+  e.length = 0;
   for (const b of cl.bars) {
-    ema.update(b.close); e.push(nul(ema.ready, ema.value));
-    sma.update(b.close); s.push(nul(sma.ready, sma.value));
-    rsi.update(b.close); r.push(nul(rsi.ready, rsi.value));
-    sd.update(b.close); d.push(nul(sd.ready, sd.value));
-    atr.update(b.high, b.low, b.close); a.push(nul(atr.ready, atr.value));
+    ema.update(b.close);
+    e.push(nul(ema.ready, ema.value));
+    sma.update(b.close);
+    s.push(nul(sma.ready, sma.value));
+    rsi.update(b.close);
+    r.push(nul(rsi.ready, rsi.value));
+    sd.update(b.close);
+    d.push(nul(sd.ready, sd.value));
+    atr.update(b.high, b.low, b.close);
+    a.push(nul(atr.ready, atr.value));
   }
   const o = (k: string) => cl.indicators[k]!.outputs.talib as Array<number | null>;
   matchTalib('ema', e, o('ema'));
@@ -138,18 +189,26 @@ test('real 1 s BTCUSDT bars: EMA9, SMA20, RSI14, STDDEV20, ATR14 match TA-Lib', 
   const closes = cl.bars.map((b) => scaled(String(b.close), 8));
   let talibOff = 0;
   for (let i = 19; i < closes.length; i++) {
-    let S = 0n, Q = 0n;
-    for (let k = i - 19; k <= i; k++) { S += closes[k]!; Q += closes[k]! * closes[k]!; }
+    let S = 0n,
+      Q = 0n;
+    for (let k = i - 19; k <= i; k++) {
+      S += closes[k]!;
+      Q += closes[k]! * closes[k]!;
+    }
     const want = sqrtRatio(20n * Q - S * S, 400n * 10n ** 16n);
     assert.ok(close(d[i]!, want, 1e-12), `stddev[${i}]: ${d[i]} vs exact ${want}`);
     if (!close(o('stddev')[i]!, want, 1e-9)) talibOff++;
   }
-  assert.ok(talibOff > 500, `TA-Lib's STDDEV is off exact on most windows (${talibOff}); if it no longer is, compare with it again`);
+  assert.ok(
+    talibOff > 500,
+    `TA-Lib's STDDEV is off exact on most windows (${talibOff}); if it no longer is, compare with it again`,
+  );
   matchTalib('atr', a, o('atr'));
 });
 
 test('real 1 s BTCUSDT bars: MACD(12,26,9) and BBANDS(20,2) match TA-Lib (start index 33 / 19)', () => {
-  const macd = new MACD(12, 26, 9), bb = new BollingerBands(20, 2);
+  const macd = new MACD(12, 26, 9),
+    bb = new BollingerBands(20, 2);
   const m: Record<string, Array<number | null>> = { macd: [], signal: [], hist: [] };
   const b: Record<string, Array<number | null>> = { upper: [], middle: [], lower: [] };
   for (const bar of cl.bars) {

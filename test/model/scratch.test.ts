@@ -14,10 +14,16 @@ test('empties the array, whatever it held', () => {
 });
 
 test('refilling an emptied scratch array allocates nothing per refill', () => {
-  const N = 1024, item = { x: 1 };
+  const N = 1024,
+    item = { x: 1 };
   for (const fill of [1, 8]) {
     const a: object[] = [];
-    const b = heapBytesPerItem(() => { for (let i = 0; i < N; i++) { emptyScratch(a); for (let j = 0; j < fill; j++) a.push(item); } }, N);
+    const b = heapBytesPerItem(() => {
+      for (let i = 0; i < N; i++) {
+        emptyScratch(a);
+        for (let j = 0; j < fill; j++) a.push(item);
+      }
+    }, N);
     assert.ok(b < 8, `${fill} per refill: ${b} B per refill`);
   }
 });

@@ -15,8 +15,13 @@ test('the native module is built and loads; CHRISTMAS_NO_NATIVE-style disabling 
 function series(n: number, seed = 1): Float64Array {
   // deterministic random walk around 60000 (like BTCUSDT) with occasional large jumps
   const a = new Float64Array(n);
-  let x = 60000, s = seed;
-  for (let i = 0; i < n; i++) { s = (s * 1103515245 + 12345) % 2147483648; x += ((s / 2147483648) - 0.5) * (i % 97 === 0 ? 50 : 3); a[i] = x; }
+  let x = 60000,
+    s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    x += (s / 2147483648 - 0.5) * (i % 97 === 0 ? 50 : 3);
+    a[i] = x;
+  }
   return a;
 }
 
@@ -28,14 +33,24 @@ function same(a: Float64Array, b: Float64Array, what: string): void {
   }
 }
 
-const impls: Array<[string, Kernels]> = [['native', loaded.kernels], ['typescript', fallbackKernels]];
+const impls: Array<[string, Kernels]> = [
+  ['native', loaded.kernels],
+  ['typescript', fallbackKernels],
+];
 
 for (const n of [0, 1, 5, 1000, 200_000]) {
   test(`batch kernels agree bit for bit on ${n} values`, () => {
     const x = series(n, n + 7);
     const outs = impls.map(([, k]) => {
-      const ema = new Float64Array(n), sma = new Float64Array(n), rsi = new Float64Array(n), m = new Float64Array(n), s = new Float64Array(n);
-      k.emaBatch(x, 12, ema); k.smaBatch(x, 20, sma); k.rsiBatch(x, 14, rsi); k.rollingMeanStd(x, 20, m, s);
+      const ema = new Float64Array(n),
+        sma = new Float64Array(n),
+        rsi = new Float64Array(n),
+        m = new Float64Array(n),
+        s = new Float64Array(n);
+      k.emaBatch(x, 12, ema);
+      k.smaBatch(x, 20, sma);
+      k.rsiBatch(x, 14, rsi);
+      k.rollingMeanStd(x, 20, m, s);
       return { ema, sma, rsi, m, s };
     });
     for (const key of ['ema', 'sma', 'rsi', 'm', 's'] as const) same(outs[0]![key], outs[1]![key], key);
@@ -43,9 +58,14 @@ for (const n of [0, 1, 5, 1000, 200_000]) {
 }
 
 test('multi-series EMA update agrees and continues from its state', () => {
-  const count = 8, len = 500;
+  const count = 8,
+    len = 500;
   const x = series(count * len, 3);
-  const states = impls.map(([, k]) => { const st = new Float64Array(count).fill(NaN); k.emaMultiUpdate(x, len, 2 / 13, st); return st; });
+  const states = impls.map(([, k]) => {
+    const st = new Float64Array(count).fill(NaN);
+    k.emaMultiUpdate(x, len, 2 / 13, st);
+    return st;
+  });
   same(states[0]!, states[1]!, 'state');
   // the same as running one series at a time
   const one = new Float64Array(1).fill(NaN);

@@ -28,7 +28,9 @@ test.before(async () => {
   pool = new pg.Pool({ connectionString: `postgres://postgres@127.0.0.1:${port}/postgres`, max: 1 });
 });
 test.after(async () => {
-  await pool.end(); await server.stop(); await db.close();
+  await pool.end();
+  await server.stop();
+  await db.close();
   // PGlite's WASM runtime keeps a handle open after close(); leave once uvu has reported (exit code kept).
   setTimeout(() => process.exit(), 1000).unref();
 });
@@ -39,37 +41,79 @@ test('migrations create hypertables, compression and retention policies, and the
     const r = await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' });
     assert.is(r.flavor, 'timescaledb');
     assert.equal(r.applied, [1]);
-    assert.equal((await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' })).applied, [], 'idempotent');
+    assert.equal(
+      (await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' })).applied,
+      [],
+      'idempotent',
+    );
     const h = await c.query(`select hypertable_name from timescaledb_information.hypertables order by 1`);
-    assert.equal(h.rows.map((x) => x.hypertable_name), ['bars_1s', 'quotes', 'signals', 'ticks']);
-    const comp = await c.query(`select attname, segmentby_column_index, orderby_column_index from timescaledb_information.compression_settings where hypertable_name = 'ticks' order by attname`);
+    assert.equal(
+      h.rows.map((x) => x.hypertable_name),
+      ['bars_1s', 'quotes', 'signals', 'ticks'],
+    );
+    const comp = await c.query(
+      `select attname, segmentby_column_index, orderby_column_index from timescaledb_information.compression_settings where hypertable_name = 'ticks' order by attname`,
+    );
     const byName = Object.fromEntries(comp.rows.map((x) => [x.attname, x]));
-    assert.ok(byName.venue?.segmentby_column_index !== null && byName.symbol?.segmentby_column_index !== null, 'segmentby venue, symbol');
+    assert.ok(
+      byName.venue?.segmentby_column_index !== null && byName.symbol?.segmentby_column_index !== null,
+      'segmentby venue, symbol',
+    );
     assert.ok(byName.ts?.orderby_column_index !== null, 'orderby ts');
-    const jobs = await c.query(`select proc_name, hypertable_name from timescaledb_information.jobs where hypertable_name is not null order by 1, 2`);
+    const jobs = await c.query(
+      `select proc_name, hypertable_name from timescaledb_information.jobs where hypertable_name is not null order by 1, 2`,
+    );
     const procs = jobs.rows.map((x) => `${x.proc_name}:${x.hypertable_name}`);
     for (const t of ['ticks', 'quotes', 'signals', 'bars_1s']) {
       assert.ok(procs.includes(`policy_compression:${t}`), `compression policy on ${t}`);
       assert.ok(procs.includes(`policy_retention:${t}`), `retention policy on ${t}`);
     }
-    assert.ok(procs.some((p) => p.startsWith('policy_refresh_continuous_aggregate')), 'continuous aggregate refresh policy');
+    assert.ok(
+      procs.some((p) => p.startsWith('policy_refresh_continuous_aggregate')),
+      'continuous aggregate refresh policy',
+    );
     const ca = await c.query(`select view_name from timescaledb_information.continuous_aggregates`);
-    assert.equal(ca.rows.map((x) => x.view_name), ['bars_1m']);
-  } finally { c.release(); }
+    assert.equal(
+      ca.rows.map((x) => x.view_name),
+      ['bars_1m'],
+    );
+  } finally {
+    c.release();
+  }
 });
 
 test('a batch of ticks, quotes and 1 s bars end to end (insert path); bars_1m refreshes from bars_1s', async () => {
-  const w = new PersistWriter(pool, { batchRows: 500, batchAgeMs: 20, useCopy: false, flavor: 'timescaledb', instance: 'tsdb',
-    spoolDir: mkdtempSync(path.join(tmpdir(), 'christmas-tsdb-')), spoolMaxBytes: 1 << 28, partitionDaysAhead: 1 });
+  const w = new PersistWriter(pool, {
+    batchRows: 500,
+    batchAgeMs: 20,
+    useCopy: false,
+    flavor: 'timescaledb',
+    instance: 'tsdb',
+    spoolDir: mkdtempSync(path.join(tmpdir(), 'christmas-tsdb-')),
+    spoolMaxBytes: 1 << 28,
+    partitionDaysAhead: 1,
+  });
   w.start();
   const base = Date.parse('2024-08-09T00:00:00Z') * 1e6;
   const bars = new BarBuilder('binance', 'BTCUSDT', { type: 'time', ms: 1000 });
   const out: Bar[] = [];
   for (let i = 0; i < 3000; i++) {
     const ts = base + i * 50e6; // 20 trades a second for 150 s
-    w.addTick(tradeTick('binance', 'BTCUSDT', ts, ts + 1e6, 60000 + (i % 17), 0.01 * (1 + (i % 5)), i % 2 ? 'buy' : 'sell', 1000 + i));
+    w.addTick(
+      tradeTick(
+        'binance',
+        'BTCUSDT',
+        ts,
+        ts + 1e6,
+        60000 + (i % 17),
+        0.01 * (1 + (i % 5)),
+        i % 2 ? 'buy' : 'sell',
+        1000 + i,
+      ),
+    );
     if (i % 10 === 0) w.addTick(quoteTick('binance', 'BTCUSDT', ts, ts + 1e6, 59999, 1, 60001, 2, 5000 + i));
-    out.length = 0; bars.update(60000 + (i % 17), 0.01 * (1 + (i % 5)), ts / 1e6, out);
+    out.length = 0;
+    bars.update(60000 + (i % 17), 0.01 * (1 + (i % 5)), ts / 1e6, out);
     for (const b of out) w.addBar(b);
   }
   await w.drain(30_000);
@@ -77,13 +121,29 @@ test('a batch of ticks, quotes and 1 s bars end to end (insert path); bars_1m re
   assert.is(await q('select count(*) as n from ticks'), 3000);
   assert.is(await q('select count(*) as n from quotes'), 300);
   assert.is(await q('select count(*) as n from bars_1s'), 149);
-  for (let i = 0; i < 100; i++) w.addTick(tradeTick('binance', 'BTCUSDT', base + i * 50e6, base + i * 50e6 + 1e6, 60000 + (i % 17), 0.01 * (1 + (i % 5)), i % 2 ? 'buy' : 'sell', 1000 + i));
+  for (let i = 0; i < 100; i++)
+    w.addTick(
+      tradeTick(
+        'binance',
+        'BTCUSDT',
+        base + i * 50e6,
+        base + i * 50e6 + 1e6,
+        60000 + (i % 17),
+        0.01 * (1 + (i % 5)),
+        i % 2 ? 'buy' : 'sell',
+        1000 + i,
+      ),
+    );
   await w.drain(10_000);
   assert.is(await q('select count(*) as n from ticks'), 3000, 'replayed rows are not doubled');
   await pool.query(`call refresh_continuous_aggregate('bars_1m', null, null)`);
   const m = await pool.query(`select ts, volume, trades from bars_1m order by ts`);
   assert.is(m.rowCount, 3, '149 one-second bars fall into 3 minutes');
-  assert.is(m.rows.reduce((a, r) => a + Number(r.trades), 0), 2980, 'trades in closed 1 s bars');
+  assert.is(
+    m.rows.reduce((a, r) => a + Number(r.trades), 0),
+    2980,
+    'trades in closed 1 s bars',
+  );
 });
 
 test.run();

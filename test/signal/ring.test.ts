@@ -8,7 +8,13 @@ import { SignalRing } from '../../src/signal/ring.js';
 /** Deterministic PRNG (mulberry32) so a failure reproduces. */
 function rng(seed: number): () => number {
   let a = seed >>> 0;
-  return () => { a = (a + 0x6d2b79f5) >>> 0; let t = a; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
 function frameFor(seq: number, len: number): Buffer {
@@ -18,7 +24,12 @@ function frameFor(seq: number, len: number): Buffer {
 }
 
 test('random frame sizes against a model: exact bytes, newest contiguous run, both bounds, little waste', () => {
-  for (const [capacity, capacityBytes, maxLen] of [[50, 4096, 300], [1000, 4096, 64], [7, 1 << 16, 2000], [200, 1000, 999]] as const) {
+  for (const [capacity, capacityBytes, maxLen] of [
+    [50, 4096, 300],
+    [1000, 4096, 64],
+    [7, 1 << 16, 2000],
+    [200, 1000, 999],
+  ] as const) {
     const r = rng(capacity * 7919 + capacityBytes);
     const ring = new SignalRing(capacity, capacityBytes);
     const lens: number[] = [0];
@@ -43,7 +54,8 @@ test('random frame sizes against a model: exact bytes, newest contiguous run, bo
       // What was evicted had to go: the oldest held frame's predecessor would not have fit beside the rest
       // (the count bound was full, or the bytes, less at most one frame's worth of tail lost at a wrap).
       const prev = held[0]!.seq - 1;
-      if (prev >= 1 && held.length < capacity) assert.ok(bytes + lens[prev]! + 2 * maxLen > capacityBytes, `evicted ${prev} needlessly (held ${bytes} bytes)`);
+      if (prev >= 1 && held.length < capacity)
+        assert.ok(bytes + lens[prev]! + 2 * maxLen > capacityBytes, `evicted ${prev} needlessly (held ${bytes} bytes)`);
     }
   }
 });
@@ -51,7 +63,10 @@ test('random frame sizes against a model: exact bytes, newest contiguous run, bo
 test('from(seq) starts at the first held seq >= fromSeq; older asks start at the oldest held', () => {
   const ring = new SignalRing(10, 1 << 16);
   for (let seq = 1; seq <= 25; seq++) ring.push(seq, 'X', frameFor(seq, 10));
-  assert.equal([...ring.from(20)].map((f) => f.seq), [20, 21, 22, 23, 24, 25]);
+  assert.equal(
+    [...ring.from(20)].map((f) => f.seq),
+    [20, 21, 22, 23, 24, 25],
+  );
   assert.equal([...ring.from(1)].map((f) => f.seq)[0], 16);
   assert.equal([...ring.from(26)], []);
 });
@@ -70,7 +85,10 @@ test('a frame larger than the whole arena is counted and not held; the ring keep
   ring.push(1, 'X', frameFor(1, 100));
   ring.push(2, 'X', frameFor(2, 2000));
   assert.is(ring.tooLarge, 1);
-  assert.equal([...ring.from(0)].map((f) => f.seq), [1]);
+  assert.equal(
+    [...ring.from(0)].map((f) => f.seq),
+    [1],
+  );
 });
 
 test.run();

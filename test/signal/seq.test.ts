@@ -16,8 +16,12 @@ test('blocks are reserved ahead: one inline reservation, then none while the dis
   let prev = 0;
   for (let i = 0; i < 1000; i++) {
     const s = a.take();
-    assert.ok(s > prev); prev = s;
-    if (i % 10 === 0) { await turn(); await a.settled(); }
+    assert.ok(s > prev);
+    prev = s;
+    if (i % 10 === 0) {
+      await turn();
+      await a.settled();
+    }
   }
   assert.is(a.inlineReservations, 1, 'only the first block');
   assert.ok(Number(readFileSync(f, 'utf8')) >= a.last, 'the file covers every number handed out');
@@ -26,7 +30,10 @@ test('blocks are reserved ahead: one inline reservation, then none while the dis
 test('a crash (no close) skips at most the reserved block; a clean stop continues right after the last', async () => {
   const f = file();
   const a = new SeqAllocator(f, 100);
-  for (let i = 0; i < 250; i++) { a.take(); if (i % 10 === 0) await a.settled(); }
+  for (let i = 0; i < 250; i++) {
+    a.take();
+    if (i % 10 === 0) await a.settled();
+  }
   await a.settled();
   const crashedAt = a.last;
   const b = new SeqAllocator(f, 100); // a.close() never called

@@ -8,12 +8,32 @@ import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import { signalId, type Signal } from '../../src/model/signal.js';
 
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
-const body = (frame: Buffer) => { assert.is(frame.readUInt32BE(0), frame.length - 4, 'length prefix'); return unpackr.unpack(frame.subarray(4)) as Record<string, unknown>; };
+const body = (frame: Buffer) => {
+  assert.is(frame.readUInt32BE(0), frame.length - 4, 'length prefix');
+  return unpackr.unpack(frame.subarray(4)) as Record<string, unknown>;
+};
 
 function signal(over: Partial<Signal> = {}): Signal {
-  return { seq: 1, id: 'christmas-1', tsNs: 1_723_161_601_438_123_456, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 'ema-cross',
-    price: 61685.99, strength: 0.75, ttlMs: 500, reason: 'ema 9 crossed above ema 21 with rsi 55.2', indicators: { ema9: 61685.1, ema21: 61684.7, rsi: 55.2 },
-    latency: { tsExchNs: 1_723_161_601_437e6, tsRecvNs: 1_723_161_601_438_000_000, tsSignalNs: 1_723_161_601_438_123_456 }, ...over };
+  return {
+    seq: 1,
+    id: 'christmas-1',
+    tsNs: 1_723_161_601_438_123_456,
+    symbol: 'BTCUSDT',
+    venue: 'binance',
+    side: 'buy',
+    strategy: 'ema-cross',
+    price: 61685.99,
+    strength: 0.75,
+    ttlMs: 500,
+    reason: 'ema 9 crossed above ema 21 with rsi 55.2',
+    indicators: { ema9: 61685.1, ema21: 61684.7, rsi: 55.2 },
+    latency: {
+      tsExchNs: 1_723_161_601_437e6,
+      tsRecvNs: 1_723_161_601_438_000_000,
+      tsSignalNs: 1_723_161_601_438_123_456,
+    },
+    ...over,
+  };
 }
 
 test('decodes to the same map as msgpackr, across value shapes', () => {
@@ -22,12 +42,23 @@ test('decodes to the same map as msgpackr, across value shapes', () => {
   const cases: Signal[] = [
     signal(),
     signal({ seq: 0, price: 0, strength: 1, ttlMs: 0, indicators: {} }),
-    signal({ seq: 127, ttlMs: 128 }), signal({ seq: 255, ttlMs: 256 }), signal({ seq: 65535, ttlMs: 65536 }), signal({ seq: 2 ** 32 - 1 }), signal({ seq: 2 ** 32 }), signal({ seq: 2 ** 53 - 1 }),
-    signal({ price: -1, strength: -0.5, ttlMs: -33, indicators: { a: -32, b: -129, c: -(2 ** 31), d: NaN, e: Infinity, f: -Infinity } }),
+    signal({ seq: 127, ttlMs: 128 }),
+    signal({ seq: 255, ttlMs: 256 }),
+    signal({ seq: 65535, ttlMs: 65536 }),
+    signal({ seq: 2 ** 32 - 1 }),
+    signal({ seq: 2 ** 32 }),
+    signal({ seq: 2 ** 53 - 1 }),
+    signal({
+      price: -1,
+      strength: -0.5,
+      ttlMs: -33,
+      indicators: { a: -32, b: -129, c: -(2 ** 31), d: NaN, e: Infinity, f: -Infinity },
+    }),
     signal({ symbol: 'BTC-ÜSD€', reason: 'ü'.repeat(20), strategy: 'x'.repeat(31), id: 'y'.repeat(32) }),
-    signal({ reason: 'r'.repeat(300), side: 'flat' }), signal({ reason: '€'.repeat(30_000) }),
+    signal({ reason: 'r'.repeat(300), side: 'flat' }),
+    signal({ reason: '€'.repeat(30_000) }),
     signal({ indicators: manyIndicators }),
-    signal({ indicators: { 'µ-price': 1.25, 'ключ': 2 } }),
+    signal({ indicators: { 'µ-price': 1.25, ключ: 2 } }),
   ];
   for (const s of cases) {
     const mine = body(encodeSignalFrame(s));
@@ -63,7 +94,11 @@ test('frames from it stream through the protocol decoder', () => {
   const frames = [signal({ seq: 1 }), signal({ seq: 2, reason: 'ü' })].map(encodeSignalFrame);
   const r = new FrameDecoder().push(Buffer.concat(frames));
   assert.ok(r.ok);
-  if (r.ok) assert.equal(r.messages.map((m) => m.seq), [1, 2]);
+  if (r.ok)
+    assert.equal(
+      r.messages.map((m) => m.seq),
+      [1, 2],
+    );
 });
 
 test.run();

@@ -20,12 +20,36 @@ const sockPath = () => path.join(dir, `s${++n}.sock`);
 
 function server(o: Partial<SignalServerOptions> = {}) {
   let seq = 0;
-  const s = new SignalServer({ socketPath: sockPath(), socketMode: 0o660, replayRing: 100, replayRingBytes: 1 << 20, maxClientBufferBytes: 1 << 20, heartbeatMs: 100_000, maxClients: 1000,
-    helloTimeoutMs: 300, instance: 'test', lastSeq: () => seq, ...o });
+  const s = new SignalServer({
+    socketPath: sockPath(),
+    socketMode: 0o660,
+    replayRing: 100,
+    replayRingBytes: 1 << 20,
+    maxClientBufferBytes: 1 << 20,
+    heartbeatMs: 100_000,
+    maxClients: 1000,
+    helloTimeoutMs: 300,
+    instance: 'test',
+    lastSeq: () => seq,
+    ...o,
+  });
   const publish = (symbol = 'BTCUSDT') => {
     seq++;
-    const sig: Signal = { seq, id: `test-${seq}`, tsNs: 1, symbol, venue: 'binance', side: seq % 2 ? 'buy' : 'sell', strategy: 'x', price: 100 + seq, strength: 0.5, ttlMs: 100,
-      reason: 'r', indicators: { a: seq }, latency: { tsExchNs: 1, tsRecvNs: 2, tsSignalNs: 3 } };
+    const sig: Signal = {
+      seq,
+      id: `test-${seq}`,
+      tsNs: 1,
+      symbol,
+      venue: 'binance',
+      side: seq % 2 ? 'buy' : 'sell',
+      strategy: 'x',
+      price: 100 + seq,
+      strength: 0.5,
+      ttlMs: 100,
+      reason: 'r',
+      indicators: { a: seq },
+      latency: { tsExchNs: 1, tsRecvNs: 2, tsSignalNs: 3 },
+    };
     s.publish(sig);
     return sig;
   };
@@ -38,23 +62,36 @@ class Raw {
   private dec: FrameDecoder | JsonLineDecoder = new FrameDecoder();
   closed = false;
   error: string | undefined;
-  constructor(p: string, private readonly json = false) {
+  constructor(
+    p: string,
+    private readonly json = false,
+  ) {
     this.sock = connect(p);
     this.sock.on('data', (d) => {
       let input: Buffer = d;
       if (this.json && this.dec instanceof FrameDecoder && !this.msgs.some((m) => m.type === 'welcome')) {
         const r = this.dec.push(d, 1);
-        if (r.ok && r.messages.length) { this.msgs.push(r.messages[0]!); input = this.dec.takeRest(); this.dec = new JsonLineDecoder(); }
-        else return;
+        if (r.ok && r.messages.length) {
+          this.msgs.push(r.messages[0]!);
+          input = this.dec.takeRest();
+          this.dec = new JsonLineDecoder();
+        } else return;
       }
       const r = this.dec.push(input);
-      if (r.ok) this.msgs.push(...r.messages); else this.error = r.reason;
+      if (r.ok) this.msgs.push(...r.messages);
+      else this.error = r.reason;
     });
-    this.sock.on('close', () => { this.closed = true; });
+    this.sock.on('close', () => {
+      this.closed = true;
+    });
     this.sock.on('error', () => undefined);
   }
-  send(m: Record<string, unknown>) { this.sock.write(encodeFrame(m)); }
-  of(type: string) { return this.msgs.filter((m) => m.type === type); }
+  send(m: Record<string, unknown>) {
+    this.sock.write(encodeFrame(m));
+  }
+  of(type: string) {
+    return this.msgs.filter((m) => m.type === type);
+  }
 }
 
 test('hello -> welcome, then signals in seq order; heartbeats; bye on shutdown', async () => {
@@ -67,9 +104,27 @@ test('hello -> welcome, then signals in seq order; heartbeats; bye on shutdown',
   assert.equal([w.v, w.seq, w.instance, typeof w.startedAt], [1, 0, 'test', 'string']);
   for (let i = 0; i < 20; i++) publish();
   await until(() => c.of('signal').length === 20, 2000, 'signals');
-  assert.equal(c.of('signal').map((m) => m.seq), Array.from({ length: 20 }, (_, i) => i + 1));
+  assert.equal(
+    c.of('signal').map((m) => m.seq),
+    Array.from({ length: 20 }, (_, i) => i + 1),
+  );
   const sig = c.of('signal')[0]!;
-  for (const k of ['seq', 'id', 'tsNs', 'symbol', 'venue', 'side', 'strategy', 'price', 'strength', 'ttlMs', 'reason', 'indicators', 'latency']) assert.ok(k in sig, `signal has ${k}`);
+  for (const k of [
+    'seq',
+    'id',
+    'tsNs',
+    'symbol',
+    'venue',
+    'side',
+    'strategy',
+    'price',
+    'strength',
+    'ttlMs',
+    'reason',
+    'indicators',
+    'latency',
+  ])
+    assert.ok(k in sig, `signal has ${k}`);
   await until(() => c.of('heartbeat').length >= 2, 2000, 'heartbeats');
   assert.is(c.of('heartbeat')[0]!.seq, 20);
   await s.stop();
@@ -84,20 +139,31 @@ test('replay from fromSeq out of the ring, with gap when the ring no longer hold
   const a = new Raw(s['opts'].socketPath);
   a.send({ type: 'hello', v: 1, fromSeq: 25 });
   await until(() => a.of('signal').length === 6, 2000, 'replayed 25..30');
-  assert.equal(a.of('signal').map((m) => m.seq), [25, 26, 27, 28, 29, 30]);
+  assert.equal(
+    a.of('signal').map((m) => m.seq),
+    [25, 26, 27, 28, 29, 30],
+  );
   assert.is(a.of('gap').length, 0);
   const b = new Raw(s['opts'].socketPath);
   b.send({ type: 'hello', v: 1, fromSeq: 5 });
   await until(() => b.of('signal').length === 10, 2000, 'replayed the ring');
   assert.equal(b.of('gap'), [{ type: 'gap', fromSeq: 5, toSeq: 20 }]);
-  assert.is(b.msgs.findIndex((m) => m.type === 'gap') < b.msgs.findIndex((m) => m.type === 'signal'), true, 'gap comes first');
+  assert.is(
+    b.msgs.findIndex((m) => m.type === 'gap') < b.msgs.findIndex((m) => m.type === 'signal'),
+    true,
+    'gap comes first',
+  );
   const f = new Raw(s['opts'].socketPath);
   f.send({ type: 'hello', v: 1, fromSeq: 21, symbols: ['ETHUSDT'] });
   await sleep(100);
-  publish('ETHUSDT'); publish('BTCUSDT');
+  publish('ETHUSDT');
+  publish('BTCUSDT');
   await until(() => f.of('signal').some((m) => m.seq === 31), 2000, 'filtered live signal');
   assert.ok(f.of('signal').every((m) => m.symbol === 'ETHUSDT'));
-  assert.equal(f.of('signal').map((m) => m.seq), [22, 25, 28, 31]);
+  assert.equal(
+    f.of('signal').map((m) => m.seq),
+    [22, 25, 28, 31],
+  );
   await s.stop();
 });
 
@@ -107,7 +173,8 @@ test('format json: frames after the welcome are newline-delimited JSON', async (
   const c = new Raw(s['opts'].socketPath, true);
   c.send({ type: 'hello', v: 1, format: 'json' });
   await until(() => c.of('welcome').length === 1, 2000, 'welcome');
-  publish(); publish();
+  publish();
+  publish();
   await until(() => c.of('signal').length === 2, 2000, 'json signals');
   assert.is(c.of('signal')[1]!.seq, 2);
   await s.stop();
@@ -137,23 +204,53 @@ test('hostile clients are closed with a reason and never disturb a good client',
   const good = new Raw(p);
   good.send({ type: 'hello', v: 1 });
   await until(() => good.of('welcome').length === 1, 2000, 'good welcome');
-  const garbage = new Raw(p); garbage.sock.write(Buffer.from([0, 0, 0, 5, 0xc1, 0xc1, 0xc1, 0xc1, 0xc1]));
-  const huge = new Raw(p); const h = Buffer.alloc(8); h.writeUInt32BE(0xffffffff, 0); huge.sock.write(h);
+  const garbage = new Raw(p);
+  garbage.sock.write(Buffer.from([0, 0, 0, 5, 0xc1, 0xc1, 0xc1, 0xc1, 0xc1]));
+  const huge = new Raw(p);
+  const h = Buffer.alloc(8);
+  h.writeUInt32BE(0xffffffff, 0);
+  huge.sock.write(h);
   const silent = new Raw(p);
-  const notHello = new Raw(p); notHello.send({ type: 'signal', seq: 1 });
-  const badVersion = new Raw(p); badVersion.send({ type: 'hello', v: 2 });
-  const badSeq = new Raw(p); badSeq.send({ type: 'hello', v: 1, fromSeq: 'x' });
-  const notMap = new Raw(p); notMap.sock.write(encodeFrame({ a: 1 }).subarray(0, 4)); notMap.sock.write(Buffer.from([0x01, 0x02, 0x03, 0x04]).subarray(0, 0));
-  const arr = new Raw(p); { const body = Buffer.from([0x93, 1, 2, 3]); const hd = Buffer.alloc(4); hd.writeUInt32BE(body.length, 0); arr.sock.write(Buffer.concat([hd, body])); }
-  const lateJunk = new Raw(p); lateJunk.send({ type: 'hello', v: 1 }); await sleep(50); lateJunk.send({ type: 'hello', v: 1 });
-  for (const [name, c, reason] of [['garbage', garbage, 'protocol-error'], ['huge', huge, 'protocol-error'], ['silent', silent, 'hello-timeout'], ['notHello', notHello, 'protocol-error'],
-    ['badVersion', badVersion, 'unsupported-version'], ['badSeq', badSeq, 'protocol-error'], ['array', arr, 'protocol-error'], ['lateJunk', lateJunk, 'protocol-error']] as const) {
+  const notHello = new Raw(p);
+  notHello.send({ type: 'signal', seq: 1 });
+  const badVersion = new Raw(p);
+  badVersion.send({ type: 'hello', v: 2 });
+  const badSeq = new Raw(p);
+  badSeq.send({ type: 'hello', v: 1, fromSeq: 'x' });
+  const notMap = new Raw(p);
+  notMap.sock.write(encodeFrame({ a: 1 }).subarray(0, 4));
+  notMap.sock.write(Buffer.from([0x01, 0x02, 0x03, 0x04]).subarray(0, 0));
+  const arr = new Raw(p);
+  {
+    const body = Buffer.from([0x93, 1, 2, 3]);
+    const hd = Buffer.alloc(4);
+    hd.writeUInt32BE(body.length, 0);
+    arr.sock.write(Buffer.concat([hd, body]));
+  }
+  const lateJunk = new Raw(p);
+  lateJunk.send({ type: 'hello', v: 1 });
+  await sleep(50);
+  lateJunk.send({ type: 'hello', v: 1 });
+  for (const [name, c, reason] of [
+    ['garbage', garbage, 'protocol-error'],
+    ['huge', huge, 'protocol-error'],
+    ['silent', silent, 'hello-timeout'],
+    ['notHello', notHello, 'protocol-error'],
+    ['badVersion', badVersion, 'unsupported-version'],
+    ['badSeq', badSeq, 'protocol-error'],
+    ['array', arr, 'protocol-error'],
+    ['lateJunk', lateJunk, 'protocol-error'],
+  ] as const) {
     await until(() => c.closed, 3000, `${name} closed`);
     assert.is(c.of('bye')[0]?.reason, reason, `${name}: ${JSON.stringify(c.msgs)}`);
   }
   // a flood of connects that never say hello
   const flood: Socket[] = [];
-  for (let i = 0; i < 2000; i++) { const x = connect(p); x.on('error', () => undefined); flood.push(x); }
+  for (let i = 0; i < 2000; i++) {
+    const x = connect(p);
+    x.on('error', () => undefined);
+    flood.push(x);
+  }
   publish();
   await until(() => good.of('signal').length === 1, 3000, 'good client still served during the flood');
   await until(() => s.clientCount <= 1 + 1, 5000, 'flood connections closed by the hello timeout');
@@ -177,11 +274,15 @@ test('100 concurrent clients each receive every signal once, in order; a slow co
   await until(() => slow.of('welcome').length === 1, 2000, 'slow welcomed');
   slow.sock.pause(); // never reads again
   const total = 3000;
-  for (let i = 0; i < total; i++) { publish(); if (i % 200 === 0) await sleep(1); }
+  for (let i = 0; i < total; i++) {
+    publish();
+    if (i % 200 === 0) await sleep(1);
+  }
   await until(() => clients.every((c) => c.of('signal').length === total), 20_000, 'every client got every signal');
   for (const c of clients) {
     const seqs = c.of('signal').map((m) => m.seq as number);
-    for (let i = 0; i < seqs.length; i++) if (seqs[i] !== i + 1) assert.unreachable(`out of order or duplicate at ${i}: ${seqs[i]}`);
+    for (let i = 0; i < seqs.length; i++)
+      if (seqs[i] !== i + 1) assert.unreachable(`out of order or duplicate at ${i}: ${seqs[i]}`);
   }
   await until(() => s.stats.slowDrops === 1, 5000, 'slow consumer dropped');
   slow.sock.resume();
@@ -214,7 +315,12 @@ test('socket file: mode from config, a stale file is replaced, a live one refuse
   await a.s.start();
   assert.is(statSync(p).mode & 0o777, 0o600);
   const b = server({ socketPath: p });
-  try { await b.s.start(); assert.unreachable('a live socket must be refused'); } catch (err) { assert.instance(err, SocketInUseError); }
+  try {
+    await b.s.start();
+    assert.unreachable('a live socket must be refused');
+  } catch (err) {
+    assert.instance(err, SocketInUseError);
+  }
   await a.s.stop();
   assert.not.ok(existsSync(p), 'removed on stop');
 });
@@ -222,9 +328,40 @@ test('socket file: mode from config, a stale file is replaced, a live one refuse
 test('client library: resumes after a reconnect with exactly the missed signals', async () => {
   const p = sockPath();
   let seq = 0;
-  const mk = () => new SignalServer({ socketPath: p, socketMode: 0o660, replayRing: 1000, replayRingBytes: 1 << 20, maxClientBufferBytes: 1 << 20, heartbeatMs: 1000, maxClients: 10, helloTimeoutMs: 1000, instance: 'lib', lastSeq: () => seq });
+  const mk = () =>
+    new SignalServer({
+      socketPath: p,
+      socketMode: 0o660,
+      replayRing: 1000,
+      replayRingBytes: 1 << 20,
+      maxClientBufferBytes: 1 << 20,
+      heartbeatMs: 1000,
+      maxClients: 10,
+      helloTimeoutMs: 1000,
+      instance: 'lib',
+      lastSeq: () => seq,
+    });
   const ring: Signal[] = [];
-  const pub = (srv: SignalServer) => { seq++; const sig = { seq, id: `lib-${seq}`, tsNs: 1, symbol: 'BTCUSDT', venue: 'binance', side: 'buy', strategy: 's', price: 1, strength: 1, ttlMs: 1, reason: '', indicators: {}, latency: { tsExchNs: 1, tsRecvNs: 1, tsSignalNs: 1 } } as Signal; ring.push(sig); srv.publish(sig); };
+  const pub = (srv: SignalServer) => {
+    seq++;
+    const sig = {
+      seq,
+      id: `lib-${seq}`,
+      tsNs: 1,
+      symbol: 'BTCUSDT',
+      venue: 'binance',
+      side: 'buy',
+      strategy: 's',
+      price: 1,
+      strength: 1,
+      ttlMs: 1,
+      reason: '',
+      indicators: {},
+      latency: { tsExchNs: 1, tsRecvNs: 1, tsSignalNs: 1 },
+    } as Signal;
+    ring.push(sig);
+    srv.publish(sig);
+  };
   let srv = mk();
   await srv.start();
   const got: number[] = [];
@@ -238,13 +375,20 @@ test('client library: resumes after a reconnect with exactly the missed signals'
   await srv.stop();
   // the daemon restarts: its ring is refilled from the signals it kept (here: the same process' list)
   srv = mk();
-  for (let i = 0; i < 5; i++) { seq++; const sig = { ...ring[0]!, seq, id: `lib-${seq}` }; ring.push(sig); }
+  for (let i = 0; i < 5; i++) {
+    seq++;
+    const sig = { ...ring[0]!, seq, id: `lib-${seq}` };
+    ring.push(sig);
+  }
   for (const sg of ring) srv.ring.push(sg.seq, sg.symbol, encodeFrame({ type: 'signal', ...sg }));
   await srv.start();
   await until(() => got.length === 15, 5000, 'missed signals replayed after reconnect');
   pub(srv);
   await until(() => got.length === 16, 2000, 'live again');
-  assert.equal(got, Array.from({ length: 16 }, (_, i) => i + 1));
+  assert.equal(
+    got,
+    Array.from({ length: 16 }, (_, i) => i + 1),
+  );
   client.stop();
   await srv.stop();
 });

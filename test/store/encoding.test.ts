@@ -16,9 +16,19 @@ function realTicks(): Tick[] {
   const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
   const bin = adapterFor({ venue: 'binance' });
   let recv = 1_723_161_600_000_123_456;
-  for (const f of [...lines('messages/binance-spot-trade.jsonl').slice(0, 3000), ...lines('messages/binance-spot-bookTicker.jsonl').slice(0, 3000)]) bin.parse(f, recv += 1_234_567, out);
+  for (const f of [
+    ...lines('messages/binance-spot-trade.jsonl').slice(0, 3000),
+    ...lines('messages/binance-spot-bookTicker.jsonl').slice(0, 3000),
+  ])
+    bin.parse(f, (recv += 1_234_567), out);
   const cb = adapterFor({ venue: 'coinbase' });
-  for (const f of lines('messages/coinbase-exchange-match.jsonl')) { try { cb.parse(f, recv += 1_000, out); } catch { /* non-tick frames */ } }
+  for (const f of lines('messages/coinbase-exchange-match.jsonl')) {
+    try {
+      cb.parse(f, (recv += 1_000), out);
+    } catch {
+      /* non-tick frames */
+    }
+  }
   return out;
 }
 
@@ -40,7 +50,10 @@ test('members: byte-identical to msgpackr on real and edge ticks, and decode bac
     const end = writeMember(scratch, 3, t);
     const expected = encodeTick(t);
     assert.ok(end - 3 <= MAX_MEMBER_BYTES);
-    if (!scratch.subarray(3, end).equals(expected)) assert.unreachable(`member differs for ${JSON.stringify(t)}: ${scratch.subarray(3, end).toString('hex')} vs ${expected.toString('hex')}`);
+    if (!scratch.subarray(3, end).equals(expected))
+      assert.unreachable(
+        `member differs for ${JSON.stringify(t)}: ${scratch.subarray(3, end).toString('hex')} vs ${expected.toString('hex')}`,
+      );
   }
   // A trade with a venue id keeps no receive time in the store; one without keeps both times.
   const back = decodeTick('v', 'S', Buffer.from(scratch.subarray(0, writeMember(scratch, 0, edge[3]!))));
@@ -56,7 +69,12 @@ test('members: byte-identical to msgpackr on real and edge ticks, and decode bac
 /** Parses one RESP array of bulk strings. */
 function parseResp(b: Buffer): Buffer[] {
   let pos = 0;
-  const line = () => { const e = b.indexOf('\r\n', pos); const s = b.subarray(pos, e).toString('latin1'); pos = e + 2; return s; };
+  const line = () => {
+    const e = b.indexOf('\r\n', pos);
+    const s = b.subarray(pos, e).toString('latin1');
+    pos = e + 2;
+    return s;
+  };
   const head = line();
   assert.ok(head.startsWith('*'), head);
   const n = Number(head.slice(1));
@@ -76,7 +94,12 @@ function parseResp(b: Buffer): Buffer[] {
 test('ZADD wire bytes: key, every score and member as ioredis would send them; newest score for age trims', () => {
   const ticks = [...realTicks(), ...edge];
   const key = 'christmas:ticks:{binance:BTCUSDT}';
-  for (const [from, to] of [[0, ticks.length], [5, 6], [100, 4196], [ticks.length - edge.length, ticks.length]] as const) {
+  for (const [from, to] of [
+    [0, ticks.length],
+    [5, 6],
+    [100, 4196],
+    [ticks.length - edge.length, ticks.length],
+  ] as const) {
     const { command, newestMs } = encodeZadd(key, ticks, from, to);
     const args = parseResp(command.toWritable());
     assert.is(args.length, 2 + 2 * (to - from));

@@ -11,20 +11,44 @@ import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 
-const opts = (o: Partial<TickStoreOptions> = {}): TickStoreOptions => ({ maxTicksPerSymbol: 1_000_000, maxAgeMs: 0, flushIntervalMs: 0, maxBacklogTicks: 1_000_000, storeQuotes: true, pipelinePerSymbol: false, ...o });
+const opts = (o: Partial<TickStoreOptions> = {}): TickStoreOptions => ({
+  maxTicksPerSymbol: 1_000_000,
+  maxAgeMs: 0,
+  flushIntervalMs: 0,
+  maxBacklogTicks: 1_000_000,
+  storeQuotes: true,
+  pipelinePerSymbol: false,
+  ...o,
+});
 
 function realTicks(n: number): Tick[] {
   const ticks: Tick[] = [];
   const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
-  for (const l of readFileSync(shared('messages/binance-spot-trade.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n)) p.onFrame(l, 1_723_161_600_000_000_000);
-  for (const l of readFileSync(shared('messages/binance-spot-bookTicker.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, n)) p.onFrame(l, 1_723_161_600_000_000_000 + ticks.length);
+  for (const l of readFileSync(shared('messages/binance-spot-trade.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, n))
+    p.onFrame(l, 1_723_161_600_000_000_000);
+  for (const l of readFileSync(shared('messages/binance-spot-bookTicker.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, n))
+    p.onFrame(l, 1_723_161_600_000_000_000 + ticks.length);
   return ticks;
 }
 
 let server: Awaited<ReturnType<typeof startRedis>>;
 let redis: RedisClient;
-test.before(async () => { server = await startRedis(); redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true }); redis.on('error', () => undefined); await redis.ping(); });
-test.after(async () => { redis.disconnect(); await server.stop(); });
+test.before(async () => {
+  server = await startRedis();
+  redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
+  redis.on('error', () => undefined);
+  await redis.ping();
+});
+test.after(async () => {
+  redis.disconnect();
+  await server.stop();
+});
 
 test('round trip of trades and quotes: latest N, time range, last quote', async () => {
   await redis.flushall();
@@ -44,9 +68,12 @@ test('round trip of trades and quotes: latest N, time range, last quote', async 
     assert.ok(Math.abs(t.tsExchNs - orig.tsExchNs) <= 1000, `exchange time ${t.tsExchNs} vs ${orig.tsExchNs}`);
     assert.equal({ ...t, tsRecvNs: orig.tsRecvNs, tsExchNs: orig.tsExchNs }, orig);
   }
-  const from = byScore[100]!.tsExchNs / 1e6, to = byScore[199]!.tsExchNs / 1e6;
+  const from = byScore[100]!.tsExchNs / 1e6,
+    to = byScore[199]!.tsExchNs / 1e6;
   const range = await r.range('binance', 'BTCUSDT', from, to);
-  assert.ok(range.length >= 100 && range.every((t) => t.tsExchNs / 1e6 >= from - 0.001 && t.tsExchNs / 1e6 <= to + 0.001));
+  assert.ok(
+    range.length >= 100 && range.every((t) => t.tsExchNs / 1e6 >= from - 0.001 && t.tsExchNs / 1e6 <= to + 0.001),
+  );
   const q = (await r.lastQuote('binance', 'BTCUSDT'))!;
   const lastQuote = [...ticks].reverse().find((t) => t.kind === 'quote')!;
   assert.equal([q.bid, q.ask, q.updateId], [lastQuote.bid, lastQuote.ask, lastQuote.id]);
@@ -64,8 +91,10 @@ test('equal price and time never collide; a replayed tick does not duplicate', a
   // Re-sent by the venue after a restart: same ids and venue fields, new receive times (and, for a quote from a
   // venue without exchange time, a new "exchange" time too): replaced, never added.
   for (let i = 0; i < 50; i++) w.add(tradeTick('binance', 'ETHUSDT', base, base + 9e9 + i, 2500, 1, 'buy', 1000 + i));
-  for (let i = 0; i < 20; i++) w.add(quoteTick('binance', 'ETHUSDT', base + i * 1e6, base + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
-  for (let i = 0; i < 20; i++) w.add(quoteTick('binance', 'ETHUSDT', base + 5e9 + i * 1e6, base + 5e9 + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
+  for (let i = 0; i < 20; i++)
+    w.add(quoteTick('binance', 'ETHUSDT', base + i * 1e6, base + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
+  for (let i = 0; i < 20; i++)
+    w.add(quoteTick('binance', 'ETHUSDT', base + 5e9 + i * 1e6, base + 5e9 + i * 1e6, 2499, 1, 2501, 2, 7000 + i));
   await until(() => w.stored === 150, 5000, 'stored');
   assert.is(await redis.zcard(ticksKey('binance', 'ETHUSDT')), 70, '50 trades and 20 quotes, each once');
 });
@@ -74,7 +103,8 @@ test('trimming keeps the newest N per symbol and drops by age', async () => {
   await redis.flushall();
   const w = new TickStoreWriter(redis, opts({ maxTicksPerSymbol: 100 }));
   const base = 1_723_161_600_000e6;
-  for (let i = 0; i < 1000; i++) w.add(tradeTick('binance', 'BTCUSDT', base + i * 1e6, base + i * 1e6, 60000 + i, 1, 'sell', i));
+  for (let i = 0; i < 1000; i++)
+    w.add(tradeTick('binance', 'BTCUSDT', base + i * 1e6, base + i * 1e6, 60000 + i, 1, 'sell', i));
   await until(() => w.stored === 1000, 5000, 'stored');
   const r = new TickStoreReader(redis);
   const all = await r.latest('binance', 'BTCUSDT', 1000);
@@ -115,7 +145,14 @@ test('Redis killed mid-stream and restarted: the writer never blocks, and every 
   const w = new TickStoreWriter(own, opts({ maxBacklogTicks: 3000 }));
   const base = 1_723_161_700_000e6;
   let id = 0;
-  const addMany = (n: number) => { const t0 = performance.now(); for (let i = 0; i < n; i++) { id++; w.add(tradeTick('binance', 'BTCUSDT', base + id * 1e6, base + id * 1e6, 60000, 1, 'buy', id)); } return performance.now() - t0; };
+  const addMany = (n: number) => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      id++;
+      w.add(tradeTick('binance', 'BTCUSDT', base + id * 1e6, base + id * 1e6, 60000, 1, 'buy', id));
+    }
+    return performance.now() - t0;
+  };
   addMany(1000);
   await until(() => w.stored === 1000, 5000, 'first batch');
   await server.kill();
@@ -131,8 +168,15 @@ test('Redis killed mid-stream and restarted: the writer never blocks, and every 
   await sleep(100);
   assert.is(w.stored + w.dropped, 6500, `stored ${w.stored} + dropped ${w.dropped}`);
   assert.is(w.dropped, 2000);
-  const count = await redis.zcard(ticksKey('binance', 'BTCUSDT')).catch(async () => { await sleep(500); return redis.zcard(ticksKey('binance', 'BTCUSDT')); });
-  assert.is(count, 3500, 'redis restarted empty (no persistence): it holds the 3000-tick backlog plus the 500 added after');
+  const count = await redis.zcard(ticksKey('binance', 'BTCUSDT')).catch(async () => {
+    await sleep(500);
+    return redis.zcard(ticksKey('binance', 'BTCUSDT'));
+  });
+  assert.is(
+    count,
+    3500,
+    'redis restarted empty (no persistence): it holds the 3000-tick backlog plus the 500 added after',
+  );
   own.disconnect();
   await redis.quit().catch(() => undefined);
   redis = connectRedis({ url: server.url, cluster: false, clusterNodes: [] }, { enableOfflineQueue: true });
@@ -148,8 +192,18 @@ test('warm start: the engine replays the ticks already in Redis into its strateg
   const { Engine } = await import('../../src/daemon/engine.js');
   const { loadConfig } = await import('../../src/config/load.js');
   const { silentLogger } = await import('../../src/telemetry/logger.js');
-  const cfg = loadConfig({ env: {}, overrides: { 'redis.url': server.url, 'redis.warmStart': true, 'database.url': '' } });
-  const engine = new Engine({ config: cfg, log: silentLogger, store: true, persist: false, socket: false, replay: true });
+  const cfg = loadConfig({
+    env: {},
+    overrides: { 'redis.url': server.url, 'redis.warmStart': true, 'database.url': '' },
+  });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: true,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   assert.is(engine.warmedTicks, ticks.length);
   assert.is(engine.emitted, 0, 'history never signals');
@@ -167,14 +221,20 @@ test('3-master Redis Cluster: hash-tagged keys, one pipeline per symbol, read ba
     const w = new TickStoreWriter(c, opts({ pipelinePerSymbol: true, maxTicksPerSymbol: 500 }));
     const symbols = ['BTCUSDT', 'ETHUSDT', 'SOLUSDT', 'XRPUSDT', 'DOGEUSDT', 'ADAUSDT'];
     const base = 1_723_161_800_000e6;
-    for (let i = 0; i < 3000; i++) { const s = symbols[i % symbols.length]!; w.add(tradeTick('binance', s, base + i * 1e6, base + i * 1e6, 100 + i, 1, 'buy', i)); }
+    for (let i = 0; i < 3000; i++) {
+      const s = symbols[i % symbols.length]!;
+      w.add(tradeTick('binance', s, base + i * 1e6, base + i * 1e6, 100 + i, 1, 'buy', i));
+    }
     await until(() => w.stored === 3000, 15_000, 'stored in the cluster');
     const r = new TickStoreReader(c);
     for (const s of symbols) assert.is(await r.count('binance', s), 500);
     const last = await r.latest('binance', 'ETHUSDT', 1);
     assert.is(last[0]!.symbol, 'ETHUSDT');
     assert.is(last[0]!.id, 2995, 'the newest ETHUSDT tick (every 6th from 1)');
-  } finally { c.disconnect(); await cluster.stop(); }
+  } finally {
+    c.disconnect();
+    await cluster.stop();
+  }
 });
 
 test.run();

@@ -15,49 +15,139 @@ import { readFileSync } from 'node:fs';
 import { LoopMonitor } from '../../src/telemetry/loop.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 
-const DOCUMENTED = ['christmas_feed_frames_total', 'christmas_ticks_total', 'christmas_feed_drops_total', 'christmas_feed_gaps_total', 'christmas_feed_duplicates_total',
-  'christmas_feed_reconnects_total', 'christmas_feed_clock_offset_seconds', 'christmas_feed_up', 'christmas_store_ticks_total', 'christmas_store_dropped_total',
-  'christmas_store_backlog_ticks', 'christmas_signals_total', 'christmas_signals_suppressed_total', 'christmas_signal_clients', 'christmas_signal_last_seq',
-  'christmas_event_loop_lag_seconds', 'christmas_event_loop_utilization', 'christmas_event_loop_stalls_total', 'christmas_compute_worker_utilization',
-  'christmas_stage_latency_seconds', 'christmas_stage_latency_count', 'christmas_nodejs_heap_size_total_bytes', 'christmas_process_resident_memory_bytes', 'christmas_nodejs_active_handles'];
-
+const DOCUMENTED = [
+  'christmas_feed_frames_total',
+  'christmas_ticks_total',
+  'christmas_feed_drops_total',
+  'christmas_feed_gaps_total',
+  'christmas_feed_duplicates_total',
+  'christmas_feed_reconnects_total',
+  'christmas_feed_clock_offset_seconds',
+  'christmas_feed_up',
+  'christmas_store_ticks_total',
+  'christmas_store_dropped_total',
+  'christmas_store_backlog_ticks',
+  'christmas_signals_total',
+  'christmas_signals_suppressed_total',
+  'christmas_signal_clients',
+  'christmas_signal_last_seq',
+  'christmas_event_loop_lag_seconds',
+  'christmas_event_loop_utilization',
+  'christmas_event_loop_stalls_total',
+  'christmas_compute_worker_utilization',
+  'christmas_stage_latency_seconds',
+  'christmas_stage_latency_count',
+  'christmas_nodejs_heap_size_total_bytes',
+  'christmas_process_resident_memory_bytes',
+  'christmas_nodejs_active_handles',
+];
 
 test('metrics present and moving under a replay; /health follows Redis down and up', async () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-metrics-'));
   const redis = await startRedis();
-  const port = await freePort(), mport = await freePort();
-  const sr = spawnCli(['serve-replay', shared('messages/binance-spot-session-20240809.log.gz'), '--port', String(port), '--rate', '3000', '--loop'], {});
+  const port = await freePort(),
+    mport = await freePort();
+  const sr = spawnCli(
+    [
+      'serve-replay',
+      shared('messages/binance-spot-session-20240809.log.gz'),
+      '--port',
+      String(port),
+      '--rate',
+      '3000',
+      '--loop',
+    ],
+    {},
+  );
   await until(() => sr.out().includes('listening'), 15_000, 'replay server');
-  const d = spawnCli(['run'], { CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`, CHRISTMAS_REDIS_URL: redis.url, CHRISTMAS_DATABASE_URL: '',
-    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'), CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'), CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${mport}`, CHRISTMAS_LOG_LEVEL: 'warn' });
+  const d = spawnCli(['run'], {
+    CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`,
+    CHRISTMAS_REDIS_URL: redis.url,
+    CHRISTMAS_DATABASE_URL: '',
+    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'),
+    CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'),
+    CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${mport}`,
+    CHRISTMAS_LOG_LEVEL: 'warn',
+  });
   const scrape = async () => parsePrometheus(await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text());
-  const health = async () => { const r = await fetch(`http://127.0.0.1:${mport}/health`); return { status: r.status, body: await r.json() as { unhealthy: string[] } }; };
-  const sum = (s: ReturnType<typeof parsePrometheus>, n: string) => s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
+  const health = async () => {
+    const r = await fetch(`http://127.0.0.1:${mport}/health`);
+    return { status: r.status, body: (await r.json()) as { unhealthy: string[] } };
+  };
+  const sum = (s: ReturnType<typeof parsePrometheus>, n: string) =>
+    s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
   try {
-    await until(async () => { try { return sum(await scrape(), 'christmas_ticks_total') > 2000; } catch { return false; } }, 30_000, 'ticks counted');
+    await until(
+      async () => {
+        try {
+          return sum(await scrape(), 'christmas_ticks_total') > 2000;
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      'ticks counted',
+    );
     const a = await scrape();
-    for (const m of DOCUMENTED) assert.ok(a.some((x) => x.name === m), `metric ${m} present`);
-    assert.ok(a.some((x) => x.name === 'christmas_ticks_total' && x.labels.venue === 'binance' && x.labels.symbol === 'BTCUSDT' && x.labels.kind === 'trade'));
-    assert.ok(a.some((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === 'recv_to_signal' && x.labels.quantile === '0.99'));
+    for (const m of DOCUMENTED)
+      assert.ok(
+        a.some((x) => x.name === m),
+        `metric ${m} present`,
+      );
+    assert.ok(
+      a.some(
+        (x) =>
+          x.name === 'christmas_ticks_total' &&
+          x.labels.venue === 'binance' &&
+          x.labels.symbol === 'BTCUSDT' &&
+          x.labels.kind === 'trade',
+      ),
+    );
+    assert.ok(
+      a.some(
+        (x) =>
+          x.name === 'christmas_stage_latency_seconds' &&
+          x.labels.stage === 'recv_to_signal' &&
+          x.labels.quantile === '0.99',
+      ),
+    );
     await sleep(1500);
     const b = await scrape();
-    for (const m of ['christmas_feed_frames_total', 'christmas_ticks_total', 'christmas_store_ticks_total', 'christmas_stage_latency_count']) assert.ok(sum(b, m) > sum(a, m), `${m} moves`);
+    for (const m of [
+      'christmas_feed_frames_total',
+      'christmas_ticks_total',
+      'christmas_store_ticks_total',
+      'christmas_stage_latency_count',
+    ])
+      assert.ok(sum(b, m) > sum(a, m), `${m} moves`);
     assert.ok(sum(b, 'christmas_signals_total') > 0, 'signals emitted');
     // 200 with everything up (an event-loop stall past the limit, as on a loaded machine, is a legitimate 503
     // for 5 s: wait it out, and name the components if it never clears).
     let lastBody: unknown;
-    await until(async () => { const h = await health(); lastBody = h.body; return h.status === 200; }, 20_000, 'health 200 with Redis up')
-      .catch((e: Error) => { throw new Error(`${e.message}; last /health: ${JSON.stringify(lastBody)}`); });
+    await until(
+      async () => {
+        const h = await health();
+        lastBody = h.body;
+        return h.status === 200;
+      },
+      20_000,
+      'health 200 with Redis up',
+    ).catch((e: Error) => {
+      throw new Error(`${e.message}; last /health: ${JSON.stringify(lastBody)}`);
+    });
     await redis.kill();
     await until(async () => (await health()).status === 503, 10_000, 'health 503 with Redis down');
     assert.ok((await health()).body.unhealthy.includes('redis'));
-    const t0 = performance.now(); await health(); const ms = performance.now() - t0;
+    const t0 = performance.now();
+    await health();
+    const ms = performance.now() - t0;
     assert.ok(ms < 1000, `health answers while Redis is down (${ms.toFixed(1)} ms)`);
     await redis.restart();
     await until(async () => (await health()).status === 200, 20_000, 'health back to 200');
     assert.ok(sum(await scrape(), 'christmas_store_backlog_ticks') >= 0);
   } finally {
-    d.child.kill('SIGTERM'); sr.child.kill('SIGTERM');
+    d.child.kill('SIGTERM');
+    sr.child.kill('SIGTERM');
     await new Promise((r) => d.child.once('exit', r));
     await redis.stop();
   }
@@ -65,10 +155,15 @@ test('metrics present and moving under a replay; /health follows Redis down and 
 
 test('README documents every metric the daemon registers (its metrics table), and no metric it does not register', async () => {
   const reg = buildRegistry({
-    feeds: () => [], ticksBySymbol: () => [], store: () => undefined, persist: () => undefined,
+    feeds: () => [],
+    ticksBySymbol: () => [],
+    store: () => undefined,
+    persist: () => undefined,
     signals: () => ({ emitted: 0, suppressed: {}, clients: 0, slowDrops: 0, lastSeq: 0 }),
-    compute: () => ({ mode: 'inline', workerUtilization: 0, restarts: 0, lateWakes: 0 }), io: () => undefined,
-    loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }), histograms: new StageHistograms(),
+    compute: () => ({ mode: 'inline', workerUtilization: 0, restarts: 0, lateWakes: 0 }),
+    io: () => undefined,
+    loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }),
+    histograms: new StageHistograms(),
   });
   const own = (await reg.getMetricsAsJSON()).map((m) => m.name).filter((n) => !/^christmas_(process|nodejs)_/.test(n));
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
@@ -80,26 +175,50 @@ test('README documents every metric the daemon registers (its metrics table), an
 test('/health is served off the main thread: it answers while the main thread is blocked, and a stale report turns it 503', async () => {
   const { MetricsServer } = await import('../../src/telemetry/http.js');
   const promClient = (await import('prom-client')).default;
-  const srv = new MetricsServer(new promClient.Registry(), () => ({ healthy: true, components: { feed: { healthy: true, detail: 'ok' } } }));
+  const srv = new MetricsServer(new promClient.Registry(), () => ({
+    healthy: true,
+    components: { feed: { healthy: true, detail: 'ok' } },
+  }));
   const url = await srv.start('127.0.0.1:0');
   // A second process polls /health every 20 ms for 3 s and reports each answer's status and when it came.
   // Served on the main thread, no answer could complete while it is blocked. (How fast /health answers is a
   // benchmark figure: bench/e2e reports its p99 under full load against the 100 ms budget.)
   const { spawn } = await import('node:child_process');
-  const probe = spawn(process.execPath, ['-e', `const out=[];const end=Date.now()+3000;(async()=>{while(Date.now()<end){const t=performance.now();const r=await fetch('${url}/health');await r.text();out.push([performance.now()-t,r.status,Date.now()]);await new Promise(r=>setTimeout(r,20));}console.log(JSON.stringify(out));})()`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const probe = spawn(
+    process.execPath,
+    [
+      '-e',
+      `const out=[];const end=Date.now()+3000;(async()=>{while(Date.now()<end){const t=performance.now();const r=await fetch('${url}/health');await r.text();out.push([performance.now()-t,r.status,Date.now()]);await new Promise(r=>setTimeout(r,20));}console.log(JSON.stringify(out));})()`,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   let text = '';
-  probe.stdout!.on('data', (d) => { text += d.toString(); });
+  probe.stdout!.on('data', (d) => {
+    text += d.toString();
+  });
   await sleep(300);
-  const blockedFrom = Date.now(), end = blockedFrom + 2600;
-  while (Date.now() < end) { /* the main thread is busy for 2.6 s: no health report published */ }
+  const blockedFrom = Date.now(),
+    end = blockedFrom + 2600;
+  while (Date.now() < end) {
+    /* the main thread is busy for 2.6 s: no health report published */
+  }
   const blockedTo = Date.now();
   await new Promise((r) => probe.once('exit', r));
   await srv.stop();
   const samples = JSON.parse(text) as Array<[number, number, number]>;
   const during = samples.filter((x) => x[2] > blockedFrom && x[2] < blockedTo);
-  assert.ok(during.length >= 20, `${during.length} of ${samples.length} probes answered while the main thread was blocked`);
-  assert.ok(during.some((x) => x[1] === 200) && during.some((x) => x[1] === 503), 'healthy first, then 503 once the report went stale, both while blocked');
-  assert.ok(during.filter((x) => x[1] === 503).every((x) => x[2] >= blockedFrom + 1900), '503 only once the last report is older than the 2 s limit');
+  assert.ok(
+    during.length >= 20,
+    `${during.length} of ${samples.length} probes answered while the main thread was blocked`,
+  );
+  assert.ok(
+    during.some((x) => x[1] === 200) && during.some((x) => x[1] === 503),
+    'healthy first, then 503 once the report went stale, both while blocked',
+  );
+  assert.ok(
+    during.filter((x) => x[1] === 503).every((x) => x[2] >= blockedFrom + 1900),
+    '503 only once the last report is older than the 2 s limit',
+  );
 });
 
 test('engine stage histograms measure a known injected delay (frame received 3 ms before processing)', async () => {
@@ -107,9 +226,26 @@ test('engine stage histograms measure a known injected delay (frame received 3 m
   const { loadConfig } = await import('../../src/config/load.js');
   const { tradeTick } = await import('../../src/model/tick.js');
   const { nowNs } = await import('../../src/telemetry/clock.js');
-  const cfg = loadConfig({ env: {}, overrides: { 'redis.url': '', 'database.url': '', strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
-    'risk.cooldownMs': 0, 'risk.maxSignalsPerSec': 1_000_000, 'risk.maxSignalsPerSecPerSymbol': 1_000_000, 'risk.gapQuietMs': 0 } });
-  const engine = new Engine({ config: cfg, log: silentLogger, store: false, persist: false, socket: false, replay: true });
+  const cfg = loadConfig({
+    env: {},
+    overrides: {
+      'redis.url': '',
+      'database.url': '',
+      strategies: [{ name: 'probe', type: 'probe', params: { everyN: 1 } }],
+      'risk.cooldownMs': 0,
+      'risk.maxSignalsPerSec': 1_000_000,
+      'risk.maxSignalsPerSecPerSymbol': 1_000_000,
+      'risk.gapQuietMs': 0,
+    },
+  });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: false,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
   await engine.start();
   const injectedNs = 3_000_000;
   for (let i = 0; i < 2000; i++) {
@@ -142,7 +278,10 @@ test('windows: the last closed window shows a latency shift the since-start quan
   for (let i = 0; i < 1_000; i++) h.record(1_000_000); // then one window at 1 ms
   assert.ok(Math.abs(h.quantile(0.5) - 10_000) / 10_000 < 0.002, 'since start: still 10 µs at p50 before the rotation');
   h.rotate();
-  assert.ok(Math.abs(h.windowQuantile(0.5) - 1_000_000) / 1_000_000 < 0.002, `last window p50 ${h.windowQuantile(0.5)}`);
+  assert.ok(
+    Math.abs(h.windowQuantile(0.5) - 1_000_000) / 1_000_000 < 0.002,
+    `last window p50 ${h.windowQuantile(0.5)}`,
+  );
   assert.ok(Math.abs(h.quantile(0.5) - 10_000) / 10_000 < 0.002, 'since start p50 across both windows');
   assert.ok(Math.abs(h.quantile(0.95) - 1_000_000) / 1_000_000 < 0.002, `since start p95 ${h.quantile(0.95)}`);
   assert.is(h.count, 10_000);
@@ -158,7 +297,9 @@ test('event-loop stall over the limit is detected with its duration', async () =
   m.start();
   await sleep(50);
   const end = Date.now() + 200;
-  while (Date.now() < end) { /* block the loop for 200 ms */ }
+  while (Date.now() < end) {
+    /* block the loop for 200 ms */
+  }
   await sleep(50);
   m.stop();
   assert.is(m.stalls, 1);

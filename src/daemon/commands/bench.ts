@@ -11,13 +11,20 @@ export const benchCommand: Command = {
   usage: 'bench [--quick] [--only NAME] [--compare] [--plot]',
   options: {
     quick: { type: 'boolean', description: 'short runs (CI: under 2 minutes)' },
-    only: { type: 'string', value: 'NAME', description: 'run suites whose name contains NAME (feed, indicators, store, persist, signal, e2e)' },
+    only: {
+      type: 'string',
+      value: 'NAME',
+      description: 'run suites whose name contains NAME (feed, indicators, store, persist, signal, e2e)',
+    },
     compare: { type: 'boolean', description: 'fail (exit 1) when a result is over 2x slower than bench/baseline.json' },
     plot: { type: 'boolean', description: 'also render latency CDFs as SVG into bench/results/' },
   },
   async run(v) {
     const runner = path.join(repoRoot, 'dist', 'bench', 'run.js');
-    if (!existsSync(runner)) { process.stderr.write(`benchmarks are not built (${runner}); run make build\n`); return 1; }
+    if (!existsSync(runner)) {
+      process.stderr.write(`benchmarks are not built (${runner}); run make build\n`);
+      return 1;
+    }
     const args = [runner];
     if (v.quick) args.push('--quick');
     if (v.compare) args.push('--compare');

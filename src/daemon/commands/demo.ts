@@ -31,55 +31,100 @@ export const demoCommand: Command = {
     const redis = await startRedis();
     const pg = await startPostgres();
     const frames = await loadFrames([path.join(repoRoot, 'config', 'demo', 'binance-spot-session-20240808.log.gz')]);
-    const replay = new ReplayServer({ frames, port: 0, rate: 0, speed: intOption(v.speed, 'speed', 0.1, 1000, 5), loop: true, pingIntervalMs: 20_000, faults: {} });
+    const replay = new ReplayServer({
+      frames,
+      port: 0,
+      rate: 0,
+      speed: intOption(v.speed, 'speed', 0.1, 1000, 5),
+      loop: true,
+      pingIntervalMs: 20_000,
+      faults: {},
+    });
     const feedUrl = await replay.start();
     const metricsPort = await freePort();
     const socket = path.join(work, 'signals.sock');
-    say(`  redis ${redis.url}\n  postgres ${pg.url}\n  feed ${feedUrl} (bundled Binance BTCUSDT session, ${frames.length} frames, looped)\n  signals ${socket}\n  metrics http://127.0.0.1:${metricsPort}/metrics`);
-    const env = { ...process.env, CHRISTMAS_CONFIG: path.join(repoRoot, 'config', 'demo', 'config.json'), CHRISTMAS_FEED_URL: feedUrl,
-      CHRISTMAS_REDIS_URL: redis.url, CHRISTMAS_DATABASE_URL: pg.url, CHRISTMAS_SIGNAL_SOCKET: socket, CHRISTMAS_SPOOL_DIR: path.join(work, 'spool'),
-      CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${metricsPort}` };
+    say(
+      `  redis ${redis.url}\n  postgres ${pg.url}\n  feed ${feedUrl} (bundled Binance BTCUSDT session, ${frames.length} frames, looped)\n  signals ${socket}\n  metrics http://127.0.0.1:${metricsPort}/metrics`,
+    );
+    const env = {
+      ...process.env,
+      CHRISTMAS_CONFIG: path.join(repoRoot, 'config', 'demo', 'config.json'),
+      CHRISTMAS_FEED_URL: feedUrl,
+      CHRISTMAS_REDIS_URL: redis.url,
+      CHRISTMAS_DATABASE_URL: pg.url,
+      CHRISTMAS_SIGNAL_SOCKET: socket,
+      CHRISTMAS_SPOOL_DIR: path.join(work, 'spool'),
+      CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
+    };
     const args = [path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js'), 'run'];
     if (v.compute) args.push('--set', `compute.mode="${String(v.compute)}"`);
     const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
     const client = new SignalClient({ socketPath: socket, fromSeq: 1 });
     let signals = 0;
-    client.on('welcome', () => say('connected to the signal socket; signals appear below as the engine emits them (Ctrl-C to stop)'));
-    client.on('signal', (s) => { signals++; say(`SIGNAL #${s.seq} ${String(s.side).toUpperCase().padEnd(4)} ${s.symbol} @ ${String(s.price)} [${String(s.strategy)}] strength ${Number(s.strength).toFixed(2)} — ${String(s.reason)}`); });
+    client.on('welcome', () =>
+      say('connected to the signal socket; signals appear below as the engine emits them (Ctrl-C to stop)'),
+    );
+    client.on('signal', (s) => {
+      signals++;
+      say(
+        `SIGNAL #${s.seq} ${String(s.side).toUpperCase().padEnd(4)} ${s.symbol} @ ${String(s.price)} [${String(s.strategy)}] strength ${Number(s.strength).toFixed(2)} — ${String(s.reason)}`,
+      );
+    });
     client.on('socket-error', () => undefined);
     setTimeout(() => client.start(), 1500);
-    let last = 0, lastAt = Date.now();
+    let last = 0,
+      lastAt = Date.now();
     const status = setInterval(async () => {
       try {
         const s = parsePrometheus(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
         const ticks = s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
         const rate = (ticks - last) / ((Date.now() - lastAt) / 1000);
-        last = ticks; lastAt = Date.now();
-        const p = (stage: string, q: string) => (s.find((x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === stage && x.labels.quantile === q)?.value ?? NaN) * 1e6;
-        say(`ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${p('recv_to_signal', '0.5').toFixed(1)} µs p99 ${p('recv_to_signal', '0.99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}`);
-      } catch { /* daemon still starting */ }
+        last = ticks;
+        lastAt = Date.now();
+        const p = (stage: string, q: string) =>
+          (s.find(
+            (x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === stage && x.labels.quantile === q,
+          )?.value ?? NaN) * 1e6;
+        say(
+          `ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${p('recv_to_signal', '0.5').toFixed(1)} µs p99 ${p('recv_to_signal', '0.99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}`,
+        );
+      } catch {
+        /* daemon still starting */
+      }
     }, 3000);
     const done = new Promise<void>((resolve) => {
-      process.once('SIGINT', () => resolve()); process.once('SIGTERM', () => resolve());
-      daemon.once('exit', (code) => { say(`daemon exited with code ${code}`); resolve(); });
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+      daemon.once('exit', (code) => {
+        say(`daemon exited with code ${code}`);
+        resolve();
+      });
       if (v.seconds) setTimeout(resolve, intOption(v.seconds, 'seconds', 1, 1e7, 0) * 1000);
     });
     await done;
     clearInterval(status);
     client.stop();
-    if (daemon.exitCode === null) { daemon.kill('SIGTERM'); await new Promise((r) => daemon.once('exit', r)); }
+    if (daemon.exitCode === null) {
+      daemon.kill('SIGTERM');
+      await new Promise((r) => daemon.once('exit', r));
+    }
     await replay.stop();
     const summary = await (async () => {
       const { default: pgmod } = await import('pg');
       const c = new pgmod.Client({ connectionString: pg.url });
       await c.connect();
       try {
-        const r = await c.query<{ t: string; q: string; s: string }>('select (select count(*) from ticks) t, (select count(*) from quotes) q, (select count(*) from signals) s');
+        const r = await c.query<{ t: string; q: string; s: string }>(
+          'select (select count(*) from ticks) t, (select count(*) from quotes) q, (select count(*) from signals) s',
+        );
         return r.rows[0]!;
-      } finally { await c.end(); }
+      } finally {
+        await c.end();
+      }
     })().catch(() => undefined);
     if (summary) say(`persisted: ${summary.t} trades, ${summary.q} quotes, ${summary.s} signals`);
-    await redis.stop(); await pg.stop();
+    await redis.stop();
+    await pg.stop();
     rmSync(work, { recursive: true, force: true });
     return 0;
   },

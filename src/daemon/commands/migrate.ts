@@ -13,23 +13,45 @@ export const migrateCommand: Command = {
   options: {
     ...configOptions,
     print: { type: 'boolean', description: 'print the SQL for the detected server instead of running it' },
-    database: { type: 'string', value: 'URL', description: 'PostgreSQL URL (default: database.url / CHRISTMAS_DATABASE_URL)' },
-    flavor: { type: 'string', value: 'F', description: 'with --print and no server: render for timescaledb or postgres' },
+    database: {
+      type: 'string',
+      value: 'URL',
+      description: 'PostgreSQL URL (default: database.url / CHRISTMAS_DATABASE_URL)',
+    },
+    flavor: {
+      type: 'string',
+      value: 'F',
+      description: 'with --print and no server: render for timescaledb or postgres',
+    },
   },
   async run(v) {
-    const cfg = loadConfig({ configPath: v.config as string | undefined, overrides: parseSets(v.set as string[] | undefined) });
+    const cfg = loadConfig({
+      configPath: v.config as string | undefined,
+      overrides: parseSets(v.set as string[] | undefined),
+    });
     const url = (v.database as string | undefined) ?? cfg.database.url;
     const flavorArg = v.flavor as string | undefined;
-    if (flavorArg && flavorArg !== 'timescaledb' && flavorArg !== 'postgres') throw new UsageError(`--flavor: got "${flavorArg}", expected timescaledb or postgres`);
-    if (v.print && flavorArg) { process.stdout.write(renderSql(flavorArg as 'timescaledb' | 'postgres', cfg.database) + '\n'); return 0; }
+    if (flavorArg && flavorArg !== 'timescaledb' && flavorArg !== 'postgres')
+      throw new UsageError(`--flavor: got "${flavorArg}", expected timescaledb or postgres`);
+    if (v.print && flavorArg) {
+      process.stdout.write(renderSql(flavorArg as 'timescaledb' | 'postgres', cfg.database) + '\n');
+      return 0;
+    }
     if (!url) throw new UsageError('no database configured (database.url / CHRISTMAS_DATABASE_URL is empty)');
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
     await client.connect();
     try {
-      if (v.print) { process.stdout.write(renderSql(await detectFlavor(client), cfg.database) + '\n'); return 0; }
+      if (v.print) {
+        process.stdout.write(renderSql(await detectFlavor(client), cfg.database) + '\n');
+        return 0;
+      }
       const r = await migrate(client, cfg.database);
-      process.stdout.write(JSON.stringify({ ...r, version: await currentVersion(client), known: SCHEMA_VERSION }) + '\n');
+      process.stdout.write(
+        JSON.stringify({ ...r, version: await currentVersion(client), known: SCHEMA_VERSION }) + '\n',
+      );
       return 0;
-    } finally { await client.end(); }
+    } finally {
+      await client.end();
+    }
   },
 };

@@ -12,44 +12,96 @@ import { dropSummary } from '../../feed/stats.js';
 
 export const replayCommand: Command = {
   name: 'replay',
-  summary: 'run recorded files through the full pipeline (hftbacktest logs, cryptofeed logs, JSONL, trade/quote CSVs; gzip or not)',
-  usage: 'replay <file...> [--print ticks|signals] [--speed max|1|10] [--venue V] [--no-store] [--no-persist] [--no-socket] [--config FILE]',
+  summary:
+    'run recorded files through the full pipeline (hftbacktest logs, cryptofeed logs, JSONL, trade/quote CSVs; gzip or not)',
+  usage:
+    'replay <file...> [--print ticks|signals] [--speed max|1|10] [--venue V] [--no-store] [--no-persist] [--no-socket] [--config FILE]',
   options: {
     ...configOptions,
-    print: { type: 'string', value: 'ticks|signals', description: 'write normalized ticks or emitted signals as JSON lines to stdout (logs go to stderr)' },
-    speed: { type: 'string', value: 'max|N', description: 'max = as fast as possible (default); 1 = recorded real time; 10 = ten times faster' },
-    venue: { type: 'string', value: 'V', description: 'venue parser to use (default: from the file name, else binance)' },
+    print: {
+      type: 'string',
+      value: 'ticks|signals',
+      description: 'write normalized ticks or emitted signals as JSON lines to stdout (logs go to stderr)',
+    },
+    speed: {
+      type: 'string',
+      value: 'max|N',
+      description: 'max = as fast as possible (default); 1 = recorded real time; 10 = ten times faster',
+    },
+    venue: {
+      type: 'string',
+      value: 'V',
+      description: 'venue parser to use (default: from the file name, else binance)',
+    },
     'no-store': { type: 'boolean', description: 'do not write ticks to Redis' },
     'no-persist': { type: 'boolean', description: 'do not write to PostgreSQL/TimescaleDB' },
     'no-socket': { type: 'boolean', description: 'do not open the signal socket' },
-    'no-fast-path': { type: 'boolean', description: 'parse every frame with JSON.parse (disable the Binance byte fast path)' },
+    'no-fast-path': {
+      type: 'boolean',
+      description: 'parse every frame with JSON.parse (disable the Binance byte fast path)',
+    },
   },
   async run(v, files) {
     if (files.length === 0) throw new UsageError('replay needs at least one file');
     for (const f of files) if (!existsSync(f)) throw new UsageError(`replay: no such file ${f}`);
     const speedRaw = (v.speed as string | undefined) ?? 'max';
     const speed = speedRaw === 'max' ? 0 : Number(speedRaw);
-    if (!(speed >= 0) || !Number.isFinite(speed)) throw new UsageError(`--speed: got "${speedRaw}", expected max or a positive number`);
+    if (!(speed >= 0) || !Number.isFinite(speed))
+      throw new UsageError(`--speed: got "${speedRaw}", expected max or a positive number`);
     const print = v.print as 'ticks' | 'signals' | undefined;
-    if (print && print !== 'ticks' && print !== 'signals') throw new UsageError(`--print: got "${String(print)}", expected ticks or signals`);
-    const cfg = loadConfig({ configPath: v.config as string | undefined, overrides: parseSets(v.set as string[] | undefined) });
+    if (print && print !== 'ticks' && print !== 'signals')
+      throw new UsageError(`--print: got "${String(print)}", expected ticks or signals`);
+    const cfg = loadConfig({
+      configPath: v.config as string | undefined,
+      overrides: parseSets(v.set as string[] | undefined),
+    });
     const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: 2 });
-    const engine = new Engine({ config: cfg, log, replay: true, store: !v['no-store'], persist: !v['no-persist'], socket: !v['no-socket'], print, poolFactory: makePoolFactory(cfg, log) });
+    const engine = new Engine({
+      config: cfg,
+      log,
+      replay: true,
+      store: !v['no-store'],
+      persist: !v['no-persist'],
+      socket: !v['no-socket'],
+      print,
+      poolFactory: makePoolFactory(cfg, log),
+    });
     await engine.start();
-    const driver = new ReplayDriver(engine, log, { files, speed, venue: v.venue as string | undefined, fastPath: !v['no-fast-path'] });
+    const driver = new ReplayDriver(engine, log, {
+      files,
+      speed,
+      venue: v.venue as string | undefined,
+      fastPath: !v['no-fast-path'],
+    });
     let interrupted = false;
-    const stop = () => { if (interrupted) process.exit(1); interrupted = true; driver.stop(); };
-    process.on('SIGINT', stop); process.on('SIGTERM', stop);
+    const stop = () => {
+      if (interrupted) process.exit(1);
+      interrupted = true;
+      driver.stop();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
     const stats = await driver.run();
     const left = await engine.stop(cfg.shutdown.deadlineMs);
-    const total = stats.reduce((a, s) => ({ frames: a.frames + s.frames, ticks: a.ticks + s.ticks, malformed: a.malformed + s.malformedTotal, duplicates: a.duplicates + s.duplicates, gaps: a.gaps + s.gaps }),
-      { frames: 0, ticks: 0, malformed: 0, duplicates: 0, gaps: 0 });
+    const total = stats.reduce(
+      (a, s) => ({
+        frames: a.frames + s.frames,
+        ticks: a.ticks + s.ticks,
+        malformed: a.malformed + s.malformedTotal,
+        duplicates: a.duplicates + s.duplicates,
+        gaps: a.gaps + s.gaps,
+      }),
+      { frames: 0, ticks: 0, malformed: 0, duplicates: 0, gaps: 0 },
+    );
     for (const [i, s] of stats.entries()) {
       const dropped = dropSummary(s);
       if (dropped) process.stderr.write(`replay: ${files[i] ?? ''}: ${dropped}; kept ${s.ticks}\n`);
     }
     log.info({ ...total, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
-    await new Promise<void>((r) => { log.flush?.(() => r()); setTimeout(r, 200); });
+    await new Promise<void>((r) => {
+      log.flush?.(() => r());
+      setTimeout(r, 200);
+    });
     return 0;
   },
 };

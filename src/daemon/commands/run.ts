@@ -21,8 +21,16 @@ export const runCommand: Command = {
     ...configOptions,
     'no-store': { type: 'boolean', description: 'do not write ticks to Redis' },
     'no-persist': { type: 'boolean', description: 'do not write to PostgreSQL/TimescaleDB' },
-    record: { type: 'string', value: 'DIR', description: 'record raw frames to rotating gzip files in DIR (<recv_ns> <frame> lines)' },
-    print: { type: 'string', value: 'ticks|signals', description: 'also write ticks or signals as JSON lines to stdout (logs go to stderr)' },
+    record: {
+      type: 'string',
+      value: 'DIR',
+      description: 'record raw frames to rotating gzip files in DIR (<recv_ns> <frame> lines)',
+    },
+    print: {
+      type: 'string',
+      value: 'ticks|signals',
+      description: 'also write ticks or signals as JSON lines to stdout (logs go to stderr)',
+    },
   },
   async run(v) {
     const overrides = parseSets(v.set as string[] | undefined);
@@ -30,15 +38,27 @@ export const runCommand: Command = {
     const cfg = loadConfig({ configPath: v.config as string | undefined, overrides });
     checkEnvironment(cfg, { spool: !v['no-persist'] && cfg.database.url !== '', socket: true, feeds: true });
     const print = v.print as 'ticks' | 'signals' | undefined;
-    if (print && print !== 'ticks' && print !== 'signals') { process.stderr.write('christmas run: --print takes ticks or signals\n'); return 64; }
+    if (print && print !== 'ticks' && print !== 'signals') {
+      process.stderr.write('christmas run: --print takes ticks or signals\n');
+      return 64;
+    }
     const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: print ? 2 : 1 });
-    const engine = new Engine({ config: cfg, log, store: !v['no-store'], persist: !v['no-persist'], socket: true, print, poolFactory: makePoolFactory(cfg, log) });
+    const engine = new Engine({
+      config: cfg,
+      log,
+      store: !v['no-store'],
+      persist: !v['no-persist'],
+      socket: true,
+      print,
+      poolFactory: makePoolFactory(cfg, log),
+    });
     const loop = new LoopMonitor(cfg.metrics.stallLimitMs, log);
     const notifier = new SdNotifier(log);
     let feeds: LiveFeeds | undefined; // eslint-disable-line prefer-const -- assigned after the lifecycle hooks that read it are installed
     let metrics: MetricsServer | undefined;
     installLifecycle({
-      deadlineMs: cfg.shutdown.deadlineMs, log,
+      deadlineMs: cfg.shutdown.deadlineMs,
+      log,
       drain: async () => {
         notifier.notify('STOPPING=1');
         notifier.stop();
@@ -48,32 +68,71 @@ export const runCommand: Command = {
         const feedStats = feeds?.connections.map((c) => ({ venue: c.venue, ...c.stats.toJSON() })) ?? [];
         const pstats = engine.sinks?.persistStats()?.tables;
         const sstats = engine.sinks?.storeStats();
-        log.info({ ticks: engine.ticks, signals: engine.emitted, suppressed: engine.risk.suppressed, feeds: feedStats,
-          store: sstats ? { stored: sstats.stored, dropped: sstats.dropped, backlog: sstats.backlog } : undefined,
-          persist: pstats ? Object.fromEntries(Object.entries(pstats).map(([t, v]) => [t, { rows: v.rows, spooledRows: v.spooledRows, deadLetters: v.deadLetters, droppedRows: v.droppedRows }])) : undefined,
-          ...left }, 'final counts');
+        log.info(
+          {
+            ticks: engine.ticks,
+            signals: engine.emitted,
+            suppressed: engine.risk.suppressed,
+            feeds: feedStats,
+            store: sstats ? { stored: sstats.stored, dropped: sstats.dropped, backlog: sstats.backlog } : undefined,
+            persist: pstats
+              ? Object.fromEntries(
+                  Object.entries(pstats).map(([t, v]) => [
+                    t,
+                    {
+                      rows: v.rows,
+                      spooledRows: v.spooledRows,
+                      deadLetters: v.deadLetters,
+                      droppedRows: v.droppedRows,
+                    },
+                  ]),
+                )
+              : undefined,
+            ...left,
+          },
+          'final counts',
+        );
         await metrics?.stop();
         loop.stop();
       },
       reload: () => {
         const next = loadConfig({ configPath: v.config as string | undefined, overrides });
         engine.reload(next);
-        notifier.notify('RELOADING=1'); notifier.notify('READY=1');
+        notifier.notify('RELOADING=1');
+        notifier.notify('READY=1');
       },
     });
     loop.start();
     await engine.start();
     feeds = new LiveFeeds(cfg, engine, log);
     if (cfg.metrics.listen) {
-      metrics = new MetricsServer(engineRegistry(engine, { processors: () => feeds!.connections.map((c) => c.processor), states: () => feeds!.connections.map((c) => c.state) }, loop),
-        () => healthReport(engine, feeds, loop));
+      metrics = new MetricsServer(
+        engineRegistry(
+          engine,
+          {
+            processors: () => feeds!.connections.map((c) => c.processor),
+            states: () => feeds!.connections.map((c) => c.state),
+          },
+          loop,
+        ),
+        () => healthReport(engine, feeds, loop),
+      );
       const url = await metrics.start(cfg.metrics.listen);
       log.info({ url }, 'metrics and health listening');
     }
     feeds.start();
     notifier.notify('READY=1');
     notifier.startWatchdog(() => loop.healthy() && feeds!.healthy().healthy);
-    log.info({ instance: cfg.instance, feeds: cfg.feeds.map((f) => `${f.venue}:${f.symbols.join('+')}`), compute: cfg.compute.mode }, 'christmas running');
-    return new Promise<number>(() => { /* runs until a signal */ });
+    log.info(
+      {
+        instance: cfg.instance,
+        feeds: cfg.feeds.map((f) => `${f.venue}:${f.symbols.join('+')}`),
+        compute: cfg.compute.mode,
+      },
+      'christmas running',
+    );
+    return new Promise<number>(() => {
+      /* runs until a signal */
+    });
   },
 };

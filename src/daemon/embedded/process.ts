@@ -13,8 +13,16 @@ function hookExit(): void {
   hooked = true;
   process.on('exit', () => {
     for (const c of children) {
-      try { if (c.pid) process.kill(-c.pid, 'SIGKILL'); } catch { /* not a group leader */ }
-      try { c.kill('SIGKILL'); } catch { /* gone */ }
+      try {
+        if (c.pid) process.kill(-c.pid, 'SIGKILL');
+      } catch {
+        /* not a group leader */
+      }
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   });
 }
@@ -52,25 +60,46 @@ function findBinary(name: string, extraDirs: string[] = []): string | undefined 
 
 export function requireBinary(name: string, hint: string, extraDirs: string[] = []): string {
   const p = findBinary(name, extraDirs);
-  if (!p) throw new DependencyError(`${name} not found on PATH or in ${extraDirs.join(', ') || 'the usual places'}: ${hint}`);
+  if (!p)
+    throw new DependencyError(`${name} not found on PATH or in ${extraDirs.join(', ') || 'the usual places'}: ${hint}`);
   return p;
 }
 
-export async function waitFor(check: () => Promise<boolean>, timeoutMs: number, what: string, child?: ChildProcess, log?: () => string): Promise<void> {
+export async function waitFor(
+  check: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+  child?: ChildProcess,
+  log?: () => string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if (child && child.exitCode !== null) throw new DependencyError(`${what} exited with code ${child.exitCode} while starting${log ? `: ${log()}` : ''}`);
-    try { if (await check()) return; } catch { /* not yet */ }
+    if (child && child.exitCode !== null)
+      throw new DependencyError(`${what} exited with code ${child.exitCode} while starting${log ? `: ${log()}` : ''}`);
+    try {
+      if (await check()) return;
+    } catch {
+      /* not yet */
+    }
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new DependencyError(`${what} did not become ready within ${timeoutMs} ms${log ? `: ${log()}` : ''}`);
 }
 
-export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<void> {
+export async function stopChild(
+  child: ChildProcess,
+  signal: NodeJS.Signals = 'SIGTERM',
+  timeoutMs = 10_000,
+): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   await new Promise<void>((resolve) => {
-    const t = setTimeout(() => { child.kill('SIGKILL'); }, timeoutMs);
-    child.once('exit', () => { clearTimeout(t); resolve(); });
+    const t = setTimeout(() => {
+      child.kill('SIGKILL');
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve();
+    });
     child.kill(signal);
   });
 }
@@ -85,7 +114,12 @@ export function unprivilegedUser(): { uid: number; gid: number; name: string } |
       return { uid: Number(r.stdout.trim()), gid: Number(g.stdout.trim()), name };
     }
   }
-  const add = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'christmas'], { encoding: 'utf8' });
-  if (add.status !== 0) throw new DependencyError(`running as root and no unprivileged user for PostgreSQL: useradd christmas failed: ${add.stderr.trim()}`);
+  const add = spawnSync('useradd', ['--system', '--no-create-home', '--shell', '/usr/sbin/nologin', 'christmas'], {
+    encoding: 'utf8',
+  });
+  if (add.status !== 0)
+    throw new DependencyError(
+      `running as root and no unprivileged user for PostgreSQL: useradd christmas failed: ${add.stderr.trim()}`,
+    );
   return unprivilegedUser();
 }

@@ -7,15 +7,18 @@ import { makeBinanceParser } from './parse.js';
 import { fastBinanceBytes } from './parse-bytes.js';
 import { binanceSubscribe } from './subscriptions.js';
 
-;
-
 export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPath?: boolean } = {}): VenueAdapter {
   const fastPath = opts.fastPath ?? true;
   let requestId = 0;
   return {
     venue,
     parse: makeBinanceParser(venue, fastPath),
-    ...(fastPath ? { parseBytes: (frame: Uint8Array, tsRecvNs: number, out: Tick[]) => fastBinanceBytes(venue, frame, tsRecvNs, out) } : {}),
+    ...(fastPath
+      ? {
+          parseBytes: (frame: Uint8Array, tsRecvNs: number, out: Tick[]) =>
+            fastBinanceBytes(venue, frame, tsRecvNs, out),
+        }
+      : {}),
     subscribeMessages: (symbols, channels) => [binanceSubscribe(symbols, channels, ++requestId)],
     connectUrl: (baseUrl) => baseUrl,
     normalizeSymbol: (raw) => raw.toUpperCase(),

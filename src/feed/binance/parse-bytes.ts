@@ -7,8 +7,19 @@
 // JSON.parse would reject is never accepted here.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 
-const QUOTE = 34, COMMA = 44, COLON = 58, BRACE_OPEN = 123, BRACE_CLOSE = 125, MINUS = 45, DOT = 46, ZERO = 48, NINE = 57;
-const KIND_STRING = 1, KIND_NUMBER = 2, KIND_TRUE = 3, KIND_FALSE = 4;
+const QUOTE = 34,
+  COMMA = 44,
+  COLON = 58,
+  BRACE_OPEN = 123,
+  BRACE_CLOSE = 125,
+  MINUS = 45,
+  DOT = 46,
+  ZERO = 48,
+  NINE = 57;
+const KIND_STRING = 1,
+  KIND_NUMBER = 2,
+  KIND_TRUE = 3,
+  KIND_FALSE = 4;
 
 // Per key letter (char code < 128): where its value starts/ends and its kind, valid when gen matches.
 const valueStart = new Int32Array(128);
@@ -25,8 +36,20 @@ const EV_AGG = ascii('aggTrade');
 const EV_BOOK = ascii('bookTicker');
 const MARKET = ascii('MARKET');
 const c = (ch: string) => ch.charCodeAt(0);
-const K_e = c('e'), K_E = c('E'), K_s = c('s'), K_t = c('t'), K_a = c('a'), K_p = c('p'), K_q = c('q'), K_T = c('T'),
-  K_m = c('m'), K_X = c('X'), K_u = c('u'), K_b = c('b'), K_B = c('B'), K_A = c('A');
+const K_e = c('e'),
+  K_E = c('E'),
+  K_s = c('s'),
+  K_t = c('t'),
+  K_a = c('a'),
+  K_p = c('p'),
+  K_q = c('q'),
+  K_T = c('T'),
+  K_m = c('m'),
+  K_X = c('X'),
+  K_u = c('u'),
+  K_b = c('b'),
+  K_B = c('B'),
+  K_A = c('A');
 
 function has(b: Uint8Array, lit: Uint8Array, at: number): boolean {
   const n = lit.length;
@@ -42,14 +65,17 @@ function scanNumber(b: Uint8Array, i: number, n: number): number {
   if (j >= n) return -1;
   let d = b[j]!;
   if (d === ZERO) j++;
-  else if (d > ZERO && d <= NINE) { j++; while (j < n && (d = b[j]!) >= ZERO && d <= NINE) j++; }
-  else return -1;
+  else if (d > ZERO && d <= NINE) {
+    j++;
+    while (j < n && (d = b[j]!) >= ZERO && d <= NINE) j++;
+  } else return -1;
   if (j < n && b[j] === DOT) {
     j++;
     if (j >= n || (d = b[j]!) < ZERO || d > NINE) return -1;
     while (j < n && (d = b[j]!) >= ZERO && d <= NINE) j++;
   }
-  if (j < n && (b[j] === 101 || b[j] === 69)) { // e E
+  if (j < n && (b[j] === 101 || b[j] === 69)) {
+    // e E
     j++;
     if (j < n && (b[j] === 43 || b[j] === MINUS)) j++;
     if (j >= n || (d = b[j]!) < ZERO || d > NINE) return -1;
@@ -70,7 +96,10 @@ function scanString(b: Uint8Array, i: number, n: number): number {
 
 /** Scans a flat object of single-letter keys from i (just after '{'); index just past '}', or -1. */
 function scanObject(b: Uint8Array, i: number, n: number): number {
-  if (++gen === 0xffffffff) { keyGen.fill(0); gen = 1; }
+  if (++gen === 0xffffffff) {
+    keyGen.fill(0);
+    gen = 1;
+  }
   if (i < n && b[i] === BRACE_CLOSE) return i + 1;
   for (;;) {
     if (i + 4 >= n || b[i] !== QUOTE || b[i + 2] !== QUOTE || b[i + 3] !== COLON) return -1;
@@ -82,21 +111,32 @@ function scanObject(b: Uint8Array, i: number, n: number): number {
     if (v === QUOTE) {
       const end = scanString(b, i + 1, n);
       if (end < 0) return -1;
-      valueStart[key] = i + 1; valueEnd[key] = end; valueKind[key] = KIND_STRING;
+      valueStart[key] = i + 1;
+      valueEnd[key] = end;
+      valueKind[key] = KIND_STRING;
       i = end + 1;
     } else if (v === MINUS || (v >= ZERO && v <= NINE)) {
       const end = scanNumber(b, i, n);
       if (end < 0) return -1;
-      valueStart[key] = i; valueEnd[key] = end; valueKind[key] = KIND_NUMBER;
+      valueStart[key] = i;
+      valueEnd[key] = end;
+      valueKind[key] = KIND_NUMBER;
       i = end;
-    } else if (v === 116 && i + 3 < n && b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101) { // true
-      valueKind[key] = KIND_TRUE; i += 4;
-    } else if (v === 102 && i + 4 < n && b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101) { // false
-      valueKind[key] = KIND_FALSE; i += 5;
+    } else if (v === 116 && i + 3 < n && b[i + 1] === 114 && b[i + 2] === 117 && b[i + 3] === 101) {
+      // true
+      valueKind[key] = KIND_TRUE;
+      i += 4;
+    } else if (v === 102 && i + 4 < n && b[i + 1] === 97 && b[i + 2] === 108 && b[i + 3] === 115 && b[i + 4] === 101) {
+      // false
+      valueKind[key] = KIND_FALSE;
+      i += 5;
     } else return -1; // null, objects, arrays: not ours
     if (i >= n) return -1;
     const sep = b[i];
-    if (sep === COMMA) { i++; continue; }
+    if (sep === COMMA) {
+      i++;
+      continue;
+    }
     if (sep === BRACE_CLOSE) return i + 1;
     return -1;
   }
@@ -111,14 +151,22 @@ function stringIs(b: Uint8Array, key: number, lit: Uint8Array): boolean {
 /** A key's value as a plain unsigned integer below 2^53 (ids, epoch ms), or -1. */
 function uintOf(b: Uint8Array, key: number): number {
   if (!present(key) || valueKind[key] !== KIND_NUMBER) return -1;
-  const s = valueStart[key]!, e = valueEnd[key]!;
+  const s = valueStart[key]!,
+    e = valueEnd[key]!;
   if (e - s > 16) return -1;
   let v = 0;
-  for (let k = s; k < e; k++) { const d = b[k]!; if (d < ZERO || d > NINE) return -1; v = v * 10 + (d - ZERO); }
+  for (let k = s; k < e; k++) {
+    const d = b[k]!;
+    if (d < ZERO || d > NINE) return -1;
+    v = v * 10 + (d - ZERO);
+  }
   return v <= 9007199254740991 ? v : -1;
 }
 
-const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+const POW10 = [
+  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
+  1e21, 1e22,
+];
 
 /**
  * Parses the plain decimal b[start, end) ("61685.99000000") without allocating: exactly the double Number()
@@ -128,17 +176,27 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  */
 export function parseDecimalBytes(b: Uint8Array, start: number, end: number): number {
   if (end <= start || end - start > 30) return NaN;
-  let mant = 0, scale = 0, dot = -1, zeros = 0;
+  let mant = 0,
+    scale = 0,
+    dot = -1,
+    zeros = 0;
   for (let k = start; k < end; k++) {
     const d = b[k]!;
     if (d === DOT) {
       if (dot >= 0 || k === start || k === end - 1) return NaN;
       for (; zeros > 0; zeros--) mant *= 10; // zeros of the integer part are significant
-      dot = k; continue;
+      dot = k;
+      continue;
     }
     if (d < ZERO || d > NINE) return NaN;
-    if (d === ZERO) { zeros++; continue; } // defer zeros: trailing ones after the dot never enter the mantissa
-    for (; zeros > 0; zeros--) { mant *= 10; if (dot >= 0) scale++; }
+    if (d === ZERO) {
+      zeros++;
+      continue;
+    } // defer zeros: trailing ones after the dot never enter the mantissa
+    for (; zeros > 0; zeros--) {
+      mant *= 10;
+      if (dot >= 0) scale++;
+    }
     mant = mant * 10 + (d - ZERO);
     if (dot >= 0) scale++;
   }
@@ -148,7 +206,8 @@ export function parseDecimalBytes(b: Uint8Array, start: number, end: number): nu
   return scale === 0 ? mant : mant / POW10[scale]!;
 }
 
-const decimalOf = (b: Uint8Array, key: number) => (isString(key) ? parseDecimalBytes(b, valueStart[key]!, valueEnd[key]!) : NaN);
+const decimalOf = (b: Uint8Array, key: number) =>
+  isString(key) ? parseDecimalBytes(b, valueStart[key]!, valueEnd[key]!) : NaN;
 
 /** Recently seen symbols, so a symbol string is allocated once, not per frame. */
 const SYMBOL_CACHE_SIZE = 64;
@@ -156,7 +215,8 @@ const symbolCache: string[] = [];
 let symbolNext = 0;
 function symbolOf(b: Uint8Array, key: number): string | undefined {
   if (!isString(key)) return undefined;
-  const s = valueStart[key]!, len = valueEnd[key]! - s;
+  const s = valueStart[key]!,
+    len = valueEnd[key]! - s;
   if (len === 0 || len > 64) return undefined;
   outer: for (let k = 0; k < symbolCache.length; k++) {
     const cand = symbolCache[k]!;
@@ -190,7 +250,8 @@ export function fastBinanceBytes(venue: string, b: Uint8Array, tsRecvNs: number,
     const timeMs = present(K_T) ? uintOf(b, K_T) : uintOf(b, K_E);
     const maker = present(K_m) ? valueKind[K_m] : 0;
     if (id < 0 || timeMs <= 0 || (maker !== KIND_TRUE && maker !== KIND_FALSE)) return false;
-    const price = decimalOf(b, K_p), size = decimalOf(b, K_q);
+    const price = decimalOf(b, K_p),
+      size = decimalOf(b, K_q);
     if (!(price > 0) || !(size >= 0)) return false;
     const symbol = symbolOf(b, K_s);
     if (symbol === undefined) return false;
@@ -200,8 +261,15 @@ export function fastBinanceBytes(venue: string, b: Uint8Array, tsRecvNs: number,
   if (stringIs(b, K_e, EV_BOOK) || (!present(K_e) && present(K_u) && present(K_b) && present(K_a))) {
     const id = uintOf(b, K_u);
     let tsExchNs = tsRecvNs;
-    if (present(K_E)) { const ms = uintOf(b, K_E); if (ms <= 0) return false; tsExchNs = ms * 1e6; }
-    const bid = decimalOf(b, K_b), bidSize = decimalOf(b, K_B), ask = decimalOf(b, K_a), askSize = decimalOf(b, K_A);
+    if (present(K_E)) {
+      const ms = uintOf(b, K_E);
+      if (ms <= 0) return false;
+      tsExchNs = ms * 1e6;
+    }
+    const bid = decimalOf(b, K_b),
+      bidSize = decimalOf(b, K_B),
+      ask = decimalOf(b, K_a),
+      askSize = decimalOf(b, K_A);
     if (id < 0 || !(bid > 0) || !(bidSize >= 0) || !(ask > 0) || !(askSize >= 0)) return false;
     const symbol = symbolOf(b, K_s);
     if (symbol === undefined) return false;

@@ -15,15 +15,36 @@ function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsRecvNs: 
     const id = e === 'trade' ? idOf(d.t) : idOf(d.a);
     if (id < 0) throw new FrameError('bad-field', `field ${e === 'trade' ? 't' : 'a'}: expected a trade id`);
     if (typeof d.m !== 'boolean') throw new FrameError('bad-field', 'field m: expected a boolean');
-    out.push(tradeTick(venue, str(d.s, 's'), msToNs(d.T ?? d.E, 'T'), tsRecvNs,
-      positive(d.p, 'p'), nonNegative(d.q, 'q'), d.m ? 'sell' : 'buy', id));
+    out.push(
+      tradeTick(
+        venue,
+        str(d.s, 's'),
+        msToNs(d.T ?? d.E, 'T'),
+        tsRecvNs,
+        positive(d.p, 'p'),
+        nonNegative(d.q, 'q'),
+        d.m ? 'sell' : 'buy',
+        id,
+      ),
+    );
     return;
   }
   if (e === 'bookTicker' || (e === undefined && d.u !== undefined && d.b !== undefined && d.a !== undefined)) {
     const id = idOf(d.u);
     const ts = d.E !== undefined ? msToNs(d.E, 'E') : tsRecvNs;
-    out.push(quoteTick(venue, str(d.s, 's'), ts, tsRecvNs, positive(d.b, 'b'), nonNegative(d.B, 'B'),
-      positive(d.a, 'a'), nonNegative(d.A, 'A'), id));
+    out.push(
+      quoteTick(
+        venue,
+        str(d.s, 's'),
+        ts,
+        tsRecvNs,
+        positive(d.b, 'b'),
+        nonNegative(d.B, 'B'),
+        positive(d.a, 'a'),
+        nonNegative(d.A, 'A'),
+        id,
+      ),
+    );
     return;
   }
   if (e === 'depthUpdate' || e === '24hrTicker' || e === 'kline' || e === 'markPriceUpdate') return; // not ours
@@ -36,12 +57,18 @@ const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 export function makeBinanceParser(venue: string, fastPath = true) {
   return (frame: string, tsRecvNs: number, out: Tick[]): void => {
-    if (fastPath && frame.length * 3 <= SCRATCH_BYTES && fastBinanceBytes(venue, scratch, tsRecvNs, out, scratch.write(frame, 0, 'utf8'))) return;
+    if (
+      fastPath &&
+      frame.length * 3 <= SCRATCH_BYTES &&
+      fastBinanceBytes(venue, scratch, tsRecvNs, out, scratch.write(frame, 0, 'utf8'))
+    )
+      return;
     const msg = parseJson(frame);
     if (!isObject(msg)) throw new FrameError('bad-shape', 'Binance frame is not a JSON object');
     if ('result' in msg && 'id' in msg) return; // subscribe ack
     if ('lastUpdateId' in msg) return; // REST depth snapshot interleaved in recordings (book sync), not a tick
-    if ('code' in msg && 'msg' in msg) throw new FrameError('venue-error', `Binance error ${String(msg.code)}: ${String(msg.msg).slice(0, 80)}`);
+    if ('code' in msg && 'msg' in msg)
+      throw new FrameError('venue-error', `Binance error ${String(msg.code)}: ${String(msg.msg).slice(0, 80)}`);
     const data = 'stream' in msg && 'data' in msg ? msg.data : msg;
     if (!isObject(data)) throw new FrameError('bad-shape', 'Binance combined-stream data is not an object');
     parseBinanceEvent(venue, data, tsRecvNs, out);

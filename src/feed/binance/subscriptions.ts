@@ -1,7 +1,12 @@
 // Binance stream names and the SUBSCRIBE request sent after every (re)connect.
 import type { BinanceSubscribe } from './messages.js';
 
-const channelStream: Record<string, string> = { trade: 'trade', aggTrade: 'aggTrade', quote: 'bookTicker', bookTicker: 'bookTicker' };
+const channelStream: Record<string, string> = {
+  trade: 'trade',
+  aggTrade: 'aggTrade',
+  quote: 'bookTicker',
+  bookTicker: 'bookTicker',
+};
 
 /** `<symbol lower-case>@<stream>` for every symbol x channel, without repeats. */
 function binanceStreams(symbols: readonly string[], channels: readonly string[]): string[] {

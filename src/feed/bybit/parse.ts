@@ -4,24 +4,34 @@ import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
 import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
-interface Top { bid: number; bidSize: number; ask: number; askSize: number }
+interface Top {
+  bid: number;
+  bidSize: number;
+  ask: number;
+  askSize: number;
+}
 
 /** A parser for one connection's frames (it holds the top of book per symbol between deltas). */
 export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number, out: Tick[]) => void {
   const tops = new Map<string, Top>();
   const topOf = (s: string): Top => {
     let t = tops.get(s);
-    if (!t) { t = { bid: NaN, bidSize: NaN, ask: NaN, askSize: NaN }; tops.set(s, t); }
+    if (!t) {
+      t = { bid: NaN, bidSize: NaN, ask: NaN, askSize: NaN };
+      tops.set(s, t);
+    }
     return t;
   };
   const emitTop = (symbol: string, top: Top, tsExchNs: number, tsRecvNs: number, id: number, out: Tick[]) => {
-    if (top.bid > 0 && top.ask > 0) out.push(quoteTick(venue, symbol, tsExchNs, tsRecvNs, top.bid, top.bidSize, top.ask, top.askSize, id));
+    if (top.bid > 0 && top.ask > 0)
+      out.push(quoteTick(venue, symbol, tsExchNs, tsRecvNs, top.bid, top.bidSize, top.ask, top.askSize, id));
   };
   return (frame: string, tsRecvNs: number, out: Tick[]): void => {
     const msg = parseJson(frame);
     if (!isObject(msg)) throw new FrameError('bad-shape', 'Bybit frame is not a JSON object');
     if (typeof msg.op === 'string') {
-      if (msg.success === false) throw new FrameError('venue-error', `Bybit ${msg.op} failed: ${String(msg.ret_msg).slice(0, 80)}`);
+      if (msg.success === false)
+        throw new FrameError('venue-error', `Bybit ${msg.op} failed: ${String(msg.ret_msg).slice(0, 80)}`);
       return; // subscribe ack, pong
     }
     const topic = msg.topic;
@@ -31,22 +41,53 @@ export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number
       for (const t of msg.data) {
         if (!isObject(t)) throw new FrameError('bad-field', 'publicTrade item is not an object');
         const side = t.S === 'Buy' ? 'buy' : t.S === 'Sell' ? 'sell' : 'unknown';
-        out.push(tradeTick(venue, str(t.s, 's'), msToNs(t.T, 'T'), tsRecvNs, positive(t.p, 'p'), nonNegative(t.v, 'v'), side, idOf(t.i)));
+        out.push(
+          tradeTick(
+            venue,
+            str(t.s, 's'),
+            msToNs(t.T, 'T'),
+            tsRecvNs,
+            positive(t.p, 'p'),
+            nonNegative(t.v, 'v'),
+            side,
+            idOf(t.i),
+          ),
+        );
       }
       return;
     }
     if (topic.startsWith('orderbook.1.')) {
       const d = msg.data;
-      if (!isObject(d) || !Array.isArray(d.b) || !Array.isArray(d.a)) throw new FrameError('bad-field', 'orderbook data malformed');
+      if (!isObject(d) || !Array.isArray(d.b) || !Array.isArray(d.a))
+        throw new FrameError('bad-field', 'orderbook data malformed');
       const symbol = str(d.s, 's');
       const top = topOf(symbol);
-      if (msg.type === 'snapshot') { top.bid = top.ask = top.bidSize = top.askSize = NaN; }
-      for (const [side, levels] of [['b', d.b], ['a', d.a]] as const) {
+      if (msg.type === 'snapshot') {
+        top.bid = top.ask = top.bidSize = top.askSize = NaN;
+      }
+      for (const [side, levels] of [
+        ['b', d.b],
+        ['a', d.a],
+      ] as const) {
         for (const lvl of levels as unknown[]) {
           if (!Array.isArray(lvl) || lvl.length < 2) throw new FrameError('bad-field', 'orderbook level malformed');
-          const px = positive(lvl[0], `${side}.price`), qty = nonNegative(lvl[1], `${side}.size`);
-          if (side === 'b') { if (qty === 0) { top.bid = NaN; top.bidSize = NaN; } else { top.bid = px; top.bidSize = qty; } }
-          else if (qty === 0) { top.ask = NaN; top.askSize = NaN; } else { top.ask = px; top.askSize = qty; }
+          const px = positive(lvl[0], `${side}.price`),
+            qty = nonNegative(lvl[1], `${side}.size`);
+          if (side === 'b') {
+            if (qty === 0) {
+              top.bid = NaN;
+              top.bidSize = NaN;
+            } else {
+              top.bid = px;
+              top.bidSize = qty;
+            }
+          } else if (qty === 0) {
+            top.ask = NaN;
+            top.askSize = NaN;
+          } else {
+            top.ask = px;
+            top.askSize = qty;
+          }
         }
       }
       emitTop(symbol, top, msToNs(msg.cts ?? msg.ts, 'ts'), tsRecvNs, idOf(d.u), out);
@@ -58,8 +99,14 @@ export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number
       if (d.bid1Price === undefined && d.ask1Price === undefined) return;
       const symbol = str(d.symbol, 'symbol');
       const top = topOf(symbol);
-      if (d.bid1Price !== undefined) { top.bid = positive(d.bid1Price, 'bid1Price'); top.bidSize = nonNegative(d.bid1Size, 'bid1Size'); }
-      if (d.ask1Price !== undefined) { top.ask = positive(d.ask1Price, 'ask1Price'); top.askSize = nonNegative(d.ask1Size, 'ask1Size'); }
+      if (d.bid1Price !== undefined) {
+        top.bid = positive(d.bid1Price, 'bid1Price');
+        top.bidSize = nonNegative(d.bid1Size, 'bid1Size');
+      }
+      if (d.ask1Price !== undefined) {
+        top.ask = positive(d.ask1Price, 'ask1Price');
+        top.askSize = nonNegative(d.ask1Size, 'ask1Size');
+      }
       emitTop(symbol, top, msToNs(msg.ts, 'ts'), tsRecvNs, idOf(msg.cs), out);
       return;
     }

@@ -5,8 +5,10 @@ const ARGS_PER_REQUEST = 10;
 
 export function bybitSubscribe(symbols: readonly string[], channels: readonly string[]): string[] {
   const topics = new Set<string>();
-  for (const s of symbols) for (const c of channels) topics.add(c === 'trade' || c === 'aggTrade' ? `publicTrade.${s}` : `orderbook.1.${s}`);
-  const args = [...topics], msgs: string[] = [];
+  for (const s of symbols)
+    for (const c of channels) topics.add(c === 'trade' || c === 'aggTrade' ? `publicTrade.${s}` : `orderbook.1.${s}`);
+  const args = [...topics],
+    msgs: string[] = [];
   for (let i = 0; i < args.length; i += ARGS_PER_REQUEST) {
     const req: BybitRequest = { op: 'subscribe', args: args.slice(i, i + ARGS_PER_REQUEST) };
     msgs.push(JSON.stringify(req));

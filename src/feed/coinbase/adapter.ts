@@ -4,9 +4,21 @@ import { parseCoinbaseAdvanced, parseCoinbaseExchange } from './parse.js';
 import { coinbaseAdvancedSubscribe, coinbaseExchangeSubscribe } from './subscriptions.js';
 
 export function coinbaseExchangeAdapter(): VenueAdapter {
-  return { venue: 'coinbase', normalizeSymbol: (raw) => raw.toUpperCase(), connectUrl: (baseUrl) => baseUrl, subscribeMessages: coinbaseExchangeSubscribe, parse: parseCoinbaseExchange };
+  return {
+    venue: 'coinbase',
+    normalizeSymbol: (raw) => raw.toUpperCase(),
+    connectUrl: (baseUrl) => baseUrl,
+    subscribeMessages: coinbaseExchangeSubscribe,
+    parse: parseCoinbaseExchange,
+  };
 }
 
 export function coinbaseAdvancedAdapter(): VenueAdapter {
-  return { venue: 'coinbase-advanced', normalizeSymbol: (raw) => raw.toUpperCase(), connectUrl: (baseUrl) => baseUrl, subscribeMessages: coinbaseAdvancedSubscribe, parse: parseCoinbaseAdvanced };
+  return {
+    venue: 'coinbase-advanced',
+    normalizeSymbol: (raw) => raw.toUpperCase(),
+    connectUrl: (baseUrl) => baseUrl,
+    subscribeMessages: coinbaseAdvancedSubscribe,
+    parse: parseCoinbaseAdvanced,
+  };
 }

@@ -5,7 +5,9 @@ import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
 import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
-function sizeOrZero(v: unknown, field: string): number { return v === undefined || v === null ? 0 : nonNegative(v, field); }
+function sizeOrZero(v: unknown, field: string): number {
+  return v === undefined || v === null ? 0 : nonNegative(v, field);
+}
 
 /** Coinbase sometimes sends the zero time 0001-01-01T00:00:00Z: tolerated as "unknown", i.e. the receive time. */
 function timeOrRecv(v: unknown, field: string, tsRecvNs: number): number {
@@ -18,7 +20,8 @@ function checkLevels(levels: unknown, field: string, withSide: boolean): void {
   if (!Array.isArray(levels)) throw new FrameError('bad-field', `${field} is not an array`);
   for (const l of levels) {
     if (!Array.isArray(l) || l.length < 2) throw new FrameError('bad-field', `${field} level malformed`);
-    positive(l[withSide ? 1 : 0], `${field}.price`); nonNegative(l[withSide ? 2 : 1], `${field}.size`);
+    positive(l[withSide ? 1 : 0], `${field}.price`);
+    nonNegative(l[withSide ? 2 : 1], `${field}.size`);
   }
 }
 
@@ -27,24 +30,53 @@ export function parseCoinbaseExchange(frame: string, tsRecvNs: number, out: Tick
   const m = parseJson(frame);
   if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase frame is not a JSON object');
   switch (m.type) {
-    case 'match': case 'last_match': {
+    case 'match':
+    case 'last_match': {
       const makerSide = m.side;
-      if (makerSide !== 'buy' && makerSide !== 'sell') throw new FrameError('bad-field', 'field side: expected buy|sell');
-      out.push(tradeTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
-        positive(m.price, 'price'), nonNegative(m.size, 'size'), makerSide === 'buy' ? 'sell' : 'buy', idOf(m.trade_id)));
+      if (makerSide !== 'buy' && makerSide !== 'sell')
+        throw new FrameError('bad-field', 'field side: expected buy|sell');
+      out.push(
+        tradeTick(
+          venue,
+          str(m.product_id, 'product_id'),
+          timeOrRecv(m.time, 'time', tsRecvNs),
+          tsRecvNs,
+          positive(m.price, 'price'),
+          nonNegative(m.size, 'size'),
+          makerSide === 'buy' ? 'sell' : 'buy',
+          idOf(m.trade_id),
+        ),
+      );
       return;
     }
     case 'ticker': {
       if (m.best_bid === undefined || m.best_ask === undefined) return;
-      out.push(quoteTick(venue, str(m.product_id, 'product_id'), timeOrRecv(m.time, 'time', tsRecvNs), tsRecvNs,
-        positive(m.best_bid, 'best_bid'), sizeOrZero(m.best_bid_size, 'best_bid_size'),
-        positive(m.best_ask, 'best_ask'), sizeOrZero(m.best_ask_size, 'best_ask_size'), idOf(m.sequence)));
+      out.push(
+        quoteTick(
+          venue,
+          str(m.product_id, 'product_id'),
+          timeOrRecv(m.time, 'time', tsRecvNs),
+          tsRecvNs,
+          positive(m.best_bid, 'best_bid'),
+          sizeOrZero(m.best_bid_size, 'best_bid_size'),
+          positive(m.best_ask, 'best_ask'),
+          sizeOrZero(m.best_ask_size, 'best_ask_size'),
+          idOf(m.sequence),
+        ),
+      );
       return;
     }
-    case 'snapshot': checkLevels(m.bids, 'bids', false); checkLevels(m.asks, 'asks', false); return;
-    case 'l2update': checkLevels(m.changes, 'changes', true); return;
-    case 'error': throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
-    default: return; // subscriptions, heartbeat, received/open/done...
+    case 'snapshot':
+      checkLevels(m.bids, 'bids', false);
+      checkLevels(m.asks, 'asks', false);
+      return;
+    case 'l2update':
+      checkLevels(m.changes, 'changes', true);
+      return;
+    case 'error':
+      throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
+    default:
+      return; // subscriptions, heartbeat, received/open/done...
   }
 }
 
@@ -62,17 +94,37 @@ export function parseCoinbaseAdvanced(frame: string, tsRecvNs: number, out: Tick
       if (!Array.isArray(ev.trades)) throw new FrameError('bad-field', 'trades is not an array');
       for (const t of ev.trades) {
         if (!isObject(t)) throw new FrameError('bad-field', 'trade is not an object');
-        out.push(tradeTick(venue, str(t.product_id, 'product_id'), isoToNs(t.time, 'time'), tsRecvNs,
-          positive(t.price, 'price'), nonNegative(t.size, 'size'), t.side === 'BUY' ? 'buy' : t.side === 'SELL' ? 'sell' : 'unknown', idOf(t.trade_id)));
+        out.push(
+          tradeTick(
+            venue,
+            str(t.product_id, 'product_id'),
+            isoToNs(t.time, 'time'),
+            tsRecvNs,
+            positive(t.price, 'price'),
+            nonNegative(t.size, 'size'),
+            t.side === 'BUY' ? 'buy' : t.side === 'SELL' ? 'sell' : 'unknown',
+            idOf(t.trade_id),
+          ),
+        );
       }
     } else {
       if (!Array.isArray(ev.tickers)) throw new FrameError('bad-field', 'tickers is not an array');
       for (const t of ev.tickers) {
         if (!isObject(t)) throw new FrameError('bad-field', 'ticker is not an object');
         if (t.best_bid === undefined || t.best_ask === undefined) continue;
-        out.push(quoteTick(venue, str(t.product_id, 'product_id'), envelopeNs, tsRecvNs,
-          positive(t.best_bid, 'best_bid'), sizeOrZero(t.best_bid_quantity, 'best_bid_quantity'),
-          positive(t.best_ask, 'best_ask'), sizeOrZero(t.best_ask_quantity, 'best_ask_quantity'), idOf(m.sequence_num)));
+        out.push(
+          quoteTick(
+            venue,
+            str(t.product_id, 'product_id'),
+            envelopeNs,
+            tsRecvNs,
+            positive(t.best_bid, 'best_bid'),
+            sizeOrZero(t.best_bid_quantity, 'best_bid_quantity'),
+            positive(t.best_ask, 'best_ask'),
+            sizeOrZero(t.best_ask_quantity, 'best_ask_quantity'),
+            idOf(m.sequence_num),
+          ),
+        );
       }
     }
   }

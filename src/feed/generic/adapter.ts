@@ -8,16 +8,31 @@ import { decimal, idOf, isObject, isoToNs, nonNegative, parseJson, positive, str
 
 function getter(path: string): (o: unknown) => unknown {
   const parts = path.split('.');
-  return (o) => { let n: unknown = o; for (const p of parts) { if (n === null || typeof n !== 'object') return undefined; n = (n as Record<string, unknown>)[p]; } return n; };
+  return (o) => {
+    let n: unknown = o;
+    for (const p of parts) {
+      if (n === null || typeof n !== 'object') return undefined;
+      n = (n as Record<string, unknown>)[p];
+    }
+    return n;
+  };
 }
 
 const unitToNs = { ns: 1, us: 1e3, ms: 1e6, s: 1e9 } as const;
 
 export function genericAdapter(venue: string, fields: GenericFieldPaths, subscribe: unknown[] = []): VenueAdapter {
   const g = (p: string | undefined) => (p ? getter(p) : () => undefined);
-  const kind = g(fields.kindPath), symbol = g(fields.symbolPath), time = g(fields.timePath);
-  const price = g(fields.pricePath), size = g(fields.sizePath), side = g(fields.sidePath), id = g(fields.idPath);
-  const bid = g(fields.bidPath), bidSize = g(fields.bidSizePath), ask = g(fields.askPath), askSize = g(fields.askSizePath);
+  const kind = g(fields.kindPath),
+    symbol = g(fields.symbolPath),
+    time = g(fields.timePath);
+  const price = g(fields.pricePath),
+    size = g(fields.sizePath),
+    side = g(fields.sidePath),
+    id = g(fields.idPath);
+  const bid = g(fields.bidPath),
+    bidSize = g(fields.bidSizePath),
+    ask = g(fields.askPath),
+    askSize = g(fields.askSizePath);
   const timeNs = (m: unknown): number => {
     const v = time(m);
     if (fields.timeUnit === 'iso') return isoToNs(v, fields.timePath);
@@ -36,13 +51,40 @@ export function genericAdapter(venue: string, fields: GenericFieldPaths, subscri
       const k = kind(m);
       if (k === fields.tradeKind) {
         const sv = side(m);
-        const s = fields.buyValue !== undefined ? (sv === undefined ? 'unknown' : String(sv) === fields.buyValue ? 'buy' : 'sell') : 'unknown';
-        out.push(tradeTick(venue, str(symbol(m), fields.symbolPath), timeNs(m), tsRecvNs,
-          positive(price(m), fields.pricePath ?? 'price'), nonNegative(size(m), fields.sizePath ?? 'size'), s, idOf(id(m))));
+        const s =
+          fields.buyValue !== undefined
+            ? sv === undefined
+              ? 'unknown'
+              : String(sv) === fields.buyValue
+                ? 'buy'
+                : 'sell'
+            : 'unknown';
+        out.push(
+          tradeTick(
+            venue,
+            str(symbol(m), fields.symbolPath),
+            timeNs(m),
+            tsRecvNs,
+            positive(price(m), fields.pricePath ?? 'price'),
+            nonNegative(size(m), fields.sizePath ?? 'size'),
+            s,
+            idOf(id(m)),
+          ),
+        );
       } else if (k === fields.quoteKind) {
-        out.push(quoteTick(venue, str(symbol(m), fields.symbolPath), timeNs(m), tsRecvNs,
-          positive(bid(m), fields.bidPath ?? 'bid'), nonNegative(bidSize(m), fields.bidSizePath ?? 'bidSize'),
-          positive(ask(m), fields.askPath ?? 'ask'), nonNegative(askSize(m), fields.askSizePath ?? 'askSize'), idOf(id(m))));
+        out.push(
+          quoteTick(
+            venue,
+            str(symbol(m), fields.symbolPath),
+            timeNs(m),
+            tsRecvNs,
+            positive(bid(m), fields.bidPath ?? 'bid'),
+            nonNegative(bidSize(m), fields.bidSizePath ?? 'bidSize'),
+            positive(ask(m), fields.askPath ?? 'ask'),
+            nonNegative(askSize(m), fields.askSizePath ?? 'askSize'),
+            idOf(id(m)),
+          ),
+        );
       }
     },
   };

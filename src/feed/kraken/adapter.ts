@@ -4,5 +4,12 @@ import { parseKraken } from './parse.js';
 import { krakenPing, krakenSubscribe } from './subscriptions.js';
 
 export function krakenAdapter(): VenueAdapter {
-  return { venue: 'kraken', appPing: krakenPing, normalizeSymbol: (raw) => raw.toUpperCase(), connectUrl: (baseUrl) => baseUrl, subscribeMessages: krakenSubscribe, parse: parseKraken };
+  return {
+    venue: 'kraken',
+    appPing: krakenPing,
+    normalizeSymbol: (raw) => raw.toUpperCase(),
+    connectUrl: (baseUrl) => baseUrl,
+    subscribeMessages: krakenSubscribe,
+    parse: parseKraken,
+  };
 }

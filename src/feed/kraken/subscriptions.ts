@@ -4,7 +4,13 @@ import type { KrakenRequest } from './messages.js';
 
 export function krakenSubscribe(symbols: readonly string[], channels: readonly string[]): string[] {
   return venueChannels(channels, 'trade', 'ticker').map((channel) => {
-    const req: KrakenRequest = { method: 'subscribe', params: channel === 'ticker' ? { channel, symbol: symbols, event_trigger: 'bbo' } : { channel, symbol: symbols, snapshot: false } };
+    const req: KrakenRequest = {
+      method: 'subscribe',
+      params:
+        channel === 'ticker'
+          ? { channel, symbol: symbols, event_trigger: 'bbo' }
+          : { channel, symbol: symbols, snapshot: false },
+    };
     return JSON.stringify(req);
   });
 }

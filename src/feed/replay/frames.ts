@@ -3,7 +3,10 @@
 import type { Tick } from '../../model/tick.js';
 import { readRecording } from './readers.js';
 
-export interface ServedFrame { recvNs: number; text: string }
+export interface ServedFrame {
+  recvNs: number;
+  text: string;
+}
 
 function binanceFrameOf(t: Tick): string {
   const sym = t.symbol.toLowerCase();
@@ -29,7 +32,12 @@ export async function loadFrames(files: string[]): Promise<ServedFrame[]> {
  * For --loop: shifts Binance ids and times by one recording's span per lap so a looped session stays a
  * valid, gap-free, duplicate-free stream. Non-Binance frames pass unchanged.
  */
-export function shiftBinanceFrame(text: string, lap: number, idSpan: { trade: number; agg: number; update: number }, timeSpanMs: number): string {
+export function shiftBinanceFrame(
+  text: string,
+  lap: number,
+  idSpan: { trade: number; agg: number; update: number },
+  timeSpanMs: number,
+): string {
   if (lap === 0 || !text.startsWith('{"stream"')) return text;
   try {
     const m = JSON.parse(text) as { data: Record<string, number> };
@@ -40,7 +48,9 @@ export function shiftBinanceFrame(text: string, lap: number, idSpan: { trade: nu
     if (typeof d.U === 'number') d.U += idSpan.update * lap;
     for (const k of ['E', 'T'] as const) if (typeof d[k] === 'number') d[k] += timeSpanMs * lap;
     return JSON.stringify(m);
-  } catch { return text; }
+  } catch {
+    return text;
+  }
 }
 
 type ShiftKind = 'trade' | 'agg' | 'update' | 'time';
@@ -54,7 +64,11 @@ const SHIFT_KEYS: Record<string, ShiftKind> = { t: 'trade', a: 'agg', u: 'update
 export class FrameShifter {
   private readonly compiled: Array<{ parts: string[]; kinds: ShiftKind[]; values: number[] } | null | undefined>;
 
-  constructor(private readonly frames: ServedFrame[], private readonly idSpan: { trade: number; agg: number; update: number }, private readonly timeSpanMs: number) {
+  constructor(
+    private readonly frames: ServedFrame[],
+    private readonly idSpan: { trade: number; agg: number; update: number },
+    private readonly timeSpanMs: number,
+  ) {
     this.compiled = new Array(frames.length);
   }
 
@@ -62,23 +76,32 @@ export class FrameShifter {
     const f = this.frames[index]!;
     if (lap === 0) return f.text;
     let c = this.compiled[index];
-    if (c === undefined) { c = this.compile(f.text); this.compiled[index] = c; }
+    if (c === undefined) {
+      c = this.compile(f.text);
+      this.compiled[index] = c;
+    }
     if (c === null) return shiftBinanceFrame(f.text, lap, this.idSpan, this.timeSpanMs);
     let out = c.parts[0]!;
-    for (let i = 0; i < c.kinds.length; i++) out += String(c.values[i]! + this.step(c.kinds[i]!) * lap) + c.parts[i + 1]!;
+    for (let i = 0; i < c.kinds.length; i++)
+      out += String(c.values[i]! + this.step(c.kinds[i]!) * lap) + c.parts[i + 1]!;
     return out;
   }
 
-  private step(k: ShiftKind): number { return k === 'time' ? this.timeSpanMs : this.idSpan[k]; }
+  private step(k: ShiftKind): number {
+    return k === 'time' ? this.timeSpanMs : this.idSpan[k];
+  }
 
   private compile(text: string): { parts: string[]; kinds: ShiftKind[]; values: number[] } | null {
     if (!text.startsWith('{"stream"')) return null;
-    const parts: string[] = [], kinds: ShiftKind[] = [], values: number[] = [];
+    const parts: string[] = [],
+      kinds: ShiftKind[] = [],
+      values: number[] = [];
     const re = /"([taUuET])":(-?\d+)(?=[,}])/g;
     let last = 0;
     for (let m = re.exec(text); m; m = re.exec(text)) {
       parts.push(text.slice(last, m.index + m[1]!.length + 3));
-      kinds.push(SHIFT_KEYS[m[1]!]!); values.push(Number(m[2]));
+      kinds.push(SHIFT_KEYS[m[1]!]!);
+      values.push(Number(m[2]));
       last = m.index + m[0].length;
     }
     parts.push(text.slice(last));
@@ -95,9 +118,22 @@ export class FrameShifter {
 }
 
 /** The id and time span of a recording, for shiftBinanceFrame. */
-export function spansOf(frames: ServedFrame[]): { idSpan: { trade: number; agg: number; update: number }; timeSpanMs: number } {
-  const span = { trade: [Infinity, -Infinity], agg: [Infinity, -Infinity], update: [Infinity, -Infinity], time: [Infinity, -Infinity] };
-  const take = (r: number[], v: unknown) => { if (typeof v === 'number') { r[0] = Math.min(r[0]!, v); r[1] = Math.max(r[1]!, v); } };
+export function spansOf(frames: ServedFrame[]): {
+  idSpan: { trade: number; agg: number; update: number };
+  timeSpanMs: number;
+} {
+  const span = {
+    trade: [Infinity, -Infinity],
+    agg: [Infinity, -Infinity],
+    update: [Infinity, -Infinity],
+    time: [Infinity, -Infinity],
+  };
+  const take = (r: number[], v: unknown) => {
+    if (typeof v === 'number') {
+      r[0] = Math.min(r[0]!, v);
+      r[1] = Math.max(r[1]!, v);
+    }
+  };
   for (const f of frames) {
     if (!f.text.startsWith('{"stream"')) continue;
     try {
@@ -105,8 +141,11 @@ export function spansOf(frames: ServedFrame[]): { idSpan: { trade: number; agg: 
       if (d.e === 'trade') take(span.trade, d.t);
       if (d.e === 'aggTrade') take(span.agg, d.a);
       take(span.update, d.u);
-      take(span.time, d.E); take(span.time, d.T);
-    } catch { /* not JSON: served as is */ }
+      take(span.time, d.E);
+      take(span.time, d.T);
+    } catch {
+      /* not JSON: served as is */
+    }
   }
   const w = (r: number[]) => (Number.isFinite(r[0]) ? r[1]! - r[0]! + 1 : 0);
   return { idSpan: { trade: w(span.trade), agg: w(span.agg), update: w(span.update) }, timeSpanMs: w(span.time) };

@@ -6,9 +6,7 @@ import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 
-export type ReplayRecord =
-  | { type: 'frame'; recvNs: number; text: string }
-  | { type: 'tick'; tick: Tick };
+export type ReplayRecord = { type: 'frame'; recvNs: number; text: string } | { type: 'tick'; tick: Tick };
 
 type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
 
@@ -25,7 +23,8 @@ export function venueFromFileName(file: string): { venue: string; symbol?: strin
   const sym = /-(btcusdt|ethusdt|spy)-/i.exec(path.basename(file))?.[1]?.toUpperCase();
   if (base.includes('binance-usdm') || base.includes('binance-futures')) return { venue: 'binance-usdm', symbol: sym };
   if (base.startsWith('lean-')) return { venue: 'lean', symbol: sym ?? 'SPY' };
-  for (const v of ['coinbase-advanced', 'coinbase', 'bybit-linear', 'bybit', 'kraken', 'upbit', 'binance']) if (base.includes(v)) return { venue: v, symbol: sym };
+  for (const v of ['coinbase-advanced', 'coinbase', 'bybit-linear', 'bybit', 'kraken', 'upbit', 'binance'])
+    if (base.includes(v)) return { venue: v, symbol: sym };
   return { venue: 'binance', symbol: sym };
 }
 
@@ -45,7 +44,7 @@ function leanDayStartMs(file: string): number {
   const utcMidnight = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
   // US Eastern: UTC-4 in daylight time (2nd Sunday of March to 1st Sunday of November), else UTC-5.
   const month = Number(m[2]);
-  const dst = month > 3 && month < 11 || (month === 3 && Number(m[3]) >= 8) || (month === 11 && Number(m[3]) < 7);
+  const dst = (month > 3 && month < 11) || (month === 3 && Number(m[3]) >= 8) || (month === 11 && Number(m[3]) < 7);
   return utcMidnight + (dst ? 4 : 5) * 3600_000;
 }
 
@@ -60,7 +59,11 @@ function idCell(c: string | undefined): number {
   return Number.isSafeInteger(n) ? n : -1;
 }
 
-export interface ReadOptions { venue?: string; symbol?: string; nowNs?: () => number }
+export interface ReadOptions {
+  venue?: string;
+  symbol?: string;
+  nowNs?: () => number;
+}
 
 /** Yields every record of one file; lines that fit no format are yielded as frames for the parser to judge. */
 export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord> {
@@ -92,19 +95,35 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
         yield { type: 'frame', recvNs: Math.round(Number(m[1]) * 1e9), text: m[2]! };
         break;
       }
-      case 'jsonl': yield { type: 'frame', recvNs: now(), text: line }; break;
+      case 'jsonl':
+        yield { type: 'frame', recvNs: now(), text: line };
+        break;
       case 'csv-trades': {
         // trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns
         const c = line.split(',');
-        yield { type: 'tick', tick: tradeTick(venue, symbol, cell(c[3]) * 1e6, cell(c[6]), cell(c[1]), cell(c[2]),
-          c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy', idCell(c[0])) };
+        yield {
+          type: 'tick',
+          tick: tradeTick(
+            venue,
+            symbol,
+            cell(c[3]) * 1e6,
+            cell(c[6]),
+            cell(c[1]),
+            cell(c[2]),
+            c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy',
+            idCell(c[0]),
+          ),
+        };
         break;
       }
       case 'csv-quotes': {
         // update_id,bid,bid_qty,ask,ask_qty,recv_time_ns (spot bookTicker has no exchange time: use receive time)
         const c = line.split(',');
         const recv = cell(c[5]);
-        yield { type: 'tick', tick: quoteTick(venue, symbol, recv, recv, cell(c[1]), cell(c[2]), cell(c[3]), cell(c[4]), idCell(c[0])) };
+        yield {
+          type: 'tick',
+          tick: quoteTick(venue, symbol, recv, recv, cell(c[1]), cell(c[2]), cell(c[3]), cell(c[4]), idCell(c[0])),
+        };
         break;
       }
       case 'csv-lean': {

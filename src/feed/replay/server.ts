@@ -63,8 +63,17 @@ export interface ReplayServerOptions {
 }
 
 export interface ReplayServerStats {
-  sent: number; duplicated: number; dropped: number; corrupted: number; disconnects: number; stalls: number; oversized: number; reordered: number;
-  connections: number; laps: number; ended: boolean;
+  sent: number;
+  duplicated: number;
+  dropped: number;
+  corrupted: number;
+  disconnects: number;
+  stalls: number;
+  oversized: number;
+  reordered: number;
+  connections: number;
+  laps: number;
+  ended: boolean;
 }
 
 const HUGE_FRAME = `{"stream":"btcusdt@trade","data":{"pad":"${'x'.repeat(5 << 20)}"}}`;
@@ -72,13 +81,26 @@ const HUGE_FRAME = `{"stream":"btcusdt@trade","data":{"pad":"${'x'.repeat(5 << 2
 // Each variant is rejected by the client's parser whatever the frame's event type.
 const corruptions = [
   (f: string) => f.slice(0, Math.max(1, f.length >> 1)),
-  (f: string) => (/"p":"[^"]*"/.test(f) ? f.replace(/"p":"[^"]*"/, '"p":"0.-10000"') : f.slice(0, Math.max(1, f.length - 3))),
+  (f: string) =>
+    /"p":"[^"]*"/.test(f) ? f.replace(/"p":"[^"]*"/, '"p":"0.-10000"') : f.slice(0, Math.max(1, f.length - 3)),
   () => '\u0000\u00ff garbage not json',
   (f: string) => `{"stream":"${/^\{"stream":"([^"]+)"/.exec(f)?.[1] ?? 'x'}","data":${JSON.stringify(f.slice(0, 40))}}`,
 ];
 
 export class ReplayServer extends EventEmitter {
-  readonly stats: ReplayServerStats = { sent: 0, duplicated: 0, dropped: 0, corrupted: 0, disconnects: 0, stalls: 0, oversized: 0, reordered: 0, connections: 0, laps: 0, ended: false };
+  readonly stats: ReplayServerStats = {
+    sent: 0,
+    duplicated: 0,
+    dropped: 0,
+    corrupted: 0,
+    disconnects: 0,
+    stalls: 0,
+    oversized: 0,
+    reordered: 0,
+    connections: 0,
+    laps: 0,
+    ended: false,
+  };
   private wss: WebSocketServer | undefined;
   private readonly clients = new Map<WebSocket, Set<string>>();
   private cursor = 0;
@@ -101,19 +123,39 @@ export class ReplayServer extends EventEmitter {
 
   constructor(private readonly opts: ReplayServerOptions) {
     super();
-    this.faults = { disconnectEveryMs: 0, stallEveryMs: 0, stallForMs: 0, duplicateEvery: 0, dropEvery: 0, corruptEvery: 0, oversizeEvery: 0, reorderEvery: 0, ...opts.faults };
+    this.faults = {
+      disconnectEveryMs: 0,
+      stallEveryMs: 0,
+      stallForMs: 0,
+      duplicateEvery: 0,
+      dropEvery: 0,
+      corruptEvery: 0,
+      oversizeEvery: 0,
+      reorderEvery: 0,
+      ...opts.faults,
+    };
     this.spans = opts.loop ? spansOf(opts.frames) : { idSpan: { trade: 0, agg: 0, update: 0 }, timeSpanMs: 0 };
     this.shifter = new FrameShifter(opts.frames, this.spans.idSpan, this.spans.timeSpanMs);
   }
 
   async start(): Promise<string> {
-    const wss = new WebSocketServer({ port: this.opts.port, host: this.opts.host ?? '127.0.0.1', perMessageDeflate: false });
+    const wss = new WebSocketServer({
+      port: this.opts.port,
+      host: this.opts.host ?? '127.0.0.1',
+      perMessageDeflate: false,
+    });
     this.wss = wss;
-    await new Promise<void>((resolve, reject) => { wss.once('listening', resolve); wss.once('error', reject); });
+    await new Promise<void>((resolve, reject) => {
+      wss.once('listening', resolve);
+      wss.once('error', reject);
+    });
     wss.on('connection', (ws, req) => this.onConnection(ws, req.url ?? '/'));
     const pinger = setInterval(() => {
       for (const ws of this.clients.keys()) {
-        if ((ws as WebSocket & { pongPending?: boolean }).pongPending) { ws.terminate(); continue; }
+        if ((ws as WebSocket & { pongPending?: boolean }).pongPending) {
+          ws.terminate();
+          continue;
+        }
         (ws as WebSocket & { pongPending?: boolean }).pongPending = true;
         ws.ping();
       }
@@ -123,13 +165,21 @@ export class ReplayServer extends EventEmitter {
     if (this.faults.disconnectEveryMs > 0) {
       const t = setInterval(() => {
         if (this.stats.ended || this.stopping) return; // nothing left to serve: stop injecting
-        for (const ws of this.clients.keys()) { this.stats.disconnects++; ws.terminate(); }
+        for (const ws of this.clients.keys()) {
+          this.stats.disconnects++;
+          ws.terminate();
+        }
       }, this.faults.disconnectEveryMs);
-      t.unref(); wss.on('close', () => clearInterval(t));
+      t.unref();
+      wss.on('close', () => clearInterval(t));
     }
     if (this.faults.stallEveryMs > 0) {
-      const t = setInterval(() => { this.stats.stalls++; this.stallUntil = Date.now() + this.faults.stallForMs; }, this.faults.stallEveryMs);
-      t.unref(); wss.on('close', () => clearInterval(t));
+      const t = setInterval(() => {
+        this.stats.stalls++;
+        this.stallUntil = Date.now() + this.faults.stallForMs;
+      }, this.faults.stallEveryMs);
+      t.unref();
+      wss.on('close', () => clearInterval(t));
     }
     return this.url;
   }
@@ -152,9 +202,16 @@ export class ReplayServer extends EventEmitter {
     });
     ws.on('message', (data) => {
       const text = data.toString();
-      if (text === 'PING') { ws.send('{"status":"UP"}', { binary: this.opts.binaryFrames === true }); return; } // Upbit's keep-alive
+      if (text === 'PING') {
+        ws.send('{"status":"UP"}', { binary: this.opts.binaryFrames === true });
+        return;
+      } // Upbit's keep-alive
       let msg: Record<string, unknown>;
-      try { msg = JSON.parse(text) as Record<string, unknown>; } catch { return; }
+      try {
+        msg = JSON.parse(text) as Record<string, unknown>;
+      } catch {
+        return;
+      }
       if (msg.method === 'SUBSCRIBE' && Array.isArray(msg.params)) {
         for (const s of msg.params) streams.add(String(s));
         ws.send(JSON.stringify({ result: null, id: msg.id ?? null }));
@@ -179,7 +236,9 @@ export class ReplayServer extends EventEmitter {
   }
 
   /** Frames served before the cursor, counted across laps. */
-  private get position(): number { return this.lap * this.opts.frames.length + this.cursor; }
+  private get position(): number {
+    return this.lap * this.opts.frames.length + this.cursor;
+  }
   private set position(p: number) {
     const n = this.opts.frames.length;
     this.lap = this.opts.loop ? Math.floor(p / n) : 0;
@@ -196,13 +255,17 @@ export class ReplayServer extends EventEmitter {
 
   private schedule(): void {
     if (this.timer || this.stats.ended || this.stopping) return;
-    this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, 0);
   }
 
   /** Sends what is due (in one write per client when coalescing), then sleeps until the next frame is due. */
   private pump(): void {
     const sentBefore = this.frameIndex;
-    if (this.opts.coalesce) this.pumpCorked(); else this.pumpFrames();
+    if (this.opts.coalesce) this.pumpCorked();
+    else this.pumpFrames();
     if (this.opts.resendUnconfirmed && this.frameIndex !== sentBefore) this.askConfirmation();
   }
 
@@ -215,11 +278,16 @@ export class ReplayServer extends EventEmitter {
     const corked: Array<{ uncork(): void }> = [];
     for (const ws of this.clients.keys()) {
       const sock = (ws as WebSocket & { _socket?: { cork(): void; uncork(): void } })._socket;
-      if (sock) { sock.cork(); corked.push(sock); }
+      if (sock) {
+        sock.cork();
+        corked.push(sock);
+      }
     }
     const sent: string[] = [];
     this.sentThisTurn = sent;
-    try { this.pumpFrames(); } finally {
+    try {
+      this.pumpFrames();
+    } finally {
       this.sentThisTurn = undefined;
       for (const sock of corked) sock.uncork();
       for (const t of sent) this.opts.onSend?.(t); // after the write: a send log stamps when the frames left
@@ -234,53 +302,113 @@ export class ReplayServer extends EventEmitter {
 
   private pumpFrames(): void {
     if (this.stopping) return;
-    if (this.clients.size === 0 || [...this.clients.values()].every((s) => s.size === 0)) { this.startedAt = 0; return; } // resumes on connect/subscribe
+    if (this.clients.size === 0 || [...this.clients.values()].every((s) => s.size === 0)) {
+      this.startedAt = 0;
+      return;
+    } // resumes on connect/subscribe
     const now = Date.now();
-    if (now < this.stallUntil) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, this.stallUntil - now); return; }
+    if (now < this.stallUntil) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined;
+        this.pump();
+      }, this.stallUntil - now);
+      return;
+    }
     const frames = this.opts.frames;
-    if (this.startedAt === 0) { this.startedAt = now; this.baseRecvNs = frames[Math.min(this.cursor, frames.length - 1)]?.recvNs ?? 0; this.sentAtRateMs = now; }
+    if (this.startedAt === 0) {
+      this.startedAt = now;
+      this.baseRecvNs = frames[Math.min(this.cursor, frames.length - 1)]?.recvNs ?? 0;
+      this.sentAtRateMs = now;
+    }
     let budget = 2000; // frames per turn, so pings and closes get their turn
     while (budget-- > 0) {
       if (this.cursor >= frames.length) {
-        if (!this.opts.loop) { this.stats.ended = true; this.emit('end'); return; }
-        this.cursor = 0; this.lap++; this.stats.laps = this.lap;
-        this.startedAt = now; this.sentAtRateMs = now; this.baseRecvNs = frames[0]!.recvNs;
+        if (!this.opts.loop) {
+          this.stats.ended = true;
+          this.emit('end');
+          return;
+        }
+        this.cursor = 0;
+        this.lap++;
+        this.stats.laps = this.lap;
+        this.startedAt = now;
+        this.sentAtRateMs = now;
+        this.baseRecvNs = frames[0]!.recvNs;
       }
       let fIndex = this.cursor;
       let f = frames[fIndex]!;
-      if (this.faults.reorderEvery > 0 && (this.frameIndex + 1) % this.faults.reorderEvery === 0 && this.cursor + 1 < frames.length) {
+      if (
+        this.faults.reorderEvery > 0 &&
+        (this.frameIndex + 1) % this.faults.reorderEvery === 0 &&
+        this.cursor + 1 < frames.length
+      ) {
         // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
         const nextText = this.shifter.text(this.cursor + 1, this.lap);
-        if (this.broadcast(nextText) > 0) { this.stats.reordered++; this.sentFrame(nextText); }
-        this.cursor++; this.frameIndex++;
+        if (this.broadcast(nextText) > 0) {
+          this.stats.reordered++;
+          this.sentFrame(nextText);
+        }
+        this.cursor++;
+        this.frameIndex++;
         fIndex = this.cursor - 1;
         f = frames[fIndex]!;
       }
-      const dueMs = this.opts.rate > 0 ? this.sentAtRateMs + 1000 / this.opts.rate
-        : this.startedAt + (f.recvNs - this.baseRecvNs) / 1e6 / this.opts.speed;
-      if (dueMs > Date.now() + 1) { this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, Math.max(1, dueMs - Date.now())); return; }
+      const dueMs =
+        this.opts.rate > 0
+          ? this.sentAtRateMs + 1000 / this.opts.rate
+          : this.startedAt + (f.recvNs - this.baseRecvNs) / 1e6 / this.opts.speed;
+      if (dueMs > Date.now() + 1) {
+        this.timer = setTimeout(
+          () => {
+            this.timer = undefined;
+            this.pump();
+          },
+          Math.max(1, dueMs - Date.now()),
+        );
+        return;
+      }
       if (this.opts.rate > 0) this.sentAtRateMs = dueMs;
       this.cursor++;
       this.frameIndex++;
       const text = this.shifter.text(fIndex, this.lap);
-      if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) { this.stats.dropped++; continue; }
+      if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) {
+        this.stats.dropped++;
+        continue;
+      }
       if (this.broadcast(text) > 0) this.sentFrame(text);
-      if (this.faults.duplicateEvery > 0 && this.frameIndex % this.faults.duplicateEvery === 0 && this.broadcast(text) > 0) this.stats.duplicated++;
-      if (this.faults.oversizeEvery > 0 && this.frameIndex % this.faults.oversizeEvery === 0 && this.broadcast(HUGE_FRAME) > 0) this.stats.oversized++;
+      if (
+        this.faults.duplicateEvery > 0 &&
+        this.frameIndex % this.faults.duplicateEvery === 0 &&
+        this.broadcast(text) > 0
+      )
+        this.stats.duplicated++;
+      if (
+        this.faults.oversizeEvery > 0 &&
+        this.frameIndex % this.faults.oversizeEvery === 0 &&
+        this.broadcast(HUGE_FRAME) > 0
+      )
+        this.stats.oversized++;
       if (this.faults.corruptEvery > 0 && this.frameIndex % this.faults.corruptEvery === 0) {
         const c = corruptions[this.corruptSeq++ % corruptions.length]!;
         // Counted only when a client actually received it (stream filters may skip it).
         if (this.broadcast(c(text)) > 0) this.stats.corrupted++;
       }
     }
-    this.timer = setTimeout(() => { this.timer = undefined; this.pump(); }, 0);
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.pump();
+    }, 0);
   }
 
   /** Sends to every subscribed client; returns how many received it. */
   private broadcast(text: string): number {
     let n = 0;
     for (const [ws, streams] of this.clients) {
-      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) { ws.send(text, { binary: this.opts.binaryFrames === true }); this.stats.sent++; n++; }
+      if (ws.readyState === WebSocket.OPEN && this.wants(streams, text)) {
+        ws.send(text, { binary: this.opts.binaryFrames === true });
+        this.stats.sent++;
+        n++;
+      }
     }
     return n;
   }

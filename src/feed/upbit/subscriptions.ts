@@ -7,7 +7,11 @@ export function upbitSubscribe(symbols: readonly string[], channels: readonly st
   const req: UpbitRequest = [{ ticket: `christmas-${process.pid}` }];
   for (const type of venueChannels(channels, 'trade', 'orderbook') as Array<'trade' | 'orderbook'>) {
     // `.1`: one level pair is all a best bid/ask needs (the default is 30).
-    req.push({ type, codes: type === 'orderbook' ? symbols.map((s) => `${s}.1`) : [...symbols], is_only_realtime: true });
+    req.push({
+      type,
+      codes: type === 'orderbook' ? symbols.map((s) => `${s}.1`) : [...symbols],
+      is_only_realtime: true,
+    });
   }
   req.push({ format: 'DEFAULT' });
   return [JSON.stringify(req)];
