@@ -4,9 +4,17 @@
 
 export type Flavor = 'timescaledb' | 'postgres';
 
-export interface SchemaOptions { chunkInterval: string; compressAfter: string; retention: string }
+export interface SchemaOptions {
+  chunkInterval: string;
+  compressAfter: string;
+  retention: string;
+}
 
-export interface Migration { version: number; description: string; sql: (f: Flavor, o: SchemaOptions) => string[] }
+export interface Migration {
+  version: number;
+  description: string;
+  sql: (f: Flavor, o: SchemaOptions) => string[];
+}
 
 const tables: Record<string, { columns: string; unique: string; extraIndexes: string[] }> = {
   ticks: {
@@ -43,12 +51,19 @@ function createTables(f: Flavor, o: SchemaOptions): string[] {
   for (const [name, t] of Object.entries(tables)) {
     if (f === 'timescaledb') {
       out.push(`create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique})`);
-      out.push(`select create_hypertable('${name}', 'ts', chunk_time_interval => interval '${o.chunkInterval}', if_not_exists => true)`);
-      out.push(`alter table ${name} set (timescaledb.compress, timescaledb.compress_segmentby = 'venue, symbol', timescaledb.compress_orderby = 'ts')`);
+      out.push(
+        `select create_hypertable('${name}', 'ts', chunk_time_interval => interval '${o.chunkInterval}', if_not_exists => true)`,
+      );
+      out.push(
+        `alter table ${name} set (timescaledb.compress, timescaledb.compress_segmentby = 'venue, symbol', timescaledb.compress_orderby = 'ts')`,
+      );
       out.push(`select add_compression_policy('${name}', interval '${o.compressAfter}', if_not_exists => true)`);
-      if (o.retention) out.push(`select add_retention_policy('${name}', interval '${o.retention}', if_not_exists => true)`);
+      if (o.retention)
+        out.push(`select add_retention_policy('${name}', interval '${o.retention}', if_not_exists => true)`);
     } else {
-      out.push(`create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique}) partition by range (ts)`);
+      out.push(
+        `create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique}) partition by range (ts)`,
+      );
       out.push(`create index if not exists ${name}_ts_brin on ${name} using brin (ts)`);
     }
     t.extraIndexes.forEach((cols, i) => out.push(`create index if not exists ${name}_idx${i} on ${name} ${cols}`));
@@ -58,7 +73,9 @@ function createTables(f: Flavor, o: SchemaOptions): string[] {
     from bars_1s group by 1, 2, 3`;
   if (f === 'timescaledb') {
     out.push(`create materialized view if not exists bars_1m with (timescaledb.continuous) as ${bars1m} with no data`);
-    out.push(`select add_continuous_aggregate_policy('bars_1m', start_offset => interval '2 hours', end_offset => interval '1 minute', schedule_interval => interval '1 minute', if_not_exists => true)`);
+    out.push(
+      `select add_continuous_aggregate_policy('bars_1m', start_offset => interval '2 hours', end_offset => interval '1 minute', schedule_interval => interval '1 minute', if_not_exists => true)`,
+    );
   } else {
     out.push(`create or replace view bars_1m as select date_trunc('minute', ts) as ts, venue, symbol,
       (array_agg(open order by ts))[1] as open, max(high) as high, min(low) as low, (array_agg(close order by ts desc))[1] as close,
@@ -68,8 +85,27 @@ function createTables(f: Flavor, o: SchemaOptions): string[] {
   return out;
 }
 
+/**
+ * Quotes keyed on the venue's identity (venue, symbol, update id, exchange time), no longer on the receive time,
+ * so a quote the venue sends again after a restart is absorbed by the conflict-tolerant insert. Rows already
+ * stored twice under the old key keep their earliest receive time.
+ */
+function quotesKeyedOnVenueIds(): string[] {
+  return [
+    `delete from quotes a using quotes b where a.venue = b.venue and a.symbol = b.symbol and a.update_id = b.update_id
+      and a.ts = b.ts and a.ts_recv_ns > b.ts_recv_ns`,
+    'alter table quotes drop constraint if exists quotes_uniq',
+    'alter table quotes add constraint quotes_uniq unique (venue, symbol, update_id, ts)',
+  ];
+}
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, description: 'ticks, quotes, signals, bars_1s, bars_1m', sql: createTables },
+  {
+    version: 2,
+    description: "quotes keyed on the venue's ids (venue, symbol, update_id, ts)",
+    sql: quotesKeyedOnVenueIds,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -30,48 +30,79 @@ function realTicks(): Tick[] {
   return ticks;
 }
 
-const writerOpts = (o: Partial<PersistOptions> = {}): PersistOptions => ({ batchRows: 2000, batchAgeMs: 20, useCopy: true, flavor: 'postgres', instance: 'test',
-  spoolDir: mkdtempSync(path.join(tmpdir(), 'christmas-spool-')), spoolMaxBytes: 1 << 30, partitionDaysAhead: 1, ...o });
+const writerOpts = (o: Partial<PersistOptions> = {}): PersistOptions => ({
+  batchRows: 2000,
+  batchAgeMs: 20,
+  useCopy: true,
+  flavor: 'postgres',
+  instance: 'test',
+  spoolDir: mkdtempSync(path.join(tmpdir(), 'christmas-spool-')),
+  spoolMaxBytes: 1 << 30,
+  partitionDaysAhead: 1,
+  ...o,
+});
 
 async function count(table: string, where = 'true'): Promise<number> {
   const r = await pool.query<{ n: string }>(`select count(*) as n from ${table} where ${where}`);
   return Number(r.rows[0]!.n);
 }
 
-test.before(async () => { server = await startPostgres(); pool = new pg.Pool({ connectionString: server.url, max: 4 }); pool.on('error', () => undefined); });
-test.after(async () => { await pool.end().catch(() => undefined); await server.stop(); });
+test.before(async () => {
+  server = await startPostgres();
+  pool = new pg.Pool({ connectionString: server.url, max: 4 });
+  pool.on('error', () => undefined);
+});
+test.after(async () => {
+  await pool.end().catch(() => undefined);
+  await server.stop();
+});
 
 test('migrations: plain PostgreSQL partitioned tables; running twice is a no-op; --print renders both flavours', async () => {
   const c = await pool.connect();
   try {
     const r1 = await migrate(c, schemaOpts);
     assert.is(r1.flavor, 'postgres');
-    assert.equal(r1.applied, [1]);
+    assert.equal(r1.applied, [1, 2]);
     const r2 = await migrate(c, schemaOpts);
     assert.equal(r2.applied, []);
     assert.is(await currentVersion(c), SCHEMA_VERSION);
-    const parts = await c.query(`select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s')`);
+    const parts = await c.query(
+      `select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s')`,
+    );
     assert.is(parts.rowCount, 4);
     const brin = await c.query(`select indexname from pg_indexes where indexname = 'ticks_ts_brin'`);
     assert.is(brin.rowCount, 1, 'BRIN on ts');
     assert.ok(renderSql('timescaledb', schemaOpts).includes(`create_hypertable('ticks', 'ts'`));
     assert.ok(renderSql('timescaledb', schemaOpts).includes('timescaledb.continuous'));
     assert.ok(renderSql('postgres', schemaOpts).includes('partition by range (ts)'));
-  } finally { c.release(); }
+  } finally {
+    c.release();
+  }
 });
 
 test('a schema newer than this build stops with a clear error', async () => {
   const c = await pool.connect();
   try {
-    await c.query(`insert into christmas_schema_migrations (version, description, flavor) values (999, 'from the future', 'postgres')`);
-    try { await migrate(c, schemaOpts); assert.unreachable('must refuse'); } catch (err) { assert.instance(err, SchemaVersionError); assert.match((err as Error).message, /999.*newer/); }
+    await c.query(
+      `insert into christmas_schema_migrations (version, description, flavor) values (999, 'from the future', 'postgres')`,
+    );
+    try {
+      await migrate(c, schemaOpts);
+      assert.unreachable('must refuse');
+    } catch (err) {
+      assert.instance(err, SchemaVersionError);
+      assert.match((err as Error).message, /999.*newer/);
+    }
     await c.query('delete from christmas_schema_migrations where version = 999');
-  } finally { c.release(); }
+  } finally {
+    c.release();
+  }
 });
 
 test('COPY path writes every real tick once; a replayed batch is absorbed by the conflict path, never doubled', async () => {
   const ticks = realTicks();
-  const trades = ticks.filter((t) => t.kind === 'trade').length, quotes = ticks.length - trades;
+  const trades = ticks.filter((t) => t.kind === 'trade').length,
+    quotes = ticks.length - trades;
   const w = new PersistWriter(pool, writerOpts());
   w.start();
   for (const t of ticks) w.addTick(t);
@@ -85,9 +116,50 @@ test('COPY path writes every real tick once; a replayed batch is absorbed by the
   assert.ok(w.stats.ticks.conflictBatches >= 1);
   const one = await pool.query('select price, size, side, trade_id, ts_exch_ns from ticks order by trade_id limit 1');
   const first = ticks.filter((t) => t.kind === 'trade').sort((a, b) => a.id - b.id)[0]!;
-  assert.equal([one.rows[0].price, one.rows[0].size, one.rows[0].side, Number(one.rows[0].trade_id)], [first.price, first.size, first.side === 'buy' ? 1 : -1, first.id]);
+  assert.equal(
+    [one.rows[0].price, one.rows[0].size, one.rows[0].side, Number(one.rows[0].trade_id)],
+    [first.price, first.size, first.side === 'buy' ? 1 : -1, first.id],
+  );
   const ts = await pool.query(`select extract(epoch from ts) * 1000 as ms from ticks where trade_id = $1`, [first.id]);
   assert.ok(Math.abs(Number(ts.rows[0].ms) - first.tsExchNs / 1e6) < 0.001, 'ts carries the exchange time');
+  // Re-sent by the venue after a restart: the same venue fields, a new receive time. Keyed on the venue's ids, absorbed.
+  const w2 = new PersistWriter(pool, writerOpts());
+  w2.start();
+  for (const t of ticks.slice(0, 3000)) w2.addTick({ ...t, tsRecvNs: t.tsRecvNs + 9e9 });
+  await w2.drain(10_000);
+  assert.is(await count('ticks'), trades, 're-sent trades absorbed');
+  assert.is(await count('quotes'), quotes, 're-sent quotes absorbed');
+});
+
+test('migration 2 re-keys quotes on the venue ids, keeping the earliest received of rows stored twice', async () => {
+  const c = await pool.connect();
+  try {
+    await c.query("delete from quotes where symbol = 'MIGR'");
+    // Back to the version-1 key, with one quote stored twice (two receive times), as a v1 daemon after a kill -9 would.
+    await c.query('alter table quotes drop constraint quotes_uniq');
+    await c.query('alter table quotes add constraint quotes_uniq unique (venue, symbol, update_id, ts, ts_recv_ns)');
+    await c.query('delete from christmas_schema_migrations where version = 2');
+    for (const recv of ['1723161600000000001', '1723161600000000002']) {
+      await c.query(
+        `insert into quotes (ts, venue, symbol, update_id, bid, bid_size, ask, ask_size, ts_exch_ns, ts_recv_ns)
+        values ('2024-08-09T00:00:00Z', 'binance', 'MIGR', 7, 1, 1, 2, 1, 1723161600000000000, $1)`,
+        [recv],
+      );
+    }
+    const r = await migrate(c, schemaOpts);
+    assert.equal(r.applied, [2]);
+    const rows = await c.query("select ts_recv_ns from quotes where symbol = 'MIGR'");
+    assert.equal(
+      rows.rows.map((x) => String(x.ts_recv_ns)),
+      ['1723161600000000001'],
+      'the earliest received copy kept',
+    );
+    await c.query(`insert into quotes (ts, venue, symbol, update_id, bid, bid_size, ask, ask_size, ts_exch_ns, ts_recv_ns)
+      values ('2024-08-09T00:00:00Z', 'binance', 'MIGR', 7, 1, 1, 2, 1, 1723161600000000000, 1723161600000000003) on conflict do nothing`);
+    assert.is(await count('quotes', "symbol = 'MIGR'"), 1, 'a re-sent quote is absorbed');
+  } finally {
+    c.release();
+  }
 });
 
 test('a row the database rejects is bisected out to the dead-letter file; the rest of the batch lands', async () => {
@@ -96,11 +168,15 @@ test('a row the database rejects is bisected out to the dead-letter file; the re
   const w = new PersistWriter(pool, o);
   w.start();
   const base = 1_723_161_600_000e6;
-  for (let i = 0; i < 100; i++) w.addTick(tradeTick('binance', 'BADUSDT', base + i * 1e6, base, 100, 1, 'buy', i === 37 ? 1e20 : 10_000 + i));
+  for (let i = 0; i < 100; i++)
+    w.addTick(tradeTick('binance', 'BADUSDT', base + i * 1e6, base, 100, 1, 'buy', i === 37 ? 1e20 : 10_000 + i));
   await w.drain(10_000);
   assert.is(await count('ticks', `symbol = 'BADUSDT'`), 99);
   assert.is(w.stats.ticks.deadLetters, 1);
-  const dl = readFileSync(w.deadLetterFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const dl = readFileSync(w.deadLetterFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.is(dl.length, 1);
   assert.is(dl[0].table, 'ticks');
   assert.match(dl[0].error, /out of range/);
@@ -114,7 +190,12 @@ function outageWriter(symbol: string, poolOpts: pg.PoolConfig = {}) {
   w.start();
   const base = 1_723_161_600_000e6;
   const fed = { count: 0 };
-  const add = (n: number) => { for (let i = 0; i < n; i++) { const id = ++fed.count; w.addTick(tradeTick('binance', symbol, base + id * 1e6, base, 100, 1, 'buy', id)); } };
+  const add = (n: number) => {
+    for (let i = 0; i < n; i++) {
+      const id = ++fed.count;
+      w.addTick(tradeTick('binance', symbol, base + id * 1e6, base, 100, 1, 'buy', id));
+    }
+  };
   return { w, wpool, base, add, fed };
 }
 
@@ -124,18 +205,39 @@ test('PostgreSQL killed mid-stream and restarted: batches spool to disk, drain i
   add(5000);
   await until(async () => (await count('ticks', `symbol = 'OUTAGE'`)) === 5000, 10_000, 'before the outage');
   await server.kill();
-  for (let k = 0; k < 20; k++) { add(500); await sleep(20); }
+  for (let k = 0; k < 20; k++) {
+    add(500);
+    await sleep(20);
+  }
   await until(() => w.stats.ticks.spooledRows > 0, 10_000, 'spooling while down');
   assert.ok(w.spool.bytes > 0);
   await server.restart();
-  let seen = -1, lastErr = '';
-  await until(async () => { try { seen = await count('ticks', `symbol = 'OUTAGE'`); return seen === 15_000; } catch (e) { lastErr = (e as Error).message; return false; } }, 30_000, 'all rows after recovery')
-    .catch((e: Error) => { throw new Error(`${e.message}: count ${seen}, last error ${lastErr}, writer ${JSON.stringify(w.stats.ticks)}, spool ${w.spool.bytes} bytes`); });
+  let seen = -1,
+    lastErr = '';
+  await until(
+    async () => {
+      try {
+        seen = await count('ticks', `symbol = 'OUTAGE'`);
+        return seen === 15_000;
+      } catch (e) {
+        lastErr = (e as Error).message;
+        return false;
+      }
+    },
+    30_000,
+    'all rows after recovery',
+  ).catch((e: Error) => {
+    throw new Error(
+      `${e.message}: count ${seen}, last error ${lastErr}, writer ${JSON.stringify(w.stats.ticks)}, spool ${w.spool.bytes} bytes`,
+    );
+  });
   await until(() => w.spool.empty, 10_000, 'spool drained');
   add(1000);
   await w.drain(10_000);
   assert.is(await count('ticks', `symbol = 'OUTAGE'`), 16_000);
-  const dup = await pool.query(`select trade_id from ticks where symbol = 'OUTAGE' group by trade_id having count(*) > 1`);
+  const dup = await pool.query(
+    `select trade_id from ticks where symbol = 'OUTAGE' group by trade_id having count(*) > 1`,
+  );
   assert.is(dup.rowCount, 0);
   await wpool.end().catch(() => undefined);
 });
@@ -148,17 +250,27 @@ test('database stuck past the stall limit: the stuck batch and the backlog go to
   let paused = true;
   try {
     add(500); // a batch goes out and hangs
-    for (let k = 0; k < 30; k++) { add(200); await sleep(50); } // 1.5 s: past the 1 s stall limit
+    for (let k = 0; k < 30; k++) {
+      add(200);
+      await sleep(50);
+    } // 1.5 s: past the 1 s stall limit
     await until(() => w.stats.ticks.spooledRows >= 500 + 4000, 10_000, 'the backlog spooled');
     const recs = w.spool.files().flatMap((f) => readSpoolFile(f).records);
     const biggest = Math.max(...recs.map((r) => r.rows.length));
     assert.ok(biggest <= 500, `largest spool record ${biggest} rows (batchRows 500)`);
     assert.ok(recs.length >= 9, `${recs.length} records for ${w.stats.ticks.spooledRows} rows`);
-    server.resume(); paused = false;
-    await until(async () => (await count('ticks', `symbol = 'STUCK'`)) === fed.count, 30_000, 'every row after the database came back');
+    server.resume();
+    paused = false;
+    await until(
+      async () => (await count('ticks', `symbol = 'STUCK'`)) === fed.count,
+      30_000,
+      'every row after the database came back',
+    );
     await w.drain(10_000);
     assert.is(await count('ticks', `symbol = 'STUCK'`), fed.count);
-    const dup = await pool.query(`select trade_id from ticks where symbol = 'STUCK' group by trade_id having count(*) > 1`);
+    const dup = await pool.query(
+      `select trade_id from ticks where symbol = 'STUCK' group by trade_id having count(*) > 1`,
+    );
     assert.is(dup.rowCount, 0);
   } finally {
     if (paused) server.resume();
