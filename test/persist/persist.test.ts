@@ -15,6 +15,7 @@ import { SchemaVersionError } from '../../src/model/errors.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { tradeTick, type Tick } from '../../src/model/tick.js';
+import { tickRow } from '../../src/persist/rows.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let pool: pg.Pool;
@@ -302,6 +303,33 @@ test('spool: a torn record at the end and a corrupt checksum are detected and sk
   assert.is(crc.records.length, 1);
   assert.ok(crc.corrupt.some((c) => c.why === 'checksum mismatch'));
   assert.ok(existsSync(f2));
+});
+
+test('a spooled record the database refuses (a year-10000 row its partition DDL rejects) is dead-lettered row by row; the drain goes on', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-refused-'));
+  const s = new Spool(dir, 1 << 20);
+  const good = (id: number) =>
+    tradeTick('binance', 'REFUSED', 1_723_161_600_000e6 + id * 1e6, 1_723_161_600_000e6, 61000, 1, 'buy', id);
+  const rows = [
+    good(1),
+    tradeTick('binance', 'REFUSED', 253_402_300_800_000e6, 1_723_161_600_000e6, 61000, 1, 'buy', 2),
+    good(3),
+  ].map(tickRow);
+  assert.is(s.append({ table: 'ticks', rows }), 'ok');
+  assert.is(s.append({ table: 'ticks', rows: [good(4), good(5)].map(tickRow) }), 'ok');
+  s.close();
+  const w = new PersistWriter(pool, writerOpts({ spoolDir: dir }));
+  w.start();
+  await until(() => w.spool.empty, 15_000, 'spool drained past the refused record');
+  await w.drain(5000);
+  assert.is(await count('ticks', `symbol = 'REFUSED'`), 4, 'the good rows of both records landed');
+  assert.is(w.stats.ticks.deadLetters, 1, 'the refused row alone');
+  const dl = readFileSync(w.deadLetterFile, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { row: unknown[]; error: string });
+  assert.is(dl.length, 1);
+  assert.match(String(dl[0]!.row[0]), /^\+010000/);
 });
 
 test.run();
