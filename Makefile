@@ -41,7 +41,7 @@ bench-quick: deps build
 	$(CLI) bench --quick --compare
 
 chaos: deps build
-	CHRISTMAS_CHAOS_LONG=1 $(NODE) dist/test/run.js chaos
+	CHRISTMAS_CHAOS_LONG=1 CHRISTMAS_CHAOS_RECORD=1 $(NODE) dist/test/run.js chaos
 
 clean:
 	rm -rf dist build

@@ -12,6 +12,10 @@ import { migrateCommand } from './commands/migrate.js';
 import { benchCommand } from './commands/bench.js';
 import { topCommand } from './commands/top.js';
 import { demoCommand } from './commands/demo.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { kernels } from '../native/index.js';
 import { ChristmasError, ConfigError, UsageError, EXIT_CONFIG, EXIT_USAGE } from '../model/errors.js';
 
 const commands: Command[] = [
@@ -39,13 +43,30 @@ function mainHelp(): string {
     'environment: CHRISTMAS_CONFIG CHRISTMAS_FEED_URL CHRISTMAS_REDIS_URL CHRISTMAS_DATABASE_URL CHRISTMAS_SIGNAL_SOCKET',
     '             CHRISTMAS_METRICS_LISTEN CHRISTMAS_SPOOL_DIR CHRISTMAS_LOG_LEVEL CHRISTMAS_NO_NATIVE',
     '',
-    'christmas <command> --help describes every flag.',
+    'christmas <command> --help describes every flag; christmas --version prints the version.',
     '',
   ].join('\n');
 }
 
+/** `christmas --version`: the package version, Node's and which kernels load. */
+function version(): string {
+  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
+  return `christmas ${pkg.version} (node ${process.versions.node}, ${kernels().kind} kernels)\n`;
+}
+
+// A reader that goes away (`christmas replay ... | head`) is the end of the output, not an error: exit 0, quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    process.stdout.write(version());
+    return 0;
+  }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(mainHelp());
     return name ? 0 : EXIT_USAGE;

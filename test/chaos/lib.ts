@@ -2,7 +2,7 @@
 // here, injects faults on a schedule, and checks the invariants from the outside: every tick the feed
 // accepted is in PostgreSQL exactly once (and in Redis, unless counted as dropped), the daemon never
 // exits, shutdown drains. Each scenario records its figures in results/<name>.json and README.md.
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -186,15 +186,24 @@ export interface ScenarioResult {
   samples?: unknown[];
 }
 
-/** Writes results/<scenario>.json and refreshes the table in test/chaos/README.md. */
+/**
+ * Writes <scenario>.json. A test run writes to .results/chaos/ (ignored by git), so `make test` leaves a checkout
+ * clean; CHRISTMAS_CHAOS_RECORD=1 records into test/chaos/results/ and refreshes the table in test/chaos/README.md.
+ */
 export function report(r: ScenarioResult): void {
-  for (const dir of [path.join(here, 'results'), path.join(sourceDir, 'results')]) {
+  const record = process.env.CHRISTMAS_CHAOS_RECORD === '1';
+  const dirs = record
+    ? [path.join(here, 'results'), path.join(sourceDir, 'results')]
+    : [path.join(repoRoot, '.results', 'chaos')];
+  for (const dir of dirs) {
     try {
+      mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, `${r.scenario}.json`), JSON.stringify(r, null, 1) + '\n');
     } catch {
       /* read-only checkout */
     }
   }
+  if (!record) return;
   const resultsDir = path.join(sourceDir, 'results');
   if (!existsSync(resultsDir)) return;
   const all = readdirSync(resultsDir)
