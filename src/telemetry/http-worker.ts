@@ -22,6 +22,17 @@ parentPort!.on('message', (m: { id: number; status: number; type: string; text: 
 });
 
 const server = createServer((req, res) => {
+  if (req.url === '/health/live') {
+    // Liveness: the main thread's event loop turns (it publishes a report every 100 ms), whatever the venues do.
+    const report = reports.read();
+    const age = report === undefined ? Infinity : Date.now() - report.stampMs;
+    const live = age <= staleMs;
+    res.writeHead(live ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(
+      JSON.stringify({ status: live ? 'live' : 'stalled', reportAgeMs: Number.isFinite(age) ? Math.round(age) : null }),
+    );
+    return;
+  }
   if (req.url === '/health') {
     const report = reports.read();
     const age = report === undefined ? 0 : Date.now() - report.stampMs;
@@ -62,7 +73,7 @@ const server = createServer((req, res) => {
     return;
   }
   res.writeHead(404);
-  res.end('not found: try /metrics or /health\n');
+  res.end('not found: try /metrics, /health or /health/live\n');
 });
 server.listen(port, host, () =>
   parentPort!.postMessage({ type: 'listening', port: (server.address() as { port: number }).port }),

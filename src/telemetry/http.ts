@@ -1,6 +1,6 @@
-// Loopback HTTP endpoint: /metrics (Prometheus text) and /health (200 with a JSON summary, or 503 naming
-// the unhealthy components). The server runs in a worker thread (http-worker.ts) fed from shared memory,
-// so /health stays fast under full load; /metrics is rendered here on request.
+// Loopback HTTP endpoint: /metrics (Prometheus text), /health (readiness: 200 with a JSON summary, or 503 naming
+// the unhealthy components) and /health/live (liveness: the event loop turns). The server runs in a worker thread
+// (http-worker.ts) fed from shared memory, so /health stays fast under full load; /metrics is rendered here.
 import { Worker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';

@@ -70,4 +70,84 @@ while True:
   }
 });
 
+test('a silent venue is readiness, never the watchdog: pings go on, /health names the feed, /health/live stays 200', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-notify-'));
+  const sock = path.join(dir, 'notify.sock');
+  let got = '';
+  const rx = spawn(
+    'python3',
+    [
+      '-u',
+      '-c',
+      `import socket,sys
+s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print('bound', flush=True)
+while True:
+  d=s.recv(4096); print(d.decode(), flush=True)`,
+      sock,
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  rx.stdout!.on('data', (d) => {
+    got += d.toString();
+  });
+  await until(() => got.includes('bound'), 10_000, 'python3 datagram receiver');
+  const port = await freePort(),
+    metricsPort = await freePort();
+  const feed = spawnCli([
+    'serve-replay',
+    shared('messages/binance-spot-trade.jsonl'),
+    '--port',
+    String(port),
+    '--rate',
+    '500',
+    '--loop',
+  ]);
+  await until(() => feed.out().includes('listening'), 15_000, 'replay server');
+  const d = spawnCli(['run', '--set', 'feeds.0.staleAfterMs=500'], {
+    NOTIFY_SOCKET: sock,
+    WATCHDOG_USEC: '400000',
+    CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`,
+    CHRISTMAS_REDIS_URL: '',
+    CHRISTMAS_DATABASE_URL: '',
+    CHRISTMAS_SIGNAL_SOCKET: path.join(dir, 's.sock'),
+    CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool'),
+    CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
+    CHRISTMAS_LOG_LEVEL: 'info',
+  });
+  const get = async (p: string) => {
+    const r = await fetch(`http://127.0.0.1:${metricsPort}${p}`);
+    return { status: r.status, body: await r.text() };
+  };
+  try {
+    await until(() => got.includes('READY=1'), 15_000, 'READY=1');
+    await until(
+      async () => {
+        try {
+          return (await get('/health')).status === 200;
+        } catch {
+          return false;
+        }
+      },
+      15_000,
+      'ready with the venue up',
+    );
+    feed.child.kill('SIGKILL'); // the venue goes away: no frames, reconnects refused
+    await until(async () => (await get('/health')).status === 503, 10_000, 'readiness 503 with the venue gone');
+    const h = await get('/health');
+    assert.match(h.body, /"feed"/, h.body);
+    const before = (got.match(/WATCHDOG=1/g) ?? []).length;
+    await new Promise((r) => setTimeout(r, 2000));
+    const pings = (got.match(/WATCHDOG=1/g) ?? []).length - before;
+    assert.ok(pings >= 5, `the watchdog kept beating through the outage (${pings} pings in 2 s, one every 200 ms)`);
+    assert.is((await get('/health/live')).status, 200, 'alive');
+    assert.is((await get('/health')).status, 503, 'still not ready');
+    d.child.kill('SIGTERM');
+    assert.is(await d.exited, 0);
+  } finally {
+    feed.child.kill('SIGKILL');
+    rx.kill('SIGKILL');
+    if (d.child.exitCode === null) d.child.kill('SIGKILL');
+  }
+});
+
 test.run();

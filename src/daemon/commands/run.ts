@@ -122,7 +122,8 @@ export const runCommand: Command = {
     }
     feeds.start();
     notifier.notify('READY=1');
-    notifier.startWatchdog(() => loop.healthy() && feeds!.healthy().healthy);
+    // Liveness only: a venue outage is readiness (/health), never a watchdog restart.
+    notifier.startWatchdog(() => loop.healthy());
     log.info(
       {
         instance: cfg.instance,
