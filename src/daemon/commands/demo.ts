@@ -14,6 +14,7 @@ import { ReplayServer } from '../../feed/replay/server.js';
 import { SignalClient } from '../../signal/client.js';
 import { parsePrometheus } from './top.js';
 import { intOption, type Command } from '../command.js';
+import { UsageError } from '../../model/errors.js';
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -25,6 +26,12 @@ export const demoCommand: Command = {
     compute: { type: 'string', value: 'MODE', description: 'inline (default) or pool' },
   },
   async run(v) {
+    // Every option is checked before anything starts: a typo leaves no server, process or folder behind.
+    const speed = intOption(v.speed, 'speed', 0.1, 1000, 5);
+    const seconds = v.seconds === undefined ? 0 : intOption(v.seconds, 'seconds', 1, 1e7, 0);
+    const compute = v.compute === undefined ? undefined : String(v.compute);
+    if (compute !== undefined && compute !== 'inline' && compute !== 'pool')
+      throw new UsageError(`--compute: got "${compute}", expected inline or pool`);
     const say = (s: string) => process.stdout.write(s + '\n');
     const work = mkdtempSync(path.join(tmpdir(), 'christmas-demo-'));
     say('christmas demo: starting Redis and PostgreSQL ...');
@@ -35,7 +42,7 @@ export const demoCommand: Command = {
       frames,
       port: 0,
       rate: 0,
-      speed: intOption(v.speed, 'speed', 0.1, 1000, 5),
+      speed,
       loop: true,
       pingIntervalMs: 20_000,
       faults: {},
@@ -57,8 +64,13 @@ export const demoCommand: Command = {
       CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
     };
     const args = [path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js'), 'run'];
-    if (v.compute) args.push('--set', `compute.mode="${String(v.compute)}"`);
-    const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    if (compute) args.push('--set', `compute.mode="${compute}"`);
+    // Its own process group: Ctrl-C at the terminal reaches the demo alone, which then drains the daemon with one
+    // SIGTERM (a second signal would force the daemon's exit without its drain).
+    const daemon = spawn(process.execPath, args, { env, stdio: ['ignore', 'inherit', 'inherit'], detached: true });
+    process.once('exit', () => {
+      if (daemon.exitCode === null) daemon.kill('SIGKILL'); // the demo itself died: leave no daemon behind
+    });
     const client = new SignalClient({ socketPath: socket, fromSeq: 1 });
     let signals = 0;
     client.on('welcome', () =>
@@ -99,7 +111,7 @@ export const demoCommand: Command = {
         say(`daemon exited with code ${code}`);
         resolve();
       });
-      if (v.seconds) setTimeout(resolve, intOption(v.seconds, 'seconds', 1, 1e7, 0) * 1000);
+      if (seconds > 0) setTimeout(resolve, seconds * 1000);
     });
     await done;
     clearInterval(status);

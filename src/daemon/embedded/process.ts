@@ -34,8 +34,12 @@ function track(child: ChildProcess): ChildProcess {
   return child;
 }
 
+/**
+ * Spawns a server in its own process group: a terminal's Ctrl-C reaches the command that started it, which stops
+ * it in order (the daemon drains into it first); the exit hook above kills the group if that command dies.
+ */
 export function spawnTracked(cmd: string, args: string[], opts: SpawnOptions): ChildProcess {
-  return track(spawn(cmd, args, opts));
+  return track(spawn(cmd, args, { detached: true, ...opts }));
 }
 
 export async function freePort(): Promise<number> {
