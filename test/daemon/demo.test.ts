@@ -37,7 +37,12 @@ test('Ctrl-C drains: the summary is printed, exit 0, no forced exit, no folder l
   try {
     await until(() => /^ticks \d+/m.test(out) && !/^ticks 0 /m.test(out), 60_000, 'a status line with ticks');
     process.kill(-child.pid!, 'SIGINT'); // the terminal signals the whole foreground group
-    const code = await Promise.race([exited, new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      exited,
+      new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 30_000))),
+    ]);
+    clearTimeout(timer);
     assert.is(code, 0, out.slice(-2000));
     assert.match(out, /persisted: \d+ trades, \d+ quotes, \d+ signals/);
     assert.not.match(out, /second signal|forcing exit|daemon exited with code [^0]/);

@@ -78,7 +78,12 @@ test('SIGTERM ends a start-up that waits on unreachable Redis and PostgreSQL wit
     await sleep(afterMs);
     const signalled = Date.now();
     p.child.kill('SIGTERM');
-    const code = await Promise.race([p.exited, sleep(5000).then(() => 'hung' as const)]);
+    let timer: NodeJS.Timeout | undefined;
+    const code = await Promise.race([
+      p.exited,
+      new Promise<'hung'>((r) => (timer = setTimeout(() => r('hung'), 5000))),
+    ]);
+    clearTimeout(timer);
     if (code === 'hung') p.child.kill('SIGKILL');
     assert.ok(code !== 'hung', `still running 5 s after SIGTERM (${afterMs} ms into start-up): ${p.out().slice(-800)}`);
     assert.ok(Date.now() - signalled < 4000, `ended ${Date.now() - signalled} ms after SIGTERM`);
