@@ -9,23 +9,21 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { shared, freePort, until, spawnCli } from '../helpers.js';
 
-test('READY=1, WATCHDOG=1 pings and STOPPING=1 reach NOTIFY_SOCKET', async () => {
+/** A python3 datagram socket standing in for systemd's NOTIFY_SOCKET; `got()` is everything it received. */
+async function notifyReceiver(): Promise<{
+  dir: string;
+  sock: string;
+  got: () => string;
+  rx: ReturnType<typeof spawn>;
+}> {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-notify-'));
   const sock = path.join(dir, 'notify.sock');
   let got = '';
-  const rx = spawn(
-    'python3',
-    [
-      '-u',
-      '-c',
-      `import socket,sys
+  const code = `import socket,sys
 s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print('bound', flush=True)
 while True:
-  d=s.recv(4096); print(d.decode(), flush=True)`,
-      sock,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
+  d=s.recv(4096); print(d.decode(), flush=True)`;
+  const rx = spawn('python3', ['-u', '-c', code, sock], { stdio: ['ignore', 'pipe', 'inherit'] });
   rx.stdout!.on('data', (d) => {
     got += d.toString();
   });
@@ -34,6 +32,11 @@ while True:
     10_000,
     'python3 datagram receiver (python3 is on every Debian machine this runs on)',
   );
+  return { dir, sock, got: () => got, rx };
+}
+
+test('READY=1, WATCHDOG=1 pings and STOPPING=1 reach NOTIFY_SOCKET', async () => {
+  const { dir, sock, got, rx } = await notifyReceiver();
   const port = await freePort();
   const feed = spawnCli([
     'serve-replay',
@@ -57,12 +60,12 @@ while True:
     CHRISTMAS_LOG_LEVEL: 'info',
   });
   try {
-    await until(() => got.includes('READY=1'), 15_000, 'READY=1');
-    await until(() => (got.match(/WATCHDOG=1/g) ?? []).length >= 3, 10_000, 'three watchdog pings (every 200 ms)');
+    await until(() => got().includes('READY=1'), 15_000, 'READY=1');
+    await until(() => (got().match(/WATCHDOG=1/g) ?? []).length >= 3, 10_000, 'three watchdog pings (every 200 ms)');
     d.child.kill('SIGTERM');
     assert.is(await d.exited, 0);
-    await until(() => got.includes('STOPPING=1'), 5000, 'STOPPING=1');
-    assert.ok(got.indexOf('READY=1') < got.indexOf('STOPPING=1'));
+    await until(() => got().includes('STOPPING=1'), 5000, 'STOPPING=1');
+    assert.ok(got().indexOf('READY=1') < got().indexOf('STOPPING=1'));
   } finally {
     feed.child.kill('SIGTERM');
     rx.kill('SIGKILL');
@@ -71,26 +74,7 @@ while True:
 });
 
 test('a silent venue is readiness, never the watchdog: pings go on, /health names the feed, /health/live stays 200', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-notify-'));
-  const sock = path.join(dir, 'notify.sock');
-  let got = '';
-  const rx = spawn(
-    'python3',
-    [
-      '-u',
-      '-c',
-      `import socket,sys
-s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1]); print('bound', flush=True)
-while True:
-  d=s.recv(4096); print(d.decode(), flush=True)`,
-      sock,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  rx.stdout!.on('data', (d) => {
-    got += d.toString();
-  });
-  await until(() => got.includes('bound'), 10_000, 'python3 datagram receiver');
+  const { dir, sock, got, rx } = await notifyReceiver();
   const port = await freePort(),
     metricsPort = await freePort();
   const feed = spawnCli([
@@ -119,7 +103,7 @@ while True:
     return { status: r.status, body: await r.text() };
   };
   try {
-    await until(() => got.includes('READY=1'), 15_000, 'READY=1');
+    await until(() => got().includes('READY=1'), 15_000, 'READY=1');
     await until(
       async () => {
         try {
@@ -135,9 +119,9 @@ while True:
     await until(async () => (await get('/health')).status === 503, 10_000, 'readiness 503 with the venue gone');
     const h = await get('/health');
     assert.match(h.body, /"feed"/, h.body);
-    const before = (got.match(/WATCHDOG=1/g) ?? []).length;
+    const before = (got().match(/WATCHDOG=1/g) ?? []).length;
     await new Promise((r) => setTimeout(r, 2000));
-    const pings = (got.match(/WATCHDOG=1/g) ?? []).length - before;
+    const pings = (got().match(/WATCHDOG=1/g) ?? []).length - before;
     assert.ok(pings >= 5, `the watchdog kept beating through the outage (${pings} pings in 2 s, one every 200 ms)`);
     assert.is((await get('/health/live')).status, 200, 'alive');
     assert.is((await get('/health')).status, 503, 'still not ready');
