@@ -57,6 +57,10 @@ export class ThreadSinks implements Sinks {
   private stats: IoWorkerStats = { store: undefined, persist: undefined, redisStatus: undefined };
   private stopping = false;
   private drained: ((r: { storeLeft: number; persistLeft: number }) => void) | undefined;
+  /** Counters of the workers that exited (foldCounters), added to the running worker's. */
+  private readonly storeBase = { stored: 0, dropped: 0, errors: 0, batches: 0 };
+  private readonly tableBase: Record<string, TableStats> = {};
+  private readonly droppedBase: Record<string, number> = {};
 
   private constructor(
     private readonly cfg: ChristmasConfig,
@@ -279,9 +283,6 @@ export class ThreadSinks implements Sinks {
     }
     this.stats = { store: undefined, persist: undefined, redisStatus: undefined };
   }
-  private readonly storeBase = { stored: 0, dropped: 0, errors: 0, batches: 0 };
-  private readonly tableBase: Record<string, TableStats> = {};
-  private readonly droppedBase: Record<string, number> = {};
 
   storeStats(): StoreStats | undefined {
     const s = this.stats.store;

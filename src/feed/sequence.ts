@@ -34,6 +34,8 @@ export interface SequenceOptions {
 /** Per symbol and kind: the highest id and which of the `window` ids below it were seen (a ring of flags). */
 class IdState {
   hi: number;
+  /** Receive time of the last trade accepted in order (the start of a gap's span). */
+  lastRecvNs = NaN;
   readonly seen: Uint8Array;
   /** A jumped id waiting for confirmation, and how many consistent ids followed it. */
   candidate = -1;
@@ -59,7 +61,6 @@ class IdState {
 export class SequenceTracker {
   private readonly trades = new Map<string, IdState>();
   private readonly quotes = new Map<string, IdState>();
-  private readonly lastRecvNs = new Map<string, number>();
   duplicates = 0;
   gaps = 0;
   missingTrades = 0;
@@ -86,8 +87,9 @@ export class SequenceTracker {
     const map = isTrade ? this.trades : this.quotes;
     const st = map.get(t.symbol);
     if (st === undefined) {
-      map.set(t.symbol, new IdState(t.id, isTrade ? this.window : 0));
-      if (isTrade) this.lastRecvNs.set(t.symbol, t.tsRecvNs);
+      const fresh = new IdState(t.id, isTrade ? this.window : 0);
+      fresh.lastRecvNs = t.tsRecvNs;
+      map.set(t.symbol, fresh);
       return 'ok';
     }
     const id = t.id,
@@ -146,8 +148,8 @@ export class SequenceTracker {
     st.beforeJump = -1;
     st.advanceTo(id);
     if (!isTrade) return 'ok';
-    const prevNs = this.lastRecvNs.get(t.symbol) ?? t.tsRecvNs;
-    this.lastRecvNs.set(t.symbol, t.tsRecvNs);
+    const prevNs = st.lastRecvNs === st.lastRecvNs ? st.lastRecvNs : t.tsRecvNs;
+    st.lastRecvNs = t.tsRecvNs;
     if (id > last + 1 && this.contiguousTradeIds) {
       this.gaps++;
       this.missingTrades += id - last - 1;
