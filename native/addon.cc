@@ -1,5 +1,6 @@
 // N-API bindings (node-addon-api) for the batch kernels. Stateless: safe to load in every worker thread.
 #include <napi.h>
+#include <string>
 #include "kernels.h"
 
 Napi::Value SdNotify(const Napi::CallbackInfo& info);  // notify.cc
@@ -23,57 +24,51 @@ bool CheckSameLength(const Napi::Env& env, const Napi::Float64Array& a, const Na
   return true;
 }
 
-// (input, period, output) kernels share one shape.
-template <void (*Kernel)(const double*, size_t, int, double*)>
+// An optional trailing state array must hold at least `need` values.
+bool OptionalState(const Napi::Env& env, const Napi::Value& v, size_t need, double** out) {
+  *out = nullptr;
+  if (v.IsUndefined()) return true;
+  if (!CheckF64(env, v, "state")) return false;
+  auto st = v.As<Napi::Float64Array>();
+  if (st.ElementLength() < need) {
+    Napi::RangeError::New(env, "state must hold at least " + std::to_string(need) + " values").ThrowAsJavaScriptException();
+    return false;
+  }
+  *out = st.Data();
+  return true;
+}
+
+// (input, period, output[, state]) kernels share one shape.
+template <void (*Kernel)(const double*, size_t, int, double*, double*), size_t StateLen>
 Napi::Value PeriodKernel(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int period;
+  double* state;
   if (!CheckF64(env, info[0], "values") || !CheckPeriod(env, info[1], "period", &period) || !CheckF64(env, info[2], "out")) return env.Undefined();
   auto in = info[0].As<Napi::Float64Array>(); auto out = info[2].As<Napi::Float64Array>();
-  if (!CheckSameLength(env, in, out)) return env.Undefined();
-  Kernel(in.Data(), in.ElementLength(), period, out.Data());
+  if (!CheckSameLength(env, in, out) || !OptionalState(env, info[3], StateLen, &state)) return env.Undefined();
+  Kernel(in.Data(), in.ElementLength(), period, out.Data(), state);
   return env.Undefined();
 }
 
 Napi::Value RollingMeanStd(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int window;
+  double* state;
   if (!CheckF64(env, info[0], "values") || !CheckPeriod(env, info[1], "window", &window) ||
       !CheckF64(env, info[2], "meanOut") || !CheckF64(env, info[3], "stdOut")) return env.Undefined();
   auto in = info[0].As<Napi::Float64Array>();
   auto m = info[2].As<Napi::Float64Array>(); auto s = info[3].As<Napi::Float64Array>();
-  if (!CheckSameLength(env, in, m) || !CheckSameLength(env, in, s)) return env.Undefined();
-  christmas::rolling_mean_std(in.Data(), in.ElementLength(), window, m.Data(), s.Data());
+  if (!CheckSameLength(env, in, m) || !CheckSameLength(env, in, s) || !OptionalState(env, info[4], 10, &state)) return env.Undefined();
+  christmas::rolling_mean_std(in.Data(), in.ElementLength(), window, m.Data(), s.Data(), state);
   return env.Undefined();
 }
-
-Napi::Value EmaMultiUpdate(const Napi::CallbackInfo& info) {
-  Napi::Env env = info.Env();
-  if (!CheckF64(env, info[0], "values") || !info[1].IsNumber() || !info[2].IsNumber() || !CheckF64(env, info[3], "state")) {
-    if (!env.IsExceptionPending()) Napi::TypeError::New(env, "emaMultiUpdate(values, len, alpha, state)").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  auto in = info[0].As<Napi::Float64Array>(); auto state = info[3].As<Napi::Float64Array>();
-  const int64_t len = info[1].As<Napi::Number>().Int64Value();
-  const double alpha = info[2].As<Napi::Number>().DoubleValue();
-  if (len < 1 || static_cast<size_t>(len) * state.ElementLength() != in.ElementLength()) {
-    Napi::RangeError::New(env, "values.length must equal len * state.length").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  christmas::ema_multi_update(in.Data(), state.ElementLength(), static_cast<size_t>(len), alpha, state.Data());
-  return env.Undefined();
-}
-
-Napi::Value Noop(const Napi::CallbackInfo& info) { return info.Env().Undefined(); }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
-  exports.Set("emaBatch", Napi::Function::New(env, PeriodKernel<christmas::ema_batch>, "emaBatch"));
-  exports.Set("smaBatch", Napi::Function::New(env, PeriodKernel<christmas::sma_batch>, "smaBatch"));
-  exports.Set("rsiBatch", Napi::Function::New(env, PeriodKernel<christmas::rsi_batch>, "rsiBatch"));
+  exports.Set("emaBatch", Napi::Function::New(env, PeriodKernel<christmas::ema_batch, 1>, "emaBatch"));
+  exports.Set("rsiBatch", Napi::Function::New(env, PeriodKernel<christmas::rsi_batch, 3>, "rsiBatch"));
   exports.Set("rollingMeanStd", Napi::Function::New(env, RollingMeanStd, "rollingMeanStd"));
-  exports.Set("emaMultiUpdate", Napi::Function::New(env, EmaMultiUpdate, "emaMultiUpdate"));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotify, "sdNotify"));
-  exports.Set("noop", Napi::Function::New(env, Noop, "noop"));
   return exports;
 }
 }  // namespace

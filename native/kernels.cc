@@ -10,7 +10,7 @@ static const double kReanchorRatio = 64.0;
 static const double kRsiZero = 1e-14;
 static const size_t kReanchorEvery = size_t(1) << 20;
 
-void ema_batch(const double* in, size_t n, int period, double* out) {
+void ema_batch(const double* in, size_t n, int period, double* out, double* state) {
   const size_t p = static_cast<size_t>(period);
   const double k = 2.0 / (period + 1.0);
   double sum = 0.0, ema = 0.0;
@@ -20,6 +20,7 @@ void ema_batch(const double* in, size_t n, int period, double* out) {
     ema = (in[i] - ema) * k + ema;
     out[i] = ema;
   }
+  if (state) state[0] = sum;
 }
 
 // Compensated (TwoSum) step: the operations of src/indicators/compensated.ts in the same order (the build sets
@@ -31,23 +32,7 @@ static inline void two_sum(double& hi, double& lo, double t) {
   hi = s;
 }
 
-void sma_batch(const double* in, size_t n, int period, double* out) {
-  // anchor + compensated Σ(x − anchor) / n; exactly x for a window of equal values (src/indicators/sma.ts).
-  const size_t p = static_cast<size_t>(period);
-  double a = kNaN, hi = 0.0, lo = 0.0, last = kNaN;
-  size_t run = 0;
-  for (size_t i = 0; i < n; ++i) {
-    const double x = in[i];
-    if (i == 0) a = x;
-    two_sum(hi, lo, x - a);
-    if (i >= p) two_sum(hi, lo, -(in[i - p] - a));
-    run = x == last ? run + 1 : 1;
-    last = x;
-    out[i] = i + 1 >= p ? (run >= p ? x : a + (hi + lo) / period) : kNaN;
-  }
-}
-
-void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, double* std_out) {
+void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, double* std_out, double* state) {
   // Deviations from an anchor in compensated sums (one term per update each: x − out and d² − o²), re-anchored at
   // the mean when (mean − anchor)² passes kReanchorRatio variances or every kReanchorEvery updates; a window of
   // equal values has σ exactly 0 (src/indicators/stddev.ts).
@@ -55,6 +40,7 @@ void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, 
   const double inv = 1.0 / window;
   double a = kNaN, s1h = 0.0, s1l = 0.0, s2h = 0.0, s2l = 0.0, last = kNaN;
   size_t run = 0, since = 0;
+  double mean_dev = kNaN, variance = kNaN;
   for (size_t i = 0; i < n; ++i) {
     const double x = in[i];
     if (i == 0) a = x;
@@ -70,7 +56,7 @@ void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, 
     run = x == last ? run + 1 : 1;
     last = x;
     if (i + 1 < w) { mean_out[i] = kNaN; std_out[i] = kNaN; continue; }
-    if (run >= w) { mean_out[i] = x; std_out[i] = 0.0; continue; }
+    if (run >= w) { mean_out[i] = x; std_out[i] = 0.0; mean_dev = x - a; variance = 0.0; continue; }
     double md = (s1h + s1l) * inv;
     double var = (s2h + s2l) * inv - md * md;
     if (md * md > kReanchorRatio * var || ++since >= kReanchorEvery) {
@@ -86,12 +72,18 @@ void rolling_mean_std(const double* in, size_t n, int window, double* mean_out, 
       var = (s2h + s2l) * inv - md * md;
     }
     if (var < 0) var = 0;
+    mean_dev = md;
+    variance = var;
     mean_out[i] = a + md;
     std_out[i] = std::sqrt(var);
   }
+  if (state) {
+    state[0] = a; state[1] = s1h; state[2] = s1l; state[3] = s2h; state[4] = s2l; state[5] = last;
+    state[6] = static_cast<double>(run); state[7] = static_cast<double>(since); state[8] = mean_dev; state[9] = variance;
+  }
 }
 
-void rsi_batch(const double* in, size_t n, int period, double* out) {
+void rsi_batch(const double* in, size_t n, int period, double* out, double* state) {
   // Wilder RSI; TA-Lib's flat convention: 0 while average gain + loss < kRsiZero (src/indicators/rsi.ts).
   double gain = 0.0, loss = 0.0;
   const double keep = static_cast<double>(period - 1) / period, take = 1.0 / period;
@@ -110,14 +102,7 @@ void rsi_batch(const double* in, size_t n, int period, double* out) {
     const double total = gain + loss;
     out[i] = total < kRsiZero ? 0.0 : (100.0 * gain) / total;
   }
+  if (state) { state[0] = n ? in[n - 1] : kNaN; state[1] = gain; state[2] = loss; }
 }
 
-void ema_multi_update(const double* in, size_t count, size_t len, double alpha, double* state) {
-  for (size_t s = 0; s < count; ++s) {
-    double e = state[s];
-    const double* row = in + s * len;
-    for (size_t i = 0; i < len; ++i) e = std::isnan(e) ? row[i] : e + alpha * (row[i] - e);
-    state[s] = e;
-  }
-}
 }  // namespace christmas

@@ -20,7 +20,7 @@ import { signalId, type Signal } from '../../src/model/signal.js';
 import { nowNs } from '../../src/telemetry/clock.js';
 import { percentile } from '../lib.js';
 import { createHopBuffers, HOP_IN_W, HOP_OUT_W, HOP_SLEEPING, HOP_STOP } from './hop-ring.js';
-import { WAKE_EVERY } from '../../src/compute/ring.js';
+import { WAKE_EVERY } from '../../src/model/tick-ring.js';
 
 const { values: opts, positionals } = parseArgs({
   allowPositionals: true,

@@ -6,6 +6,7 @@ import type { SignalDraft } from '../model/signal.js';
 import type { StrategyConfig } from '../config/types.js';
 import { buildStrategies } from '../strategy/registry.js';
 import type { StrategyInstance } from '../strategy/strategy.js';
+import type { Kernels } from '../native/kernels.js';
 
 interface SymbolStrategies {
   instances: StrategyInstance[];
@@ -59,6 +60,25 @@ export class ComputeCore {
       if (d) out.push(d);
     }
     return out;
+  }
+
+  /**
+   * Warms a symbol this core has not seen from its history (oldest first): strategies with a batch warm-up run
+   * it on the kernels, the others take each tick in turn; history's drafts are dropped. A symbol already seen
+   * is streamed tick by tick. Returns how many instances the batch kernels warmed.
+   */
+  warmSymbol(venue: string, symbol: string, history: readonly Tick[], k: Kernels): number {
+    const fresh = !this.bySymbol.get(venue)?.has(symbol);
+    const s = this.forSymbol(venue, symbol);
+    let batched = 0;
+    for (const inst of s.instances) {
+      if (fresh && inst.warm) {
+        inst.warm(history, k);
+        batched++;
+      } else for (let i = 0; i < history.length; i++) inst.onTick(history[i]!);
+    }
+    this.ticks += history.length;
+    return batched;
   }
 
   snapshot(): Record<string, unknown> {

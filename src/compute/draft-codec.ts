@@ -6,7 +6,16 @@
 // The reader keeps the last string seen in each field, so repeated symbols, names and keys cost a byte
 // compare, not a new string.
 import type { SignalDraft, SignalSide } from '../model/signal.js';
-import type { DraftRecord } from './draft-ring.js';
+import { RingError } from '../model/errors.js';
+
+/** One draft and the clocks of its tick; `at` = ring position after the tick (for crash recovery). */
+export interface DraftRecord {
+  d: SignalDraft;
+  e: number;
+  r: number;
+  f: number;
+  at: number;
+}
 
 const SIDES: readonly SignalSide[] = ['buy', 'sell', 'flat'];
 const sideCode = (s: SignalSide): number => (s === 'buy' ? 0 : s === 'sell' ? 1 : 2);
@@ -30,7 +39,7 @@ function writeString(buf: Buffer, pos: number, s: string): number {
     buf[pos + 2 + i] = c;
   }
   const n = i === len ? len : buf.write(s, pos + 2, 'utf8');
-  if (n > MAX_STRING_BYTES) throw new RangeError(`draft string of ${n} bytes exceeds ${MAX_STRING_BYTES}`);
+  if (n > MAX_STRING_BYTES) throw new RingError(`draft string of ${n} bytes exceeds ${MAX_STRING_BYTES}`);
   buf.writeUInt16LE(n, pos);
   return pos + 2 + n;
 }
@@ -102,7 +111,7 @@ export class DraftDecoder {
 
   decode(buf: Buffer, pos: number): DraftRecord {
     const side = SIDES[buf[pos + 56]!];
-    if (side === undefined) throw new RangeError(`draft record: side code ${buf[pos + 56]}`);
+    if (side === undefined) throw new RingError(`draft record: side code ${buf[pos + 56]}`);
     const count = buf.readUInt16LE(pos + 57);
     const symbol = this.readString(buf, pos + FIXED, S_SYMBOL);
     const venue = this.readString(buf, this.end, S_VENUE);

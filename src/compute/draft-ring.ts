@@ -4,8 +4,8 @@
 // preceded by a wrap marker. Header (Int32): WRITE and READ byte positions (monotonic int32, wrap-safe), and
 // WAITING (1 while the producer waits for room). The consumer waits with Atomics.waitAsync on WRITE, and
 // also drains opportunistically when busy.
-import type { SignalDraft } from '../model/signal.js';
-import { DraftDecoder, draftBound, encodeDraft } from './draft-codec.js';
+import { DraftDecoder, draftBound, encodeDraft, type DraftRecord } from './draft-codec.js';
+import { RingError } from '../model/errors.js';
 
 export const D_WRITE = 0,
   D_READ = 1,
@@ -16,15 +16,6 @@ const WRAP = 0xffffffff;
 export interface DraftRingBuffers {
   header: SharedArrayBuffer;
   bytes: SharedArrayBuffer;
-}
-
-/** One draft and the clocks of its tick; `at` = ring position after the tick (for crash recovery). */
-export interface DraftRecord {
-  d: SignalDraft;
-  e: number;
-  r: number;
-  f: number;
-  at: number;
 }
 
 export function createDraftRing(capacityBytes: number): DraftRingBuffers {
@@ -55,7 +46,7 @@ export class DraftRingWriter {
    */
   append(rec: DraftRecord, shouldStop: () => boolean): boolean {
     const need = align8(4 + draftBound(rec)); // room is reserved for the bound; the position advances by the real size
-    if (need + 8 > this.cap) throw new Error(`draft of up to ${need} bytes exceeds the draft ring`);
+    if (need + 8 > this.cap) throw new RingError(`draft of up to ${need} bytes exceeds the draft ring`);
     for (;;) {
       const w = this.w,
         rd = Atomics.load(this.header, D_READ);

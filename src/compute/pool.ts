@@ -13,7 +13,16 @@ import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Compute, DraftSink } from './compute.js';
 import type { ComputeCore } from './core.js';
-import { createRing, H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, WAKE_EVERY, writeSlot } from './ring.js';
+import {
+  createRing,
+  H_CONTROL,
+  H_LAUNCHES,
+  H_READ,
+  H_SLEEPING,
+  H_WRITE,
+  WAKE_EVERY,
+  writeSlot,
+} from '../model/tick-ring.js';
 import type { RealtimeFailedMessage, SnapshotMessage, ShardTask } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
@@ -409,20 +418,6 @@ export class PoolCompute implements Compute {
       s.port.close();
     }
     await this.pool.destroy();
-  }
-
-  /** Heavy batch job (warm-up) on the pool's spare thread, off the live path. */
-  warmup(
-    values: Float64Array,
-    p = { ema: 12, sma: 20, rsi: 14, window: 20 },
-  ): Promise<{ ema: number; sma: number; rsi: number; std: number; kind: string }> {
-    return this.pool.run({ values, ...p }, { name: 'warmup' }) as Promise<{
-      ema: number;
-      sma: number;
-      rsi: number;
-      std: number;
-      kind: string;
-    }>;
   }
 
   stats() {

@@ -2,15 +2,14 @@
 // Atomics.wait, runs each tick through the ComputeCore in order, writes drafts to the shard's draft ring
 // (draft-ring.ts; the main thread reads it with Atomics.waitAsync), and posts a state snapshot on its
 // MessagePort every `snapshotEvery` ticks so a crashed shard can be rebuilt.
-// `warmup` is a batch task: native kernels over a history window, off the live path.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
 import type { SignalDraft } from '../model/signal.js';
 import { ComputeCore } from './core.js';
-import { H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, readSlot } from './ring.js';
-import { loadKernels } from '../native/index.js';
+import { H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, readSlot } from '../model/tick-ring.js';
 import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 import { setThreadRealtime } from './thread-priority.js';
+import { InjectedCrashError, RingError } from '../model/errors.js';
 
 export interface ShardTask {
   header: SharedArrayBuffer;
@@ -80,7 +79,7 @@ function runShard(task: ShardTask): number {
     if (control === 1) break;
     if (control === 2) {
       Atomics.store(header, H_CONTROL, 0);
-      throw new Error('injected worker crash (test)');
+      throw new InjectedCrashError('injected worker crash (test)');
     }
     let write = Atomics.load(header, H_WRITE);
     if (write === read && task.spinUs > 0) {
@@ -112,7 +111,7 @@ function runShard(task: ShardTask): number {
         if (msg.type === 'register') names[msg.idx] = { venue: msg.venue, symbol: msg.symbol };
         slot = readSlot(slots, read, task.capacity, names);
       }
-      if (!slot) throw new Error(`ring slot ${read}: unknown symbol index`);
+      if (!slot) throw new RingError(`ring slot ${read}: unknown symbol index`);
       const drafts: SignalDraft[] = core.onTick(slot.tick);
       const after = (read + 1) | 0;
       if (read >= task.suppressBefore) {
@@ -135,27 +134,4 @@ function runShard(task: ShardTask): number {
     }
   }
   return read;
-}
-
-/** Batch warm-up: EMA/SMA/RSI/rolling σ over a history window with the native kernels (or the fallback). */
-export function warmup(job: { values: Float64Array; ema: number; sma: number; rsi: number; window: number }): {
-  ema: number;
-  sma: number;
-  rsi: number;
-  std: number;
-  kind: string;
-} {
-  const { kernels, kind } = loadKernels();
-  const n = job.values.length;
-  const out = new Float64Array(n),
-    m = new Float64Array(n),
-    s = new Float64Array(n);
-  kernels.emaBatch(job.values, job.ema, out);
-  const ema = out[n - 1]!;
-  kernels.smaBatch(job.values, job.sma, out);
-  const sma = out[n - 1]!;
-  kernels.rsiBatch(job.values, job.rsi, out);
-  const rsi = out[n - 1]!;
-  kernels.rollingMeanStd(job.values, job.window, m, s);
-  return { ema, sma, rsi, std: s[n - 1]!, kind };
 }

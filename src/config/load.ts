@@ -26,13 +26,15 @@ function readJsonFile(file: string, keyForErrors: string): Json {
   try { text = readFileSync(file, 'utf8'); } catch (err) {
     throw new ConfigError(keyForErrors, file, `a readable JSON file (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
   }
+  let parsed: unknown;
   try {
-    const parsed: unknown = JSON.parse(text);
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('not an object');
-    return parsed as Json;
+    parsed = JSON.parse(text);
   } catch (err) {
     throw new ConfigError(keyForErrors, file, `a JSON object (${(err as Error).message})`);
   }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError(keyForErrors, file, 'a JSON object (not an object)');
+  return parsed as Json;
 }
 
 /** Objects merge key by key; arrays and scalars replace. */

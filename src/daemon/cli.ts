@@ -16,7 +16,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kernels } from '../native/index.js';
-import { ChristmasError, ConfigError, UsageError, EXIT_CONFIG, EXIT_USAGE } from '../model/errors.js';
+import {
+  ChristmasError,
+  ConfigError,
+  StrategyParamError,
+  UsageError,
+  EXIT_CONFIG,
+  EXIT_USAGE,
+} from '../model/errors.js';
 
 const commands: Command[] = [
   runCommand,
@@ -97,8 +104,8 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`christmas: ${err.message}\n`);
       process.exit(EXIT_USAGE);
     }
-    if (err instanceof RangeError && /^strategies\./.test(err.message)) {
-      process.stderr.write(`christmas: config ${err.message}\n`);
+    if (err instanceof StrategyParamError) {
+      process.stderr.write(`christmas: ${err.message}\n`);
       process.exit(EXIT_CONFIG);
     }
     if (err instanceof ChristmasError) {

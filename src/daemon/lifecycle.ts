@@ -2,6 +2,7 @@
 // passed); a second signal forces exit; SIGHUP reloads; an unhandled error is logged with context and
 // exits non-zero so systemd restarts the daemon.
 import type { Logger } from '../telemetry/logger.js';
+import { UnexpectedError } from '../model/errors.js';
 
 export interface LifecycleHooks {
   drain: () => Promise<void>;
@@ -57,7 +58,7 @@ export function installLifecycle(h: LifecycleHooks): { shutdown: (why: string) =
     process.exit(70);
   });
   process.on('unhandledRejection', (reason) => {
-    const err = reason instanceof Error ? reason : new Error(String(reason));
+    const err = reason instanceof Error ? reason : new UnexpectedError(String(reason));
     h.log.fatal({ err: err.message, stack: err.stack }, 'unhandled promise rejection');
     h.log.flush?.();
     process.exit(70);

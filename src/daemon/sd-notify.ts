@@ -1,6 +1,6 @@
 // systemd integration: READY=1 once started, STOPPING=1 on drain, and WATCHDOG=1 pings from the event
 // loop only while the loop and the feeds are healthy (a stalled loop or a dead feed lets systemd restart us).
-import { kernels } from '../native/index.js';
+import { sdNotify } from '../native/notify.js';
 import type { Logger } from '../telemetry/logger.js';
 
 export class SdNotifier {
@@ -14,8 +14,7 @@ export class SdNotifier {
 
   notify(message: string): boolean {
     if (!this.socket) return false;
-    // The native module is OS glue here: loaded even when CHRISTMAS_NO_NATIVE forces TS indicator kernels.
-    const ok = kernels().kernels.sdNotify(this.socket, message);
+    const ok = sdNotify(this.socket, message);
     if (!ok) this.log.warn({ message }, 'sd_notify failed');
     return ok;
   }

@@ -19,7 +19,7 @@ export function engineRegistry(
         clockOffsetNs: p.clock.medianNs(),
         state: feeds.states()[i] ?? 'live',
       })),
-    ticksBySymbol: () => engine.symbolStats(),
+    ticksBySymbol: () => engine.market.counts(),
     store: () => engine.sinks?.storeStats(),
     persist: () => {
       const p = engine.sinks?.persistStats();
@@ -79,7 +79,8 @@ export function healthReport(engine: Engine, live: LiveFeeds | undefined, loop: 
           detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)`,
         };
   }
-  if (engine.signals)
-    components.signals = { healthy: true, detail: `${engine.signals.clientCount} clients, seq ${engine.seq.last}` };
+  // The database publisher's rows are the database component's; the socket keeps its name `signals`.
+  for (const p of engine.publishers)
+    if (p.name !== 'database') components[p.name === 'socket' ? 'signals' : `signals.${p.name}`] = p.health();
   return { healthy: Object.values(components).every((c) => c.healthy), components };
 }

@@ -6,6 +6,8 @@
 // one division per update instead of four; within 1e-15 relative of the textbook order (the vectors test at 1e-9),
 // and the same expression order as the batch kernels, which it matches bit for bit.
 import { Streaming, checkPeriod, finite } from './indicator.js';
+import { InputError } from '../model/errors.js';
+import { STATE_LENGTH, type Kernels } from '../native/kernels.js';
 
 /** TA-Lib's TA_EPSILON: an average gain + loss below it is a flat window (RSI 0). */
 export const RSI_ZERO = 1e-14;
@@ -54,6 +56,20 @@ export class RSI extends Streaming {
     const total = gain + loss;
     this.value = total < RSI_ZERO ? 0 : (100 * gain) / total;
     return this.value;
+  }
+  /** Batch warm-up of a fresh RSI with the kernels: the state updating with each of `values` would leave. */
+  warmFrom(values: Float64Array, k: Kernels): void {
+    if (this.count !== 0) throw new InputError('RSI.warmFrom needs a fresh RSI');
+    const n = values.length;
+    if (n === 0) return;
+    const out = new Float64Array(n),
+      state = new Float64Array(STATE_LENGTH.rsiBatch);
+    k.rsiBatch(values, this.period, out, state);
+    this.prev = state[0]!;
+    this.gain = state[1]!;
+    this.loss = state[2]!;
+    this.count = n;
+    if (n > this.period) this.value = out[n - 1]!;
   }
   reset(): void {
     this.value = NaN;

@@ -8,6 +8,8 @@
 // native/kernels.cc (rollingMeanStd) runs the same operations in the same order: bit-identical results.
 import { Streaming, checkPeriod, finite } from './indicator.js';
 import { CountWindow } from './window.js';
+import { InputError } from '../model/errors.js';
+import { STATE_LENGTH, type Kernels } from '../native/kernels.js';
 
 /** Re-anchor when (mean − anchor)² exceeds this many variances: bounds the cancellation to ~130 ulp of σ². */
 export const REANCHOR_RATIO = 64;
@@ -124,6 +126,36 @@ export class RollingStdDev extends Streaming {
     this.s1l = s1l;
     this.s2h = s2h;
     this.s2l = s2l;
+  }
+  /**
+   * Batch warm-up of a fresh σ with the kernels: the state updating with each of `values` would leave. Returns
+   * σ after each value (the kernel's output; NaN before a full window), for callers that need the path.
+   */
+  warmFrom(values: Float64Array, k: Kernels): Float64Array {
+    if (this.count !== 0) throw new InputError('RollingStdDev.warmFrom needs a fresh RollingStdDev');
+    const n = values.length,
+      mean = new Float64Array(n),
+      sd = new Float64Array(n),
+      st = new Float64Array(STATE_LENGTH.rollingMeanStd);
+    if (n === 0) return sd;
+    k.rollingMeanStd(values, this.period, mean, sd, st);
+    this.anchor = st[0]!;
+    this.s1h = st[1]!;
+    this.s1l = st[2]!;
+    this.s2h = st[3]!;
+    this.s2l = st[4]!;
+    this.last = st[5]!;
+    this.run = st[6]!;
+    this.sinceAnchor = st[7]!;
+    this.win.loadFrom(values);
+    this.count = n;
+    if (n >= this.period) {
+      this.meanDev = st[8]!;
+      this.variance = st[9]!;
+      this.mean = mean[n - 1]!;
+      this.value = sd[n - 1]!;
+    }
+    return sd;
   }
   reset(): void {
     this.value = this.variance = this.mean = this.meanDev = this.anchor = this.last = NaN;

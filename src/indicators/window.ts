@@ -16,6 +16,14 @@ export class CountWindow {
     if (this.size < this.capacity) this.size++;
     return out;
   }
+  /** The state pushing values[0..n) one by one into an empty window would leave (a batch warm-up). */
+  loadFrom(values: Float64Array): void {
+    const n = values.length,
+      cap = this.capacity;
+    for (let i = n > cap ? n - cap : 0; i < n; i++) this.buf[i % cap] = values[i]!;
+    this.head = n % cap;
+    this.size = n < cap ? n : cap;
+  }
   /** i = 0 is the oldest value in the window. */
   at(i: number): number {
     let j = this.head - this.size + i;

@@ -1,11 +1,17 @@
 // TypeScript implementation of the batch kernels, line for line the same arithmetic as native/kernels.cc.
-import { spawnSync } from 'node:child_process';
+// (sd_notify, which is OS glue and not a kernel, is in notify.ts.)
 import type { Kernels } from './kernels.js';
 import { REANCHOR_EVERY, REANCHOR_RATIO } from '../indicators/stddev.js';
 import { RSI_ZERO } from '../indicators/rsi.js';
 
 // Compensated sums below are written out inline: `{ t = term; s = hi + t; b = s - hi; lo += hi - (s - b) + (t - b);
 // hi = s }`, the operations of indicators/compensated.ts (CompensatedSum.add), in the same order.
+
+function checkState(state: Float64Array | undefined, need: number): void {
+  if (state === undefined) return;
+  if (!(state instanceof Float64Array)) throw new TypeError('state must be a Float64Array');
+  if (state.length < need) throw new RangeError(`state must hold at least ${need} values`);
+}
 
 function checkArgs(values: Float64Array, period: number, outs: Float64Array[], periodName = 'period'): void {
   if (!(values instanceof Float64Array)) throw new TypeError('values must be a Float64Array');
@@ -18,8 +24,9 @@ function checkArgs(values: Float64Array, period: number, outs: Float64Array[], p
 }
 
 export const fallbackKernels: Kernels = {
-  emaBatch(values, period, out) {
+  emaBatch(values, period, out, state) {
     checkArgs(values, period, [out]);
+    checkState(state, 1);
     const p = period | 0;
     const k = 2 / (p + 1);
     let sum = 0,
@@ -39,39 +46,11 @@ export const fallbackKernels: Kernels = {
       ema = (values[i]! - ema) * k + ema;
       out[i] = ema;
     }
+    if (state) state[0] = sum;
   },
-  smaBatch(values, period, out) {
+  rsiBatch(values, period, out, state) {
     checkArgs(values, period, [out]);
-    const p = period | 0;
-    let a = NaN,
-      hi = 0,
-      lo = 0,
-      last = NaN,
-      run = 0;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      if (i === 0) a = x;
-      {
-        const t = x - a,
-          s = hi + t,
-          b = s - hi;
-        lo += hi - (s - b) + (t - b);
-        hi = s;
-      }
-      if (i >= p) {
-        const t = -(values[i - p]! - a),
-          s = hi + t,
-          b = s - hi;
-        lo += hi - (s - b) + (t - b);
-        hi = s;
-      }
-      run = x === last ? run + 1 : 1;
-      last = x;
-      out[i] = i + 1 >= p ? (run >= p ? x : a + (hi + lo) / p) : NaN;
-    }
-  },
-  rsiBatch(values, period, out) {
-    checkArgs(values, period, [out]);
+    checkState(state, 3);
     const p = period | 0;
     const keep = (p - 1) / p,
       take = 1 / p;
@@ -101,9 +80,15 @@ export const fallbackKernels: Kernels = {
       const total = gain + loss;
       out[i] = total < RSI_ZERO ? 0 : (100 * gain) / total;
     }
+    if (state) {
+      state[0] = values.length ? values[values.length - 1]! : NaN;
+      state[1] = gain;
+      state[2] = loss;
+    }
   },
-  rollingMeanStd(values, window, meanOut, stdOut) {
+  rollingMeanStd(values, window, meanOut, stdOut, state) {
     checkArgs(values, window, [meanOut, stdOut], 'window');
+    checkState(state, 10);
     const w = window | 0;
     const inv = 1 / w;
     let a = NaN,
@@ -113,7 +98,9 @@ export const fallbackKernels: Kernels = {
       s2l = 0,
       last = NaN,
       run = 0,
-      since = 0;
+      since = 0,
+      meanDev = NaN,
+      variance = NaN;
     for (let i = 0; i < values.length; i++) {
       const x = values[i]!;
       if (i === 0) a = x;
@@ -148,6 +135,8 @@ export const fallbackKernels: Kernels = {
       if (run >= w) {
         meanOut[i] = x;
         stdOut[i] = 0;
+        meanDev = x - a;
+        variance = 0;
         continue;
       }
       let md = (s1h + s1l) * inv;
@@ -176,37 +165,22 @@ export const fallbackKernels: Kernels = {
         v = (s2h + s2l) * inv - md * md;
       }
       if (v < 0) v = 0;
+      meanDev = md;
+      variance = v;
       meanOut[i] = a + md;
       stdOut[i] = Math.sqrt(v);
     }
-  },
-  emaMultiUpdate(values, len, alpha, state) {
-    if (!(values instanceof Float64Array) || !(state instanceof Float64Array))
-      throw new TypeError('emaMultiUpdate(values, len, alpha, state)');
-    if (len < 1 || len * state.length !== values.length)
-      throw new RangeError('values.length must equal len * state.length');
-    for (let s = 0; s < state.length; s++) {
-      let e = state[s]!;
-      const base = s * len;
-      for (let i = 0; i < len; i++) {
-        const v = values[base + i]!;
-        e = Number.isNaN(e) ? v : e + alpha * (v - e);
-      }
-      state[s] = e;
+    if (state) {
+      state[0] = a;
+      state[1] = s1h;
+      state[2] = s1l;
+      state[3] = s2h;
+      state[4] = s2l;
+      state[5] = last;
+      state[6] = run;
+      state[7] = since;
+      state[8] = meanDev;
+      state[9] = variance;
     }
-  },
-  sdNotify(socketPath, message) {
-    // Node has no unix datagram sockets: hand the message to systemd-notify (the unit sets NotifyAccess=all).
-    if (typeof socketPath !== 'string' || typeof message !== 'string')
-      throw new TypeError('sdNotify(socketPath, message)');
-    const r = spawnSync('systemd-notify', ['--pid=' + process.pid, ...message.split('\n').filter(Boolean)], {
-      env: { ...process.env, NOTIFY_SOCKET: socketPath },
-      stdio: 'ignore',
-      timeout: 2000,
-    });
-    return r.status === 0;
-  },
-  noop() {
-    /* call-overhead probe */
   },
 };

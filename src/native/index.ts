@@ -1,5 +1,6 @@
-// The one loader for the N-API module: native when built and allowed, else the TypeScript fallback.
-// CHRISTMAS_NO_NATIVE=1 forces the fallback. `kernelsKind` tells which one is in use.
+// The one loader for the N-API module: native when built and allowed, else the TypeScript fallback of the same
+// signatures. CHRISTMAS_NO_NATIVE=1 or `native.disabled` in config (useNativeKernels(false)) forces the fallback
+// for the kernels; `kernels().kind` tells which one is in use. sd_notify (notify.ts) loads through here too.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -13,37 +14,57 @@ export { fallbackKernels } from './fallback.js';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const nativeModulePath = path.join(root, 'build', 'Release', 'christmas_native.node');
 
+/** Everything the native module exports: the kernels and the OS glue. */
+export interface NativeModule extends Kernels {
+  sdNotify(socketPath: string, message: string): boolean;
+}
+
 export interface LoadedKernels {
   kernels: Kernels;
   kind: 'native' | 'typescript';
   reason: string;
 }
 
-/** Loads the native kernels; never throws (a load failure falls back and says why). */
+let module_: { mod?: NativeModule; reason: string } | undefined;
+/** The native module itself, or why there is none (loaded once per thread). */
+export function nativeModule(): { mod?: NativeModule; reason: string } {
+  if (module_) return module_;
+  if (!existsSync(nativeModulePath)) module_ = { reason: `not built (${nativeModulePath} missing; run make build)` };
+  else
+    try {
+      module_ = { mod: createRequire(import.meta.url)(nativeModulePath) as NativeModule, reason: nativeModulePath };
+    } catch (err) {
+      module_ = { reason: `load failed: ${(err as Error).message}` };
+    }
+  return module_;
+}
+
+/** Loads the kernels; never throws (a load failure falls back and says why). */
 export function loadKernels(opts: { disabled?: boolean } = {}): LoadedKernels {
-  const disabled = opts.disabled ?? process.env.CHRISTMAS_NO_NATIVE === '1';
+  const disabled = opts.disabled ?? (configuredDisabled || process.env.CHRISTMAS_NO_NATIVE === '1');
   if (disabled)
     return {
       kernels: fallbackKernels,
       kind: 'typescript',
       reason: 'disabled (CHRISTMAS_NO_NATIVE=1 or native.disabled)',
     };
-  if (!existsSync(nativeModulePath))
-    return {
-      kernels: fallbackKernels,
-      kind: 'typescript',
-      reason: `not built (${nativeModulePath} missing; run make build)`,
-    };
-  try {
-    const mod = createRequire(import.meta.url)(nativeModulePath) as Kernels;
-    return { kernels: mod, kind: 'native', reason: nativeModulePath };
-  } catch (err) {
-    return { kernels: fallbackKernels, kind: 'typescript', reason: `load failed: ${(err as Error).message}` };
-  }
+  const m = nativeModule();
+  return m.mod
+    ? { kernels: m.mod, kind: 'native', reason: m.reason }
+    : { kernels: fallbackKernels, kind: 'typescript', reason: m.reason };
 }
 
+let configuredDisabled = false;
 let cached: LoadedKernels | undefined;
-/** Process-wide kernels, chosen once. */
+
+/** `native.disabled` from config: applies to every later kernels() call in this thread. */
+export function useNativeKernels(allowed: boolean): void {
+  if (configuredDisabled === !allowed) return;
+  configuredDisabled = !allowed;
+  cached = undefined;
+}
+
+/** Process-wide kernels, chosen once (again after useNativeKernels changes the choice). */
 export function kernels(): LoadedKernels {
   cached ??= loadKernels();
   return cached;

@@ -4,6 +4,7 @@
 // int32 length + bytes; int16 -1 trailer. timestamptz = int64 µs since 2000-01-01.
 import type { Tick } from '../model/tick.js';
 import { sideCode } from './rows.js';
+import { EncodeError } from '../model/errors.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const PG_EPOCH_US = 946_684_800_000_000;
@@ -93,10 +94,7 @@ export function encodeTicksBinary(ticks: readonly Tick[], kind: 'trade' | 'quote
       w.buf.writeInt32BE(-1, w.off);
       w.buf.writeInt32BE(-1, w.off + 4);
       w.off += 8;
-    } else
-      throw Object.assign(new Error(`id ${t.id} is not an int8 the binary encoder can write exactly`), {
-        code: '22003',
-      }); // the row-by-row path decides
+    } else throw new EncodeError(`id ${t.id} is not an int8 the binary encoder can write exactly`); // the row-by-row path decides
     if (kind === 'trade') {
       w.i32(8);
       w.f64(t.price);

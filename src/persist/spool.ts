@@ -23,6 +23,7 @@ import path from 'node:path';
 import { Packr, Unpackr } from 'msgpackr';
 import type { Row, TableName } from './rows.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
+import { SpoolRecordError } from '../model/errors.js';
 
 const packr = new Packr({ useRecords: false });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
@@ -76,7 +77,8 @@ function decodeRecord(payload: Buffer, sum: number, offset: number): SpoolItem {
   if (crc32(payload) !== sum) return { corrupt: { offset, why: 'checksum mismatch' } };
   try {
     const rec = unpackr.unpack(payload) as SpoolRecord;
-    if (!rec || typeof rec.table !== 'string' || !Array.isArray(rec.rows)) throw new Error('not a spool record');
+    if (!rec || typeof rec.table !== 'string' || !Array.isArray(rec.rows))
+      throw new SpoolRecordError('not a spool record');
     return { record: rec };
   } catch (err) {
     return { corrupt: { offset, why: `undecodable: ${(err as Error).message.slice(0, 60)}` } };

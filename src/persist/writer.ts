@@ -23,6 +23,7 @@ import { encodeTicksBinary } from './binary.js';
 import { partitionSql, type Flavor } from './schema.js';
 import { spoolRecords, Spool, type AppendResult } from './spool.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
+import { EncodeError } from '../model/errors.js';
 
 export interface PersistOptions {
   batchRows: number;
@@ -51,9 +52,13 @@ export interface TableStats {
 /** Why rows were dropped: the spool was full (spool.maxBytes), or its writes failed (disk full, I/O error). */
 export type DropReason = 'spool-full' | 'spool-error';
 
+/** The SQLSTATE of a server's answer, or of an encoder error that stands for one (EncodeError: 22003). */
+const sqlStateOf = (err: unknown): string | undefined =>
+  err instanceof EncodeError ? err.sqlState : (err as { code?: string }).code;
+
 /** A server's answer about the statement or its data (not the connection, resources or a shutdown). */
 function isServerAnswer(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
+  const code = sqlStateOf(err);
   return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) && !/^(08|53|57|58)/.test(code);
 }
 
@@ -67,7 +72,7 @@ const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s'];
 type Item = Tick | Bar | Signal;
 
 function isDataError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
+  const code = sqlStateOf(err);
   return (
     typeof code === 'string' && (code.startsWith('22') || code.startsWith('23') || code === '42P10' || code === '54000')
   );

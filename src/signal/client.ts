@@ -4,6 +4,7 @@ import { connect, type Socket } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { encodeFrame, FrameDecoder, JsonLineDecoder } from './framing.js';
 import { Backoff } from '../feed/backoff.js';
+import { SignalProtocolError } from '../model/errors.js';
 
 export interface SignalClientOptions {
   socketPath: string;
@@ -59,7 +60,7 @@ export class SignalClient extends EventEmitter {
       if (!welcomed) {
         const first = (decoder as FrameDecoder).push(chunk, 1);
         if (!first.ok) {
-          this.emit('error', new Error(`signal protocol: ${first.reason}`));
+          this.emit('error', new SignalProtocolError(first.reason));
           s.destroy();
           return;
         }
@@ -77,7 +78,7 @@ export class SignalClient extends EventEmitter {
       }
       const r = decoder.push(input);
       if (!r.ok) {
-        this.emit('error', new Error(`signal protocol: ${r.reason}`));
+        this.emit('error', new SignalProtocolError(r.reason));
         s.destroy();
         return;
       }

@@ -84,3 +84,14 @@ export class SeqAllocator {
       });
   }
 }
+
+/** Replay's numbering: 1, 2, 3... per run, nothing kept. */
+export class CountingSeq {
+  last = 0;
+  take(): number {
+    return ++this.last;
+  }
+  close(): void {
+    /* nothing kept */
+  }
+}

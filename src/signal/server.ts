@@ -2,6 +2,8 @@
 // filter, replay from fromSeq out of the ring (or `gap`), heartbeats, msgpack frames or NDJSON, `bye`.
 // `publish` never waits: each client has a byte bound, and a client past it is dropped (`slow-consumer`).
 // Hostile clients (garbage, huge length prefixes, no hello, floods) are closed with a reason.
+import type { ChristmasConfig } from '../config/types.js';
+import type { PublisherHealth, SignalPublisher } from './publisher.js';
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { chmodSync, existsSync, unlinkSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -50,7 +52,8 @@ export interface SignalServerStats {
   slowDrops: number;
 }
 
-export class SignalServer extends EventEmitter {
+export class SignalServer extends EventEmitter implements SignalPublisher {
+  readonly name = 'socket';
   private server: Server | undefined;
   private readonly clients = new Set<Client>();
   readonly ring: SignalRing;
@@ -67,6 +70,25 @@ export class SignalServer extends EventEmitter {
     delivered: 0,
     slowDrops: 0,
   };
+
+  /** The server the `signals` config section describes. */
+  static fromConfig(c: ChristmasConfig['signals'], instance: string, lastSeq: () => number, log: Logger): SignalServer {
+    return new SignalServer(
+      {
+        socketPath: c.socket,
+        socketMode: parseInt(c.socketMode, 8),
+        replayRing: c.replayRing,
+        replayRingBytes: c.replayRingBytes,
+        maxClientBufferBytes: c.maxClientBufferBytes,
+        heartbeatMs: c.heartbeatMs,
+        maxClients: c.maxClients,
+        helloTimeoutMs: c.helloTimeoutMs,
+        instance,
+        lastSeq,
+      },
+      log,
+    );
+  }
 
   constructor(
     private readonly opts: SignalServerOptions,
@@ -109,6 +131,10 @@ export class SignalServer extends EventEmitter {
 
   get clientCount(): number {
     return this.clients.size;
+  }
+
+  health(): PublisherHealth {
+    return { healthy: true, detail: `${this.clients.size} clients, seq ${this.opts.lastSeq()}` };
   }
 
   private onConnection(socket: Socket): void {

@@ -8,6 +8,7 @@ import type { Pipeline } from 'ioredis';
 import { encodeZadd } from './resp.js';
 import { lastKey, ticksKey } from './keys.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
+import { StoreError } from '../model/errors.js';
 
 export interface TickStoreOptions {
   maxTicksPerSymbol: number;
@@ -255,6 +256,6 @@ export class TickStoreWriter {
 }
 
 function check(results: Array<[Error | null, unknown]> | null): void {
-  if (!results) throw new Error('pipeline aborted');
+  if (!results) throw new StoreError('pipeline aborted');
   for (const [err] of results) if (err) throw err;
 }

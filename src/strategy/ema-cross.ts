@@ -5,13 +5,13 @@ import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
 import { EMA } from '../indicators/ema.js';
 import { RSI } from '../indicators/rsi.js';
-import { clamp01, param, type StrategyFactory, type StrategyInstance } from './strategy.js';
+import { StrategyParamError } from '../model/errors.js';
+import { clamp01, param, tradeSeries, type StrategyFactory, type StrategyInstance } from './strategy.js';
 
 export function emaCross(name: string, params: Record<string, number>): StrategyFactory {
   const fast = param(params, 'fast', 12, 1, 10_000, name),
     slow = param(params, 'slow', 26, 2, 10_000, name);
-  if (fast >= slow)
-    throw new RangeError(`strategies.${name}.params.fast: got ${fast}, expected less than slow (${slow})`);
+  if (fast >= slow) throw new StrategyParamError(`strategies.${name}.params.fast`, fast, `less than slow (${slow})`);
   const rsiPeriod = param(params, 'rsiPeriod', 14, 2, 10_000, name);
   const rsiBuyMax = param(params, 'rsiBuyMax', 70, 0, 101, name),
     rsiSellMin = param(params, 'rsiSellMin', 30, -1, 100, name);
@@ -52,6 +52,14 @@ export function emaCross(name: string, params: Record<string, number>): Strategy
             reason: `ema${fast} crossed ${side === 'buy' ? 'above' : 'below'} ema${slow}, rsi ${rsi.toFixed(1)}`,
             indicators: { emaFast: a, emaSlow: b, rsi },
           };
+        },
+        warm(history, k) {
+          const { price } = tradeSeries(history);
+          f.warmFrom(price, k);
+          s.warmFrom(price, k);
+          r.warmFrom(price, k);
+          // onTick sets prevDiff on every trade once both are ready (and readiness never goes back).
+          if (s.ready && r.ready) prevDiff = f.value - s.value;
         },
         snapshot: () => ({
           f: f.snapshot(),

@@ -15,7 +15,7 @@ const builders: Record<StrategyConfig['type'], (name: string, params: Record<str
   probe,
 };
 
-/** Builds (and so validates) every enabled strategy; throws RangeError naming the bad parameter. */
+/** Builds (and so validates) every enabled strategy; throws StrategyParamError naming the bad parameter. */
 export function buildStrategies(
   cfgs: readonly StrategyConfig[],
 ): Array<{ factory: StrategyFactory; symbols: Set<string> | undefined }> {

@@ -3,9 +3,16 @@
 // clocks (time comes from the tick's exchange time, so replays are deterministic).
 import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
+import { StrategyParamError } from '../model/errors.js';
+import type { Kernels } from '../native/kernels.js';
 
 export interface StrategyInstance {
   onTick(t: Tick): SignalDraft | undefined;
+  /**
+   * Optional batch warm-up of a fresh instance from one symbol's history (oldest first) with the batch kernels:
+   * must leave exactly the state that onTick over each tick would (its drafts are history: never emitted).
+   */
+  warm?(history: readonly Tick[], k: Kernels): void;
   snapshot(): Record<string, unknown>;
   restore(s: Record<string, unknown>): void;
 }
@@ -26,11 +33,26 @@ export function param(
 ): number {
   const v = params[key] ?? dflt;
   if (typeof v !== 'number' || !Number.isFinite(v) || v < min || v > max) {
-    throw new RangeError(
-      `strategies.${strategy}.params.${key}: got ${String(v)}, expected a number from ${min} to ${max}`,
-    );
+    throw new StrategyParamError(`strategies.${strategy}.params.${key}`, v, `a number from ${min} to ${max}`);
   }
   return v;
+}
+
+/** The trade prices (and sizes, exchange ms) of a history, for batch warm-ups. */
+export function tradeSeries(history: readonly Tick[]): { price: Float64Array; size: Float64Array; ms: Float64Array } {
+  let n = 0;
+  for (let i = 0; i < history.length; i++) if (history[i]!.kind === 'trade') n++;
+  const price = new Float64Array(n),
+    size = new Float64Array(n),
+    ms = new Float64Array(n);
+  for (let i = 0, j = 0; i < history.length; i++) {
+    const t = history[i]!;
+    if (t.kind !== 'trade') continue;
+    price[j] = t.price;
+    size[j] = t.size;
+    ms[j++] = t.tsExchNs / 1e6;
+  }
+  return { price, size, ms };
 }
 
 export const clamp01 = (x: number): number => (x < 0 ? 0 : x > 1 ? 1 : x);

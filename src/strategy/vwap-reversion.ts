@@ -5,7 +5,7 @@ import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
 import { RollingVWAP } from '../indicators/vwap.js';
 import { RollingStdDev } from '../indicators/stddev.js';
-import { clamp01, param, type StrategyFactory, type StrategyInstance } from './strategy.js';
+import { clamp01, param, tradeSeries, type StrategyFactory, type StrategyInstance } from './strategy.js';
 
 export function vwapReversion(name: string, params: Record<string, number>): StrategyFactory {
   const windowMs = param(params, 'windowMs', 60_000, 100, 86_400_000, name);
@@ -45,6 +45,23 @@ export function vwapReversion(name: string, params: Record<string, number>): Str
             reason: `price ${z.toFixed(2)} sd ${z > 0 ? 'above' : 'below'} ${windowMs / 1000}s vwap`,
             indicators: { vwap: v, z, sd: s },
           };
+        },
+        warm(history, k) {
+          const { price, size, ms } = tradeSeries(history);
+          const n = price.length;
+          const v = new Float64Array(n);
+          for (let i = 0; i < n; i++) v[i] = vwap.update(price[i]!, size[i]!, ms[i]!);
+          const s = sd.warmFrom(price, k); // σ after each trade
+          trades += n;
+          // The zone is the one of the last trade onTick would have classified.
+          for (let i = n - 1; i >= 0; i--) {
+            const si = s[i]!,
+              vi = v[i]!;
+            if (i + 1 < minTrades || i + 1 < stdPeriod || !(si > 0) || !Number.isFinite(vi)) continue;
+            const z = (price[i]! - vi) / si;
+            zone = z > zEntry ? 1 : z < -zEntry ? -1 : 0;
+            break;
+          }
         },
         snapshot: () => ({ vwap: vwap.snapshot(), sd: sd.snapshot(), zone, trades }),
         restore(st) {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type client from 'prom-client';
 import { allocateReport, SharedReportWriter } from './shared-report.js';
+import { ListenError } from '../model/errors.js';
 
 export interface HealthReport {
   healthy: boolean;
@@ -63,7 +64,7 @@ export class MetricsServer {
         }
         if (m.type === 'error') {
           w.off('message', onMsg);
-          reject(new Error(`metrics.listen ${listen}: ${m.message}`));
+          reject(new ListenError(`metrics.listen ${listen}`, m.message ?? 'listen failed'));
         }
       };
       w.on('message', onMsg);

@@ -13,7 +13,7 @@ import { FrameProcessor } from '../../src/feed/processor.js';
 import { FrameDecoder, JsonLineDecoder, encodeFrame } from '../../src/signal/framing.js';
 import { readSpoolFile, parseSpool, Spool } from '../../src/persist/spool.js';
 import { validateConfig } from '../../src/config/load.js';
-import { ConfigError } from '../../src/model/errors.js';
+import { ConfigError, StrategyParamError } from '../../src/model/errors.js';
 import type { VenueName } from '../../src/config/types.js';
 import { LONG, report } from './lib.js';
 
@@ -178,7 +178,7 @@ test(`fuzz the config loader (${N} mutated configs)`, () => {
       validateConfig(obj as Record<string, unknown>);
       valid++;
     } catch (err) {
-      if (!(err instanceof ConfigError) && !(err instanceof RangeError && /^strategies\./.test((err as Error).message)))
+      if (!(err instanceof ConfigError) && !(err instanceof StrategyParamError))
         assert.unreachable(
           `(FUZZ_SEED=${seed0}) config loader threw ${(err as Error).constructor.name}: ${(err as Error).message}`,
         );

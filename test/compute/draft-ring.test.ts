@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Worker } from 'node:worker_threads';
-import { createDraftRing, DraftRingReader, DraftRingWriter, type DraftRecord } from '../../src/compute/draft-ring.js';
+import { createDraftRing, DraftRingReader, DraftRingWriter } from '../../src/compute/draft-ring.js';
+import type { DraftRecord } from '../../src/compute/draft-codec.js';
 import type { SignalDraft } from '../../src/model/signal.js';
 
 const draft = (i: number): SignalDraft => ({

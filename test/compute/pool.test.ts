@@ -13,7 +13,7 @@ import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Tick } from '../../src/model/tick.js';
 import { readdirSync } from 'node:fs';
 import { setThreadRealtime, threadPolicy } from '../../src/compute/thread-priority.js';
-import { H_LAUNCHES } from '../../src/compute/ring.js';
+import { H_LAUNCHES } from '../../src/model/tick-ring.js';
 import { pino } from 'pino';
 
 let ticks: Tick[] = [];

@@ -115,7 +115,7 @@ for (const mode of ['inline', 'pool'] as const) {
       const feeder = setInterval(() => {
         for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0);
       }, 1);
-      await engine.rewarming;
+      await engine.rewarm.running;
       clearInterval(feeder);
       const from = 4000 + fed; // every tick from here on reaches the new strategies
       const before = signals.length;
@@ -156,7 +156,7 @@ test('a reload re-computes the new strategies from Redis history off the main th
     const next = retuned(cfg);
     const oldCore = compute.core;
     engine.reload(next);
-    assert.ok(engine.rewarming, 'a re-warm is running');
+    assert.ok(engine.rewarm.running, 'a re-warm is running');
     // Live ticks keep flowing during the re-computation: the old strategies serve them meanwhile.
     for (const t of ticks.slice(3000, 4500)) engine.onTick(t, 0);
     assert.is(compute.core, oldCore, 'still the old strategies until the warmed state is ready');
@@ -165,7 +165,7 @@ test('a reload re-computes the new strategies from Redis history off the main th
     const feeder = setInterval(() => {
       for (let i = 0; i < 50 && fed < during.length; i++) engine.onTick(during[fed++]!, 0);
     }, 1);
-    await engine.rewarming;
+    await engine.rewarm.running;
     clearInterval(feeder);
     assert.not.equal(compute.core, oldCore, 'the warmed core was swapped in');
     // At the swap: exactly the state of the new parameters over every tick so far (history + caught-up live).
@@ -228,11 +228,11 @@ test('live ticks that outrun the re-computation (past its buffer bound) make the
   });
   await engine.start();
   try {
-    engine.rewarmMaxBufferedTicks = 100;
+    engine.rewarm.maxBufferedTicks = 100;
     for (const t of ticks.slice(0, 1000)) engine.onTick(t, 0);
     engine.reload(retuned(cfg));
     for (const t of ticks.slice(1000, 1500)) engine.onTick(t, 0); // 500 > 100 while the task runs
-    await engine.rewarming;
+    await engine.rewarm.running;
     assert.equal((engine.compute as InlineCompute).core.snapshot(), {}, 'new strategies, cold: no state yet');
     for (const t of ticks.slice(1500)) engine.onTick(t, 0);
     const ref = new ComputeCore(retuned(cfg).strategies);
@@ -262,7 +262,7 @@ test('a reload without a store starts the new strategies cold, at once', async (
     const ticks = await trades(500);
     for (const t of ticks) engine.onTick(t, 0);
     engine.reload(retuned(cfg));
-    assert.is(engine.rewarming, undefined);
+    assert.is(engine.rewarm.running, undefined);
     assert.is((engine.compute as InlineCompute).core.snapshot().constructor, Object);
     assert.equal(Object.keys((engine.compute as InlineCompute).core.snapshot()), [], 'no state carried over');
   } finally {

@@ -130,22 +130,16 @@ for (const [name, t] of sets) {
     for (const n of [2, 20, 200]) {
       const outs = [native.kernels, fallbackKernels].map((k) => {
         const m = new Float64Array(px.length),
-          s = new Float64Array(px.length),
-          a = new Float64Array(px.length);
+          s = new Float64Array(px.length);
         k.rollingMeanStd(px, n, m, s);
-        k.smaBatch(px, n, a);
-        return { m, s, a };
+        return { m, s };
       });
-      const sd = new RollingStdDev(n),
-        sma = new SMA(n);
+      const sd = new RollingStdDev(n);
       for (let i = 0; i < px.length; i++) {
-        const s = sd.update(px[i]!),
-          a = sma.update(px[i]!);
-        for (const o of outs) {
+        const s = sd.update(px[i]!);
+        for (const o of outs)
           if (!Object.is(sd.ready ? s : NaN, o.s[i]) || !Object.is(sd.ready ? sd.mean : NaN, o.m[i]))
             assert.unreachable(`σ(${n}) kernel at ${i}`);
-          if (!Object.is(sma.ready ? a : NaN, o.a[i])) assert.unreachable(`SMA(${n}) kernel at ${i}`);
-        }
       }
     }
   });

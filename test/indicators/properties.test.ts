@@ -50,49 +50,60 @@ const impls = [
 ] as const;
 
 for (const [name, k] of impls) {
-  test(`${name}: streaming EMA/SMA/RSI/σ over 19,904 real trades equal the batch kernels exactly`, () => {
+  test(`${name}: streaming EMA/RSI/σ over 19,904 real trades equal the batch kernels exactly`, () => {
     const n = px.length;
     const e = new Float64Array(n),
-      s = new Float64Array(n),
       r = new Float64Array(n),
       m = new Float64Array(n),
       sd = new Float64Array(n);
     k.emaBatch(px, 12, e);
-    k.smaBatch(px, 20, s);
     k.rsiBatch(px, 14, r);
     k.rollingMeanStd(px, 20, m, sd);
     const ema = new EMA(12),
-      sma = new SMA(20),
       rsi = new RSI(14),
       std = new RollingStdDev(20);
     for (let i = 0; i < n; i++) {
       const a = ema.update(px[i]!),
-        b = sma.update(px[i]!),
         c = rsi.update(px[i]!),
         d = std.update(px[i]!);
       if (!Object.is(ema.ready ? a : NaN, e[i])) assert.unreachable(`ema ${i}: ${a} vs ${e[i]}`);
-      if (!Object.is(sma.ready ? b : NaN, s[i])) assert.unreachable(`sma ${i}`);
       if (!Object.is(rsi.ready ? c : NaN, r[i])) assert.unreachable(`rsi ${i}: ${c} vs ${r[i]}`);
       if (!Object.is(std.ready ? d : NaN, sd[i])) assert.unreachable(`std ${i}`);
     }
   });
+
+  test(`${name}: a batch warm-up (warmFrom) leaves the state streaming leaves, and both continue identically`, () => {
+    const make = () => [new EMA(12), new RSI(14), new RollingStdDev(20)] as const;
+    for (const n of [0, 1, 11, 12, 13, 14, 15, 19, 20, 21, 5000, px.length - 100]) {
+      const warm = make(),
+        streamed = make();
+      const head = px.subarray(0, n);
+      warm[0].warmFrom(head, k);
+      warm[1].warmFrom(head, k);
+      warm[2].warmFrom(head, k);
+      for (let i = 0; i < n; i++) for (const ind of streamed) ind.update(px[i]!);
+      for (let j = 0; j < 3; j++) assert.equal(warm[j]!.snapshot(), streamed[j]!.snapshot(), `state after ${n}, #${j}`);
+      for (let i = n; i < Math.min(px.length, n + 100); i++)
+        for (let j = 0; j < 3; j++) {
+          const a = warm[j]!.update(px[i]!),
+            b = streamed[j]!.update(px[i]!);
+          if (!Object.is(a, b)) assert.unreachable(`after warming ${n}: #${j} at ${i}: ${a} vs ${b}`);
+        }
+    }
+  });
 }
 
-test('long series: the periodic resync keeps streaming SMA/σ identical to the kernels past 2^16 values', () => {
+test('long series: re-anchoring keeps streaming σ identical to the kernels past 2^16 values', () => {
   const n = 200_000;
   const x = new Float64Array(n);
   for (let i = 0; i < n; i++) x[i] = px[i % px.length]! + (i % 7) * 0.01;
   const m = new Float64Array(n),
-    sd = new Float64Array(n),
-    s = new Float64Array(n);
+    sd = new Float64Array(n);
   fallbackKernels.rollingMeanStd(x, 50, m, sd);
-  fallbackKernels.smaBatch(x, 50, s);
-  const std = new RollingStdDev(50),
-    sma = new SMA(50);
+  const std = new RollingStdDev(50);
   for (let i = 0; i < n; i++) {
     std.update(x[i]!);
-    sma.update(x[i]!);
-    if (i >= 49 && (std.value !== sd[i] || sma.value !== s[i])) assert.unreachable(`index ${i}`);
+    if (i >= 49 && std.value !== sd[i]) assert.unreachable(`index ${i}`);
   }
 });
 

@@ -2,6 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { fallbackKernels, loadKernels, type Kernels } from '../../src/native/index.js';
+import { STATE_LENGTH } from '../../src/native/kernels.js';
 
 const loaded = loadKernels({ disabled: false });
 const disabled = loadKernels({ disabled: true });
@@ -39,47 +40,37 @@ const impls: Array<[string, Kernels]> = [
 ];
 
 for (const n of [0, 1, 5, 1000, 200_000]) {
-  test(`batch kernels agree bit for bit on ${n} values`, () => {
+  test(`batch kernels agree bit for bit on ${n} values, outputs and end states`, () => {
     const x = series(n, n + 7);
     const outs = impls.map(([, k]) => {
       const ema = new Float64Array(n),
-        sma = new Float64Array(n),
         rsi = new Float64Array(n),
         m = new Float64Array(n),
-        s = new Float64Array(n);
-      k.emaBatch(x, 12, ema);
-      k.smaBatch(x, 20, sma);
-      k.rsiBatch(x, 14, rsi);
-      k.rollingMeanStd(x, 20, m, s);
-      return { ema, sma, rsi, m, s };
+        s = new Float64Array(n),
+        emaState = new Float64Array(STATE_LENGTH.emaBatch),
+        rsiState = new Float64Array(STATE_LENGTH.rsiBatch),
+        sdState = new Float64Array(STATE_LENGTH.rollingMeanStd);
+      k.emaBatch(x, 12, ema, emaState);
+      k.rsiBatch(x, 14, rsi, rsiState);
+      k.rollingMeanStd(x, 20, m, s, sdState);
+      return { ema, rsi, m, s, emaState, rsiState, sdState };
     });
-    for (const key of ['ema', 'sma', 'rsi', 'm', 's'] as const) same(outs[0]![key], outs[1]![key], key);
+    for (const key of ['ema', 'rsi', 'm', 's', 'emaState', 'rsiState', 'sdState'] as const)
+      same(outs[0]![key], outs[1]![key], key);
   });
 }
-
-test('multi-series EMA update agrees and continues from its state', () => {
-  const count = 8,
-    len = 500;
-  const x = series(count * len, 3);
-  const states = impls.map(([, k]) => {
-    const st = new Float64Array(count).fill(NaN);
-    k.emaMultiUpdate(x, len, 2 / 13, st);
-    return st;
-  });
-  same(states[0]!, states[1]!, 'state');
-  // the same as running one series at a time
-  const one = new Float64Array(1).fill(NaN);
-  fallbackKernels.emaMultiUpdate(x.subarray(len * 3, len * 4), len, 2 / 13, one);
-  assert.is(one[0], states[1]![3]);
-});
 
 for (const [name, k] of impls) {
   test(`${name}: rejects bad arguments with a clear error`, () => {
     const x = new Float64Array(10);
     assert.throws(() => k.emaBatch([1, 2, 3] as unknown as Float64Array, 3, new Float64Array(3)), /Float64Array/);
     assert.throws(() => k.emaBatch(x, 0, new Float64Array(10)), /period/);
-    assert.throws(() => k.smaBatch(x, 3, new Float64Array(9)), /length/);
-    assert.throws(() => k.emaMultiUpdate(x, 3, 0.1, new Float64Array(2)), /len/);
+    assert.throws(() => k.rsiBatch(x, 3, new Float64Array(9)), /length/);
+    assert.throws(() => k.rsiBatch(x, 3, new Float64Array(10), new Float64Array(2)), /state/);
+    assert.throws(
+      () => k.rollingMeanStd(x, 3, new Float64Array(10), new Float64Array(10), new Float64Array(9)),
+      /state/,
+    );
   });
 }
 

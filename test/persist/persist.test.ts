@@ -6,29 +6,23 @@ import { mkdtempSync, readFileSync, appendFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { startPostgres, shared, until, sleep } from '../helpers.js';
+import { startPostgres, until, sleep } from '../helpers.js';
 import { migrate, currentVersion, renderSql } from '../../src/persist/migrate.js';
 import { SCHEMA_VERSION } from '../../src/persist/schema.js';
 import { PersistWriter, type PersistOptions } from '../../src/persist/writer.js';
 import { Spool, readSpoolFile } from '../../src/persist/spool.js';
 import { SchemaVersionError } from '../../src/model/errors.js';
-import { adapterFor } from '../../src/feed/adapters.js';
-import { FrameProcessor } from '../../src/feed/processor.js';
 import { tradeTick, type Tick } from '../../src/model/tick.js';
 import { tickRow } from '../../src/persist/rows.js';
+import { recordedTicks } from '../ticks.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
 let pool: pg.Pool;
 const schemaOpts = { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' };
 
 function realTicks(): Tick[] {
-  const ticks: Tick[] = [];
-  const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
   let recv = 1_723_161_600_000_000_000;
-  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl']) {
-    for (const l of readFileSync(shared(f), 'utf8').split('\n').filter(Boolean)) p.onFrame(l, (recv += 1000));
-  }
-  return ticks;
+  return recordedTicks({ recvNs: () => (recv += 1000) });
 }
 
 const writerOpts = (o: Partial<PersistOptions> = {}): PersistOptions => ({

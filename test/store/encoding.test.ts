@@ -3,33 +3,19 @@
 // bytes that parse back to exactly the key, scores and members ioredis would have sent.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { shared } from '../helpers.js';
-import { adapterFor } from '../../src/feed/adapters.js';
 import { encodeTick, decodeTick, scoreOf } from '../../src/store/codec.js';
 import { MAX_MEMBER_BYTES, writeMember } from '../../src/store/member.js';
 import { encodeZadd } from '../../src/store/resp.js';
 import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
+import { recordedTicks } from '../ticks.js';
 
 function realTicks(): Tick[] {
-  const out: Tick[] = [];
-  const lines = (rel: string) => readFileSync(shared(rel), 'utf8').split('\n').filter(Boolean);
-  const bin = adapterFor({ venue: 'binance' });
   let recv = 1_723_161_600_000_123_456;
-  for (const f of [
-    ...lines('messages/binance-spot-trade.jsonl').slice(0, 3000),
-    ...lines('messages/binance-spot-bookTicker.jsonl').slice(0, 3000),
-  ])
-    bin.parse(f, (recv += 1_234_567), out);
-  const cb = adapterFor({ venue: 'coinbase' });
-  for (const f of lines('messages/coinbase-exchange-match.jsonl')) {
-    try {
-      cb.parse(f, (recv += 1_000), out);
-    } catch {
-      /* non-tick frames */
-    }
-  }
-  return out;
+  return recordedTicks({
+    limit: 3000,
+    coinbase: true,
+    recvNs: (f) => (recv += f === 'coinbase' ? 1_000 : 1_234_567),
+  });
 }
 
 const edge: Tick[] = [

@@ -1,15 +1,13 @@
 // Redis tick store against real redis-server instances started on free loopback ports.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readFileSync } from 'node:fs';
-import { startRedis, startRedisCluster, shared, until, sleep } from '../helpers.js';
+import { startRedis, startRedisCluster, until, sleep } from '../helpers.js';
 import { connectRedis, type RedisClient } from '../../src/store/connect.js';
 import { TickStoreWriter, type TickStoreOptions } from '../../src/store/writer.js';
 import { TickStoreReader } from '../../src/store/reader.js';
 import { ticksKey } from '../../src/store/keys.js';
 import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
-import { adapterFor } from '../../src/feed/adapters.js';
-import { FrameProcessor } from '../../src/feed/processor.js';
+import { recordedTicks } from '../ticks.js';
 
 const opts = (o: Partial<TickStoreOptions> = {}): TickStoreOptions => ({
   maxTicksPerSymbol: 1_000_000,
@@ -22,19 +20,8 @@ const opts = (o: Partial<TickStoreOptions> = {}): TickStoreOptions => ({
 });
 
 function realTicks(n: number): Tick[] {
-  const ticks: Tick[] = [];
-  const p = new FrameProcessor(adapterFor({ venue: 'binance' }), (t) => ticks.push(t));
-  for (const l of readFileSync(shared('messages/binance-spot-trade.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .slice(0, n))
-    p.onFrame(l, 1_723_161_600_000_000_000);
-  for (const l of readFileSync(shared('messages/binance-spot-bookTicker.jsonl'), 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .slice(0, n))
-    p.onFrame(l, 1_723_161_600_000_000_000 + ticks.length);
-  return ticks;
+  const base = 1_723_161_600_000_000_000;
+  return recordedTicks({ limit: n, recvNs: (f, soFar) => (f === 'trade' ? base : base + soFar) });
 }
 
 let server: Awaited<ReturnType<typeof startRedis>>;

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { Socket } from 'node:net';
 import { freePort, requireBinary, spawnTracked, stopChild, waitFor } from './process.js';
+import { DependencyError } from '../../model/errors.js';
 
 const HINT = 'install it with `apt-get install -y redis-server` (.ci/run and `make demo` do this when it is missing)';
 
@@ -140,7 +141,7 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     encoding: 'utf8',
     timeout: 30_000,
   });
-  if (r.status !== 0) throw new Error(`redis-cli --cluster create failed: ${r.stdout}${r.stderr}`);
+  if (r.status !== 0) throw new DependencyError(`redis-cli --cluster create failed: ${r.stdout}${r.stderr}`);
   // Wait until every node reports cluster_state:ok.
   for (const s of servers) {
     await waitFor(

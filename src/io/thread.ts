@@ -1,5 +1,5 @@
 // `io.mode: thread`: the Redis store and the database writer run in one worker thread (io-worker.ts). The
-// main thread writes each tick into a SharedArrayBuffer ring (compute/ring.ts slots: ~20 ns, no message, no
+// main thread writes each tick into a SharedArrayBuffer ring (model/tick-ring.ts slots: ~20 ns, no message, no
 // wake-up); the worker polls the ring every millisecond while ticks flow and runs the same WriterSet as
 // inline mode. Signals (rare) go over postMessage, batched per turn. A full ring never blocks the hot path:
 // ticks wait in an in-memory overflow, in order. A worker that dies is restarted on the same ring (what it
@@ -12,14 +12,14 @@ import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Flavor } from '../persist/schema.js';
-import { SchemaVersionError } from '../model/errors.js';
-import { createRing, H_READ, H_WRITE, writeSlot, type RingBuffers } from '../compute/ring.js';
-import type { PersistStats, SinkOptions, Sinks, StoreStats } from './sinks.js';
+import { SchemaVersionError, ThreadError } from '../model/errors.js';
+import { createRing, H_READ, H_WRITE, writeSlot, type RingBuffers } from '../model/tick-ring.js';
+import type { PersistStats, SinkOptions, Sinks, StoreStats } from './writers.js';
 import type { TableStats } from '../persist/writer.js';
 import type { TableName } from '../persist/rows.js';
-import type { FromIoWorker, IoWorkerData, IoWorkerStats, ToIoWorker } from './io-worker.js';
+import type { FromIoWorker, IoWorkerData, IoWorkerStats, ToIoWorker } from './worker.js';
 
-const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'io-worker.js');
+const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker.js');
 const LEVELS: Record<number, 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal'> = {
   10: 'trace',
   20: 'debug',
@@ -106,7 +106,7 @@ export class ThreadSinks implements Sinks {
             reject(
               m.code === 'E_SCHEMA_VERSION'
                 ? new SchemaVersionError(m.found ?? NaN, m.known ?? NaN)
-                : Object.assign(new Error(m.message), { code: m.code }),
+                : new ThreadError(m.message, m.code, m.retryable),
             );
             break;
           case 'log':

@@ -1,12 +1,11 @@
-// The engine's I/O side: every tick to the Redis store and the database (plus its 1 s bars), every signal to
+// The I/O stage: every tick to the Redis store and the database (plus its 1 s bars), every signal to
 // the database. `WriterSet` opens and runs the writers; it is the `inline` sinks (on the main thread) and
-// the body of the `thread` sinks' worker (io-thread.ts), which takes their encoding, client work and syscalls
+// the body of the `thread` sinks' worker (thread.ts, worker.ts), which takes their encoding, client work and syscalls
 // off the main thread. Both modes run the same writer code and keep the same guarantees.
 import pg from 'pg';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
-import type { Bar } from '../model/bar.js';
 import type { Logger } from '../telemetry/logger.js';
 import { connectRedis, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
@@ -14,8 +13,7 @@ import { migrate, detectFlavor } from '../persist/migrate.js';
 import { PersistWriter, type TableStats } from '../persist/writer.js';
 import type { Flavor } from '../persist/schema.js';
 import type { TableName } from '../persist/rows.js';
-import { BarBuilder } from '../indicators/bars.js';
-import { emptyScratch } from '../model/scratch.js';
+import { SecondBars } from '../persist/second-bars.js';
 
 export interface StoreStats {
   stored: number;
@@ -79,9 +77,7 @@ export class WriterSet implements Sinks {
   readonly unread = 0;
   readonly restarts = 0;
   onBatch?: (kind: 'redis' | 'db', ms: number) => void;
-  private readonly bars = new Map<string, Map<string, BarBuilder>>();
-  private lastBars: BarBuilder | undefined;
-  private readonly barsOut: Bar[] = [];
+  private bars: SecondBars | undefined;
 
   private constructor(
     private readonly cfg: ChristmasConfig,
@@ -183,39 +179,19 @@ export class WriterSet implements Sinks {
       log,
     );
     this.persist.onBatch = (_t, ms) => this.onBatch?.('db', ms);
+    const persist = this.persist;
+    this.bars = new SecondBars((b) => persist.addBar(b));
     await this.persist
       .createPartitionsAhead()
       .catch((err: Error) => log.warn({ err: err.message }, 'could not create partitions ahead'));
     this.persist.start();
   }
 
-  private barsOf(t: Tick): BarBuilder {
-    const last = this.lastBars;
-    if (last && last.symbol === t.symbol && last.venue === t.venue) return last;
-    let byVenue = this.bars.get(t.venue);
-    if (!byVenue) {
-      byVenue = new Map();
-      this.bars.set(t.venue, byVenue);
-    }
-    let b = byVenue.get(t.symbol);
-    if (!b) {
-      b = new BarBuilder(t.venue, t.symbol, { type: 'time', ms: 1000 }, false);
-      byVenue.set(t.symbol, b);
-    }
-    this.lastBars = b;
-    return b;
-  }
-
   addTick(t: Tick): void {
     this.store?.add(t);
     const persist = this.persist;
     if (!persist) return;
-    if (t.kind === 'trade') {
-      const out = this.barsOut;
-      emptyScratch(out);
-      this.barsOf(t).update(t.price, t.size, t.tsExchNs / 1e6, out);
-      for (let i = 0; i < out.length; i++) persist.addBar(out[i]!);
-    }
+    if (t.kind === 'trade') this.bars!.addTrade(t);
     persist.addTick(t);
   }
 
@@ -250,18 +226,7 @@ export class WriterSet implements Sinks {
   }
 
   async stop(deadlineMs: number): Promise<{ storeLeft: number; persistLeft: number }> {
-    if (this.persist) {
-      // Close the open 1 s bars so the last second is persisted too.
-      for (const m of this.bars.values())
-        for (const b of m.values()) {
-          const p = b.partial;
-          if (p) {
-            const out: Bar[] = [];
-            b.flushUntil(p.tsOpenMs + 1000, out);
-            out.forEach((x) => this.persist!.addBar(x));
-          }
-        }
-    }
+    this.bars?.closeAll(); // the last second is persisted too
     const [st, pe] = await Promise.all([
       this.store ? this.store.drain(deadlineMs) : Promise.resolve({ left: 0 }),
       this.persist ? this.persist.drain(deadlineMs) : Promise.resolve({ left: 0 }),

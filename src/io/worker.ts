@@ -6,8 +6,9 @@ import pino from 'pino';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Signal } from '../model/signal.js';
 import type { Flavor } from '../persist/schema.js';
-import { H_READ, H_WRITE, readSlot, type RingBuffers } from '../compute/ring.js';
-import { WriterSet, type PersistStats, type SinkOptions, type StoreStats } from './sinks.js';
+import { H_READ, H_WRITE, readSlot, type RingBuffers } from '../model/tick-ring.js';
+import { WriterSet, type PersistStats, type SinkOptions, type StoreStats } from './writers.js';
+import { InjectedCrashError } from '../model/errors.js';
 
 export interface IoWorkerData {
   config: ChristmasConfig;
@@ -39,7 +40,7 @@ export type FromIoWorker =
       hasPersist: boolean;
       stats: IoWorkerStats;
     }
-  | { type: 'fatal'; code: string; message: string; found?: number; known?: number }
+  | { type: 'fatal'; code: string; retryable: boolean; message: string; found?: number; known?: number }
   | { type: 'log'; line: string }
   | { type: 'stats'; stats: IoWorkerStats; batches: Batches }
   | { type: 'drained'; storeLeft: number; persistLeft: number; stats: IoWorkerStats; batches: Batches };
@@ -64,8 +65,15 @@ async function main(): Promise<void> {
   try {
     writers = await WriterSet.open(data.config, data.opts, log);
   } catch (err) {
-    const e = err as { code?: string; message: string; found?: number; known?: number };
-    send({ type: 'fatal', code: e.code ?? 'E_IO_THREAD', message: e.message, found: e.found, known: e.known });
+    const e = err as { code?: string; retryable?: boolean; message: string; found?: number; known?: number };
+    send({
+      type: 'fatal',
+      code: e.code ?? 'E_IO_THREAD',
+      retryable: e.retryable ?? false,
+      message: e.message,
+      found: e.found,
+      known: e.known,
+    });
     return;
   }
   let batches: Batches = { redis: [], db: [] };
@@ -131,7 +139,7 @@ async function main(): Promise<void> {
     }
     if (m.type === 'crash') {
       setImmediate(() => {
-        throw new Error('io thread crash (test)');
+        throw new InjectedCrashError('io thread crash (test)');
       });
       return;
     }
