@@ -26,10 +26,15 @@ export interface RewarmDeps {
   cfg: ChristmasConfig;
   log: Logger;
   compute: () => Compute;
-  /** The cut of every symbol seen live so far. */
-  cuts: () => Iterable<RewarmCut>;
-  /** Ticks handed to the Redis store, and what it has stored or dropped of them (the cut must be stored first). */
-  storeHanded: () => number;
+  /** Every symbol seen live so far, with its last tick's receive time and venue ids (where its history ends). */
+  symbols: () => Iterable<{
+    venue: string;
+    symbol: string;
+    lastRecvNs: number;
+    lastTradeId: number;
+    lastQuoteId: number;
+  }>;
+  /** What the Redis store has stored or dropped of the ticks handed to it (the cut must be stored first). */
   storeSettled: () => number | undefined;
 }
 
@@ -41,13 +46,24 @@ export class Rewarmer {
   /** Strategies of a reload that arrived while a re-warm was running (the latest wins). */
   private pending: StrategyConfig[] | undefined;
   maxBufferedTicks = REWARM_MAX_BUFFERED_TICKS;
+  /** Live ticks handed to the Redis store (every tick, or trades only without storeQuotes; none without a store). */
+  private storeHanded = 0;
+  private storeTrades = false;
+  private storeQuotes = false;
   /** The running re-warm (tests and drain wait on it). */
   running: Promise<void> | undefined;
 
   constructor(private readonly deps: RewarmDeps) {}
 
-  /** Every live tick while a re-warm runs (a no-op otherwise). */
+  /** Which live ticks the store is handed (set once the io stage is open). */
+  storeHas(trades: boolean, quotes: boolean): void {
+    this.storeTrades = trades;
+    this.storeQuotes = quotes;
+  }
+
+  /** Every live tick: counted when the store gets it, and held while a re-warm runs. */
   onLiveTick(t: Tick): void {
+    if (t.kind === 'trade' ? this.storeTrades : this.storeQuotes) this.storeHanded++;
     if (this.buffer !== undefined && this.buffer.push(t) > this.maxBufferedTicks) {
       this.buffer = undefined;
       this.overflowed = true;
@@ -142,9 +158,15 @@ export class Rewarmer {
     const cutNs = nowNs();
     const symbols: RewarmCut[] = [];
     const seen = new Set<string>();
-    for (const c of this.deps.cuts()) {
-      symbols.push(c);
-      seen.add(`${c.venue}:${c.symbol}`);
+    for (const s of this.deps.symbols()) {
+      symbols.push({
+        venue: s.venue,
+        symbol: s.symbol,
+        cutRecvNs: s.lastRecvNs,
+        cutTradeId: s.lastTradeId,
+        cutQuoteId: s.lastQuoteId,
+      });
+      seen.add(`${s.venue}:${s.symbol}`);
     }
     for (const f of this.deps.cfg.feeds)
       for (const sym of f.symbols)
@@ -156,7 +178,7 @@ export class Rewarmer {
             cutTradeId: Infinity,
             cutQuoteId: Infinity,
           });
-    const target = this.deps.storeHanded();
+    const target = this.storeHanded;
     this.buffer = [];
     this.overflowed = false;
     await this.storeCaughtUp(target);

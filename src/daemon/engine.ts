@@ -5,15 +5,14 @@
 import path from 'node:path';
 import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
 import { tickToJson, type Tick } from '../model/tick.js';
-import { signalId, type Signal, type SignalDraft } from '../model/signal.js';
+import { signalOf, type Signal, type SignalDraft } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
 import { nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels, useNativeKernels } from '../native/index.js';
 import { openSinks, type Sinks } from '../io/open.js';
-import { SignalRowsPublisher } from '../io/signal-rows.js';
 import { CountingSeq, SeqAllocator } from '../signal/seq.js';
-import { SignalServer } from '../signal/server.js';
+import type { SignalServer } from '../signal/server.js';
 import type { SignalPublisher } from '../signal/publisher.js';
 import { RiskGate } from '../strategy/risk.js';
 import { MarketState } from '../strategy/market.js';
@@ -21,7 +20,8 @@ import { KillSwitch } from '../strategy/kill-switch.js';
 import { buildStrategies } from '../strategy/registry.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
-import { LinePrinter, PrintPublisher } from './line-printer.js';
+import { LinePrinter } from './line-printer.js';
+import { choosePublishers } from './publishers.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -65,10 +65,6 @@ export class Engine {
   private readonly printer: LinePrinter;
   private killSwitch: KillSwitch | undefined;
   private windowTimer: NodeJS.Timeout | undefined;
-  /** Ticks handed to the Redis store (a re-warm waits until it has stored them). */
-  private storeHanded = 0;
-  private storeEvery = false;
-  private storeTrades = false;
 
   constructor(private readonly opts: EngineOptions) {
     this.cfg = opts.config;
@@ -79,15 +75,7 @@ export class Engine {
       cfg: this.cfg,
       log: this.log,
       compute: () => this.compute,
-      cuts: () =>
-        Array.from(this.market.symbols(), (s) => ({
-          venue: s.venue,
-          symbol: s.symbol,
-          cutRecvNs: s.lastRecvNs,
-          cutTradeId: s.lastTradeId,
-          cutQuoteId: s.lastQuoteId,
-        })),
-      storeHanded: () => this.storeHanded,
+      symbols: () => this.market.symbols(),
       storeSettled: () => {
         const st = this.sinks?.storeStats();
         return st && st.stored + st.dropped;
@@ -108,8 +96,7 @@ export class Engine {
     const sinks = (this.sinks = await openSinks(cfg, sinkOpts, this.log));
     if (sinks) {
       sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
-      this.storeEvery = sinks.hasStore && cfg.redis.storeQuotes;
-      this.storeTrades = sinks.hasStore;
+      this.rewarm.storeHas(sinks.hasStore, sinks.hasStore && cfg.redis.storeQuotes);
       this.log.info({ mode: sinks.mode }, 'store and database writers started');
     }
     const seqFile = cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`);
@@ -120,13 +107,18 @@ export class Engine {
     );
     this.killSwitch = new KillSwitch(this.risk, cfg.risk.killSwitchFile, this.log);
 
-    if (this.opts.socket) {
-      this.signals = SignalServer.fromConfig(cfg.signals, this.instance, () => this.seq.last, this.log);
-      this.signals.on('kill-switch', (on: boolean) => this.killSwitch?.command(on, 'signal socket'));
-      this.publishers.push(this.signals);
-    }
-    if (sinks?.hasPersist) this.publishers.push(new SignalRowsPublisher(sinks));
-    if (this.opts.print === 'signals') this.publishers.push(new PrintPublisher(this.printer));
+    const chosen = choosePublishers({
+      cfg,
+      instance: this.instance,
+      socket: this.opts.socket,
+      printer: this.opts.print === 'signals' ? this.printer : undefined,
+      sinks,
+      lastSeq: () => this.seq.last,
+      killSwitch: this.killSwitch,
+      log: this.log,
+    });
+    this.signals = chosen.server;
+    this.publishers.push(...chosen.list);
     for (const p of this.publishers) await p.start();
     if (this.signals) this.log.info({ socket: cfg.signals.socket }, 'signal socket listening');
     this.killSwitch.start();
@@ -150,7 +142,6 @@ export class Engine {
   onTick(t: Tick, frameStartNs: number): void {
     this.ticks++;
     this.market.onTick(t);
-    if (this.storeEvery || (this.storeTrades && t.kind === 'trade')) this.storeHanded++;
     this.sinks?.addTick(t);
     this.rewarm.onLiveTick(t);
     if (this.opts.print === 'ticks') this.printer.line(JSON.stringify(tickToJson(t)));
@@ -170,22 +161,7 @@ export class Engine {
     const tsSignalNs = nowNs();
     if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
-    const seq = this.seq.take();
-    const signal: Signal = {
-      seq,
-      id: signalId(this.instance, seq),
-      tsNs: tsSignalNs,
-      symbol: d.symbol,
-      venue: d.venue,
-      side: d.side,
-      strategy: d.strategy,
-      price: d.price,
-      strength: d.strength,
-      ttlMs: d.ttlMs,
-      reason: d.reason,
-      indicators: d.indicators,
-      latency: { tsExchNs, tsRecvNs, tsSignalNs },
-    };
+    const signal = signalOf(d, this.instance, this.seq.take(), tsExchNs, tsRecvNs, tsSignalNs);
     this.emitted++;
     const built = nowNs();
     this.histograms.record('indicators_to_signal', built - tsSignalNs);

@@ -1,4 +1,4 @@
-// The streaming-indicator contract: update (O(1), no allocation), value, ready, reset, snapshot/restore.
+// The streaming-indicator contract: name, update (O(1), no allocation), value, ready, reset, snapshot/restore.
 // snapshot() deep-copies the instance's own state (numbers, typed arrays, nested indicators, value objects)
 // into a plain object; restore() writes it back, so warm indicators survive a restart.
 import { InputError } from '../model/errors.js';
@@ -32,6 +32,11 @@ function apply(target: State, key: string, s: unknown): void {
 export abstract class Streaming {
   /** Number of updates taken so far. */
   count = 0;
+  /** The indicator and its window, e.g. `EMA(12)` (logs, errors, the SDK's introspection). */
+  get name(): string {
+    const p = (this as { period?: unknown }).period;
+    return typeof p === 'number' ? `${this.constructor.name}(${p})` : this.constructor.name;
+  }
   abstract get ready(): boolean;
   abstract reset(): void;
   snapshot(): State {

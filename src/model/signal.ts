@@ -39,3 +39,29 @@ export function signalId(instance: string, seq: number): string {
 
 /** A signal as produced by a strategy, before the emitter assigns seq, id and tsNs. */
 export type SignalDraft = Omit<Signal, 'seq' | 'id' | 'tsNs' | 'latency'>;
+
+/** The signal a draft becomes once numbered: `seq`, its id, and the clocks of the tick that produced it. */
+export function signalOf(
+  d: SignalDraft,
+  instance: string,
+  seq: number,
+  tsExchNs: number,
+  tsRecvNs: number,
+  tsSignalNs: number,
+): Signal {
+  return {
+    seq,
+    id: signalId(instance, seq),
+    tsNs: tsSignalNs,
+    symbol: d.symbol,
+    venue: d.venue,
+    side: d.side,
+    strategy: d.strategy,
+    price: d.price,
+    strength: d.strength,
+    ttlMs: d.ttlMs,
+    reason: d.reason,
+    indicators: d.indicators,
+    latency: { tsExchNs, tsRecvNs, tsSignalNs },
+  };
+}

@@ -1,10 +1,29 @@
 // SharedArrayBuffer tick ring between the main thread (single producer) and one shard worker (single
 // consumer). Header (Int32): WRITE count, READ count, CONTROL (0 run, 1 stop, 2 crash-test), SLEEPING (1 while
 // the worker waits: the producer only pays for Atomics.notify then), LAUNCHES (shard tasks that have started
-// running on this ring, so start-up can wait for the first). Slots are
-// SLOT float64s: kind, tsExchNs, tsRecvNs, price, size, side, id, bid, bidSize, ask, askSize, symbolIdx, frameStartNs.
+// running on this ring, so start-up can wait for the first). A slot is RING_SLOT_FLOATS float64s laid out by
+// events.ts (RING_OFFSET: kind code, the union of every kind's fields, symbol index, frame start time).
 // Counts are monotonically increasing int32 (wrap-safe arithmetic via `| 0` differences).
-import { quoteTick, tradeTick, type Tick } from '../model/tick.js';
+import { quoteTick, tradeTick, type Tick } from './tick.js';
+import { EVENT_SCHEMAS, RING_OFFSET, RING_SLOT_FLOATS } from './events.js';
+
+const {
+  kind: O_KIND,
+  tsExchNs: O_EXCH,
+  tsRecvNs: O_RECV,
+  price: O_PRICE,
+  size: O_SIZE,
+  side: O_SIDE,
+  id: O_ID,
+  bid: O_BID,
+  bidSize: O_BID_SIZE,
+  ask: O_ASK,
+  askSize: O_ASK_SIZE,
+  symbolIdx: O_SYMBOL,
+  frameStartNs: O_FRAME,
+} = RING_OFFSET;
+const TRADE = EVENT_SCHEMAS.trade.code,
+  QUOTE = EVENT_SCHEMAS.quote.code;
 
 export const H_WRITE = 0,
   H_READ = 1,
@@ -12,7 +31,7 @@ export const H_WRITE = 0,
   H_SLEEPING = 3,
   H_LAUNCHES = 4;
 const HEADER_INTS = 5;
-const SLOT = 13;
+const SLOT = RING_SLOT_FLOATS;
 /** Ticks written in one turn before a sleeping consumer is woken without waiting for the turn's end (the
  * producer's wake policy: the turn's first tick at once, then every WAKE_EVERY, and once at the turn's end). */
 export const WAKE_EVERY = 16;
@@ -40,19 +59,19 @@ export function writeSlot(
   frameStartNs: number,
 ): void {
   const o = (((idx % capacity) + capacity) % capacity) * SLOT;
-  slots[o] = t.kind === 'trade' ? 0 : 1;
-  slots[o + 1] = t.tsExchNs;
-  slots[o + 2] = t.tsRecvNs;
-  slots[o + 3] = t.price;
-  slots[o + 4] = t.size;
-  slots[o + 5] = t.side === 'buy' ? 1 : t.side === 'sell' ? -1 : 0;
-  slots[o + 6] = t.id;
-  slots[o + 7] = t.bid;
-  slots[o + 8] = t.bidSize;
-  slots[o + 9] = t.ask;
-  slots[o + 10] = t.askSize;
-  slots[o + 11] = symbolIdx;
-  slots[o + 12] = frameStartNs;
+  slots[o + O_KIND] = t.kind === 'trade' ? TRADE : QUOTE;
+  slots[o + O_EXCH] = t.tsExchNs;
+  slots[o + O_RECV] = t.tsRecvNs;
+  slots[o + O_PRICE] = t.price;
+  slots[o + O_SIZE] = t.size;
+  slots[o + O_SIDE] = t.side === 'buy' ? 1 : t.side === 'sell' ? -1 : 0;
+  slots[o + O_ID] = t.id;
+  slots[o + O_BID] = t.bid;
+  slots[o + O_BID_SIZE] = t.bidSize;
+  slots[o + O_ASK] = t.ask;
+  slots[o + O_ASK_SIZE] = t.askSize;
+  slots[o + O_SYMBOL] = symbolIdx;
+  slots[o + O_FRAME] = frameStartNs;
 }
 
 export function readSlot(
@@ -62,23 +81,27 @@ export function readSlot(
   names: Array<{ venue: string; symbol: string }>,
 ): { tick: Tick; frameStartNs: number; symbolIdx: number } | undefined {
   const o = (((idx % capacity) + capacity) % capacity) * SLOT;
-  const symbolIdx = slots[o + 11]!;
+  const symbolIdx = slots[o + O_SYMBOL]!;
   const n = names[symbolIdx];
   if (!n) return undefined;
-  const side = slots[o + 5] === 1 ? 'buy' : slots[o + 5] === -1 ? 'sell' : 'unknown';
+  const sideCode = slots[o + O_SIDE];
+  const side = sideCode === 1 ? 'buy' : sideCode === -1 ? 'sell' : 'unknown';
+  const exch = slots[o + O_EXCH]!,
+    recv = slots[o + O_RECV]!,
+    id = slots[o + O_ID]!;
   const tick =
-    slots[o] === 0
-      ? tradeTick(n.venue, n.symbol, slots[o + 1]!, slots[o + 2]!, slots[o + 3]!, slots[o + 4]!, side, slots[o + 6]!)
+    slots[o + O_KIND] === TRADE
+      ? tradeTick(n.venue, n.symbol, exch, recv, slots[o + O_PRICE]!, slots[o + O_SIZE]!, side, id)
       : quoteTick(
           n.venue,
           n.symbol,
-          slots[o + 1]!,
-          slots[o + 2]!,
-          slots[o + 7]!,
-          slots[o + 8]!,
-          slots[o + 9]!,
-          slots[o + 10]!,
-          slots[o + 6]!,
+          exch,
+          recv,
+          slots[o + O_BID]!,
+          slots[o + O_BID_SIZE]!,
+          slots[o + O_ASK]!,
+          slots[o + O_ASK_SIZE]!,
+          id,
         );
-  return { tick, frameStartNs: slots[o + 12]!, symbolIdx };
+  return { tick, frameStartNs: slots[o + O_FRAME]!, symbolIdx };
 }

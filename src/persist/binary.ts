@@ -5,6 +5,7 @@
 import type { Tick } from '../model/tick.js';
 import { sideCode } from './rows.js';
 import { EncodeError } from '../model/errors.js';
+import { EVENT_SCHEMAS } from '../model/events.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
 const PG_EPOCH_US = 946_684_800_000_000;
@@ -74,7 +75,7 @@ export function encodeTicksBinary(ticks: readonly Tick[], kind: 'trade' | 'quote
   w.bytes(SIGNATURE);
   w.i32(0);
   w.i32(0);
-  const fields = kind === 'trade' ? 9 : 10;
+  const fields = EVENT_SCHEMAS[kind].fields.length;
   for (let i = 0; i < ticks.length; i++) {
     const t = ticks[i]!;
     const venue = text(t.venue),

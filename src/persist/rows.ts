@@ -5,13 +5,15 @@
 import type { Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
+import { columnsOf } from '../model/events.js';
 
 export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s';
 export type Row = Array<string | number>;
 
+/** Columns per table: ticks and quotes from their event schemas (model/events.ts). */
 export const COLUMNS: Record<TableName, string[]> = {
-  ticks: ['ts', 'venue', 'symbol', 'trade_id', 'price', 'size', 'side', 'ts_exch_ns', 'ts_recv_ns'],
-  quotes: ['ts', 'venue', 'symbol', 'update_id', 'bid', 'bid_size', 'ask', 'ask_size', 'ts_exch_ns', 'ts_recv_ns'],
+  ticks: columnsOf('ticks').columns,
+  quotes: columnsOf('quotes').columns,
   signals: [
     'ts',
     'instance',
@@ -34,8 +36,8 @@ export const COLUMNS: Record<TableName, string[]> = {
 };
 
 const PG_TYPES: Record<TableName, string[]> = {
-  ticks: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'int2', 'int8', 'int8'],
-  quotes: ['timestamptz', 'text', 'text', 'int8', 'float8', 'float8', 'float8', 'float8', 'int8', 'int8'],
+  ticks: columnsOf('ticks').types,
+  quotes: columnsOf('quotes').types,
   signals: [
     'timestamptz',
     'text',

@@ -5,38 +5,18 @@
 // without a venue id keep te and tr so equal prices at equal times still do not collide.
 import { Packr, Unpackr } from 'msgpackr';
 import { quoteTick, tradeTick, type Side, type Tick } from '../model/tick.js';
+import { EVENT_SCHEMAS, memberFields } from '../model/events.js';
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
 
-export function encodeTick(t: Tick): Buffer {
-  const s = t.side === 'buy' ? 1 : t.side === 'sell' ? -1 : 0;
-  if (t.kind === 'trade') {
-    return packr.pack(
-      t.id >= 0
-        ? { k: 't', te: t.tsExchNs, id: t.id, p: t.price, q: t.size, s }
-        : { k: 't', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, p: t.price, q: t.size, s },
-    );
-  }
-  return packr.pack(
-    t.id >= 0
-      ? { k: 'q', id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize }
-      : { k: 'q', te: t.tsExchNs, tr: t.tsRecvNs, id: t.id, b: t.bid, bq: t.bidSize, a: t.ask, aq: t.askSize },
-  );
-}
+const sideCode = (s: Side): number => (s === 'buy' ? 1 : s === 'sell' ? -1 : 0);
 
-interface Packed {
-  k: 't' | 'q';
-  te?: number;
-  tr?: number;
-  id: number;
-  p?: number;
-  q?: number;
-  s?: number;
-  b?: number;
-  bq?: number;
-  a?: number;
-  aq?: number;
+/** The member map of a tick, laid out by its kind's schema (model/events.ts). */
+export function encodeTick(t: Tick): Buffer {
+  const m: Record<string, unknown> = { k: EVENT_SCHEMAS[t.kind].memberKind };
+  for (const f of memberFields(t.kind, t.id >= 0)) m[f.member!] = f.format === 'side' ? sideCode(t.side) : t[f.prop];
+  return packr.pack(m);
 }
 
 /**
@@ -44,14 +24,20 @@ interface Packed {
  * tr has no receive time in the store (NaN: printed as null).
  */
 export function decodeTick(venue: string, symbol: string, bytes: Buffer, score = NaN): Tick {
-  const m = unpackr.unpack(bytes) as Packed;
-  const te = m.te ?? Math.round(score * 1e3) * 1e3;
-  const tr = m.tr ?? NaN;
-  if (m.k === 't') {
-    const side: Side = m.s === 1 ? 'buy' : m.s === -1 ? 'sell' : 'unknown';
-    return tradeTick(venue, symbol, te, tr, m.p!, m.q!, side, m.id);
+  const m = unpackr.unpack(bytes) as Record<string, number | string>;
+  const te = Math.round(score * 1e3) * 1e3;
+  const t =
+    m.k === EVENT_SCHEMAS.trade.memberKind
+      ? tradeTick(venue, symbol, te, NaN, NaN, NaN, 'unknown', -1)
+      : quoteTick(venue, symbol, te, NaN, NaN, NaN, NaN, NaN, -1);
+  const id = m.id as number;
+  for (const f of memberFields(t.kind, id >= 0)) {
+    const v = m[f.member!];
+    if (v === undefined) continue;
+    if (f.format === 'side') t.side = v === 1 ? 'buy' : v === -1 ? 'sell' : 'unknown';
+    else (t as unknown as Record<string, unknown>)[f.prop] = v;
   }
-  return quoteTick(venue, symbol, te, tr, m.b!, m.bq!, m.a!, m.aq!, m.id);
+  return t;
 }
 
 /** Score: exchange time in ms with the µs fraction. */

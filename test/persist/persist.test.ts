@@ -14,6 +14,7 @@ import { Spool, readSpoolFile } from '../../src/persist/spool.js';
 import { SchemaVersionError } from '../../src/model/errors.js';
 import { tradeTick, type Tick } from '../../src/model/tick.js';
 import { tickRow } from '../../src/persist/rows.js';
+import { EVENT_KINDS, type SqlType } from '../../src/model/events.js';
 import { recordedTicks } from '../ticks.js';
 
 let server: Awaited<ReturnType<typeof startPostgres>>;
@@ -72,6 +73,40 @@ test('migrations: plain PostgreSQL partitioned tables; running twice is a no-op;
     assert.ok(renderSql('postgres', schemaOpts).includes('partition by range (ts)'));
   } finally {
     c.release();
+  }
+});
+
+test("the migrated ticks and quotes tables have exactly the event schemas' columns, types and unique keys", async () => {
+  const pgType: Record<SqlType, string> = {
+    timestamptz: 'timestamp with time zone',
+    text: 'text',
+    int8: 'bigint',
+    float8: 'double precision',
+    int2: 'smallint',
+  };
+  for (const kind of EVENT_KINDS) {
+    const cols = await pool.query<{ column_name: string; data_type: string; is_nullable: string }>(
+      `select column_name, data_type, is_nullable from information_schema.columns
+        where table_name = $1 and table_schema = 'public' order by ordinal_position`,
+      [kind.table],
+    );
+    assert.equal(
+      cols.rows.map((r) => [r.column_name, r.data_type, r.is_nullable]),
+      kind.fields.map((f) => [f.column, pgType[f.sql], 'NO']),
+      kind.table,
+    );
+    const uniq = await pool.query<{ attname: string }>(
+      `select a.attname from pg_constraint c
+        cross join lateral unnest(c.conkey) with ordinality as k(attnum, n)
+        join pg_attribute a on a.attrelid = c.conrelid and a.attnum = k.attnum
+        where c.conname = $1 order by k.n`,
+      [`${kind.table}_uniq`],
+    );
+    assert.equal(
+      uniq.rows.map((r) => r.attname),
+      [...kind.unique],
+      `${kind.table} unique key`,
+    );
   }
 });
 

@@ -1,0 +1,34 @@
+// Which signal publishers a run has, in publish order: the Unix socket (run), the database's signal rows (when
+// the database is configured) and `--print signals` (replay); the socket's kill-switch command is wired here.
+import type { ChristmasConfig } from '../config/types.js';
+import type { Logger } from '../telemetry/logger.js';
+import type { Sinks } from '../io/open.js';
+import { SignalRowsPublisher } from '../io/signal-rows.js';
+import { SignalServer } from '../signal/server.js';
+import type { SignalPublisher } from '../signal/publisher.js';
+import type { KillSwitch } from '../strategy/kill-switch.js';
+import { PrintPublisher, type LinePrinter } from './line-printer.js';
+
+export interface PublisherChoice {
+  cfg: ChristmasConfig;
+  instance: string;
+  socket: boolean;
+  printer: LinePrinter | undefined;
+  sinks: Sinks | undefined;
+  lastSeq: () => number;
+  killSwitch: KillSwitch;
+  log: Logger;
+}
+
+export function choosePublishers(c: PublisherChoice): { list: SignalPublisher[]; server?: SignalServer } {
+  const list: SignalPublisher[] = [];
+  let server: SignalServer | undefined;
+  if (c.socket) {
+    server = SignalServer.fromConfig(c.cfg.signals, c.instance, c.lastSeq, c.log);
+    server.on('kill-switch', (on: boolean) => c.killSwitch.command(on, 'signal socket'));
+    list.push(server);
+  }
+  if (c.sinks?.hasPersist) list.push(new SignalRowsPublisher(c.sinks));
+  if (c.printer) list.push(new PrintPublisher(c.printer));
+  return { list, server };
+}
