@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE ?= node
 CLI := $(NODE) dist/src/daemon/cli.js
 
-.PHONY: all deps build native ts test demo run bench bench-quick chaos clean distclean
+.PHONY: all deps build native ts test demo run bench bench-quick chaos install clean distclean
 
 all: build
 
@@ -13,7 +13,7 @@ node_modules/.installed: package.json package-lock.json
 	@touch $@
 
 deps: node_modules/.installed
-	@scripts/ensure-redis.sh
+	@scripts/ensure-tools.sh
 
 native: node_modules/.installed
 	$(NODE) scripts/build-native.mjs
@@ -42,6 +42,10 @@ bench-quick: deps build
 
 chaos: deps build
 	CHRISTMAS_CHAOS_LONG=1 CHRISTMAS_CHAOS_RECORD=1 $(NODE) dist/test/run.js chaos
+
+# Puts `christmas` on PATH (npm link: a symlink in npm's global bin folder to dist/src/daemon/cli.js).
+install: build
+	npm link --no-audit --no-fund
 
 clean:
 	rm -rf dist build

@@ -327,12 +327,12 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
     const q = (qq: string) =>
       (s1.find(
         (x) =>
-          x.name === 'christmas_stage_latency_seconds' &&
+          x.name === 'christmas_stage_latency_since_start_seconds' &&
           x.labels.stage === 'recv_to_signal' &&
-          x.labels.quantile === qq,
+          x.labels.percentile === qq,
       )?.value ?? NaN) * 1e6;
-    out.inProcP50us = q('0.5');
-    out.inProcP99us = q('0.99');
+    out.inProcP50us = q('50');
+    out.inProcP99us = q('99');
     const ticks = (s: typeof s1) =>
       s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
     const elu = s1.find((x) => x.name === 'christmas_event_loop_utilization')?.value ?? NaN;
@@ -342,8 +342,7 @@ export async function once(mode: Mode, rate: number, seconds: number, dir: strin
     healthMs.sort((a, b) => a - b);
     out.healthP99ms = percentile(healthMs, 0.99);
     const gc = (s: typeof s1, suffix: 'count' | 'sum') =>
-      s.find((x) => x.name === `christmas_nodejs_gc_duration_seconds_${suffix}` && x.labels.kind === 'minor')?.value ??
-      0;
+      s.find((x) => x.name === `nodejs_gc_duration_seconds_${suffix}` && x.labels.kind === 'minor')?.value ?? 0;
     const minors = gc(s1, 'count') - gc(s0, 'count');
     out.minorGcPerSec = minors / elapsed;
     out.minorGcMeanMs = minors > 0 ? ((gc(s1, 'sum') - gc(s0, 'sum')) / minors) * 1e3 : NaN;

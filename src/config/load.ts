@@ -58,18 +58,19 @@ function setDotted(target: Json, dotted: string, value: unknown): void {
   node[parts[parts.length - 1]!] = value;
 }
 
+const ENV_KEYS: Array<[string, string]> = [
+  ['CHRISTMAS_REDIS_URL', 'redis.url'], ['CHRISTMAS_DATABASE_URL', 'database.url'],
+  ['CHRISTMAS_SIGNAL_SOCKET', 'signals.socket'], ['CHRISTMAS_METRICS_LISTEN', 'metrics.listen'],
+  ['CHRISTMAS_SPOOL_DIR', 'spool.dir'], ['CHRISTMAS_LOG_LEVEL', 'log.level'],
+];
+
 /** The operator contract of DESIGN.md §7: each CHRISTMAS_* variable and the key it overrides. */
 function applyEnv(cfg: Json, env: NodeJS.ProcessEnv): void {
   const feedUrl = env.CHRISTMAS_FEED_URL;
   if (feedUrl !== undefined && Array.isArray(cfg.feeds)) {
     cfg.feeds = (cfg.feeds as Json[]).map((f) => ({ ...f, url: feedUrl }));
   }
-  const direct: Array<[string, string]> = [
-    ['CHRISTMAS_REDIS_URL', 'redis.url'], ['CHRISTMAS_DATABASE_URL', 'database.url'],
-    ['CHRISTMAS_SIGNAL_SOCKET', 'signals.socket'], ['CHRISTMAS_METRICS_LISTEN', 'metrics.listen'],
-    ['CHRISTMAS_SPOOL_DIR', 'spool.dir'], ['CHRISTMAS_LOG_LEVEL', 'log.level'],
-  ];
-  for (const [name, key] of direct) if (env[name] !== undefined) setDotted(cfg, key, env[name]);
+  for (const [name, key] of ENV_KEYS) if (env[name] !== undefined) setDotted(cfg, key, env[name]);
   if (env.CHRISTMAS_NO_NATIVE !== undefined && env.CHRISTMAS_NO_NATIVE !== '') {
     if (env.CHRISTMAS_NO_NATIVE !== '0' && env.CHRISTMAS_NO_NATIVE !== '1') {
       throw new ConfigError('CHRISTMAS_NO_NATIVE', env.CHRISTMAS_NO_NATIVE, '"1" (force the TypeScript fallback) or "0"');
@@ -162,4 +163,25 @@ export function loadConfig(opts: LoadOptions = {}): ChristmasConfig {
   applyEnv(cfg, env);
   for (const [k, v] of Object.entries(opts.overrides ?? {})) setDotted(cfg, k, v);
   return validateConfig(cfg);
+}
+
+/**
+ * The dotted keys the user named (in the config file, a CHRISTMAS_* variable or --set), as opposed to the
+ * defaults of config/default.json: `replay` writes only to the services named here.
+ */
+export function namedKeys(opts: LoadOptions = {}): Set<string> {
+  const env = opts.env ?? process.env;
+  const out = new Set<string>();
+  const walk = (o: Json, prefix: string) => {
+    for (const [k, v] of Object.entries(o)) {
+      const key = prefix ? `${prefix}.${k}` : k;
+      out.add(key);
+      if (v !== null && typeof v === 'object' && !Array.isArray(v)) walk(v as Json, key);
+    }
+  };
+  const file = opts.configPath ?? (env.CHRISTMAS_CONFIG || undefined);
+  if (file) walk(readJsonFile(file, opts.configPath ? '--config' : 'CHRISTMAS_CONFIG'), '');
+  for (const [name, key] of ENV_KEYS) if (env[name] !== undefined) out.add(key);
+  for (const k of Object.keys(opts.overrides ?? {})) out.add(k);
+  return out;
 }

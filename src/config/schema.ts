@@ -97,7 +97,10 @@ export const configSchema = {
         maxClientBufferBytes: { ...ms(1024, 1 << 30), default: 8_388_608 },
         heartbeatMs: { ...ms(10, 60_000), default: 1000 },
         maxClients: { ...ms(1, 100_000), default: 1000 },
+        maxPendingClients: { ...ms(1, 100_000), default: 64 },
         helloTimeoutMs: { ...ms(10, 60_000), default: 5000 },
+        controlSocket: { type: 'string', maxLength: 107, default: '' },
+        controlSocketMode: { type: 'string', pattern: '^0?[0-7]{3}$', default: '0600' },
         seqFile: { type: 'string', default: '' },
       },
     },
@@ -154,6 +157,16 @@ export const configSchema = {
       properties: {
         level: { enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], default: 'info' },
         pretty: { ...bool, default: false },
+      },
+    },
+    health: {
+      type: 'object', additionalProperties: false,
+      properties: {
+        maxStoreBacklogTicks: { type: 'integer', minimum: 1, maximum: 1e9, default: 100_000 },
+        maxDatabaseLagRows: { type: 'integer', minimum: 1, maximum: 1e9, default: 500_000 },
+        maxDatabaseLagMs: { ...ms(100, 3_600_000), default: 30_000 },
+        maxDropRatio: { type: 'number', minimum: 0, maximum: 1, default: 0.5 },
+        dropWindowMs: { ...ms(1000, 600_000), default: 10_000 },
       },
     },
     shutdown: {

@@ -58,7 +58,9 @@ export interface ChristmasConfig {
   spool: { dir: string; maxBytes: number; maxMemoryRows: number };
   signals: {
     socket: string; socketMode: string; replayRing: number; replayRingBytes: number; maxClientBufferBytes: number;
-    heartbeatMs: number; maxClients: number; helloTimeoutMs: number; seqFile: string;
+    heartbeatMs: number; maxClients: number; maxPendingClients: number; helloTimeoutMs: number; seqFile: string;
+    /** Operator commands (signal/control.ts); '' = control.sock beside the signal socket, 'off' = none. */
+    controlSocket: string; controlSocketMode: string;
   };
   compute: { mode: 'inline' | 'pool'; workers: number; ringSlots: number; spinUs: number; realtimePriority: number };
   io: { mode: 'thread' | 'inline'; ringSlots: number };
@@ -69,6 +71,14 @@ export interface ChristmasConfig {
   };
   metrics: { listen: string; stallLimitMs: number };
   log: { level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'; pretty: boolean };
+  /** Readiness bounds (/health; telemetry/readiness.ts). */
+  health: {
+    maxStoreBacklogTicks: number;
+    maxDatabaseLagRows: number;
+    maxDatabaseLagMs: number;
+    maxDropRatio: number;
+    dropWindowMs: number;
+  };
   shutdown: { deadlineMs: number };
   native: { disabled: boolean };
 }

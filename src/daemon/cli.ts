@@ -12,18 +12,10 @@ import { migrateCommand } from './commands/migrate.js';
 import { benchCommand } from './commands/bench.js';
 import { topCommand } from './commands/top.js';
 import { demoCommand } from './commands/demo.js';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { kernels } from '../native/index.js';
-import {
-  ChristmasError,
-  ConfigError,
-  StrategyParamError,
-  UsageError,
-  EXIT_CONFIG,
-  EXIT_USAGE,
-} from '../model/errors.js';
+import { buildInfo } from '../telemetry/build-info.js';
+import { EXIT_USAGE } from '../model/errors.js';
+import { exitFor } from './exit-codes.js';
+import { controlCommand } from './commands/control.js';
 
 const commands: Command[] = [
   runCommand,
@@ -35,6 +27,7 @@ const commands: Command[] = [
   migrateCommand,
   benchCommand,
   topCommand,
+  controlCommand,
   demoCommand,
 ];
 
@@ -50,16 +43,16 @@ function mainHelp(): string {
     'environment: CHRISTMAS_CONFIG CHRISTMAS_FEED_URL CHRISTMAS_REDIS_URL CHRISTMAS_DATABASE_URL CHRISTMAS_SIGNAL_SOCKET',
     '             CHRISTMAS_METRICS_LISTEN CHRISTMAS_SPOOL_DIR CHRISTMAS_LOG_LEVEL CHRISTMAS_NO_NATIVE',
     '',
-    'christmas <command> --help describes every flag; christmas --version prints the version.',
+    'christmas <command> --help describes every flag; christmas --version prints the version;',
+    '--debug (or CHRISTMAS_DEBUG=1) adds the stack trace to an error.',
     '',
   ].join('\n');
 }
 
 /** `christmas --version`: the package version, Node's and which kernels load. */
 function version(): string {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-  const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string };
-  return `christmas ${pkg.version} (node ${process.versions.node}, ${kernels().kind} kernels)\n`;
+  const b = buildInfo();
+  return `christmas ${b.version} (node ${b.node}, ${b.kernels} kernels)\n`;
 }
 
 // A reader that goes away (`christmas replay ... | head`) is the end of the output, not an error: exit 0, quietly.
@@ -91,28 +84,15 @@ async function main(argv: string[]): Promise<number> {
   return cmd.run(values, positionals);
 }
 
-main(process.argv.slice(2)).then(
+const argv = process.argv.slice(2);
+const debug = argv.includes('--debug') || process.env.CHRISTMAS_DEBUG === '1';
+main(argv.filter((a) => a !== '--debug')).then(
   (code) => {
     if (code !== undefined) process.exitCode = code;
   },
   (err: unknown) => {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`christmas: ${err.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    if (err instanceof UsageError) {
-      process.stderr.write(`christmas: ${err.message}\n`);
-      process.exit(EXIT_USAGE);
-    }
-    if (err instanceof StrategyParamError) {
-      process.stderr.write(`christmas: ${err.message}\n`);
-      process.exit(EXIT_CONFIG);
-    }
-    if (err instanceof ChristmasError) {
-      process.stderr.write(`christmas: ${err.code}: ${err.message}\n`);
-      process.exit(1);
-    }
-    process.stderr.write(`christmas: ${(err as Error)?.stack ?? String(err)}\n`);
-    process.exit(1);
+    const { code, text } = exitFor(err, debug);
+    process.stderr.write(text);
+    process.exit(code);
   },
 );

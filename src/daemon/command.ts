@@ -1,4 +1,6 @@
 // The shape of a CLI subcommand and the shared option parsing / help rendering.
+import { statSync } from 'node:fs';
+import { MissingInputError } from '../model/errors.js';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../model/errors.js';
 
@@ -86,4 +88,29 @@ export function intOption(v: unknown, name: string, min: number, max: number, df
   if (!Number.isFinite(n) || n < min || n > max)
     throw new UsageError(`--${name}: got "${String(v)}", expected a number from ${min} to ${max}`);
   return n;
+}
+
+/** An input path a command reads: a readable file, or a one-line MissingInputError (exit 66) naming it. */
+export function checkInputFile(command: string, file: string): void {
+  let st;
+  try {
+    st = statSync(file);
+  } catch {
+    throw new MissingInputError(`${command}: no such file ${file}`);
+  }
+  if (!st.isFile())
+    throw new MissingInputError(
+      `${command}: ${file} is ${st.isDirectory() ? 'a directory' : 'not a regular file'}, expected a recording file`,
+    );
+}
+
+/** A URL without its password, for messages. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return url;
+  }
 }

@@ -21,7 +21,8 @@ import { buildStrategies } from '../strategy/registry.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
-import { choosePublishers } from './publishers.js';
+import { choosePublishers, controlSocketPath } from './publishers.js';
+import { ControlServer } from '../signal/control.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -64,6 +65,7 @@ export class Engine {
   onSignal?: (s: Signal) => void;
   private readonly printer: LinePrinter;
   private killSwitch: KillSwitch | undefined;
+  private control: ControlServer | undefined;
   private windowTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: EngineOptions) {
@@ -114,13 +116,23 @@ export class Engine {
       printer: this.opts.print === 'signals' ? this.printer : undefined,
       sinks,
       lastSeq: () => this.seq.last,
-      killSwitch: this.killSwitch,
       log: this.log,
     });
     this.signals = chosen.server;
     this.publishers.push(...chosen.list);
     for (const p of this.publishers) await p.start();
     if (this.signals) this.log.info({ socket: cfg.signals.socket }, 'signal socket listening');
+    const controlPath = this.opts.socket ? controlSocketPath(cfg.signals) : undefined;
+    if (controlPath) {
+      const ks = this.killSwitch;
+      this.control = new ControlServer(
+        controlPath,
+        parseInt(cfg.signals.controlSocketMode, 8),
+        { killSwitch: (on) => ks.command(on, 'control socket'), status: () => this.status() },
+        this.log,
+      );
+      await this.control.start();
+    }
     this.killSwitch.start();
     this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
     this.windowTimer.unref();
@@ -173,6 +185,21 @@ export class Engine {
     this.onSignal?.(signal);
   }
 
+  /** The control socket's `status`. */
+  status(): Record<string, unknown> {
+    return {
+      instance: this.instance,
+      lastSeq: this.seq.last,
+      killSwitch: this.risk.killed,
+      ticks: this.ticks,
+      emitted: this.emitted,
+      suppressed: this.risk.suppressed,
+      clients: this.signals?.clientCount ?? 0,
+      compute: this.compute.mode,
+      publishers: this.publishers.map((p) => ({ name: p.name, ...p.health() })),
+    };
+  }
+
   flushPrint(): void {
     this.printer.flush();
   }
@@ -198,6 +225,7 @@ export class Engine {
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
     await this.compute?.stop().catch(() => undefined);
     this.printer.flush();
+    await this.control?.stop();
     for (const p of this.publishers) await p.stop('shutdown');
     const out = this.sinks ? await this.sinks.stop(Math.max(100, left() - 200)) : { storeLeft: 0, persistLeft: 0 };
     this.seq?.close();

@@ -1,12 +1,12 @@
 // Which signal publishers a run has, in publish order: the Unix socket (run), the database's signal rows (when
-// the database is configured) and `--print signals` (replay); the socket's kill-switch command is wired here.
+// the database is configured) and `--print signals` (replay).
+import path from 'node:path';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Sinks } from '../io/open.js';
 import { SignalRowsPublisher } from '../io/signal-rows.js';
 import { SignalServer } from '../signal/server.js';
 import type { SignalPublisher } from '../signal/publisher.js';
-import type { KillSwitch } from '../strategy/kill-switch.js';
 import { PrintPublisher, type LinePrinter } from './line-printer.js';
 
 export interface PublisherChoice {
@@ -16,7 +16,6 @@ export interface PublisherChoice {
   printer: LinePrinter | undefined;
   sinks: Sinks | undefined;
   lastSeq: () => number;
-  killSwitch: KillSwitch;
   log: Logger;
 }
 
@@ -25,10 +24,15 @@ export function choosePublishers(c: PublisherChoice): { list: SignalPublisher[];
   let server: SignalServer | undefined;
   if (c.socket) {
     server = SignalServer.fromConfig(c.cfg.signals, c.instance, c.lastSeq, c.log);
-    server.on('kill-switch', (on: boolean) => c.killSwitch.command(on, 'signal socket'));
     list.push(server);
   }
   if (c.sinks?.hasPersist) list.push(new SignalRowsPublisher(c.sinks));
   if (c.printer) list.push(new PrintPublisher(c.printer));
   return { list, server };
+}
+
+/** The control socket's path: `signals.controlSocket`, or control.sock beside the signal socket; undefined: off. */
+export function controlSocketPath(c: ChristmasConfig['signals']): string | undefined {
+  if (c.controlSocket === 'off') return undefined;
+  return c.controlSocket || path.join(path.dirname(c.socket), 'control.sock');
 }

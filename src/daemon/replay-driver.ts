@@ -1,8 +1,8 @@
 // Drives the engine from recorded files instead of live feeds, through the same parsing code:
 // frames go through the venue's FrameProcessor, CSV ticks through the same sequence checks.
 // --speed max runs as fast as possible (yielding to the event loop so I/O batches flush); 1 or 10 keep
-// the recording's receive-time spacing (real time, 10x).
-import { readRecording, venueFromFileName } from '../feed/replay/readers.js';
+// the recording's receive-time spacing (real time, 10x). Several files are merged by receive time.
+import { readRecording, venueFromFileName, type ReplayRecord } from '../feed/replay/readers.js';
 import { adapterFor, FRAME_VENUES } from '../feed/adapters.js';
 import { FrameProcessor } from '../feed/processor.js';
 import type { VenueName } from '../config/types.js';
@@ -21,6 +21,12 @@ export interface ReplayOptions {
 
 const VENUES = FRAME_VENUES;
 
+/** A record's receive time, the merge key (-Infinity when it has none). */
+function timeOf(r: ReplayRecord): number {
+  const t = r.type === 'frame' ? r.recvNs : r.tick.tsRecvNs;
+  return Number.isFinite(t) ? t : -Infinity;
+}
+
 export class ReplayDriver {
   readonly processors: FrameProcessor[] = [];
   stopped = false;
@@ -34,12 +40,11 @@ export class ReplayDriver {
   }
 
   async run(): Promise<FeedStats[]> {
-    for (const file of this.opts.files) {
-      if (this.stopped) break;
+    let frameStart = 0;
+    const sources = this.opts.files.map((file) => {
       const venue = (this.opts.venue ?? venueFromFileName(file).venue) as VenueName;
       const adapterVenue = VENUES.includes(venue) ? venue : 'binance';
       const stats = new FeedStats();
-      let frameStart = 0;
       const proc = new FrameProcessor(
         adapterFor({ venue: adapterVenue }, { fastPath: this.opts.fastPath ?? true }),
         (t) => this.engine.onTick(t, frameStart),
@@ -48,31 +53,47 @@ export class ReplayDriver {
       );
       proc.onGap = (t) => this.engine.onGap(t);
       this.processors.push(proc);
-      let n = 0;
-      let firstRecvNs = NaN,
-        startedNs = 0;
-      for await (const rec of readRecording(file, { venue: this.opts.venue })) {
-        if (this.stopped) break;
-        const recvNs = rec.type === 'frame' ? rec.recvNs : rec.tick.tsRecvNs;
-        if (this.opts.speed > 0 && Number.isFinite(recvNs)) {
-          if (Number.isNaN(firstRecvNs)) {
-            firstRecvNs = recvNs;
-            startedNs = nowNs();
-          }
-          const dueNs = startedNs + (recvNs - firstRecvNs) / this.opts.speed;
-          const waitMs = (dueNs - nowNs()) / 1e6;
-          if (waitMs > 1) await new Promise((r) => setTimeout(r, waitMs));
+      const it = readRecording(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
+      return { file, venue: adapterVenue, proc, stats, it, head: undefined as ReplayRecord | undefined };
+    });
+    type Source = (typeof sources)[number];
+    const advance = async (src: Source): Promise<void> => {
+      const r = await src.it.next();
+      src.head = r.done ? undefined : r.value;
+      if (r.done) this.log.info({ file: src.file, venue: src.venue, ...src.stats.toJSON() }, 'replayed file');
+    };
+    for (const src of sources) await advance(src);
+    let n = 0;
+    let firstRecvNs = NaN,
+      startedNs = 0;
+    // Several files are merged by receive time (a trades file and a book-ticker file of the same session play
+    // interleaved, as they were received); a record without a time goes first.
+    while (!this.stopped) {
+      let best: Source | undefined;
+      for (const src of sources)
+        if (src.head && (best === undefined || timeOf(src.head) < timeOf(best.head!))) best = src;
+      if (!best) break;
+      const rec = best.head!;
+      const recvNs = rec.type === 'frame' ? rec.recvNs : rec.tick.tsRecvNs;
+      if (this.opts.speed > 0 && Number.isFinite(recvNs)) {
+        if (Number.isNaN(firstRecvNs)) {
+          firstRecvNs = recvNs;
+          startedNs = nowNs();
         }
-        frameStart = nowNs();
-        if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
-        else {
-          stats.frames++;
-          proc.onTick(rec.tick);
-        }
-        if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
+        const dueNs = startedNs + (recvNs - firstRecvNs) / this.opts.speed;
+        const waitMs = (dueNs - nowNs()) / 1e6;
+        if (waitMs > 1) await new Promise((r) => setTimeout(r, waitMs));
       }
-      this.log.info({ file, venue: adapterVenue, ...stats.toJSON() }, 'replayed file');
+      frameStart = nowNs();
+      if (rec.type === 'frame') best.proc.onFrame(rec.text, rec.recvNs);
+      else {
+        best.stats.frames++;
+        best.proc.onTick(rec.tick);
+      }
+      if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
+      await advance(best);
     }
+    for (const src of sources) if (src.head) await src.it.return?.(undefined);
     return this.processors.map((p) => p.stats);
   }
 

@@ -3,7 +3,8 @@ import type { Engine } from './engine.js';
 import type { LiveFeeds } from './feeds.js';
 import type { LoopMonitor } from '../telemetry/loop.js';
 import { buildRegistry } from '../telemetry/metrics.js';
-import type { HealthReport } from '../telemetry/http.js';
+import { buildInfo } from '../telemetry/build-info.js';
+import type { ReadinessInputs } from '../telemetry/readiness.js';
 import type { FrameProcessor } from '../feed/processor.js';
 
 export function engineRegistry(
@@ -50,37 +51,39 @@ export function engineRegistry(
         : undefined,
     loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
     histograms: engine.histograms,
+    build: buildInfo(),
   });
 }
 
-export function healthReport(engine: Engine, live: LiveFeeds | undefined, loop: LoopMonitor): HealthReport {
-  const components: HealthReport['components'] = {};
-  if (live) components.feed = live.healthy();
-  components.eventLoop = {
-    healthy: loop.healthy(),
-    detail: `lag p99 ${loop.lagMs.toFixed(2)} ms, ${loop.stalls} stalls`,
-  };
+/** The inputs of readiness from the running engine, feeds and loop monitor. */
+export function readinessInputs(engine: Engine, live: LiveFeeds | undefined, loop: LoopMonitor): ReadinessInputs {
+  const store = engine.sinks?.storeStats();
   const redisStatus = engine.sinks?.redisStatus();
-  if (redisStatus !== undefined)
-    components.redis = {
-      healthy: redisStatus === 'ready',
-      detail: `${redisStatus}, backlog ${engine.sinks?.storeStats()?.backlog ?? 0}`,
-    };
   const lag = engine.sinks?.persistStats();
-  if (lag) {
-    const r = lag.spoolRefusal;
-    components.database = r
-      ? {
-          healthy: false,
-          detail: `spool refusing batches (${r.detail}): ${lag.heldRows} rows held in memory, ${r.dropped} dropped`,
-        }
-      : {
-          healthy: lag.spoolBytes === 0,
-          detail: lag.spoolBytes === 0 ? `lag ${lag.bufferedRows} rows` : `spooling (${lag.spoolBytes} bytes on disk)`,
-        };
-  }
-  // The database publisher's rows are the database component's; the socket keeps its name `signals`.
+  const publishers: ReadinessInputs['publishers'] = {};
+  // The database publisher's rows are the database part's; the socket keeps its name `signals`.
   for (const p of engine.publishers)
-    if (p.name !== 'database') components[p.name === 'socket' ? 'signals' : `signals.${p.name}`] = p.health();
-  return { healthy: Object.values(components).every((c) => c.healthy), components };
+    if (p.name !== 'database') publishers[p.name === 'socket' ? 'signals' : `signals.${p.name}`] = p.health();
+  return {
+    feeds: live?.healthy(),
+    feedCounts: live?.connections.map((c) => {
+      const s = c.processor.stats;
+      let malformed = 0;
+      for (const n of s.malformed.values()) malformed += n;
+      return { venue: c.processor.adapter.venue, ticks: s.ticks, drops: s.duplicates + malformed };
+    }),
+    eventLoop: { healthy: loop.healthy(), detail: `lag p99 ${loop.lagMs.toFixed(2)} ms, ${loop.stalls} stalls` },
+    redis:
+      redisStatus === undefined
+        ? undefined
+        : { status: redisStatus, backlog: store?.backlog ?? 0, errors: store?.errors ?? 0 },
+    database: lag && {
+      spoolBytes: lag.spoolBytes,
+      bufferedRows: lag.bufferedRows,
+      oldestAgeMs: lag.oldestAgeMs,
+      refusal: lag.spoolRefusal,
+      heldRows: lag.heldRows,
+    },
+    publishers,
+  };
 }

@@ -159,7 +159,7 @@ export class FrameProcessor {
     this.stats.ticks++;
     if (t.kind === 'trade') this.stats.trades++;
     else this.stats.quotes++;
-    this.clock.add(t.tsRecvNs, t.tsExchNs);
+    if (t.kind === 'trade') this.clock.add(t.tsRecvNs, t.tsExchNs); // some venues' quotes carry no exchange time
     this.lastTickNs.set(t.symbol, t.tsRecvNs);
     this.sink(t);
   }

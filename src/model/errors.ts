@@ -48,6 +48,18 @@ export class SocketInUseError extends ChristmasError {
   }
 }
 
+/** The socket path holds something that is not a socket: never deleted. */
+export class SocketPathError extends ChristmasError {
+  readonly code = 'E_SOCKET_PATH';
+  readonly retryable = false;
+  constructor(
+    readonly path: string,
+    readonly found: string,
+  ) {
+    super(`socket path ${path} is ${found}; refusing to replace it`, { path, found });
+  }
+}
+
 /** The database schema is newer than this build understands. */
 export class SchemaVersionError extends ChristmasError {
   readonly code = 'E_SCHEMA_VERSION';
@@ -175,7 +187,29 @@ export class UnexpectedError extends ChristmasError {
   readonly retryable = false;
 }
 
+/** A server the command needs is unreachable (Redis, PostgreSQL, the daemon's sockets); exit 69 (EX_UNAVAILABLE). */
+export class UnavailableError extends ChristmasError {
+  readonly code = 'E_UNAVAILABLE';
+  readonly retryable = true;
+}
+
+/** An input file or folder is missing or is not a readable file; exit 66 (EX_NOINPUT). */
+export class MissingInputError extends ChristmasError {
+  readonly code = 'E_NO_INPUT';
+  readonly retryable = false;
+}
+
+/** Reading or writing failed (a corrupt .gz, a full disk); exit 74 (EX_IOERR). */
+export class IoError extends ChristmasError {
+  readonly code = 'E_IO';
+  readonly retryable = false;
+}
+
 export const EXIT_USAGE = 64;
+export const EXIT_NO_INPUT = 66;
+export const EXIT_UNAVAILABLE = 69;
+export const EXIT_SOFTWARE = 70;
+export const EXIT_IO = 74;
 export const EXIT_CONFIG = 78;
 
 // eslint-disable-next-line no-control-regex -- control characters are exactly what oneLine escapes

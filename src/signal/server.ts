@@ -4,12 +4,11 @@
 // Hostile clients (garbage, huge length prefixes, no hello, floods) are closed with a reason.
 import type { ChristmasConfig } from '../config/types.js';
 import type { PublisherHealth, SignalPublisher } from './publisher.js';
-import { createServer, connect, type Server, type Socket } from 'node:net';
-import { chmodSync, existsSync, unlinkSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
+import { createServer, type Server, type Socket } from 'node:net';
+import { chmodSync, unlinkSync } from 'node:fs';
 import { EventEmitter } from 'node:events';
 import type { Signal } from '../model/signal.js';
-import { SocketInUseError } from '../model/errors.js';
+import { claimSocketPath } from './socket-path.js';
 import { encodeFrame, encodeJsonLine, frameToJsonLine, FrameDecoder } from './framing.js';
 import { SignalRing } from './ring.js';
 import { encodeSignalFrame } from './signal-frame.js';
@@ -24,7 +23,10 @@ export interface SignalServerOptions {
   replayRingBytes: number;
   maxClientBufferBytes: number;
   heartbeatMs: number;
+  /** Live clients (past hello). */
   maxClients: number;
+  /** Connections that have not said hello yet, limited apart from maxClients. */
+  maxPendingClients: number;
   helloTimeoutMs: number;
   instance: string;
   /** Last seq handed out before this server started (from the SeqAllocator). */
@@ -82,6 +84,7 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
         maxClientBufferBytes: c.maxClientBufferBytes,
         heartbeatMs: c.heartbeatMs,
         maxClients: c.maxClients,
+        maxPendingClients: c.maxPendingClients,
         helloTimeoutMs: c.helloTimeoutMs,
         instance,
         lastSeq,
@@ -100,20 +103,7 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
 
   async start(): Promise<void> {
     const p = this.opts.socketPath;
-    mkdirSync(path.dirname(p), { recursive: true });
-    if (existsSync(p)) {
-      const live = await new Promise<boolean>((resolve) => {
-        const c = connect(p);
-        c.once('connect', () => {
-          c.destroy();
-          resolve(true);
-        });
-        c.once('error', () => resolve(false));
-      });
-      if (live) throw new SocketInUseError(p);
-      unlinkSync(p);
-      this.log.info({ path: p }, 'replaced a stale signal socket file');
-    }
+    await claimSocketPath(p, 'signal', this.log);
     const server = createServer((s) => this.onConnection(s));
     this.server = server;
     await new Promise<void>((resolve, reject) => {
@@ -137,14 +127,23 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
     return { healthy: true, detail: `${this.clients.size} clients, seq ${this.opts.lastSeq()}` };
   }
 
+  /** Clients past hello, and connections still waiting to say it. */
+  private live = 0;
+  private pending = 0;
+
+  private refuse(socket: Socket, reason: string, detail: string): void {
+    this.reject(reason);
+    socket.end(encodeFrame({ type: 'bye', reason, detail }));
+    socket.on('error', () => undefined);
+    setTimeout(() => socket.destroy(), 1000).unref();
+  }
+
   private onConnection(socket: Socket): void {
-    if (this.clients.size >= this.opts.maxClients) {
-      this.reject('too-many-clients');
-      socket.end(encodeFrame({ type: 'bye', reason: 'too-many-clients' }));
-      socket.on('error', () => undefined);
-      setTimeout(() => socket.destroy(), 1000).unref();
+    if (this.pending >= this.opts.maxPendingClients) {
+      this.refuse(socket, 'too-many-clients', `${this.pending} connections have not said hello yet`);
       return;
     }
+    this.pending++;
     const c: Client = {
       id: this.nextClientId++,
       socket,
@@ -175,6 +174,10 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
     }
     for (const m of r.messages) {
       if (c.state === 'hello') {
+        if (this.live >= this.opts.maxClients) {
+          this.bye(c, 'too-many-clients', `${this.live} clients connected (signals.maxClients)`);
+          return;
+        }
         if (m.type !== 'hello') {
           this.bye(c, 'protocol-error', 'first frame must be hello');
           return;
@@ -186,6 +189,15 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
         const fromSeq = m.fromSeq;
         if (fromSeq !== undefined && (typeof fromSeq !== 'number' || !Number.isInteger(fromSeq) || fromSeq < 0)) {
           this.bye(c, 'protocol-error', 'fromSeq must be a non-negative integer');
+          return;
+        }
+        const lastSeq = this.opts.lastSeq();
+        if (typeof fromSeq === 'number' && fromSeq > lastSeq + 1) {
+          this.bye(
+            c,
+            'protocol-error',
+            `fromSeq ${fromSeq} is ahead of the live seq ${lastSeq} of ${this.opts.instance} (started ${this.startedAt})`,
+          );
           return;
         }
         if (
@@ -215,15 +227,17 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
         this.stats.accepted++;
         if (typeof fromSeq === 'number') this.replay(c, fromSeq);
         c.state = 'live';
+        this.pending--;
+        this.live++;
         this.emit('client', { id: c.id, symbols: m.symbols, fromSeq });
         continue;
       }
-      // After hello: the only client commands are the kill switch and ping.
-      if (m.type === 'command' && m.name === 'kill-switch' && typeof m.on === 'boolean') {
-        this.emit('kill-switch', m.on);
-        continue;
-      }
+      // After hello a reader may only ping: commands go to the control socket (control.ts).
       if (m.type === 'ping') continue;
+      if (m.type === 'command') {
+        this.bye(c, 'protocol-error', 'commands go to the control socket, not the signal socket');
+        return;
+      }
       this.bye(c, 'protocol-error', `unexpected ${String(m.type)} frame`);
       return;
     }
@@ -308,6 +322,7 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
     this.reject(reason);
     clearTimeout(c.helloTimer);
     const wasLive = c.state === 'live';
+    this.uncount(c);
     c.state = 'closing';
     if (detail) this.log.debug({ client: c.id, reason, detail }, 'closing signal client');
     const bye = { type: 'bye', reason, ...(detail ? { detail } : {}) };
@@ -318,7 +333,17 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
     if (reason === 'slow-consumer') this.log.warn({ client: c.id, detail }, 'dropped slow signal consumer');
   }
 
+  /** A client leaves the pending or live count (once: bye sets `closing` right after). */
+  private uncount(c: Client): void {
+    if (c.state === 'hello') this.pending--;
+    else if (c.state === 'live') this.live--;
+  }
+
   private drop(c: Client): void {
+    if (c.state !== 'closing') {
+      this.uncount(c);
+      c.state = 'closing';
+    }
     clearTimeout(c.helloTimer);
     if (this.clients.delete(c)) this.stats.clients = this.clients.size;
   }

@@ -1,5 +1,6 @@
 // Builds the ioredis client from config: redis://, rediss:// (TLS), unix:// socket paths, password,
-// or a Cluster. Reconnects forever with capped backoff; no offline queue (the store buffers itself).
+// or a Cluster. Reconnects forever with capped backoff; no offline queue (the store buffers itself) unless the
+// caller asks for one (the CLI readers and the re-warm task: their commands wait for the first connection).
 import { Redis, Cluster, type RedisOptions } from 'ioredis';
 
 export type RedisClient = Redis | Cluster;
@@ -28,7 +29,7 @@ export function connectRedis(o: RedisConnectOptions, extra: Partial<RedisOptions
     });
     return new Cluster(nodes, {
       redisOptions: base,
-      enableOfflineQueue: false,
+      enableOfflineQueue: base.enableOfflineQueue ?? false,
       clusterRetryStrategy: (t) => Math.min(100 * t, 2000),
     });
   }

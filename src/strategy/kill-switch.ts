@@ -1,5 +1,5 @@
 // The kill switch in front of the risk gate: on while its file exists (polled every 250 ms) or while an
-// operator command has set it; either source turning it on silences every signal until both are off.
+// operator command (the control socket) has set it; either one silences every signal until both are off.
 import { existsSync } from 'node:fs';
 import type { Logger } from '../telemetry/logger.js';
 import type { RiskGate } from './risk.js';
@@ -32,11 +32,12 @@ export class KillSwitch {
     this.timer.unref();
   }
 
-  /** An operator command (the signal socket's `kill-switch`). */
-  command(on: boolean, source: string): void {
+  /** An operator command (the control socket's `kill-switch`); returns whether the switch is now on. */
+  command(on: boolean, source: string): boolean {
     this.commanded = on;
     this.risk.killed = on || this.fileActive();
-    this.log.warn({ on }, `kill switch set over the ${source}`);
+    this.log.warn({ on, effective: this.risk.killed }, `kill switch set over the ${source}`);
+    return this.risk.killed;
   }
 
   stop(): void {

@@ -1,5 +1,6 @@
-// Per-stage latency histograms (HdrHistogram, 3 significant digits, 1 ns .. 100 s). recordValue does not
-// allocate; quantiles are read on scrape. Values are nanoseconds. Each stage records into its current window;
+// Per-stage latency histograms (HdrHistogram, 3 significant digits, 1 ns .. 100 s) and, beside them, the sample
+// counts per Prometheus bucket (LATENCY_BUCKETS_SECONDS) that /metrics exports as a real histogram. Recording
+// does not allocate (one recordValue and a binary search over 25 bounds); quantiles are read on scrape. Values are nanoseconds. Each stage records into its current window;
 // rotate() (once a minute, from the daemon) closes the window: it becomes the `last window` (what a drift
 // check or a dashboard wants: quantiles that move) and is added to the since-start total. Quantiles since
 // start merge the total with the open window on read, so recording stays one recordValue. hdr-histogram-js' WebAssembly build records
@@ -29,7 +30,19 @@ const build = () =>
     useWebAssembly: wasmReady(),
   });
 
+/**
+ * Bucket bounds (seconds) of the Prometheus histogram christmas_stage_latency_seconds: 100 ns to 10 s in
+ * 1-2.5-5 steps, so histogram_quantile resolves the µs stages and the ms batches alike.
+ */
+export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
+  1e-7, 2.5e-7, 5e-7, 1e-6, 2.5e-6, 5e-6, 1e-5, 2.5e-5, 5e-5, 1e-4, 2.5e-4, 5e-4, 1e-3, 2.5e-3, 5e-3, 1e-2, 2.5e-2,
+  5e-2, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+const BOUNDS_NS = Float64Array.from(LATENCY_BUCKETS_SECONDS, (s) => Math.round(s * 1e9));
+
 export class LatencyHistogram {
+  /** Samples per Prometheus bucket (not cumulative; the last one is +Inf), since start. */
+  readonly bucketCounts = new Float64Array(BOUNDS_NS.length + 1);
   /** The open window: every record goes here. */
   private readonly h = build();
   /** Closed windows, summed. */
@@ -48,6 +61,15 @@ export class LatencyHistogram {
     if (!(ns >= 1)) ns = 1;
     else if (ns > 100e9) ns = 100e9;
     this.h.recordValue(ns);
+    let lo = 0,
+      hi = BOUNDS_NS.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (ns <= BOUNDS_NS[mid]!) hi = mid;
+      else lo = mid + 1;
+    }
+    const b = this.bucketCounts;
+    b[lo] = b[lo]! + 1;
     this.windowCount++;
     this.count++;
     this.sum += ns;
@@ -89,6 +111,7 @@ export class LatencyHistogram {
     this.lastWindowCount = 0;
     this.count = 0;
     this.sum = 0;
+    this.bucketCounts.fill(0);
   }
 }
 

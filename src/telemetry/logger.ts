@@ -1,23 +1,42 @@
-// pino logger: JSON lines to stdout (journald) or stderr when stdout carries data; pretty only when asked.
+// pino logger. Where the lines go (DESIGN.md §7): `run` under systemd (JOURNAL_STREAM set) writes to stdout, each
+// line prefixed with its syslog priority (`<4>` for warn...) so journald files it at the right level; every
+// other command, and `run` outside systemd, writes to stderr (stdout carries data). Pretty (pino-pretty) when
+// the destination is a terminal or log.pretty asks for it; JSON lines otherwise.
 import { pino, type Logger, type Level } from 'pino';
 
 export type { Logger } from 'pino';
 
 export interface LoggerOptions {
   level: Level | 'silent';
+  /** true: always pretty; false/undefined: pretty only when the destination is a terminal. */
   pretty?: boolean;
-  /** 1 = stdout (default), 2 = stderr (used when stdout carries --print output). */
-  fd?: 1 | 2;
+  /** 'journal-or-stderr' (run): stdout with priorities under systemd, else stderr. Default 'stderr'. */
+  target?: 'stderr' | 'journal-or-stderr';
   name?: string;
 }
 
+/** pino level -> syslog priority (sd-daemon(3) prefixes: crit, err, warning, info, debug). */
+function priorityOf(line: string): number {
+  const m = /^\{"level":(\d+)/.exec(line);
+  const level = m ? Number(m[1]) : 30;
+  return level >= 60 ? 2 : level >= 50 ? 3 : level >= 40 ? 4 : level >= 30 ? 6 : 7;
+}
+
 export function createLogger(opts: LoggerOptions): Logger {
-  const fd = opts.fd ?? 1;
   const base = { level: opts.level, name: opts.name ?? 'christmas' };
-  if (opts.pretty) {
-    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: fd, colorize: false } } });
+  const journal = opts.target === 'journal-or-stderr' && !!process.env.JOURNAL_STREAM;
+  const fd = journal ? 1 : 2;
+  const tty = fd === 1 ? process.stdout.isTTY : process.stderr.isTTY;
+  if (!journal && (opts.pretty || tty)) {
+    return pino({ ...base, transport: { target: 'pino-pretty', options: { destination: fd, colorize: !!tty } } });
   }
-  return pino(base, pino.destination({ fd, sync: false }));
+  const dest = pino.destination({ fd, sync: false });
+  if (!journal) return pino(base, dest);
+  return pino(base, {
+    write(line: string) {
+      dest.write(`<${priorityOf(line)}>${line}`);
+    },
+  });
 }
 
 /** A logger that drops everything (tests, library use). */

@@ -1,10 +1,14 @@
 // Event-loop health: lag (perf_hooks histogram), utilization, and stall detection — a timer that fires
-// late by more than the limit is a stall: logged with its duration and counted.
+// late by more than the limit is a stall: logged with its duration and counted. monitorEventLoopDelay records
+// the time between its timer's callbacks, the resolution included (p50 ≈ the resolution when idle), so the lag
+// is a percentile minus the 1 ms resolution: sub-ms, 0 on an idle loop.
 import { monitorEventLoopDelay, performance, type IntervalHistogram, type EventLoopUtilization } from 'node:perf_hooks';
 import type { Logger } from './logger.js';
 
+const LAG_RESOLUTION_MS = 1;
+
 export class LoopMonitor {
-  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: 10 });
+  private readonly delay: IntervalHistogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
   private lastElu: EventLoopUtilization = performance.eventLoopUtilization();
   private timer: NodeJS.Timeout | undefined;
   private expected = 0;
@@ -35,7 +39,7 @@ export class LoopMonitor {
     }, this.periodMs);
     this.timer.unref();
     const sample = setInterval(() => {
-      this.lagMs = this.delay.percentile(99) / 1e6;
+      this.lagMs = Math.max(0, this.delay.percentile(99) / 1e6 - LAG_RESOLUTION_MS);
       this.delay.reset();
       const elu = performance.eventLoopUtilization(this.lastElu);
       this.lastElu = performance.eventLoopUtilization();

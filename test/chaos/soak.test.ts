@@ -53,14 +53,14 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
           .reduce((a, [, v]) => a + v, 0);
       samples.push({
         t: (Date.now() - t0) / 60_000,
-        rss: m['christmas_process_resident_memory_bytes'] ?? 0,
-        heap: m['christmas_nodejs_heap_size_used_bytes'] ?? 0,
-        external: m['christmas_nodejs_external_memory_bytes'] ?? 0,
-        handles: m['christmas_nodejs_active_handles_total'] ?? 0,
+        rss: m['process_resident_memory_bytes'] ?? 0,
+        heap: m['nodejs_heap_size_used_bytes'] ?? 0,
+        external: m['nodejs_external_memory_bytes'] ?? 0,
+        handles: m['nodejs_active_handles_total'] ?? 0,
         // The last closed one-minute window's p99 (drift shows there); since start until the first window closes.
         p99:
-          (m['christmas_stage_latency_window_seconds{stage="recv_to_signal",quantile="0.99"}'] ??
-            m['christmas_stage_latency_seconds{stage="recv_to_signal",quantile="0.99"}'] ??
+          (m['christmas_stage_latency_window_seconds{stage="recv_to_signal",percentile="99"}'] ??
+            m['christmas_stage_latency_since_start_seconds{stage="recv_to_signal",percentile="99"}'] ??
             NaN) * 1e6,
         ticks: sum('christmas_ticks_total'),
         redisBacklog: m['christmas_store_backlog_ticks'] ?? 0,

@@ -4,15 +4,18 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { connect, type Socket } from 'node:net';
-import { mkdtempSync, writeFileSync, existsSync, statSync } from 'node:fs';
+import { mkdtempSync, writeFileSync, existsSync, statSync, readFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SignalServer, type SignalServerOptions } from '../../src/signal/server.js';
 import { encodeFrame, FrameDecoder, JsonLineDecoder } from '../../src/signal/framing.js';
 import { SignalClient } from '../../src/signal/client.js';
-import { SocketInUseError } from '../../src/model/errors.js';
+import { SocketInUseError, SocketPathError } from '../../src/model/errors.js';
+import { ControlServer } from '../../src/signal/control.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 import type { Signal } from '../../src/model/signal.js';
-import { until, sleep } from '../helpers.js';
+import { until, sleep, cliPath } from '../helpers.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'christmas-sig-'));
 let n = 0;
@@ -28,6 +31,7 @@ function server(o: Partial<SignalServerOptions> = {}) {
     maxClientBufferBytes: 1 << 20,
     heartbeatMs: 100_000,
     maxClients: 1000,
+    maxPendingClients: 64,
     helloTimeoutMs: 300,
     instance: 'test',
     lastSeq: () => seq,
@@ -292,25 +296,128 @@ test('100 concurrent clients each receive every signal once, in order; a slow co
   await s.stop();
 });
 
-test('a client can set the kill switch with a command frame', async () => {
+test('a reader cannot send commands: a command frame on the signal socket is a protocol-error bye', async () => {
   const { s } = server();
   await s.start();
-  const seen: boolean[] = [];
-  s.on('kill-switch', (on: boolean) => seen.push(on));
   const c = new Raw(s['opts'].socketPath);
   c.send({ type: 'hello', v: 1 });
   await until(() => c.of('welcome').length === 1, 2000, 'welcome');
   c.send({ type: 'command', name: 'kill-switch', on: true });
-  c.send({ type: 'command', name: 'kill-switch', on: false });
-  await until(() => seen.length === 2, 2000, 'kill-switch events');
-  assert.equal(seen, [true, false]);
-  assert.is(c.closed, false);
+  await until(() => c.closed, 3000, 'closed');
+  const bye = c.of('bye')[0]!;
+  assert.is(bye.reason, 'protocol-error');
+  assert.match(String(bye.detail), /control socket/);
   await s.stop();
 });
 
-test('socket file: mode from config, a stale file is replaced, a live one refused', async () => {
+test('the control socket (mode 0600): kill switch and status, one reply frame per request; bad requests answered', async () => {
   const p = sockPath();
-  writeFileSync(p, 'stale');
+  let killed = false;
+  const ctl = new ControlServer(
+    p,
+    0o600,
+    { killSwitch: (on) => (killed = on), status: () => ({ instance: 'test', killSwitch: killed }) },
+    silentLogger,
+  );
+  await ctl.start();
+  assert.is(statSync(p).mode & 0o777, 0o600);
+  const c = new Raw(p);
+  c.send({ type: 'command', name: 'kill-switch', on: true });
+  c.send({ type: 'command', name: 'status' });
+  c.send({ type: 'command', name: 'kill-switch', on: 'yes' });
+  c.send({ type: 'command', name: 'reboot' });
+  c.send({ type: 'hello', v: 1 });
+  await until(() => c.msgs.length === 5, 2000, 'five replies');
+  assert.equal(c.msgs[0], { type: 'result', ok: true, name: 'kill-switch', killSwitch: true });
+  assert.equal(c.msgs[1], { type: 'result', ok: true, name: 'status', status: { instance: 'test', killSwitch: true } });
+  assert.equal(
+    c.msgs.slice(2).map((m) => m.ok),
+    [false, false, false],
+  );
+  assert.is(killed, true);
+  assert.is(c.closed, false);
+  await ctl.stop();
+  assert.not.ok(existsSync(p), 'removed on stop');
+});
+
+test('connections that never say hello are limited apart from maxClients: routers still get in', async () => {
+  const { s } = server({ maxPendingClients: 5, maxClients: 2, helloTimeoutMs: 60_000 });
+  await s.start();
+  const p = s['opts'].socketPath;
+  const idle = Array.from({ length: 5 }, () => new Raw(p));
+  await sleep(100);
+  const sixth = new Raw(p);
+  await until(() => sixth.closed, 3000, 'the sixth idle connection refused');
+  assert.is(sixth.of('bye')[0]?.reason, 'too-many-clients');
+  idle.slice(0, 2).forEach((c) => c.sock.destroy()); // two idle ones go away: room for two routers to connect
+  await sleep(100);
+  const routers = [new Raw(p), new Raw(p)];
+  for (const r of routers) r.send({ type: 'hello', v: 1 });
+  await until(() => routers.every((r) => r.of('welcome').length === 1), 3000, 'routers welcomed');
+  assert.is(s.clientCount, 5, 'three idle and two live');
+  idle[2]!.sock.destroy();
+  await sleep(100);
+  const third = new Raw(p);
+  third.send({ type: 'hello', v: 1 });
+  await until(() => third.closed, 3000, 'a third live client is refused at hello');
+  assert.is(third.of('bye')[0]?.reason, 'too-many-clients');
+  for (const c of [...idle, ...routers]) c.sock.destroy();
+  await s.stop();
+});
+
+test('christmas tail --from-seq 1 --count 3 prints exactly three signals of a longer backlog', async () => {
+  const { s, publish } = server();
+  await s.start();
+  for (let i = 0; i < 10; i++) publish();
+  const r = spawn(
+    process.execPath,
+    [cliPath, 'tail', '--socket', s['opts'].socketPath, '--from-seq', '1', '--count', '3', '--json'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let out = '';
+  r.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise((res) => r.once('exit', res));
+  assert.is(code, 0);
+  assert.equal(
+    out
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { seq: number }).seq),
+    [1, 2, 3],
+  );
+  await s.stop();
+});
+
+test('fromSeq ahead of the live seq is a protocol-error; fromSeq = last + 1 is a clean resume', async () => {
+  const { s, publish } = server();
+  await s.start();
+  publish();
+  publish();
+  const ahead = new Raw(s['opts'].socketPath);
+  ahead.send({ type: 'hello', v: 1, fromSeq: 4 });
+  await until(() => ahead.closed, 3000, 'closed');
+  assert.is(ahead.of('bye')[0]?.reason, 'protocol-error');
+  assert.match(String(ahead.of('bye')[0]?.detail), /fromSeq 4 is ahead of the live seq 2/);
+  const next = new Raw(s['opts'].socketPath);
+  next.send({ type: 'hello', v: 1, fromSeq: 3 });
+  await until(() => next.of('welcome').length === 1, 2000, 'welcome');
+  await sleep(50);
+  assert.equal(next.of('gap'), []);
+  assert.equal(next.of('signal'), []);
+  publish();
+  await until(() => next.of('signal').length === 1, 2000, 'the next signal');
+  assert.is(next.of('signal')[0]!.seq, 3);
+  next.sock.destroy();
+  await s.stop();
+});
+
+test('socket file: mode from config, a stale socket file is replaced, a live one refused, anything else kept', async () => {
+  const p = sockPath();
+  // A socket file whose process is gone (bound, never unlinked).
+  const bound = spawnSync('python3', ['-c', `import socket; socket.socket(socket.AF_UNIX).bind(${JSON.stringify(p)})`]);
+  assert.is(bound.status, 0, 'python3 left a stale socket file');
   const a = server({ socketPath: p, socketMode: 0o600 });
   await a.s.start();
   assert.is(statSync(p).mode & 0o777, 0o600);
@@ -323,6 +430,14 @@ test('socket file: mode from config, a stale file is replaced, a live one refuse
   }
   await a.s.stop();
   assert.not.ok(existsSync(p), 'removed on stop');
+  writeFileSync(p, 'not a socket');
+  try {
+    await server({ socketPath: p }).s.start();
+    assert.unreachable('a regular file must never be replaced');
+  } catch (err) {
+    assert.instance(err, SocketPathError);
+  }
+  assert.is(readFileSync(p, 'utf8'), 'not a socket', 'the file is untouched');
 });
 
 test('client library: resumes after a reconnect with exactly the missed signals', async () => {
@@ -337,6 +452,7 @@ test('client library: resumes after a reconnect with exactly the missed signals'
       maxClientBufferBytes: 1 << 20,
       heartbeatMs: 1000,
       maxClients: 10,
+      maxPendingClients: 10,
       helloTimeoutMs: 1000,
       instance: 'lib',
       lastSeq: () => seq,

@@ -1,7 +1,11 @@
 // Redis tick store against real redis-server instances started on free loopback ports.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startRedis, startRedisCluster, until, sleep } from '../helpers.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { startRedis, startRedisCluster, until, sleep, cliPath } from '../helpers.js';
 import { connectRedis, type RedisClient } from '../../src/store/connect.js';
 import { TickStoreWriter, type TickStoreOptions } from '../../src/store/writer.js';
 import { TickStoreReader } from '../../src/store/reader.js';
@@ -218,6 +222,22 @@ test('3-master Redis Cluster: hash-tagged keys, one pipeline per symbol, read ba
     const last = await r.latest('binance', 'ETHUSDT', 1);
     assert.is(last[0]!.symbol, 'ETHUSDT');
     assert.is(last[0]!.id, 2995, 'the newest ETHUSDT tick (every 6th from 1)');
+    // `christmas ticks` reads the cluster from a cold start (its client queues commands until the cluster is ready).
+    const dir = mkdtempSync(path.join(tmpdir(), 'christmas-cluster-cli-'));
+    const cfgFile = path.join(dir, 'c.json');
+    writeFileSync(cfgFile, JSON.stringify({ redis: { url: '', cluster: true, clusterNodes: cluster.nodes } }));
+    const cli = spawnSync(process.execPath, [cliPath, 'ticks', 'binance:ETHUSDT', '--json', '--last', '3'], {
+      env: { ...process.env, CHRISTMAS_CONFIG: cfgFile },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.is(cli.stderr, '', 'no error');
+    assert.is(cli.status, 0);
+    const ids = cli.stdout
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { tradeId: number }).tradeId);
+    assert.equal(ids, [2983, 2989, 2995]);
   } finally {
     c.disconnect();
     await cluster.stop();

@@ -6,12 +6,13 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { shared, startRedis, freePort, until, sleep, repoRoot } from '../helpers.js';
+import { shared, startRedis, freePort, until, sleep, repoRoot, cliPath } from '../helpers.js';
 import { spawnCli } from '../helpers.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
 import { LatencyHistogram, StageHistograms } from '../../src/telemetry/histogram.js';
 import { buildRegistry } from '../../src/telemetry/metrics.js';
 import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { LoopMonitor } from '../../src/telemetry/loop.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
 
@@ -35,11 +36,16 @@ const DOCUMENTED = [
   'christmas_event_loop_utilization',
   'christmas_event_loop_stalls_total',
   'christmas_compute_worker_utilization',
-  'christmas_stage_latency_seconds',
-  'christmas_stage_latency_count',
-  'christmas_nodejs_heap_size_total_bytes',
-  'christmas_process_resident_memory_bytes',
-  'christmas_nodejs_active_handles',
+  'christmas_stage_latency_seconds_bucket',
+  'christmas_stage_latency_seconds_sum',
+  'christmas_stage_latency_seconds_count',
+  'christmas_stage_latency_since_start_seconds',
+  'christmas_build_info',
+  // Node's default metrics under their stock names
+  'nodejs_heap_size_total_bytes',
+  'process_resident_memory_bytes',
+  'nodejs_active_handles',
+  'nodejs_gc_duration_seconds_bucket',
 ];
 
 test('metrics present and moving under a replay; /health follows Redis down and up', async () => {
@@ -103,24 +109,57 @@ test('metrics present and moving under a replay; /health follows Redis down and 
           x.labels.kind === 'trade',
       ),
     );
+    const inf = a.find(
+      (x) =>
+        x.name === 'christmas_stage_latency_seconds_bucket' &&
+        x.labels.stage === 'recv_to_signal' &&
+        x.labels.le === '+Inf',
+    );
+    const count = a.find(
+      (x) => x.name === 'christmas_stage_latency_seconds_count' && x.labels.stage === 'recv_to_signal',
+    );
+    assert.ok(inf && inf.value > 0 && inf.value === count?.value, 'the +Inf bucket holds every recv_to_signal sample');
+    const buckets = a.filter(
+      (x) => x.name === 'christmas_stage_latency_seconds_bucket' && x.labels.stage === 'recv_to_signal',
+    );
+    for (let i = 1; i < buckets.length; i++)
+      assert.ok(buckets[i]!.value >= buckets[i - 1]!.value, 'cumulative buckets');
+    assert.ok(
+      buckets.some((x) => Number(x.labels.le) <= 1e-5 && x.value > 0),
+      'µs buckets resolve the in-process path',
+    );
     assert.ok(
       a.some(
         (x) =>
-          x.name === 'christmas_stage_latency_seconds' &&
+          x.name === 'christmas_stage_latency_since_start_seconds' &&
           x.labels.stage === 'recv_to_signal' &&
-          x.labels.quantile === '0.99',
+          x.labels.percentile === '99',
       ),
     );
+    // promtool (Debian's prometheus package) lints the exposition as Prometheus itself would read it.
+    const text = await (await fetch(`http://127.0.0.1:${mport}/metrics`)).text();
+    const lint = spawnSync('promtool', ['check', 'metrics'], { input: text, encoding: 'utf8' });
+    if (lint.error) throw new Error(`promtool not found (apt-get install prometheus): ${lint.error.message}`);
+    assert.is(`${lint.stdout}${lint.stderr}`.trim(), '', 'promtool check metrics: no warnings');
+    assert.is(lint.status, 0, 'promtool check metrics passes');
     await sleep(1500);
     const b = await scrape();
     for (const m of [
       'christmas_feed_frames_total',
       'christmas_ticks_total',
       'christmas_store_ticks_total',
-      'christmas_stage_latency_count',
+      'christmas_stage_latency_seconds_count',
     ])
       assert.ok(sum(b, m) > sum(a, m), `${m} moves`);
     assert.ok(sum(b, 'christmas_signals_total') > 0, 'signals emitted');
+    // top into a pipe: plain screens one after another, no terminal control codes; the stages it shows.
+    const top = spawnSync(process.execPath, [cliPath, 'top', '--metrics', `127.0.0.1:${mport}`, '--interval', '200'], {
+      encoding: 'utf8',
+      timeout: 1500,
+    });
+    assert.not.ok(top.stdout.includes('\x1b'), 'no ANSI codes into a pipe');
+    assert.ok(top.stdout.split('christmas top').length > 2, 'several screens');
+    assert.match(top.stdout, /recv_to_signal\s+\d+\.\d/);
     // 200 with everything up (an event-loop stall past the limit, as on a loaded machine, is a legitimate 503
     // for 5 s: wait it out, and name the components if it never clears).
     let lastBody: unknown;
@@ -164,8 +203,9 @@ test('README documents every metric the daemon registers (its metrics table), an
     io: () => undefined,
     loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }),
     histograms: new StageHistograms(),
+    build: { version: '0.0.0', node: process.versions.node, kernels: 'typescript' },
   });
-  const own = (await reg.getMetricsAsJSON()).map((m) => m.name).filter((n) => !/^christmas_(process|nodejs)_/.test(n));
+  const own = (await reg.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('christmas_'));
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const table = [...readme.matchAll(/^\| `(christmas_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!);
   assert.ok(own.length > 30, `${own.length} metrics registered`);

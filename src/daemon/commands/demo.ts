@@ -12,7 +12,7 @@ import { freePort } from '../embedded/process.js';
 import { loadFrames } from '../../feed/replay/frames.js';
 import { ReplayServer } from '../../feed/replay/server.js';
 import { SignalClient } from '../../signal/client.js';
-import { parsePrometheus } from './top.js';
+import { parsePrometheus, stagePercentileUs } from './top.js';
 import { intOption, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
 
@@ -93,12 +93,8 @@ export const demoCommand: Command = {
         const rate = (ticks - last) / ((Date.now() - lastAt) / 1000);
         last = ticks;
         lastAt = Date.now();
-        const p = (stage: string, q: string) =>
-          (s.find(
-            (x) => x.name === 'christmas_stage_latency_seconds' && x.labels.stage === stage && x.labels.quantile === q,
-          )?.value ?? NaN) * 1e6;
         say(
-          `ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${p('recv_to_signal', '0.5').toFixed(1)} µs p99 ${p('recv_to_signal', '0.99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}`,
+          `ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${stagePercentileUs(s, 'recv_to_signal', '50').toFixed(1)} µs p99 ${stagePercentileUs(s, 'recv_to_signal', '99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}`,
         );
       } catch {
         /* daemon still starting */

@@ -10,10 +10,9 @@ import { BarBuilder, parseBarSpec } from '../../indicators/bars.js';
 import type { Bar } from '../../model/bar.js';
 import type { Tick } from '../../model/tick.js';
 import type { VenueName } from '../../config/types.js';
-import type { Command } from '../command.js';
+import { checkInputFile, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
 import { INDICATORS } from '../../indicators/spec.js';
-import { existsSync } from 'node:fs';
 import { dropSummary } from '../../feed/stats.js';
 
 const specHelp = INDICATORS.map((d) => (d.args ? `${d.name}:${d.args}` : d.name)).join(' ');
@@ -43,7 +42,7 @@ export const indicatorsCommand: Command = {
   async run(v, pos) {
     const file = pos[0];
     if (!file) throw new UsageError('indicators needs a file');
-    if (!existsSync(file)) throw new UsageError(`indicators: no such file ${file}`);
+    checkInputFile('indicators', file);
     if (!v.spec) throw new UsageError('indicators needs --spec');
     const format = (v.print as string | undefined) ?? 'jsonl';
     if (format !== 'jsonl' && format !== 'csv') throw new UsageError(`--print: got "${format}", expected jsonl or csv`);

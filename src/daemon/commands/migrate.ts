@@ -4,7 +4,8 @@ import { loadConfig } from '../../config/load.js';
 import { migrate, detectFlavor, renderSql, currentVersion } from '../../persist/migrate.js';
 import { SCHEMA_VERSION } from '../../persist/schema.js';
 import { configOptions, parseSets, type Command } from '../command.js';
-import { UsageError } from '../../model/errors.js';
+import { UsageError, UnavailableError } from '../../model/errors.js';
+import { redactUrl } from '../command.js';
 
 export const migrateCommand: Command = {
   name: 'migrate',
@@ -39,7 +40,12 @@ export const migrateCommand: Command = {
     }
     if (!url) throw new UsageError('no database configured (database.url / CHRISTMAS_DATABASE_URL is empty)');
     const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
-    await client.connect();
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+    } catch (err) {
+      throw new UnavailableError(`database ${redactUrl(url)}: ${(err as Error).message}`);
+    }
     try {
       if (v.print) {
         process.stdout.write(renderSql(await detectFlavor(client), cfg.database) + '\n');

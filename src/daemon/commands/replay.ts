@@ -1,14 +1,24 @@
 // `christmas replay <file...>`: the full configured pipeline (store, persist, signals) with the feed
 // replaced by recorded files, through the same parsing code.
-import { loadConfig } from '../../config/load.js';
-import { createLogger } from '../../telemetry/logger.js';
+import { loadConfig, namedKeys } from '../../config/load.js';
+import path from 'node:path';
+import { tmpdir } from 'node:os';
+import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { Engine } from '../engine.js';
 import { ReplayDriver } from '../replay-driver.js';
-import { configOptions, parseSets, type Command } from '../command.js';
+import { checkInputFile, configOptions, parseSets, redactUrl, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
-import { existsSync } from 'node:fs';
 import { dropSummary } from '../../feed/stats.js';
+
+/** A named Redis that is not up a second into the replay gets one warning (the drain waits for it at the end). */
+function warnIfUnreachable(engine: Engine, log: Logger): void {
+  setTimeout(() => {
+    const status = engine.sinks?.redisStatus();
+    if (status !== undefined && status !== 'ready')
+      log.warn({ status }, `Redis ${redactUrl(engine.cfg.redis.url)} is unreachable (${status}): ticks wait for it`);
+  }, 1000).unref();
+}
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -43,7 +53,7 @@ export const replayCommand: Command = {
   },
   async run(v, files) {
     if (files.length === 0) throw new UsageError('replay needs at least one file');
-    for (const f of files) if (!existsSync(f)) throw new UsageError(`replay: no such file ${f}`);
+    for (const f of files) checkInputFile('replay', f);
     const speedRaw = (v.speed as string | undefined) ?? 'max';
     const speed = speedRaw === 'max' ? 0 : Number(speedRaw);
     if (!(speed >= 0) || !Number.isFinite(speed))
@@ -51,22 +61,44 @@ export const replayCommand: Command = {
     const print = v.print as 'ticks' | 'signals' | undefined;
     if (print && print !== 'ticks' && print !== 'signals')
       throw new UsageError(`--print: got "${String(print)}", expected ticks or signals`);
-    const cfg = loadConfig({
+    const loadOpts = {
       configPath: v.config as string | undefined,
       overrides: parseSets(v.set as string[] | undefined),
-    });
-    const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: 2 });
+    };
+    let cfg = loadConfig(loadOpts);
+    const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty });
+    // Only the services the user named (config file, CHRISTMAS_* variable, --set): a replay never writes into
+    // the daemon's Redis, database or system spool just because config/default.json lists them.
+    const named = namedKeys(loadOpts);
+    const store = !v['no-store'] && (named.has('redis.url') || named.has('redis.clusterNodes'));
+    const persist = !v['no-persist'] && named.has('database.url');
+    const socket = !v['no-socket'] && named.has('signals.socket');
+    if (persist && !named.has('spool.dir')) {
+      const spoolDir = path.join(tmpdir(), `christmas-replay-spool-${cfg.instance}`);
+      cfg = loadConfig({ ...loadOpts, overrides: { ...loadOpts.overrides, 'spool.dir': spoolDir } });
+      log.info({ spoolDir }, "replay spool (database down): a private folder, not the daemon's spool.dir");
+    }
+    const skipped = [
+      !store && !v['no-store'] ? 'Redis (name redis.url)' : '',
+      !persist && !v['no-persist'] ? 'the database (name database.url)' : '',
+      !socket && !v['no-socket'] ? 'the signal socket (name signals.socket)' : '',
+    ].filter(Boolean);
+    if (skipped.length)
+      log.info(
+        `replay writes only to services named on the command line, in --config or CHRISTMAS_*: not to ${skipped.join(', ')}`,
+      );
     const engine = new Engine({
       config: cfg,
       log,
       replay: true,
-      store: !v['no-store'],
-      persist: !v['no-persist'],
-      socket: !v['no-socket'],
+      store,
+      persist,
+      socket,
       print,
       poolFactory: makePoolFactory(cfg, log),
     });
     await engine.start();
+    if (store) warnIfUnreachable(engine, log);
     const driver = new ReplayDriver(engine, log, {
       files,
       speed,

@@ -9,7 +9,8 @@ import { Engine } from '../engine.js';
 import { LiveFeeds } from '../feeds.js';
 import { SdNotifier } from '../sd-notify.js';
 import { installLifecycle } from '../lifecycle.js';
-import { engineRegistry, healthReport } from '../telemetry.js';
+import { engineRegistry, readinessInputs } from '../telemetry.js';
+import { Readiness } from '../../telemetry/readiness.js';
 import { configOptions, parseSets, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 
@@ -42,7 +43,12 @@ export const runCommand: Command = {
       process.stderr.write('christmas run: --print takes ticks or signals\n');
       return 64;
     }
-    const log = createLogger({ level: cfg.log.level, pretty: cfg.log.pretty, fd: print ? 2 : 1 });
+    // Under systemd: stdout with journald priorities (stderr when --print takes stdout); else stderr.
+    const log = createLogger({
+      level: cfg.log.level,
+      pretty: cfg.log.pretty,
+      target: print ? 'stderr' : 'journal-or-stderr',
+    });
     const engine = new Engine({
       config: cfg,
       log,
@@ -106,6 +112,7 @@ export const runCommand: Command = {
     await engine.start();
     feeds = new LiveFeeds(cfg, engine, log);
     if (cfg.metrics.listen) {
+      const readiness = new Readiness(cfg.health, log);
       metrics = new MetricsServer(
         engineRegistry(
           engine,
@@ -115,7 +122,7 @@ export const runCommand: Command = {
           },
           loop,
         ),
-        () => healthReport(engine, feeds, loop),
+        () => readiness.evaluate(readinessInputs(engine, feeds, loop)),
       );
       const url = await metrics.start(cfg.metrics.listen);
       log.info({ url }, 'metrics and health listening');

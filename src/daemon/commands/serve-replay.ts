@@ -1,9 +1,9 @@
 // `christmas serve-replay <file>`: serve recorded frames over a local WebSocket as the venue would, with faults.
 import { loadFrames } from '../../feed/replay/frames.js';
 import { ReplayServer } from '../../feed/replay/server.js';
-import { intOption, type Command } from '../command.js';
+import { checkInputFile, intOption, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 
 export const serveReplayCommand: Command = {
   name: 'serve-replay',
@@ -60,7 +60,7 @@ export const serveReplayCommand: Command = {
   },
   async run(v, files) {
     if (files.length === 0) throw new UsageError('serve-replay needs a file');
-    for (const f of files) if (!existsSync(f)) throw new UsageError(`serve-replay: no such file ${f}`);
+    for (const f of files) checkInputFile('serve-replay', f);
     if (v.port === undefined) throw new UsageError('serve-replay needs --port (0 for any free port)');
     const frames = await loadFrames(files);
     const sec = (k: string) => intOption(v[k], k, 0, 86_400, 0) * 1000;

@@ -39,6 +39,7 @@ export const tailCommand: Command = {
     return new Promise<number>((resolve) => {
       client.on('welcome', (w) => process.stderr.write(`connected to ${String(w.instance)} (seq ${String(w.seq)})\n`));
       client.on('signal', (s) => {
+        if (n >= count) return; // the rest of a replayed burst decoded in the same chunk
         if (v.json) process.stdout.write(JSON.stringify(s) + '\n');
         else
           process.stdout.write(

@@ -4,8 +4,8 @@ import { connectRedis } from '../../store/connect.js';
 import { TickStoreReader } from '../../store/reader.js';
 import { parseInstrument } from '../../store/keys.js';
 import { tickToJson } from '../../model/tick.js';
-import { intOption, type Command } from '../command.js';
-import { UsageError } from '../../model/errors.js';
+import { intOption, redactUrl, type Command } from '../command.js';
+import { UsageError, ChristmasError, UnavailableError } from '../../model/errors.js';
 
 export const ticksCommand: Command = {
   name: 'ticks',
@@ -26,26 +26,30 @@ export const ticksCommand: Command = {
     if (!inst) throw new UsageError('ticks needs VENUE:SYMBOL, e.g. binance:BTCUSDT');
     const cfg = loadConfig();
     const url = (v.redis as string | undefined) ?? cfg.redis.url;
-    if (!url) throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
+    if (!url && !(cfg.redis.cluster && cfg.redis.clusterNodes.length))
+      throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
     const redis = connectRedis(
       { url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password },
       { enableOfflineQueue: true, maxRetriesPerRequest: 2 },
     );
     redis.on('error', () => undefined);
+    const unreachable = (err: unknown) =>
+      err instanceof ChristmasError
+        ? err
+        : new UnavailableError(`Redis ${redactUrl(url || 'cluster')}: ${(err as Error).message}`);
     try {
       const reader = new TickStoreReader(redis);
       let ticks;
       if (v.since !== undefined) {
         const ms = Date.parse(String(v.since));
         if (!Number.isFinite(ms)) throw new UsageError(`--since: got "${String(v.since)}", expected an ISO time`);
-        ticks = await reader.range(
-          inst.venue,
-          inst.symbol,
-          ms,
-          Infinity,
-          intOption(v.last, 'last', 1, 10_000_000, 100_000),
-        );
-      } else ticks = await reader.latest(inst.venue, inst.symbol, intOption(v.last, 'last', 1, 10_000_000, 20));
+        ticks = await reader
+          .range(inst.venue, inst.symbol, ms, Infinity, intOption(v.last, 'last', 1, 10_000_000, 100_000))
+          .catch((e: unknown) => Promise.reject(unreachable(e)));
+      } else
+        ticks = await reader
+          .latest(inst.venue, inst.symbol, intOption(v.last, 'last', 1, 10_000_000, 20))
+          .catch((e: unknown) => Promise.reject(unreachable(e)));
       if (v.json) for (const t of ticks) process.stdout.write(JSON.stringify(tickToJson(t)) + '\n');
       else {
         process.stdout.write(`${ticks.length} ticks of ${inst.venue}:${inst.symbol}\n`);

@@ -1,5 +1,6 @@
 // `christmas top`: a refreshing terminal view of a running daemon's rates and per-stage latency, read from
 // its /metrics endpoint (works over SSH; no extra port).
+import { UnavailableError } from '../../model/errors.js';
 import { loadConfig } from '../../config/load.js';
 import { intOption, type Command } from '../command.js';
 
@@ -22,10 +23,52 @@ export function parsePrometheus(text: string): Sample[] {
   return out;
 }
 
+/**
+ * A stage's latency percentile (`50`, `99`, `99.9`) in µs as /metrics gives it: over the last closed minute,
+ * or since start until the first minute has closed. `top` and the demo's status line both read this.
+ */
+export function stagePercentileUs(samples: Sample[], stage: string, percentile: string): number {
+  const of = (name: string) =>
+    samples.find((x) => x.name === name && x.labels.stage === stage && x.labels.percentile === percentile)?.value;
+  return (
+    (of('christmas_stage_latency_window_seconds') ?? of('christmas_stage_latency_since_start_seconds') ?? NaN) * 1e6
+  );
+}
+
+/** `q` (or Ctrl-C) on a terminal's stdin ends `top`; `wait` resolves true once it was pressed. */
+function quitKey(): { wait(ms: number): Promise<boolean> } {
+  let pressed = false;
+  let wake: (() => void) | undefined;
+  const stdin = process.stdin;
+  if (stdin.isTTY) {
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', (d: Buffer) => {
+      if (d.includes(0x71) || d.includes(0x51) || d.includes(0x03)) {
+        pressed = true;
+        stdin.setRawMode(false);
+        stdin.pause();
+        wake?.();
+      }
+    });
+  }
+  return {
+    wait: (ms) =>
+      new Promise<boolean>((resolve) => {
+        if (pressed) return resolve(true);
+        const t = setTimeout(() => resolve(pressed), ms);
+        wake = () => {
+          clearTimeout(t);
+          resolve(true);
+        };
+      }),
+  };
+}
+
 export const topCommand: Command = {
   name: 'top',
   summary: 'live terminal view of tick rates and per-stage p50/p99 latency of a running daemon',
-  usage: 'top [--metrics HOST:PORT] [--interval MS] [--once]',
+  usage: 'top [--metrics HOST:PORT] [--interval MS] [--once]   (q quits)',
   options: {
     metrics: {
       type: 'string',
@@ -40,13 +83,14 @@ export const topCommand: Command = {
     const interval = intOption(v.interval, 'interval', 100, 60_000, 1000);
     let prev: Map<string, number> | undefined;
     let prevAt = 0;
+    const tty = !!process.stdout.isTTY;
+    const quit = quitKey();
     for (;;) {
       let text: string;
       try {
         text = await (await fetch(`http://${addr}/metrics`)).text();
       } catch (err) {
-        process.stderr.write(`cannot reach http://${addr}/metrics: ${(err as Error).message}\n`);
-        return 1;
+        throw new UnavailableError(`cannot reach http://${addr}/metrics: ${(err as Error).message}`);
       }
       const s = parsePrometheus(text);
       const now = Date.now();
@@ -67,27 +111,30 @@ export const topCommand: Command = {
         );
       }
       lines.push('', 'stage                 p50 µs     p99 µs   p99.9 µs');
-      const q = new Map<string, Record<string, number>>();
-      for (const x of s)
-        if (x.name === 'christmas_stage_latency_seconds') {
-          const r = q.get(x.labels.stage!) ?? {};
-          r[x.labels.quantile!] = x.value * 1e6;
-          q.set(x.labels.stage!, r);
-        }
-      for (const [stage, r] of q)
+      const stages = new Set(
+        s.filter((x) => x.name === 'christmas_stage_latency_since_start_seconds').map((x) => x.labels.stage!),
+      );
+      for (const stage of stages)
         lines.push(
-          `${stage.padEnd(18)} ${(r['0.5'] ?? NaN).toFixed(1).padStart(9)} ${(r['0.99'] ?? NaN).toFixed(1).padStart(10)} ${(r['0.999'] ?? NaN).toFixed(1).padStart(10)}`,
+          `${stage.padEnd(18)} ${['50', '99', '99.9']
+            .map((p, i) =>
+              stagePercentileUs(s, stage, p)
+                .toFixed(1)
+                .padStart(i ? 10 : 9),
+            )
+            .join(' ')}`,
         );
       const get = (n: string) => s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
       lines.push(
         '',
         `signals ${get('christmas_signals_total')}  suppressed ${get('christmas_signals_suppressed_total')}  clients ${get('christmas_signal_clients')}  drops ${get('christmas_feed_drops_total')}  gaps ${get('christmas_feed_gaps_total')}  reconnects ${get('christmas_feed_reconnects_total')}  redis backlog ${get('christmas_store_backlog_ticks')}  spool ${get('christmas_persist_spool_bytes')} B`,
       );
-      process.stdout.write((v.once ? '' : '\x1b[2J\x1b[H') + lines.join('\n') + '\n');
+      // A terminal gets a redrawn screen; a pipe or file gets plain screens one after another.
+      process.stdout.write((tty && !v.once ? '\x1b[2J\x1b[H' : '') + lines.join('\n') + '\n');
       if (v.once) return 0;
       prev = counts;
       prevAt = now;
-      await new Promise((r) => setTimeout(r, interval));
+      if (await quit.wait(interval)) return 0;
     }
   },
 };
