@@ -4,6 +4,7 @@
 #include "kernels.h"
 
 Napi::Value SdNotify(const Napi::CallbackInfo& info);  // notify.cc
+Napi::Value MapFile(const Napi::CallbackInfo& info);   // mapfile.cc
 
 namespace {
 bool CheckF64(const Napi::Env& env, const Napi::Value& v, const char* name) {
@@ -69,6 +70,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rsiBatch", Napi::Function::New(env, PeriodKernel<christmas::rsi_batch, 3>, "rsiBatch"));
   exports.Set("rollingMeanStd", Napi::Function::New(env, RollingMeanStd, "rollingMeanStd"));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotify, "sdNotify"));
+  exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
   return exports;
 }
 }  // namespace

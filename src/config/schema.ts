@@ -97,7 +97,7 @@ export const configSchema = {
         maxClientBufferBytes: { ...ms(1024, 1 << 30), default: 8_388_608 },
         heartbeatMs: { ...ms(10, 60_000), default: 1000 },
         maxClients: { ...ms(1, 100_000), default: 1000 },
-        maxPendingClients: { ...ms(1, 100_000), default: 64 },
+        maxPendingClients: { ...ms(1, 100_000), default: 1024 },
         helloTimeoutMs: { ...ms(10, 60_000), default: 5000 },
         controlSocket: { type: 'string', maxLength: 107, default: '' },
         controlSocketMode: { type: 'string', pattern: '^0?[0-7]{3}$', default: '0600' },

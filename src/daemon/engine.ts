@@ -92,7 +92,8 @@ export class Engine {
     const k = kernels();
     this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
     buildStrategies(cfg.strategies); // validates parameters before anything connects
-    const store = this.opts.store && !!cfg.redis.url,
+    const r = cfg.redis;
+    const store = this.opts.store && (!!r.url || (r.cluster && r.clusterNodes.length > 0)),
       persist = this.opts.persist && !!cfg.database.url;
     const sinkOpts = { store, persist, replay: !!this.opts.replay, instance: this.instance };
     const sinks = (this.sinks = await openSinks(cfg, sinkOpts, this.log));

@@ -95,7 +95,7 @@ export class WriterSet implements Sinks {
   /** Connects Redis (without waiting), migrates the database (or notes it unreachable) and starts the writers. */
   static async open(cfg: ChristmasConfig, opts: SinkOptions, log: Logger): Promise<WriterSet> {
     const w = new WriterSet(cfg, opts, log);
-    if (opts.store && cfg.redis.url) {
+    if (opts.store && (cfg.redis.url || (cfg.redis.cluster && cfg.redis.clusterNodes.length > 0))) {
       w.redis = connectRedis({
         url: cfg.redis.url,
         cluster: cfg.redis.cluster,

@@ -1,6 +1,7 @@
 // Writes a JS number as msgpack exactly as msgpackr's pack() does with useRecords false: unsigned and signed
 // integers up to 32 bits in their compact forms, anything else (fractions, larger integers, NaN, ±Infinity)
-// as a float64. Shared by the hand-written encoders of Redis members and signal frames.
+// as a float64. Shared by the hand-written encoders of Redis members and signal frames; timestamps on the signal
+// socket are integers (writeMsgpackTimestamp: uint64).
 
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
@@ -48,5 +49,27 @@ export function writeMsgpackNumber(b: Uint8Array, pos: number, v: number): numbe
   f64[0] = v;
   if (littleEndian) for (let k = 7; k >= 0; k--) b[pos++] = f64Bytes[k]!;
   else for (let k = 0; k < 8; k++) b[pos++] = f64Bytes[k]!;
+  return pos;
+}
+
+const TWO32 = 4_294_967_296;
+
+/**
+ * An epoch-ns timestamp as a msgpack integer: uint64 (0xcf) for a non-negative integer-valued number (any
+ * float64 above 2^53 is one; the value written is that number exactly), else as writeMsgpackNumber writes it.
+ */
+export function writeMsgpackTimestamp(b: Uint8Array, pos: number, v: number): number {
+  if (!(v >= TWO32) || v >= 2 ** 64 || Math.floor(v) !== v) return writeMsgpackNumber(b, pos, v);
+  const hi = Math.floor(v / TWO32),
+    lo = v - hi * TWO32;
+  b[pos++] = 0xcf;
+  b[pos++] = hi >>> 24;
+  b[pos++] = (hi >>> 16) & 0xff;
+  b[pos++] = (hi >>> 8) & 0xff;
+  b[pos++] = hi & 0xff;
+  b[pos++] = lo >>> 24;
+  b[pos++] = (lo >>> 16) & 0xff;
+  b[pos++] = (lo >>> 8) & 0xff;
+  b[pos++] = lo & 0xff;
   return pos;
 }

@@ -17,6 +17,8 @@ const nativeModulePath = path.join(root, 'build', 'Release', 'christmas_native.n
 /** Everything the native module exports: the kernels and the OS glue. */
 export interface NativeModule extends Kernels {
   sdNotify(socketPath: string, message: string): boolean;
+  /** The file (created, grown to `bytes`) mapped shared as an ArrayBuffer (checkpoint.ts). */
+  mapFile(path: string, bytes: number): ArrayBuffer;
 }
 
 export interface LoadedKernels {

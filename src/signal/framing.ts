@@ -6,7 +6,10 @@ import { Packr, Unpackr } from 'msgpackr';
 const MAX_FRAME_BYTES = 1 << 20;
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+// Readers of frames (the client library, the control socket): integers past 2^53 (the uint64 timestamps) as
+// numbers, as JavaScript consumers use them. The JSON-lines form keeps them exact (BigInt, printed as digits).
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
+const exactUnpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint' });
 
 export function encodeFrame(msg: Record<string, unknown>): Buffer {
   const body = packr.pack(msg);
@@ -16,14 +19,18 @@ export function encodeFrame(msg: Record<string, unknown>): Buffer {
   return out;
 }
 
-/** A message as one NDJSON line. */
+const BIG = '\u0000big:';
+const bigAsMark = (_k: string, v: unknown) => (typeof v === 'bigint' ? BIG + v.toString() : v);
+
+/** A message as one NDJSON line; a BigInt is written as the integer's digits. */
 export function encodeJsonLine(msg: Record<string, unknown>): Buffer {
-  return Buffer.from(JSON.stringify(msg) + '\n', 'utf8');
+  const text = JSON.stringify(msg, bigAsMark).replace(/"\\u0000big:(-?\d+)"/g, '$1');
+  return Buffer.from(text + '\n', 'utf8');
 }
 
-/** A length-prefixed msgpack frame re-encoded as a JSON line (the NDJSON form of the same message). */
+/** A length-prefixed msgpack frame re-encoded as a JSON line (the NDJSON form of the same message, exact). */
 export function frameToJsonLine(frame: Buffer): Buffer {
-  return encodeJsonLine(unpackr.unpack(frame.subarray(4)) as Record<string, unknown>);
+  return encodeJsonLine(exactUnpackr.unpack(frame.subarray(4)) as Record<string, unknown>);
 }
 
 export type DecodeResult = { ok: true; messages: Array<Record<string, unknown>> } | { ok: false; reason: string };

@@ -1,11 +1,16 @@
 // Allocates signal sequence numbers that are strictly increasing per instance and never repeat after a
-// restart: blocks of numbers are reserved in a file (written and fsynced before use); after a crash the
-// next run starts past the whole reserved block. A floor from the database (max persisted seq) also counts.
-// The next block is reserved ahead, off the main thread, once half of the current one is used, so the hot
-// path never waits on an fsync; only if that has not finished when the block runs out is it done inline.
+// restart: blocks of numbers are reserved in a file (written and fsynced before use). Every number handed out
+// is also stored in a checkpoint file (`<file>.last`, native/checkpoint.ts: a store into a shared mapping,
+// which survives the process being killed). After a crash of the process on the same boot the next run
+// continues right after the last number handed out, so a resuming router sees no gap of numbers that never
+// existed; after a machine crash (another boot id: the checkpoint may be stale) it starts past the whole
+// reserved block. A floor from the database (max persisted seq) also counts. The next block is reserved ahead,
+// off the main thread, once half of the current one is used, so the hot path never waits on an fsync; only if
+// that has not finished when the block runs out is it done inline.
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import path from 'node:path';
+import { bootIdHash, openCheckpoint, readCheckpoint, type Checkpoint } from '../native/checkpoint.js';
 
 export class SeqAllocator {
   private next: number;
@@ -17,6 +22,7 @@ export class SeqAllocator {
     private readonly file: string,
     private readonly block = 10_000,
     floor = 0,
+    opts: { native?: boolean } = {},
   ) {
     mkdirSync(path.dirname(file), { recursive: true });
     let saved = 0;
@@ -25,9 +31,15 @@ export class SeqAllocator {
     } catch {
       /* first run */
     }
-    this.next = Math.max(saved, floor) + 1;
-    this.reservedUpTo = this.next - 1;
+    const [last, boot] = readCheckpoint(`${file}.last`, 2) as [number, number];
+    const sameBoot = boot === bootIdHash() && last >= 0 && last <= saved;
+    this.next = Math.max(sameBoot ? last : saved, floor) + 1;
+    this.reservedUpTo = Math.max(saved, this.next - 1);
+    this.checkpoint = openCheckpoint(`${file}.last`, 2, { native: opts.native });
+    this.checkpoint.set(1, bootIdHash());
+    this.checkpoint.set(0, this.next - 1);
   }
+  private readonly checkpoint: Checkpoint;
 
   /** The last seq handed out (0 before the first). */
   get last(): number {
@@ -40,6 +52,7 @@ export class SeqAllocator {
       this.reserveSync(this.next + this.block - 1);
     } else if (this.ahead === undefined && this.reservedUpTo - this.next < this.block / 2)
       this.reserveAhead(this.reservedUpTo + this.block);
+    this.checkpoint.set(0, this.next);
     return this.next++;
   }
 
@@ -51,6 +64,8 @@ export class SeqAllocator {
   /** On a clean stop, record the last seq used so the next run continues right after it. */
   close(): void {
     this.reserveSync(this.last);
+    this.checkpoint.set(0, this.last);
+    this.checkpoint.close();
   }
 
   private reserveSync(upTo: number): void {

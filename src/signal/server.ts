@@ -309,8 +309,18 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
   }
 
   private sendHeartbeats(): void {
-    const msg = { type: 'heartbeat', seq: this.opts.lastSeq(), tsNs: nowNs() };
-    for (const c of this.clients) if (c.state === 'live') this.send(c, msg);
+    // tsNs an integer on the wire: msgpack uint64 (a BigInt for msgpackr), a JSON integer.
+    const tsNs = Math.round(nowNs()),
+      seq = this.opts.lastSeq();
+    let frame: Buffer | undefined, line: Buffer | undefined;
+    for (const c of this.clients)
+      if (c.state === 'live')
+        this.write(
+          c,
+          c.format === 'json'
+            ? (line ??= encodeJsonLine({ type: 'heartbeat', seq, tsNs }))
+            : (frame ??= encodeFrame({ type: 'heartbeat', seq, tsNs: BigInt(tsNs) })),
+        );
   }
 
   private reject(reason: string): void {

@@ -4,7 +4,7 @@
 // no copy (the replay ring copies what it keeps into its own arena; sockets hold views only until written).
 // Any msgpack reader decodes it to the same map (tested against msgpackr).
 import type { Signal } from '../model/signal.js';
-import { writeMsgpackNumber as num } from '../model/msgpack-number.js';
+import { writeMsgpackNumber as num, writeMsgpackTimestamp as ts } from '../model/msgpack-number.js';
 
 const SLAB_BYTES = 1 << 16;
 let slab = Buffer.allocUnsafeSlow(SLAB_BYTES);
@@ -115,7 +115,7 @@ export function encodeSignalFrame(s: Signal): Buffer {
   pos = key(b, pos, K_ID);
   pos = str(b, pos, s.id);
   pos = key(b, pos, K_TS);
-  pos = num(b, pos, s.tsNs);
+  pos = ts(b, pos, s.tsNs);
   pos = key(b, pos, K_SYMBOL);
   pos = str(b, pos, s.symbol);
   pos = key(b, pos, K_VENUE);
@@ -142,11 +142,11 @@ export function encodeSignalFrame(s: Signal): Buffer {
   }
   pos = key(b, pos, LATENCY);
   pos = key(b, pos, K_EXCH);
-  pos = num(b, pos, s.latency.tsExchNs);
+  pos = ts(b, pos, s.latency.tsExchNs);
   pos = key(b, pos, K_RECV);
-  pos = num(b, pos, s.latency.tsRecvNs);
+  pos = ts(b, pos, s.latency.tsRecvNs);
   pos = key(b, pos, K_SIGNAL);
-  pos = num(b, pos, s.latency.tsSignalNs);
+  pos = ts(b, pos, s.latency.tsSignalNs);
   b.writeUInt32BE(pos - start - 4, start);
   if (b === slab) slabPos = (pos + 7) & ~7;
   return b.subarray(start, pos);

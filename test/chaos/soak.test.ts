@@ -56,7 +56,7 @@ test('soak at 20k ticks/s: memory, handles and latency stay flat', async () => {
         rss: m['process_resident_memory_bytes'] ?? 0,
         heap: m['nodejs_heap_size_used_bytes'] ?? 0,
         external: m['nodejs_external_memory_bytes'] ?? 0,
-        handles: m['nodejs_active_handles_total'] ?? 0,
+        handles: m['nodejs_active_handles'] ?? 0,
         // The last closed one-minute window's p99 (drift shows there); since start until the first window closes.
         p99:
           (m['christmas_stage_latency_window_seconds{stage="recv_to_signal",percentile="99"}'] ??

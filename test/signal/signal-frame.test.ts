@@ -3,11 +3,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Unpackr } from 'msgpackr';
-import { encodeFrame, encodeJsonLine, FrameDecoder } from '../../src/signal/framing.js';
+import { encodeFrame, encodeJsonLine, FrameDecoder, frameToJsonLine } from '../../src/signal/framing.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import { signalId, type Signal } from '../../src/model/signal.js';
 
-const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
+const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'number' });
 const body = (frame: Buffer) => {
   assert.is(frame.readUInt32BE(0), frame.length - 4, 'length prefix');
   return unpackr.unpack(frame.subarray(4)) as Record<string, unknown>;
@@ -35,6 +35,26 @@ function signal(over: Partial<Signal> = {}): Signal {
     ...over,
   };
 }
+
+test('timestamps are integers on the wire: msgpack uint64, exact digits in the NDJSON form', () => {
+  const s = signal();
+  const frame = encodeSignalFrame(s);
+  for (const key of ['tsNs', 'tsExchNs', 'tsRecvNs', 'tsSignalNs']) {
+    const k = Buffer.from([0xa0 | key.length, ...Buffer.from(key)]);
+    const at = frame.indexOf(k);
+    assert.ok(at > 0, key);
+    assert.is(frame[at + k.length], 0xcf, `${key} is a uint64`);
+  }
+  const exact = new Unpackr({ useRecords: false, mapsAsObjects: true, int64AsType: 'bigint' }).unpack(
+    frame.subarray(4),
+  ) as {
+    tsNs: bigint;
+  };
+  assert.is(exact.tsNs, BigInt(s.tsNs), 'the uint64 is the timestamp exactly');
+  const line = frameToJsonLine(frame).toString();
+  assert.match(line, new RegExp(`"tsNs":${BigInt(s.tsNs)}[,}]`));
+  assert.not.match(line, /"ts[A-Za-z]*Ns":[^,}]*[.eE]/, 'no fraction or exponent');
+});
 
 test('decodes to the same map as msgpackr, across value shapes', () => {
   const manyIndicators: Record<string, number> = {};

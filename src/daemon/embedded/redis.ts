@@ -116,6 +116,8 @@ export async function startRedis(opts: { extraArgs?: string[]; port?: number } =
 export interface RedisCluster {
   ports: number[];
   nodes: string[];
+  /** Kills the master on this port (an outage of its slots). */
+  killNode(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -156,6 +158,9 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
   return {
     ports: servers.map((s) => s.port),
     nodes,
+    async killNode(port: number) {
+      await servers.find((s) => s.port === port)?.kill();
+    },
     async stop() {
       for (const s of servers) await s.stop();
     },
