@@ -20,6 +20,9 @@ for (const args of [
   `indicators ${trades} --spec ema:3`,
   `indicators ${trades} --spec ema:3 --print csv`,
   `replay ${trades} --print ticks --no-store --no-persist --no-socket`,
+  `replay ${trades} --print signals`,
+  'migrate --print --flavor timescaledb',
+  '--help',
 ]) {
   test(`christmas ${args.replace(trades, 'trades.csv')} | head -1: exit 0, no stack`, () => {
     const r = piped(args);
