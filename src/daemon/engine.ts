@@ -21,8 +21,7 @@ import { buildStrategies } from '../strategy/registry.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
-import { choosePublishers, controlSocketPath } from './publishers.js';
-import { ControlServer } from '../signal/control.js';
+import { choosePublishers } from './publishers.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -64,8 +63,8 @@ export class Engine {
   /** Listener for tests and the `top` view. */
   onSignal?: (s: Signal) => void;
   private readonly printer: LinePrinter;
-  private killSwitch: KillSwitch | undefined;
-  private control: ControlServer | undefined;
+  /** The kill switch (file watch and operator commands: the control socket, daemon/control.ts). */
+  killSwitch!: KillSwitch;
   private windowTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly opts: EngineOptions) {
@@ -123,17 +122,6 @@ export class Engine {
     this.publishers.push(...chosen.list);
     for (const p of this.publishers) await p.start();
     if (this.signals) this.log.info({ socket: cfg.signals.socket }, 'signal socket listening');
-    const controlPath = this.opts.socket ? controlSocketPath(cfg.signals) : undefined;
-    if (controlPath) {
-      const ks = this.killSwitch;
-      this.control = new ControlServer(
-        controlPath,
-        parseInt(cfg.signals.controlSocketMode, 8),
-        { killSwitch: (on) => ks.command(on, 'control socket'), status: () => this.status() },
-        this.log,
-      );
-      await this.control.start();
-    }
     this.killSwitch.start();
     this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
     this.windowTimer.unref();
@@ -186,21 +174,6 @@ export class Engine {
     this.onSignal?.(signal);
   }
 
-  /** The control socket's `status`. */
-  status(): Record<string, unknown> {
-    return {
-      instance: this.instance,
-      lastSeq: this.seq.last,
-      killSwitch: this.risk.killed,
-      ticks: this.ticks,
-      emitted: this.emitted,
-      suppressed: this.risk.suppressed,
-      clients: this.signals?.clientCount ?? 0,
-      compute: this.compute.mode,
-      publishers: this.publishers.map((p) => ({ name: p.name, ...p.health() })),
-    };
-  }
-
   flushPrint(): void {
     this.printer.flush();
   }
@@ -226,7 +199,6 @@ export class Engine {
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
     await this.compute?.stop().catch(() => undefined);
     this.printer.flush();
-    await this.control?.stop();
     for (const p of this.publishers) await p.stop('shutdown');
     const out = this.sinks ? await this.sinks.stop(Math.max(100, left() - 200)) : { storeLeft: 0, persistLeft: 0 };
     this.seq?.close();

@@ -1,5 +1,7 @@
 // `christmas run`: the daemon. Loads config, starts engine, metrics, feeds; systemd notify + watchdog;
 // drains on SIGTERM/SIGINT; reloads strategy parameters on SIGHUP.
+import { startControl } from '../control.js';
+import type { ControlServer } from '../../signal/control.js';
 import { loadConfig } from '../../config/load.js';
 import { checkEnvironment } from '../../config/environment.js';
 import { createLogger } from '../../telemetry/logger.js';
@@ -62,6 +64,7 @@ export const runCommand: Command = {
     const notifier = new SdNotifier(log);
     let feeds: LiveFeeds | undefined; // eslint-disable-line prefer-const -- assigned after the lifecycle hooks that read it are installed
     let metrics: MetricsServer | undefined;
+    let control: ControlServer | undefined; // eslint-disable-line prefer-const -- assigned after the lifecycle hooks that read it are installed
     installLifecycle({
       deadlineMs: cfg.shutdown.deadlineMs,
       log,
@@ -69,6 +72,7 @@ export const runCommand: Command = {
         notifier.notify('STOPPING=1');
         notifier.stop();
         await feeds?.stop();
+        await control?.stop();
         const left = await engine.stop(cfg.shutdown.deadlineMs - 300);
         if (left.storeLeft || left.persistLeft) log.warn(left, 'drain left work behind');
         const feedStats = feeds?.connections.map((c) => ({ venue: c.venue, ...c.stats.toJSON() })) ?? [];
@@ -110,6 +114,7 @@ export const runCommand: Command = {
     });
     loop.start();
     await engine.start();
+    control = await startControl(engine, log);
     feeds = new LiveFeeds(cfg, engine, log);
     if (cfg.metrics.listen) {
       const readiness = new Readiness(cfg.health, log);
