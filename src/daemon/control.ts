@@ -5,7 +5,7 @@ import { ControlServer } from '../signal/control.js';
 import type { Engine } from './engine.js';
 import { controlSocketPath } from './publishers.js';
 
-export function engineStatus(e: Engine): Record<string, unknown> {
+function engineStatus(e: Engine): Record<string, unknown> {
   return {
     instance: e.instance,
     lastSeq: e.seq.last,

@@ -174,10 +174,6 @@ export class Engine {
     this.onSignal?.(signal);
   }
 
-  flushPrint(): void {
-    this.printer.flush();
-  }
-
   /** SIGHUP: strategy parameters and risk limits, without dropping connections. */
   reload(cfg: ChristmasConfig): void {
     buildStrategies(cfg.strategies);
