@@ -9,8 +9,12 @@ import { ComputeCore } from './core.js';
 /** Called for every draft with the clocks of the tick that produced it. */
 export type DraftSink = (d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number) => void;
 
+/** A strategy instance threw and was disabled (its symbol's other strategies go on). */
+export type StrategyErrorSink = (strategy: string, venue: string, symbol: string, message: string) => void;
+
 export interface Compute {
   readonly mode: 'inline' | 'pool';
+  onStrategyError?: StrategyErrorSink;
   start(): Promise<void>;
   submit(t: Tick, frameStartNs: number): void;
   reload(strategies: readonly StrategyConfig[]): void;
@@ -29,11 +33,16 @@ export interface Compute {
 export class InlineCompute implements Compute {
   readonly mode = 'inline' as const;
   core: ComputeCore;
+  onStrategyError?: StrategyErrorSink;
   constructor(
     strategies: readonly StrategyConfig[],
     private readonly sink: DraftSink,
   ) {
-    this.core = new ComputeCore(strategies);
+    this.core = this.watched(new ComputeCore(strategies));
+  }
+  private watched(core: ComputeCore): ComputeCore {
+    core.onStrategyError = (...a) => this.onStrategyError?.(...a);
+    return core;
   }
   async start(): Promise<void> {
     /* nothing to start */
@@ -47,7 +56,7 @@ export class InlineCompute implements Compute {
   }
   /** Swaps in a core built elsewhere (a re-computation from history), between two ticks. */
   async adopt(_strategies: readonly StrategyConfig[], build: () => ComputeCore): Promise<void> {
-    this.core = build();
+    this.core = this.watched(build());
   }
   async flush(): Promise<void> {
     /* synchronous */

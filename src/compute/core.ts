@@ -10,7 +10,16 @@ import type { Kernels } from '../native/kernels.js';
 
 interface SymbolStrategies {
   instances: StrategyInstance[];
+  /** The configured strategy name of each instance (for a throwing instance's report). */
+  names: string[];
 }
+
+/** What a strategy instance that threw is replaced by: no signals, no state. */
+const DISABLED: StrategyInstance = {
+  onTick: () => undefined,
+  snapshot: () => ({ disabled: true }),
+  restore: () => undefined,
+};
 
 export class ComputeCore {
   /** By venue, then symbol (no key string per tick). */
@@ -19,6 +28,10 @@ export class ComputeCore {
   /** Drafts of the last onTick (reused array). */
   readonly drafts: SignalDraft[] = [];
   ticks = 0;
+  /** Instances disabled after throwing, by strategy name. */
+  readonly strategyErrors = new Map<string, number>();
+  /** Told once per instance that throws (it is disabled: its symbol's other strategies go on). */
+  onStrategyError?: (strategy: string, venue: string, symbol: string, message: string) => void;
 
   constructor(strategies: readonly StrategyConfig[]) {
     this.factories = buildStrategies(strategies);
@@ -39,11 +52,16 @@ export class ComputeCore {
     let s = byVenue.get(symbol);
     if (!s) {
       const key = `${venue}:${symbol}`;
-      s = {
-        instances: this.factories
-          .filter((f) => !f.symbols || f.symbols.has(key))
-          .map((f) => f.factory.create(venue, symbol)),
-      };
+      const chosen = this.factories.filter((f) => !f.symbols || f.symbols.has(key));
+      s = { instances: [], names: chosen.map((f) => f.factory.name) };
+      for (const f of chosen) {
+        try {
+          s.instances.push(f.factory.create(venue, symbol));
+        } catch (err) {
+          s.instances.push(DISABLED);
+          this.failed(f.factory.name, venue, symbol, err);
+        }
+      }
       byVenue.set(symbol, s);
     }
     return s;
@@ -56,10 +74,22 @@ export class ComputeCore {
     emptyScratch(out);
     const s = this.forSymbol(t.venue, t.symbol);
     for (let i = 0; i < s.instances.length; i++) {
-      const d = s.instances[i]!.onTick(t);
+      let d: SignalDraft | undefined;
+      try {
+        d = s.instances[i]!.onTick(t);
+      } catch (err) {
+        s.instances[i] = DISABLED;
+        this.failed(s.names[i]!, t.venue, t.symbol, err);
+        continue;
+      }
       if (d) out.push(d);
     }
     return out;
+  }
+
+  private failed(strategy: string, venue: string, symbol: string, err: unknown): void {
+    this.strategyErrors.set(strategy, (this.strategyErrors.get(strategy) ?? 0) + 1);
+    this.onStrategyError?.(strategy, venue, symbol, (err as Error)?.message ?? String(err));
   }
 
   /**
@@ -71,12 +101,17 @@ export class ComputeCore {
     const fresh = !this.bySymbol.get(venue)?.has(symbol);
     const s = this.forSymbol(venue, symbol);
     let batched = 0;
-    for (const inst of s.instances) {
-      if (fresh && inst.warm) {
-        inst.warm(history, k);
-        batched++;
-      } else for (let i = 0; i < history.length; i++) inst.onTick(history[i]!);
-    }
+    s.instances.forEach((inst, j) => {
+      try {
+        if (fresh && inst.warm) {
+          inst.warm(history, k);
+          batched++;
+        } else for (let i = 0; i < history.length; i++) inst.onTick(history[i]!);
+      } catch (err) {
+        s.instances[j] = DISABLED;
+        this.failed(s.names[j]!, venue, symbol, err);
+      }
+    });
     this.ticks += history.length;
     return batched;
   }

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { Tick } from '../model/tick.js';
 import type { StrategyConfig, ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
-import type { Compute, DraftSink } from './compute.js';
+import type { Compute, DraftSink, StrategyErrorSink } from './compute.js';
 import type { ComputeCore } from './core.js';
 import {
   createRing,
@@ -23,7 +23,7 @@ import {
   WAKE_EVERY,
   writeSlot,
 } from '../model/tick-ring.js';
-import type { RealtimeFailedMessage, SnapshotMessage, ShardTask } from './worker.js';
+import type { RealtimeFailedMessage, SnapshotMessage, ShardTask, StrategyErrorMessage } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
 
 interface Shard {
@@ -56,6 +56,7 @@ const workerFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'work
 
 export class PoolCompute implements Compute {
   readonly mode = 'pool' as const;
+  onStrategyError?: StrategyErrorSink;
   private readonly pool: Piscina;
   private readonly shards: Shard[] = [];
   private readonly symbolIdx = new Map<string, Map<string, { idx: number; shard: number }>>();
@@ -120,7 +121,9 @@ export class PoolCompute implements Compute {
         this.sink(r.d, r.e, r.r, r.f);
       });
       shard.reader.watch();
-      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
+      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage) =>
+        this.onMessage(shard, m),
+      );
       port1.unref();
       this.shards.push(shard);
       this.launch(shard, 0, 0);
@@ -156,7 +159,9 @@ export class PoolCompute implements Compute {
       shard.port.close();
       shard.port = port1;
       shard.workerPort = port2;
-      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage) => this.onMessage(shard, m));
+      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage) =>
+        this.onMessage(shard, m),
+      );
       port1.unref();
     }
     const task: ShardTask = {
@@ -196,7 +201,11 @@ export class PoolCompute implements Compute {
     );
   }
 
-  private onMessage(shard: Shard, m: SnapshotMessage | RealtimeFailedMessage): void {
+  private onMessage(shard: Shard, m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage): void {
+    if (m.type === 'strategy-error') {
+      this.onStrategyError?.(m.strategy, m.venue, m.symbol, m.message);
+      return;
+    }
     if (m.type === 'realtime-failed') {
       this.realtimeFailures++;
       this.log.warn(

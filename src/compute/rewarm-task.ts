@@ -10,6 +10,7 @@ import { connectRedis } from '../store/connect.js';
 import { TickStoreReader } from '../store/reader.js';
 import { loadKernels } from '../native/index.js';
 import { ComputeCore } from './core.js';
+import { loadStrategyModules } from '../strategy/modules.js';
 
 export interface RewarmJob {
   strategies: StrategyConfig[];
@@ -35,6 +36,7 @@ export interface RewarmResult {
 
 export default async function rewarm(job: RewarmJob): Promise<RewarmResult> {
   const started = performance.now();
+  await loadStrategyModules(job.strategies);
   const loaded = loadKernels({ disabled: job.nativeDisabled || process.env.CHRISTMAS_NO_NATIVE === '1' });
   const redis = connectRedis(job.redis, { enableOfflineQueue: true, lazyConnect: false });
   redis.on('error', () => undefined);

@@ -6,6 +6,7 @@ import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
 import type { SignalDraft } from '../model/signal.js';
 import { ComputeCore } from './core.js';
+import { loadStrategyModules } from '../strategy/modules.js';
 import { H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, readSlot } from '../model/tick-ring.js';
 import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 import { setThreadRealtime } from './thread-priority.js';
@@ -43,12 +44,21 @@ export interface RealtimeFailedMessage {
   type: 'realtime-failed';
   reason: string;
 }
+/** A strategy instance threw and was disabled (ComputeCore.onStrategyError). */
+export interface StrategyErrorMessage {
+  type: 'strategy-error';
+  strategy: string;
+  venue: string;
+  symbol: string;
+  message: string;
+}
 
 /**
  * A shard's long-running task. With compute.realtimePriority the thread runs SCHED_FIFO while the task runs
  * and goes back to the normal scheduler when it ends (Piscina may give the thread a batch task next).
  */
-export default function shard(task: ShardTask): number {
+export default async function shard(task: ShardTask): Promise<number> {
+  await loadStrategyModules(task.strategies); // user modules are imported in this thread too
   if (task.realtimePriority <= 0) return runShard(task);
   const rt = setThreadRealtime(task.realtimePriority);
   if (!rt.ok) task.port.postMessage({ type: 'realtime-failed', reason: rt.reason } satisfies RealtimeFailedMessage);
@@ -63,6 +73,8 @@ function runShard(task: ShardTask): number {
   const header = new Int32Array(task.header);
   const slots = new Float64Array(task.slots);
   const core = new ComputeCore(task.strategies);
+  core.onStrategyError = (strategy, venue, symbol, message) =>
+    task.port.postMessage({ type: 'strategy-error', strategy, venue, symbol, message } satisfies StrategyErrorMessage);
   if (task.snapshot) core.restore(task.snapshot);
   const names = task.names.slice();
   let read = task.startAt;

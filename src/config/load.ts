@@ -1,8 +1,9 @@
 // Loads config/default.json, an optional --config file, CHRISTMAS_* environment overrides and CLI
 // overrides; validates once against the schema; returns a deeply frozen object.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import { Ajv, type ErrorObject } from 'ajv';
 import { configSchema } from './schema.js';
 import type { ChristmasConfig } from './types.js';
@@ -131,6 +132,10 @@ function deepFreeze<T>(obj: T): T {
 
 /** Cross-field rules JSON Schema cannot say. */
 function checkSemantics(cfg: ChristmasConfig): void {
+  cfg.strategies.forEach((s, i) => {
+    if ((s.type === undefined) === (s.module === undefined))
+      throw new ConfigError(`strategies[${i}]`, s.name, 'exactly one of "type" (a built-in strategy) or "module" (a file)');
+  });
   if (cfg.reconnect.maxDelayMs < cfg.reconnect.initialDelayMs) {
     throw new ConfigError('reconnect.maxDelayMs', cfg.reconnect.maxDelayMs, `a value >= reconnect.initialDelayMs (${cfg.reconnect.initialDelayMs})`);
   }
@@ -155,11 +160,38 @@ export function validateConfig(raw: Json): ChristmasConfig {
   return deepFreeze(cfg);
 }
 
+/**
+ * A strategy module as an absolute path: a path is relative to the config file's folder (or the working folder
+ * without one); anything else is a package name, resolved from that folder as Node resolves it.
+ */
+function resolveModules(cfg: Json, baseDir: string): void {
+  const list = cfg.strategies;
+  if (!Array.isArray(list)) return;
+  list.forEach((s: Json, i: number) => {
+    const m = s.module;
+    if (typeof m !== 'string' || m === '') return;
+    let resolved: string;
+    if (m.startsWith('.') || path.isAbsolute(m)) resolved = path.resolve(baseDir, m);
+    else
+      try {
+        resolved = createRequire(path.join(baseDir, 'christmas-config.js')).resolve(m);
+      } catch {
+        throw new ConfigError(`strategies[${i}].module`, m, `a package installed where ${baseDir} can import it`);
+      }
+    if (!existsSync(resolved)) throw new ConfigError(`strategies[${i}].module`, m, `a file that exists (${resolved})`);
+    s.module = resolved;
+  });
+}
+
 export function loadConfig(opts: LoadOptions = {}): ChristmasConfig {
   const env = opts.env ?? process.env;
   let cfg = readJsonFile(defaultConfigPath, 'default config');
   const file = opts.configPath ?? (env.CHRISTMAS_CONFIG || undefined);
-  if (file) cfg = deepMerge(cfg, readJsonFile(file, opts.configPath ? '--config' : 'CHRISTMAS_CONFIG'));
+  if (file) {
+    const user = readJsonFile(file, opts.configPath ? '--config' : 'CHRISTMAS_CONFIG');
+    resolveModules(user, path.dirname(path.resolve(file)));
+    cfg = deepMerge(cfg, user);
+  }
   applyEnv(cfg, env);
   for (const [k, v] of Object.entries(opts.overrides ?? {})) setDotted(cfg, k, v);
   return validateConfig(cfg);

@@ -124,12 +124,15 @@ export const configSchema = {
     strategies: {
       type: 'array',
       items: {
-        type: 'object', additionalProperties: false, required: ['name', 'type'],
+        type: 'object', additionalProperties: false, required: ['name'],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
           type: { enum: ['ema-cross', 'vwap-reversion', 'imbalance', 'breakout', 'probe'] },
+          // A user strategy module (path relative to the config file, absolute, or a package name): see docs/strategies.md.
+          module: { type: 'string', minLength: 1, maxLength: 4096 },
           symbols: { type: 'array', items: str, default: ['*'] },
-          params: { type: 'object', additionalProperties: { type: 'number' }, default: {} },
+          // Any JSON for a module (its validate() judges it); built-ins check each parameter they read.
+          params: { type: 'object', default: {} },
           enabled: { ...bool, default: true },
         },
       },

@@ -32,10 +32,13 @@ export interface FeedConfig {
 
 export interface StrategyConfig {
   name: string;
-  type: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout' | 'probe';
+  /** A built-in strategy; exactly one of type and module. */
+  type?: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout' | 'probe';
+  /** A user strategy module: an absolute path once loaded (config/load.ts resolves it). */
+  module?: string;
   /** `VENUE:SYMBOL` list or ["*"] for every symbol. */
   symbols: string[];
-  params: Record<string, number>;
+  params: Record<string, unknown>;
   enabled: boolean;
 }
 

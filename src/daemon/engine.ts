@@ -18,6 +18,7 @@ import { RiskGate } from '../strategy/risk.js';
 import { MarketState } from '../strategy/market.js';
 import { KillSwitch } from '../strategy/kill-switch.js';
 import { buildStrategies } from '../strategy/registry.js';
+import { loadStrategyModules } from '../strategy/modules.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
@@ -54,6 +55,8 @@ export class Engine {
   readonly rewarm: Rewarmer;
   emitted = 0;
   ticks = 0;
+  /** Strategy instances disabled after throwing, by strategy (christmas_strategy_errors_total). */
+  readonly strategyErrors = new Map<string, number>();
   /** Ticks replayed from Redis into compute at start (redis.warmStart). */
   warmedTicks = 0;
   /** Rolling median receive-minus-exchange offset per venue (the live feeds), for exch_to_recv. */
@@ -90,7 +93,8 @@ export class Engine {
     useNativeKernels(!cfg.native.disabled);
     const k = kernels();
     this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
-    buildStrategies(cfg.strategies); // validates parameters before anything connects
+    await loadStrategyModules(cfg.strategies);
+    buildStrategies(cfg.strategies); // validates parameters (and user modules) before anything connects
     const r = cfg.redis;
     const store = this.opts.store && (!!r.url || (r.cluster && r.clusterNodes.length > 0)),
       persist = this.opts.persist && !!cfg.database.url;
@@ -129,6 +133,8 @@ export class Engine {
     const sink: DraftSink = (d, e, r, f) => this.emit(d, e, r, f);
     const pool = cfg.compute.mode === 'pool' && this.opts.poolFactory;
     this.compute = pool ? pool(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
+    this.compute.onStrategyError = (strategy, venue, symbol, message) =>
+      this.strategyFailed(strategy, venue, symbol, message);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
     if (cfg.redis.warmStart && sinks?.hasStore) this.warmedTicks = await this.rewarm.warmStart();
@@ -174,15 +180,34 @@ export class Engine {
     this.onSignal?.(signal);
   }
 
-  /** SIGHUP: strategy parameters and risk limits, without dropping connections. */
-  reload(cfg: ChristmasConfig): void {
-    buildStrategies(cfg.strategies);
-    this.risk.reload(cfg.risk);
-    this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
-    // With history in Redis the old strategies keep signalling until the new ones, re-computed off this thread,
-    // take over; without it the new strategies start cold.
-    if (this.sinks?.hasStore) this.rewarm.reload(cfg.strategies);
-    else this.compute.reload(cfg.strategies);
+  /** A strategy instance threw: it is disabled for that symbol, counted, and logged once per strategy. */
+  private strategyFailed(strategy: string, venue: string, symbol: string, message: string): void {
+    const n = (this.strategyErrors.get(strategy) ?? 0) + 1;
+    this.strategyErrors.set(strategy, n);
+    if (n === 1)
+      this.log.error({ strategy, venue, symbol, err: message }, `strategy ${strategy} threw; its instance is disabled`);
+  }
+
+  /**
+   * SIGHUP: strategy parameters, risk limits and user modules (a changed file is imported again), without
+   * dropping connections. A module that fails to load, or parameters that fail, keep the running strategies
+   * (the promise rejects saying why). Without modules the swap starts before this returns.
+   */
+  reload(cfg: ChristmasConfig): Promise<void> {
+    const apply = () => {
+      buildStrategies(cfg.strategies);
+      this.risk.reload(cfg.risk);
+      this.log.info({ strategies: cfg.strategies.map((s) => s.name) }, 'reloaded strategy parameters and risk limits');
+      // With history in Redis the old strategies keep signalling until the new ones, re-computed off this thread,
+      // take over; without it the new strategies start cold.
+      if (this.sinks?.hasStore) this.rewarm.reload(cfg.strategies);
+      else this.compute.reload(cfg.strategies);
+    };
+    if (!cfg.strategies.some((s) => s.module && s.enabled)) {
+      apply();
+      return Promise.resolve();
+    }
+    return loadStrategyModules(cfg.strategies).then(apply);
   }
 
   /** Drain in reverse start order: compute, publishers, then every buffer to Redis / the database / the spool. */

@@ -51,6 +51,7 @@ export function engineRegistry(
         : undefined,
     loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
     histograms: engine.histograms,
+    strategyErrors: () => engine.strategyErrors,
     build: buildInfo(),
   });
 }

@@ -90,6 +90,8 @@ export interface MetricsSources {
   /** The store/database writers' thread (undefined without either). */
   io?: () => { mode: string; restarts: number; unread: number } | undefined;
   loop: () => { lagMs: number; utilization: number; stalls: number };
+  /** Strategy instances disabled after throwing, by strategy. */
+  strategyErrors?: () => ReadonlyMap<string, number>;
   histograms: StageHistograms;
   build: BuildInfo;
 }
@@ -233,6 +235,14 @@ export function buildRegistry(src: MetricsSources): client.Registry {
   });
 
   counter('christmas_signals_total', 'Signals emitted', [], (set) => set({}, src.signals().emitted));
+  counter(
+    'christmas_strategy_errors_total',
+    'Strategy instances that threw (each is disabled for its symbol; the others go on)',
+    ['strategy'],
+    (set) => {
+      for (const [s, n] of src.strategyErrors?.() ?? []) set({ strategy: s }, n);
+    },
+  );
   counter('christmas_signals_suppressed_total', 'Signals suppressed by a risk gate', ['reason'], (set) => {
     for (const [r, n] of Object.entries(src.signals().suppressed)) set({ reason: r }, n);
   });

@@ -107,9 +107,11 @@ export const runCommand: Command = {
       },
       reload: () => {
         const next = loadConfig({ configPath: v.config as string | undefined, overrides });
-        engine.reload(next);
         notifier.notify('RELOADING=1');
-        notifier.notify('READY=1');
+        engine
+          .reload(next)
+          .catch((err: Error) => log.error({ err: err.message }, 'reload failed; keeping the running strategies'))
+          .finally(() => notifier.notify('READY=1'));
       },
     });
     loop.start();
