@@ -16,10 +16,12 @@ import { buildInfo } from '../telemetry/build-info.js';
 import { EXIT_USAGE } from '../model/errors.js';
 import { exitFor } from './exit-codes.js';
 import { controlCommand } from './commands/control.js';
+import { backtestCommand } from './commands/backtest.js';
 
 const commands: Command[] = [
   runCommand,
   replayCommand,
+  backtestCommand,
   serveReplayCommand,
   tailCommand,
   ticksCommand,

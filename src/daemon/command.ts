@@ -60,7 +60,8 @@ export function parseCommandArgs(
     const r = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
     return { values: r.values as Record<string, string | boolean | string[] | undefined>, positionals: r.positionals };
   } catch (err) {
-    throw new UsageError(`${(err as Error).message} (see christmas ${c.name} --help)`);
+    const msg = (err as Error).message.replace(/\s*\n\s*/g, ' ');
+    throw new UsageError(`${msg} (see christmas ${c.name} --help)`);
   }
 }
 
