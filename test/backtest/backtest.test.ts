@@ -114,6 +114,10 @@ test('markouts and PnL equal a reference computed here from the same trades; the
   const out = path.join(dir, 'out');
   cli([...args, '--out', out]);
   assert.is(readFileSync(path.join(out, 'report.json'), 'utf8'), a.stdout);
+  const svg = readFileSync(path.join(out, 'report.svg'), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.is((svg.match(/<polyline /g) ?? []).length, 2, 'a markout curve and a PnL curve');
+  assert.match(svg, /nth binance:BTCUSDT: \d+ signals/);
   const t = cli(['backtest', trades, '--config', cfg]);
   assert.match(t.stdout, /^strategy \| symbol \| signals/);
   assert.match(t.stdout, /\nnth \| binance:BTCUSDT \| \d+/);

@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cliPath, repoRoot, shared } from '../helpers.js';
+import { cliPath, freePort, repoRoot, shared, spawnCli, until } from '../helpers.js';
+import { SignalClient } from '../../src/signal/client.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/daemon/engine.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -91,6 +92,41 @@ test('a module in a user folder signals exactly what its code implies, in both c
     );
     assert.ok(got.every((s) => s.strategy === 'nth' && s.reason.startsWith('v1 trade ')));
   }
+});
+
+test('run against serve-replay in pool mode: the module signals over the socket, in its order', async () => {
+  const port = await freePort();
+  const sr = spawnCli(['serve-replay', trades, '--port', String(port), '--rate', '5000']);
+  await until(() => sr.out().includes('listening'), 15_000, 'replay server');
+  const sock = path.join(dir, 'run.sock');
+  const cfg = config('run.json', [{ name: 'nth', module: './every.mjs', params: { every: 100 } }]);
+  const d = spawnCli(['run', '--config', cfg, '--set', 'compute.mode=pool'], {
+    CHRISTMAS_FEED_URL: `ws://127.0.0.1:${port}/stream`,
+    CHRISTMAS_REDIS_URL: '',
+    CHRISTMAS_DATABASE_URL: '',
+    CHRISTMAS_SIGNAL_SOCKET: sock,
+    CHRISTMAS_SPOOL_DIR: path.join(dir, 'spool-run'),
+    CHRISTMAS_METRICS_LISTEN: '',
+    CHRISTMAS_LOG_LEVEL: 'info',
+  });
+  const got: Array<Record<string, unknown>> = [];
+  try {
+    await until(() => d.out().includes('christmas running'), 30_000, 'daemon running');
+    const client = new SignalClient({ socketPath: sock, fromSeq: 1 });
+    client.on('signal', (s: Record<string, unknown>) => got.push(s));
+    client.start();
+    await until(() => got.length >= 20, 30_000, 'twenty signals from the module');
+    client.stop();
+  } finally {
+    d.child.kill('SIGTERM');
+    sr.child.kill('SIGTERM');
+    await d.exited;
+  }
+  assert.ok(got.every((s) => s.strategy === 'nth'));
+  assert.equal(
+    got.slice(0, 20).map((s) => s.reason),
+    Array.from({ length: 20 }, (_, i) => `v1 trade ${(i + 1) * 100}`),
+  );
 });
 
 test("validate()'s refusal stops the start: exit 78 naming strategies.<name>.params", () => {

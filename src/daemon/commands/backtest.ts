@@ -12,6 +12,7 @@ import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
 import { Markouts, parseHorizons } from '../../backtest/markouts.js';
 import { buildReport, reportTable } from '../../backtest/report.js';
+import { reportSvg } from '../../backtest/svg.js';
 
 function numberOption(v: unknown, name: string, dflt: number): number {
   if (v === undefined) return dflt;
@@ -35,7 +36,11 @@ export const backtestCommand: Command = {
       description: 'entry delay for the PnL: the first tick after it (default 0)',
     },
     'fee-bps': { type: 'string', value: 'F', description: 'fee per side in bps for the PnL (default 0)' },
-    out: { type: 'string', value: 'DIR', description: 'also write report.json there' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      description: 'also write report.json and report.svg (markout curves, cumulative PnL) there',
+    },
     venue: { type: 'string', value: 'V', description: 'venue parser (default: from the file name, else binance)' },
   },
   async run(v, files) {
@@ -81,6 +86,7 @@ export const backtestCommand: Command = {
       const dir = String(v.out);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'report.json'), json);
+      writeFileSync(path.join(dir, 'report.svg'), reportSvg(report, [...m.stats.values()]));
     }
     process.stdout.write(format === 'json' ? json : reportTable(report));
     return 0;
