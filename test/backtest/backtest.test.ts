@@ -123,6 +123,50 @@ test('markouts and PnL equal a reference computed here from the same trades; the
   assert.match(t.stdout, /\nnth \| binance:BTCUSDT \| \d+/);
 });
 
+test('--sweep runs the grid on worker threads: each combination reports what a backtest of that setting reports', () => {
+  const r = cli([
+    'backtest',
+    trades,
+    '--config',
+    cfg,
+    '--report',
+    'json',
+    '--sweep',
+    'nth.every=50,100,200',
+    '--sweep',
+    'nth.ttlMs=500,1000',
+  ]);
+  assert.is(r.status, 0, r.stderr);
+  const rows = (JSON.parse(r.stdout) as { sweep: Array<{ params: Record<string, number> } & Report> }).sweep;
+  assert.is(rows.length, 6);
+  assert.equal(
+    rows.map((x) => [x.params['nth.every'], x.params['nth.ttlMs']]),
+    [
+      [50, 500],
+      [50, 1000],
+      [100, 500],
+      [100, 1000],
+      [200, 500],
+      [200, 1000],
+    ],
+  );
+  for (const row of rows.filter((x) => x.params['nth.ttlMs'] === 500)) {
+    const one = path.join(dir, `one-${row.params['nth.every']}.json`);
+    writeFileSync(
+      one,
+      JSON.stringify({
+        strategies: [{ name: 'nth', module: './nth.mjs', params: { every: row.params['nth.every'], ttlMs: 500 } }],
+        risk: { cooldownMs: 0, maxSignalsPerSec: 1e6, maxSignalsPerSecPerSymbol: 1e6 },
+      }),
+    );
+    const single = JSON.parse(cli(['backtest', trades, '--config', one, '--report', 'json']).stdout) as Report;
+    assert.equal(row.strategies, single.strategies, `every=${row.params['nth.every']}`);
+  }
+  const bad = cli(['backtest', trades, '--config', cfg, '--sweep', 'nope.every=1']);
+  assert.is(bad.status, 64);
+  assert.match(bad.stderr, /no strategy named "nope"/);
+});
+
 test('bad options: one line, exit 64', () => {
   for (const bad of [
     ['--horizons', '1x'],

@@ -5,13 +5,17 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../telemetry/logger.js';
-import { Engine } from '../engine.js';
-import { ReplayDriver } from '../replay-driver.js';
 import { checkInputFile, configOptions, parseSets, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
-import { Markouts, parseHorizons } from '../../backtest/markouts.js';
-import { buildReport, reportTable } from '../../backtest/report.js';
+import { parseHorizons } from '../../backtest/markouts.js';
+import { reportTable, type BacktestReport } from '../../backtest/report.js';
+import { runBacktest, type BacktestInput } from '../../backtest/run.js';
+import { combinations, parseSweep } from '../../backtest/sweep.js';
+import { runOnPool } from '../../compute/batch-pool.js';
+import { loadStrategyModules } from '../../strategy/modules.js';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { reportSvg } from '../../backtest/svg.js';
 
 function numberOption(v: unknown, name: string, dflt: number): number {
@@ -21,11 +25,36 @@ function numberOption(v: unknown, name: string, dflt: number): number {
   return x;
 }
 
+const sweepTaskFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../backtest/sweep-task.js');
+
+/** One row per combination: its parameters, then per strategy and symbol the signals, markout means, PnL. */
+function sweepTable(rows: Array<{ params: Record<string, unknown> } & BacktestReport>): string {
+  const lines: string[] = [];
+  for (const r of rows) {
+    const p = Object.entries(r.params)
+      .map(([k, x]) => `${k}=${String(x)}`)
+      .join(' ');
+    for (const s of r.strategies)
+      lines.push(
+        [
+          p,
+          s.name,
+          s.symbol,
+          `${s.signals} signals`,
+          ...Object.entries(s.markoutsBps).map(([h, m]) => `${h} ${m.mean === null ? '—' : m.mean.toFixed(2)} bps`),
+          `pnl ${s.pnlBps.total.toFixed(2)} bps`,
+        ].join(' | '),
+      );
+    if (r.strategies.length === 0) lines.push(`${p} | no signals`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 export const backtestCommand: Command = {
   name: 'backtest',
   summary: 'replay recordings through the strategies and risk gates; report markouts and simulated PnL',
   usage:
-    'backtest <file...> [--config F] [--report table|json] [--horizons 1s,10s,60s] [--latency-ms L] [--fee-bps F] [--out DIR]',
+    'backtest <file...> [--config F] [--report table|json] [--horizons 1s,10s,60s] [--latency-ms L] [--fee-bps F] [--out DIR] [--sweep S.P=a,b,c]',
   options: {
     ...configOptions,
     report: { type: 'string', value: 'table|json', description: 'output format (default table)' },
@@ -36,6 +65,12 @@ export const backtestCommand: Command = {
       description: 'entry delay for the PnL: the first tick after it (default 0)',
     },
     'fee-bps': { type: 'string', value: 'F', description: 'fee per side in bps for the PnL (default 0)' },
+    sweep: {
+      type: 'string',
+      multiple: true,
+      value: 'S.P=a,b,c',
+      description: 'run the grid of these strategy parameters on worker threads in parallel, one row per combination',
+    },
     out: {
       type: 'string',
       value: 'DIR',
@@ -58,35 +93,29 @@ export const backtestCommand: Command = {
       overrides: parseSets(v.set as string[] | undefined),
     });
     const log = createLogger({ level: cfg.log.level === 'info' ? 'warn' : cfg.log.level, pretty: cfg.log.pretty });
-    const engine = new Engine({
-      config: cfg,
-      log,
-      replay: true,
-      store: false,
-      persist: false,
-      socket: false,
-      poolFactory: makePoolFactory(cfg, log),
-    });
-    await engine.start();
-    const m = new Markouts({ horizons, latencyMs, feeBps });
-    const onTick = engine.onTick.bind(engine);
-    engine.onTick = (t, f) => {
-      m.onTick(t);
-      onTick(t, f);
-    };
-    engine.onSignal = (s) => m.onSignal(s);
-    const driver = new ReplayDriver(engine, log, { files, speed: 0, venue: v.venue as string | undefined });
-    await driver.run();
-    await engine.compute.flush(10_000);
-    await engine.stop(cfg.shutdown.deadlineMs);
-    m.finish();
-    const report = buildReport(m.stats.values());
+    const markouts = { horizons, latencyMs, feeBps };
+    const venue = v.venue as string | undefined;
+    const sweepSpecs = (v.sweep as string[] | undefined) ?? [];
+    if (sweepSpecs.length) {
+      await loadStrategyModules(cfg.strategies); // a bad module fails here, once, before the grid starts
+      const combos = combinations(parseSweep(sweepSpecs, cfg), cfg);
+      const threads = Math.min(combos.length, availableParallelism());
+      const reports = await runOnPool<BacktestInput, BacktestReport>(
+        sweepTaskFile,
+        combos.map((c) => ({ cfg: c.cfg, files, venue, markouts })),
+        threads,
+      );
+      const rows = combos.map((c, i) => ({ params: c.params, ...reports[i]! }));
+      process.stdout.write(format === 'json' ? JSON.stringify({ sweep: rows }, null, 1) + '\n' : sweepTable(rows));
+      return 0;
+    }
+    const { report, stats } = await runBacktest({ cfg, files, venue, markouts }, log, makePoolFactory(cfg, log));
     const json = JSON.stringify(report, null, 1) + '\n';
     if (v.out) {
       const dir = String(v.out);
       mkdirSync(dir, { recursive: true });
       writeFileSync(path.join(dir, 'report.json'), json);
-      writeFileSync(path.join(dir, 'report.svg'), reportSvg(report, [...m.stats.values()]));
+      writeFileSync(path.join(dir, 'report.svg'), reportSvg(report, stats));
     }
     process.stdout.write(format === 'json' ? json : reportTable(report));
     return 0;
