@@ -2,6 +2,10 @@
 // the hot path's own pieces allocate per item (frame -> tick, the default strategies, a signal's frame; measured by
 // heap-rows.ts in a process of its own), which set how often minor GCs stop the main thread (README "Garbage collection").
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadStrategyModules } from '../../src/strategy/modules.js';
 import { fileURLToPath } from 'node:url';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { encodeTick } from '../../src/store/codec.js';
@@ -35,6 +39,18 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   };
   const cfg = loadConfig({ env: {} });
   const core = new ComputeCore(cfg.strategies);
+  // The same ema-cross logic as a user module (a file outside src/ whose default export is the builder) and
+  // built in: what the module path costs per tick.
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-bench-module-'));
+  const modFile = path.join(dir, 'ema-cross.mjs');
+  const builtin = new URL('../../src/strategy/ema-cross.js', import.meta.url).href;
+  writeFileSync(modFile, `export { emaCross as default } from ${JSON.stringify(builtin)};\n`);
+  const emaCfg = cfg.strategies.filter((s) => s.type === 'ema-cross');
+  const asModule = emaCfg.map((s) => ({ ...s, type: undefined, module: modFile }));
+  await loadStrategyModules(asModule);
+  const builtInCore = new ComputeCore(emaCfg),
+    moduleCore = new ComputeCore(asModule);
+  const trades = ticks.filter((t) => t.kind === 'trade');
   const timed = await perItem(
     'codec',
     [
@@ -57,6 +73,20 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
         items: 1000,
         fn: () => {
           for (let i = 0; i < 1000; i++) encodeFrame(signal);
+        },
+      },
+      {
+        name: 'rule evaluation: ema-cross built in, per trade',
+        items: trades.length,
+        fn: () => {
+          for (const t of trades) builtInCore.onTick(t);
+        },
+      },
+      {
+        name: 'rule evaluation: the same ema-cross as a user module, per trade',
+        items: trades.length,
+        fn: () => {
+          for (const t of trades) moduleCore.onTick(t);
         },
       },
       {
