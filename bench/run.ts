@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { formatValue, repoRoot, type BenchResult, type SuiteOptions } from './lib.js';
 import * as feed from './feed/feed.bench.js';
+import * as replay from './feed/replay.bench.js';
 import * as codec from './signal/codec.bench.js';
 import * as indicators from './indicators/indicators.bench.js';
 import * as store from './store/store.bench.js';
@@ -18,6 +19,7 @@ const opts: SuiteOptions = { quick: args.includes('--quick') };
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
 const suites: Array<[string, (o: SuiteOptions) => Promise<BenchResult[]>]> = [
   ['feed', feed.run],
+  ['replay', replay.run],
   ['codec', codec.run],
   ['indicators', indicators.run],
   ['store', store.run],

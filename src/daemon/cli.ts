@@ -2,45 +2,36 @@
 // The `christmas` command line: dispatches to one subcommand, maps errors to exit codes
 // (78 for configuration errors, 64 for usage errors) with one clear line on stderr.
 import { renderHelp, parseCommandArgs, type Command } from './command.js';
-import { runCommand } from './commands/run.js';
-import { replayCommand } from './commands/replay.js';
-import { serveReplayCommand } from './commands/serve-replay.js';
-import { tailCommand } from './commands/tail.js';
-import { ticksCommand } from './commands/ticks.js';
-import { indicatorsCommand } from './commands/indicators.js';
-import { migrateCommand } from './commands/migrate.js';
-import { benchCommand } from './commands/bench.js';
-import { topCommand } from './commands/top.js';
-import { demoCommand } from './commands/demo.js';
 import { buildInfo } from '../telemetry/build-info.js';
 import { EXIT_USAGE } from '../model/errors.js';
 import { exitFor } from './exit-codes.js';
-import { controlCommand } from './commands/control.js';
-import { backtestCommand } from './commands/backtest.js';
 
-const commands: Command[] = [
-  runCommand,
-  replayCommand,
-  backtestCommand,
-  serveReplayCommand,
-  tailCommand,
-  ticksCommand,
-  indicatorsCommand,
-  migrateCommand,
-  benchCommand,
-  topCommand,
-  controlCommand,
-  demoCommand,
+// Each command's module is loaded only when that command runs (or for the list in --help): a command starts
+// without importing the rest of the daemon.
+const commands: Array<[string, () => Promise<Command>]> = [
+  ['run', async () => (await import('./commands/run.js')).runCommand],
+  ['replay', async () => (await import('./commands/replay.js')).replayCommand],
+  ['backtest', async () => (await import('./commands/backtest.js')).backtestCommand],
+  ['serve-replay', async () => (await import('./commands/serve-replay.js')).serveReplayCommand],
+  ['tail', async () => (await import('./commands/tail.js')).tailCommand],
+  ['ticks', async () => (await import('./commands/ticks.js')).ticksCommand],
+  ['indicators', async () => (await import('./commands/indicators.js')).indicatorsCommand],
+  ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
+  ['bench', async () => (await import('./commands/bench.js')).benchCommand],
+  ['top', async () => (await import('./commands/top.js')).topCommand],
+  ['control', async () => (await import('./commands/control.js')).controlCommand],
+  ['demo', async () => (await import('./commands/demo.js')).demoCommand],
 ];
 
-function mainHelp(): string {
+async function mainHelp(): Promise<string> {
+  const loaded = await Promise.all(commands.map(([, load]) => load()));
   return [
     'christmas — low-latency scalping engine: exchange ticks in, trading signals out',
     '',
     'usage: christmas <command> [options]',
     '',
     'commands:',
-    ...commands.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`),
+    ...loaded.map((c) => `  ${c.name.padEnd(14)} ${c.summary}`),
     '',
     'environment: CHRISTMAS_CONFIG CHRISTMAS_FEED_URL CHRISTMAS_REDIS_URL CHRISTMAS_DATABASE_URL CHRISTMAS_SIGNAL_SOCKET',
     '             CHRISTMAS_METRICS_LISTEN CHRISTMAS_SPOOL_DIR CHRISTMAS_LOG_LEVEL CHRISTMAS_NO_NATIVE',
@@ -70,14 +61,15 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (!name || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(mainHelp());
+    process.stdout.write(await mainHelp());
     return name ? 0 : EXIT_USAGE;
   }
-  const cmd = commands.find((c) => c.name === name);
-  if (!cmd) {
-    process.stderr.write(`christmas: unknown command "${name}"\n\n${mainHelp()}`);
+  const entry = commands.find(([n]) => n === name);
+  if (!entry) {
+    process.stderr.write(`christmas: unknown command "${name}"\n\n${await mainHelp()}`);
     return EXIT_USAGE;
   }
+  const cmd = await entry[1]();
   const { values, positionals } = parseCommandArgs(cmd, rest);
   if (values.help) {
     process.stdout.write(renderHelp(cmd));

@@ -1,0 +1,104 @@
+// Research replay speed (issue 22): `christmas replay --speed max` over a real trades CSV, in-process (the engine
+// with its default strategies, no store, database or socket) against a bare read of the same file (its lines
+// split into fields, nothing else) in the same run; and the CLI's start-up before it works (`--version`, a
+// process spawned to exit). Medians of several runs each.
+import { spawnSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
+import path from 'node:path';
+import { loadConfig } from '../../src/config/load.js';
+import { Engine } from '../../src/daemon/engine.js';
+import { ReplayDriver } from '../../src/daemon/replay-driver.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
+import { repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+async function bareRead(file: string): Promise<number> {
+  const t0 = performance.now();
+  const input = file.endsWith('.gz') ? createReadStream(file).pipe(createGunzip()) : createReadStream(file);
+  let fields = 0;
+  for await (const line of createInterface({ input, crlfDelay: Infinity })) fields += line.split(',').length;
+  if (fields === 0) throw new Error(`bare read of ${file}: no lines`);
+  return performance.now() - t0;
+}
+
+async function replayInProcess(file: string): Promise<{ ms: number; ticks: number }> {
+  const cfg = loadConfig({ env: {} });
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: false,
+    persist: false,
+    socket: false,
+    replay: true,
+  });
+  await engine.start();
+  const t0 = performance.now();
+  await new ReplayDriver(engine, silentLogger, { files: [file], speed: 0 }).run();
+  const ms = performance.now() - t0;
+  await engine.stop(2000);
+  return { ms, ticks: engine.ticks };
+}
+
+export async function run(o: SuiteOptions): Promise<BenchResult[]> {
+  const files = [shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv')];
+  if (!o.quick) files.push(shared('ticks/lean-SPY-trade-ticks-20131008.csv.gz'));
+  const runs = o.quick ? 3 : 5;
+  const out: BenchResult[] = [];
+  for (const file of files) {
+    const name = path.basename(file);
+    const bare: number[] = [],
+      rep: number[] = [];
+    let ticks = 0;
+    for (let i = 0; i < runs; i++) {
+      bare.push(await bareRead(file));
+      const r = await replayInProcess(file);
+      rep.push(r.ms);
+      ticks = r.ticks;
+    }
+    const b = median(bare),
+      r = median(rep);
+    out.push(
+      {
+        suite: 'replay',
+        name: `replay --speed max, ${name}: ticks per second`,
+        unit: 'ticks/s',
+        p50: (ticks / r) * 1000,
+        better: 'higher',
+        note: `${ticks} ticks, median of ${runs}; goal >= 1M`,
+      },
+      {
+        suite: 'replay',
+        name: `replay --speed max, ${name}: time over a bare read of the same file`,
+        unit: 'ratio',
+        p50: r / b,
+        better: 'lower',
+        note: `replay ${r.toFixed(0)} ms vs bare read ${b.toFixed(0)} ms, same run; goal <= 1.5`,
+      },
+    );
+  }
+  const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
+  const starts: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, [cli, '--version']);
+    starts.push(performance.now() - t0);
+  }
+  const bareNode: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    spawnSync(process.execPath, ['-e', '0']);
+    bareNode.push(performance.now() - t0);
+  }
+  out.push({
+    suite: 'replay',
+    name: 'CLI start-up: christmas --version, process spawned to exit',
+    unit: 'ms',
+    p50: median(starts),
+    better: 'lower',
+    note: `node -e 0 takes ${median(bareNode).toFixed(0)} ms here; goal <= 150 ms before a command works`,
+  });
+  return out;
+}
