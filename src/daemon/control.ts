@@ -3,7 +3,8 @@
 import type { Logger } from '../telemetry/logger.js';
 import { ControlServer } from '../signal/control.js';
 import type { Engine } from './engine.js';
-import { controlSocketPath } from './publishers.js';
+import path from 'node:path';
+import type { ChristmasConfig } from '../config/types.js';
 
 function engineStatus(e: Engine): Record<string, unknown> {
   return {
@@ -21,15 +22,21 @@ function engineStatus(e: Engine): Record<string, unknown> {
 
 /** Starts the control socket of a started engine, unless `signals.controlSocket` is "off". */
 export async function startControl(engine: Engine, log: Logger): Promise<ControlServer | undefined> {
-  const path = controlSocketPath(engine.cfg.signals);
-  if (!path) return undefined;
+  const socketPath = controlSocketPath(engine.cfg.signals);
+  if (!socketPath) return undefined;
   const server = new ControlServer(
-    path,
+    socketPath,
     parseInt(engine.cfg.signals.controlSocketMode, 8),
     { killSwitch: (on) => engine.killSwitch.command(on, 'control socket'), status: () => engineStatus(engine) },
     log,
   );
   await server.start();
-  log.info({ socket: path }, 'control socket listening');
+  log.info({ socket: socketPath }, 'control socket listening');
   return server;
+}
+
+/** The control socket's path: `signals.controlSocket`, or control.sock beside the signal socket; undefined: off. */
+export function controlSocketPath(c: ChristmasConfig['signals']): string | undefined {
+  if (c.controlSocket === 'off') return undefined;
+  return c.controlSocket || path.join(path.dirname(c.socket), 'control.sock');
 }

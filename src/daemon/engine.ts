@@ -11,6 +11,7 @@ import { nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels, useNativeKernels } from '../native/index.js';
 import { openSinks, type Sinks } from '../io/open.js';
+import { redisConfigured } from '../store/connect.js';
 import { CountingSeq, SeqAllocator } from '../signal/seq.js';
 import type { SignalServer } from '../signal/server.js';
 import type { SignalPublisher } from '../signal/publisher.js';
@@ -95,8 +96,7 @@ export class Engine {
     this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
     await loadStrategyModules(cfg.strategies);
     buildStrategies(cfg.strategies); // validates parameters (and user modules) before anything connects
-    const r = cfg.redis;
-    const store = this.opts.store && (!!r.url || (r.cluster && r.clusterNodes.length > 0)),
+    const store = this.opts.store && redisConfigured(cfg.redis),
       persist = this.opts.persist && !!cfg.database.url;
     const sinkOpts = { store, persist, replay: !!this.opts.replay, instance: this.instance };
     const sinks = (this.sinks = await openSinks(cfg, sinkOpts, this.log));

@@ -1,6 +1,5 @@
 // Which signal publishers a run has, in publish order: the Unix socket (run), the database's signal rows (when
 // the database is configured) and `--print signals` (replay).
-import path from 'node:path';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Sinks } from '../io/open.js';
@@ -29,10 +28,4 @@ export function choosePublishers(c: PublisherChoice): { list: SignalPublisher[];
   if (c.sinks?.hasPersist) list.push(new SignalRowsPublisher(c.sinks));
   if (c.printer) list.push(new PrintPublisher(c.printer));
   return { list, server };
-}
-
-/** The control socket's path: `signals.controlSocket`, or control.sock beside the signal socket; undefined: off. */
-export function controlSocketPath(c: ChristmasConfig['signals']): string | undefined {
-  if (c.controlSocket === 'off') return undefined;
-  return c.controlSocket || path.join(path.dirname(c.socket), 'control.sock');
 }

@@ -69,9 +69,7 @@ export function readinessInputs(engine: Engine, live: LiveFeeds | undefined, loo
     feeds: live?.healthy(),
     feedCounts: live?.connections.map((c) => {
       const s = c.processor.stats;
-      let malformed = 0;
-      for (const n of s.malformed.values()) malformed += n;
-      return { venue: c.processor.adapter.venue, ticks: s.ticks, drops: s.duplicates + malformed };
+      return { venue: c.processor.adapter.venue, ticks: s.ticks, drops: s.duplicates + s.malformedTotal };
     }),
     eventLoop: { healthy: loop.healthy(), detail: `lag p99 ${loop.lagMs.toFixed(2)} ms, ${loop.stalls} stalls` },
     redis:

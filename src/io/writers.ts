@@ -7,7 +7,7 @@ import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
-import { connectRedis, type RedisClient } from '../store/connect.js';
+import { connectRedis, redisConfigured, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
 import { migrate, detectFlavor } from '../persist/migrate.js';
 import { PersistWriter, type TableStats } from '../persist/writer.js';
@@ -95,7 +95,7 @@ export class WriterSet implements Sinks {
   /** Connects Redis (without waiting), migrates the database (or notes it unreachable) and starts the writers. */
   static async open(cfg: ChristmasConfig, opts: SinkOptions, log: Logger): Promise<WriterSet> {
     const w = new WriterSet(cfg, opts, log);
-    if (opts.store && (cfg.redis.url || (cfg.redis.cluster && cfg.redis.clusterNodes.length > 0))) {
+    if (opts.store && redisConfigured(cfg.redis)) {
       w.redis = connectRedis({
         url: cfg.redis.url,
         cluster: cfg.redis.cluster,

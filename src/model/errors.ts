@@ -23,7 +23,7 @@ export class ConfigError extends ChristmasError {
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(oneLine(`config ${key}: got ${describeValue(value)}, expected ${expected}`), { key, expected });
+    super(keyedMessage(key, value, expected), { key, expected });
   }
 }
 
@@ -102,7 +102,7 @@ export class StrategyParamError extends ChristmasError {
     readonly value: unknown,
     readonly expected: string,
   ) {
-    super(oneLine(`config ${key}: got ${describeValue(value)}, expected ${expected}`), { key, expected });
+    super(keyedMessage(key, value, expected), { key, expected });
   }
 }
 
@@ -218,6 +218,11 @@ const CONTROL_CHARS = /[\u0000-\u001f\u007f\u2028\u2029]/g;
 /** Escapes control characters (a key such as "a\\nb" from a hostile config file) so a message stays on one line. */
 function oneLine(text: string): string {
   return text.replace(CONTROL_CHARS, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** `config <key>: got <value>, expected <what>`, on one line: the message of every error about a config key. */
+function keyedMessage(key: string, value: unknown, expected: string): string {
+  return oneLine(`config ${key}: got ${describeValue(value)}, expected ${expected}`);
 }
 
 function describeValue(value: unknown): string {

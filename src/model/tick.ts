@@ -26,6 +26,9 @@ export interface Tick {
   askSize: number;
 }
 
+/** A side as stored (the Redis member, the database's smallint): 1 buy, -1 sell, 0 unknown. */
+export const sideCode = (s: Side): number => (s === 'buy' ? 1 : s === 'sell' ? -1 : 0);
+
 /** Creates a trade tick with every field present so all ticks share one hidden class. */
 export function tradeTick(
   venue: string,

@@ -2,8 +2,7 @@
 // IEEE/int64 bytes, so a batch costs no number-to-text formatting at all. Layout per the COPY BINARY format:
 // 11-byte signature, int32 flags, int32 extension length; per row int16 field count and, per field,
 // int32 length + bytes; int16 -1 trailer. timestamptz = int64 µs since 2000-01-01.
-import type { Tick } from '../model/tick.js';
-import { sideCode } from './rows.js';
+import { sideCode, type Tick } from '../model/tick.js';
 import { EncodeError } from '../model/errors.js';
 import { EVENT_SCHEMAS } from '../model/events.js';
 

@@ -2,7 +2,7 @@
 // `insert ... select * from unnest(...) on conflict do nothing` (recovery and spool replay).
 // Precision: prices and sizes are stored as double precision, the same float64 the engine computes with;
 // the venue's decimal string is not kept (a float64 round-trips any venue price of <= 15 significant digits).
-import type { Tick } from '../model/tick.js';
+import { sideCode, type Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
 import { columnsOf } from '../model/events.js';
@@ -71,8 +71,6 @@ function isoMicros(epochUs: number): string {
   const us = Math.round(epochUs - sec * 1e6);
   return `${cachedPrefix}.${String(us).padStart(6, '0')}+00`;
 }
-
-export const sideCode = (s: Tick['side']): number => (s === 'buy' ? 1 : s === 'sell' ? -1 : 0);
 
 /**
  * Epoch ns as an exact integer string at µs precision: float64 epoch ns beyond 2^53 carry no more than

@@ -4,13 +4,11 @@
 // time; a quote's time is its score), so a re-sent tick is the same member: ZADD replaces, never adds. Ticks
 // without a venue id keep te and tr so equal prices at equal times still do not collide.
 import { Packr, Unpackr } from 'msgpackr';
-import { quoteTick, tradeTick, type Side, type Tick } from '../model/tick.js';
+import { quoteTick, sideCode, tradeTick, type Tick } from '../model/tick.js';
 import { EVENT_SCHEMAS, memberFields } from '../model/events.js';
 
 const packr = new Packr({ useRecords: false, variableMapSize: true });
 const unpackr = new Unpackr({ useRecords: false, mapsAsObjects: true });
-
-const sideCode = (s: Side): number => (s === 'buy' ? 1 : s === 'sell' ? -1 : 0);
 
 /** The member map of a tick, laid out by its kind's schema (model/events.ts). */
 export function encodeTick(t: Tick): Buffer {

@@ -12,6 +12,11 @@ export interface RedisConnectOptions {
   password?: string;
 }
 
+/** Whether the config names a Redis at all: a URL, or a cluster by its nodes alone. */
+export function redisConfigured(r: { url: string; cluster: boolean; clusterNodes: string[] }): boolean {
+  return r.url !== '' || (r.cluster && r.clusterNodes.length > 0);
+}
+
 export function connectRedis(o: RedisConnectOptions, extra: Partial<RedisOptions> = {}): RedisClient {
   const base: RedisOptions = {
     enableOfflineQueue: false,

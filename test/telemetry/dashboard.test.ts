@@ -6,8 +6,7 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from '../helpers.js';
-import { buildRegistry } from '../../src/telemetry/metrics.js';
-import { StageHistograms } from '../../src/telemetry/histogram.js';
+import { idleRegistry } from './idle-registry.js';
 
 interface Dashboard {
   __inputs?: unknown;
@@ -33,18 +32,7 @@ test('latency panels are histogram_quantile over rate windows, not since-start g
 });
 
 test('every query names registered metrics, and every registered counter has a panel', async () => {
-  const reg = buildRegistry({
-    feeds: () => [],
-    ticksBySymbol: () => [],
-    store: () => undefined,
-    persist: () => undefined,
-    signals: () => ({ emitted: 0, suppressed: {}, clients: 0, slowDrops: 0, lastSeq: 0 }),
-    compute: () => ({ mode: 'inline', workerUtilization: 0, restarts: 0, lateWakes: 0 }),
-    io: () => undefined,
-    loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }),
-    histograms: new StageHistograms(),
-    build: { version: '0', node: process.versions.node, kernels: 'typescript' },
-  });
+  const reg = idleRegistry();
   const metrics = await reg.getMetricsAsJSON();
   const names = new Set(metrics.map((m) => m.name));
   for (const e of exprs)

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { shared, startRedis, freePort, until, sleep, repoRoot, cliPath } from '../helpers.js';
 import { spawnCli } from '../helpers.js';
 import { parsePrometheus } from '../../src/daemon/commands/top.js';
-import { LatencyHistogram, StageHistograms } from '../../src/telemetry/histogram.js';
-import { buildRegistry } from '../../src/telemetry/metrics.js';
+import { LatencyHistogram } from '../../src/telemetry/histogram.js';
+import { idleRegistry } from './idle-registry.js';
 import { readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { LoopMonitor } from '../../src/telemetry/loop.js';
@@ -196,18 +196,7 @@ test('metrics present and moving under a replay; /health follows Redis down and 
 });
 
 test('README documents every metric the daemon registers (its metrics table), and no metric it does not register', async () => {
-  const reg = buildRegistry({
-    feeds: () => [],
-    ticksBySymbol: () => [],
-    store: () => undefined,
-    persist: () => undefined,
-    signals: () => ({ emitted: 0, suppressed: {}, clients: 0, slowDrops: 0, lastSeq: 0 }),
-    compute: () => ({ mode: 'inline', workerUtilization: 0, restarts: 0, lateWakes: 0 }),
-    io: () => undefined,
-    loop: () => ({ lagMs: 0, utilization: 0, stalls: 0 }),
-    histograms: new StageHistograms(),
-    build: { version: '0.0.0', node: process.versions.node, kernels: 'typescript' },
-  });
+  const reg = idleRegistry();
   const own = (await reg.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('christmas_'));
   const readme = readFileSync(path.join(repoRoot, 'README.md'), 'utf8');
   const table = [...readme.matchAll(/^\| `(christmas_[a-z0-9_]+)` \|/gm)].map((m) => m[1]!);

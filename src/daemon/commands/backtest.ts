@@ -5,7 +5,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../telemetry/logger.js';
-import { checkInputFile, configOptions, parseSets, type Command } from '../command.js';
+import { checkInputFile, configOptions, intOption, parseSets, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
 import { parseHorizons } from '../../backtest/markouts.js';
@@ -17,13 +17,6 @@ import { loadStrategyModules } from '../../strategy/modules.js';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { reportSvg } from '../../backtest/svg.js';
-
-function numberOption(v: unknown, name: string, dflt: number): number {
-  if (v === undefined) return dflt;
-  const x = Number(v);
-  if (!(x >= 0) || !Number.isFinite(x)) throw new UsageError(`--${name}: got "${String(v)}", expected a number >= 0`);
-  return x;
-}
 
 const sweepTaskFile = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../backtest/sweep-task.js');
 
@@ -86,8 +79,8 @@ export const backtestCommand: Command = {
       throw new UsageError(`--report: got "${format}", expected table or json`);
     const horizons = parseHorizons((v.horizons as string | undefined) ?? '1s,10s,60s');
     if (!horizons) throw new UsageError(`--horizons: got "${String(v.horizons)}", expected a list like 1s,10s,60s`);
-    const latencyMs = numberOption(v['latency-ms'], 'latency-ms', 0),
-      feeBps = numberOption(v['fee-bps'], 'fee-bps', 0);
+    const latencyMs = intOption(v['latency-ms'], 'latency-ms', 0, 3_600_000, 0),
+      feeBps = intOption(v['fee-bps'], 'fee-bps', 0, 10_000, 0);
     const cfg = loadConfig({
       configPath: v.config as string | undefined,
       overrides: parseSets(v.set as string[] | undefined),

@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { loadConfig } from '../../config/load.js';
 import { encodeFrame, FrameDecoder } from '../../signal/framing.js';
 import { UnavailableError, UsageError } from '../../model/errors.js';
-import { controlSocketPath } from '../publishers.js';
+import { controlSocketPath } from '../control.js';
 import type { Command } from '../command.js';
 
 function request(socketPath: string, msg: Record<string, unknown>): Promise<Record<string, unknown>> {

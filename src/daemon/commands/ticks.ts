@@ -1,6 +1,6 @@
 // `christmas ticks VENUE:SYMBOL`: read recent ticks back from Redis.
 import { loadConfig } from '../../config/load.js';
-import { connectRedis } from '../../store/connect.js';
+import { connectRedis, redisConfigured } from '../../store/connect.js';
 import { TickStoreReader } from '../../store/reader.js';
 import { parseInstrument } from '../../store/keys.js';
 import { tickToJson } from '../../model/tick.js';
@@ -26,7 +26,7 @@ export const ticksCommand: Command = {
     if (!inst) throw new UsageError('ticks needs VENUE:SYMBOL, e.g. binance:BTCUSDT');
     const cfg = loadConfig();
     const url = (v.redis as string | undefined) ?? cfg.redis.url;
-    if (!url && !(cfg.redis.cluster && cfg.redis.clusterNodes.length))
+    if (!redisConfigured({ ...cfg.redis, url }))
       throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
     const redis = connectRedis(
       { url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password },
