@@ -1,10 +1,12 @@
-// N-API bindings (node-addon-api) for the batch kernels. Stateless: safe to load in every worker thread.
+// N-API bindings (node-addon-api): the batch kernels (stateless), the L2 book class (book.cc, one instance per
+// book, used by the thread that made it) and the OS glue. Safe to load in every worker thread.
 #include <napi.h>
 #include <string>
 #include "kernels.h"
 
 Napi::Value SdNotify(const Napi::CallbackInfo& info);  // notify.cc
 Napi::Value MapFile(const Napi::CallbackInfo& info);   // mapfile.cc
+Napi::Function DefineNativeBook(Napi::Env env);         // book.cc
 
 namespace {
 bool CheckF64(const Napi::Env& env, const Napi::Value& v, const char* name) {
@@ -71,6 +73,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("rollingMeanStd", Napi::Function::New(env, RollingMeanStd, "rollingMeanStd"));
   exports.Set("sdNotify", Napi::Function::New(env, SdNotify, "sdNotify"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
+  exports.Set("NativeBook", DefineNativeBook(env));
   return exports;
 }
 }  // namespace

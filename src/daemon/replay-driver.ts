@@ -2,7 +2,7 @@
 // frames go through the venue's FrameProcessor, CSV ticks through the same sequence checks.
 // --speed max runs as fast as possible (yielding to the event loop so I/O batches flush); 1 or 10 keep
 // the recording's receive-time spacing (real time, 10x). Several files are merged by receive time.
-import { readRecording, venueFromFileName, type ReplayRecord } from '../feed/replay/readers.js';
+import { readRecording, recordRecvNs, venueFromFileName, type ReplayRecord } from '../feed/replay/readers.js';
 import { adapterFor, FRAME_VENUES } from '../feed/adapters.js';
 import { FrameProcessor } from '../feed/processor.js';
 import type { VenueName } from '../config/types.js';
@@ -23,7 +23,7 @@ const VENUES = FRAME_VENUES;
 
 /** A record's receive time, the merge key (-Infinity when it has none). */
 function timeOf(r: ReplayRecord): number {
-  const t = r.type === 'frame' ? r.recvNs : r.tick.tsRecvNs;
+  const t = recordRecvNs(r);
   return Number.isFinite(t) ? t : -Infinity;
 }
 
@@ -74,7 +74,7 @@ export class ReplayDriver {
         if (src.head && (best === undefined || timeOf(src.head) < timeOf(best.head!))) best = src;
       if (!best) break;
       const rec = best.head!;
-      const recvNs = rec.type === 'frame' ? rec.recvNs : rec.tick.tsRecvNs;
+      const recvNs = recordRecvNs(rec);
       if (this.opts.speed > 0 && Number.isFinite(recvNs)) {
         if (Number.isNaN(firstRecvNs)) {
           firstRecvNs = recvNs;
@@ -86,6 +86,7 @@ export class ReplayDriver {
       }
       frameStart = nowNs();
       if (rec.type === 'frame') best.proc.onFrame(rec.text, rec.recvNs);
+      else if (rec.type === 'snapshot') best.proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
       else {
         best.stats.frames++;
         best.proc.onTick(rec.tick);

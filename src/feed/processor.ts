@@ -4,6 +4,7 @@
 import { tickFault, type Tick } from '../model/tick.js';
 import { emptyScratch } from '../model/scratch.js';
 import { FrameError } from '../model/errors.js';
+import type { BookInput } from '../book/message.js';
 import type { VenueAdapter } from './venue.js';
 import { SequenceTracker, type SequenceOptions } from './sequence.js';
 import { ClockOffset } from './clock-offset.js';
@@ -40,6 +41,8 @@ export class FrameProcessor {
   readonly lastTickNs = new Map<string, number>();
   /** Called with the first tick after a trade-id gap (the risk gate quiets the symbol). */
   onGap?: (t: Tick) => void;
+  /** Where book messages (depth deltas, snapshots) go; without it they are ignored. */
+  books?: BookInput;
 
   constructor(
     readonly adapter: VenueAdapter,
@@ -74,7 +77,7 @@ export class FrameProcessor {
     const out = this.scratch;
     emptyScratch(out);
     try {
-      this.adapter.parse(frame, tsRecvNs, out);
+      this.adapter.parse(frame, tsRecvNs, out, this.books);
     } catch (err) {
       emptyScratch(out);
       if (err instanceof FrameError) this.drop(err.reason, err.message, frame);
@@ -114,6 +117,21 @@ export class FrameProcessor {
       (Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)).toString('utf8'),
       tsRecvNs,
     );
+  }
+
+  /** A REST depth snapshot's body for `symbol` (fetched live, or recorded beside the frames). */
+  onSnapshot(symbol: string, body: string, tsRecvNs: number): void {
+    if (this.books === undefined) return;
+    if (this.adapter.parseSnapshot === undefined) {
+      this.drop('no-snapshot-parser', `${this.adapter.venue} books do not sync from REST snapshots`);
+      return;
+    }
+    try {
+      this.adapter.parseSnapshot(symbol, body, tsRecvNs, this.books);
+    } catch (err) {
+      if (err instanceof FrameError) this.drop(err.reason, `depth snapshot for ${symbol}: ${err.message}`, body);
+      else this.drop('parser-bug', (err as Error).message, body);
+    }
   }
 
   /** A tick that did not come from a frame (CSV replay) still goes through the same checks. */

@@ -1,13 +1,17 @@
 // The contract every venue adapter implements: pure frame parsing plus the subscribe/ping protocol.
 import type { Tick } from '../model/tick.js';
+import type { BookInput } from '../book/message.js';
 
 export interface VenueAdapter {
   readonly venue: string;
   /**
    * Parses one text frame, appending zero or more ticks to `out`. Control frames (acks, heartbeats,
-   * snapshots of no interest) append nothing. Malformed frames throw FrameError; never anything else.
+   * snapshots of no interest) append nothing. Book messages (depth deltas, stream snapshots) go to `books` when
+   * given, else are ignored. Malformed frames throw FrameError; never anything else.
    */
-  parse(frame: string, tsRecvNs: number, out: Tick[]): void;
+  parse(frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void;
+  /** A REST depth snapshot's body (venues that sync books from REST), into `books`. Throws FrameError. */
+  parseSnapshot?(symbol: string, body: string, tsRecvNs: number, books: BookInput): void;
   /**
    * Optional fast path on the frame's raw bytes (no UTF-8 decode). Returns true when it handled the frame
    * (appending its ticks); false, appending nothing, when the caller must decode the text and call parse.

@@ -1,12 +1,14 @@
 // The one loader for the N-API module: native when built and allowed, else the TypeScript fallback of the same
 // signatures. CHRISTMAS_NO_NATIVE=1 or `native.disabled` in config (useNativeKernels(false)) forces the fallback
-// for the kernels; `kernels().kind` tells which one is in use. sd_notify (notify.ts) loads through here too.
+// for the kernels and the L2 books (newBook); `kernels().kind` tells which one is in use. sd_notify (notify.ts) loads through here too.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Kernels } from './kernels.js';
 import { fallbackKernels } from './fallback.js';
+import type { L2Book } from '../book/book.js';
+import { TsBook } from '../book/ts-book.js';
 
 export type { Kernels } from './kernels.js';
 export { fallbackKernels } from './fallback.js';
@@ -19,6 +21,8 @@ export interface NativeModule extends Kernels {
   sdNotify(socketPath: string, message: string): boolean;
   /** The file (created, grown to `bytes`) mapped shared as an ArrayBuffer (checkpoint.ts). */
   mapFile(path: string, bytes: number): ArrayBuffer;
+  /** The L2 book (native/book.cc), the same contract as book/ts-book.ts. */
+  NativeBook: new (capacity?: number) => L2Book;
 }
 
 export interface LoadedKernels {
@@ -70,4 +74,10 @@ export function useNativeKernels(allowed: boolean): void {
 export function kernels(): LoadedKernels {
   cached ??= loadKernels();
   return cached;
+}
+
+/** A new, empty L2 book: the native one when the kernels are native, else the TypeScript one. */
+export function newBook(capacity?: number): L2Book {
+  const Native = kernels().kind === 'native' ? nativeModule().mod?.NativeBook : undefined;
+  return Native ? new Native(capacity) : new TsBook(capacity);
 }

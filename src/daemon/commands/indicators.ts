@@ -142,7 +142,7 @@ export const indicatorsCommand: Command = {
     let n = 0;
     for await (const r of readRecording(file, { venue: v.venue as string | undefined })) {
       if (r.type === 'frame') proc.onFrame(r.text, r.recvNs);
-      else proc.onTick(r.tick);
+      else if (r.type === 'tick') proc.onTick(r.tick);
       if (++n % 5000 === 0) await flush();
     }
     if (builder) {

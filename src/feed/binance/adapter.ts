@@ -6,10 +6,14 @@ import type { Tick } from '../../model/tick.js';
 import { makeBinanceParser } from './parse.js';
 import { fastBinanceBytes } from './parse-bytes.js';
 import { binanceSubscribe } from './subscriptions.js';
+import { binanceSnapshotMessage } from './parse-depth.js';
+import { emptyMessage } from '../../book/message.js';
+import { parseJson } from '../numbers.js';
 
 export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPath?: boolean } = {}): VenueAdapter {
   const fastPath = opts.fastPath ?? true;
   let requestId = 0;
+  const snapshotScratch = emptyMessage();
   return {
     venue,
     parse: makeBinanceParser(venue, fastPath),
@@ -19,6 +23,8 @@ export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPa
             fastBinanceBytes(venue, frame, tsRecvNs, out),
         }
       : {}),
+    parseSnapshot: (symbol, body, tsRecvNs, books) =>
+      books.onBookMessage(binanceSnapshotMessage(venue, symbol, parseJson(body), tsRecvNs, snapshotScratch)),
     subscribeMessages: (symbols, channels) => [binanceSubscribe(symbols, channels, ++requestId)],
     connectUrl: (baseUrl) => baseUrl,
     normalizeSymbol: (raw) => raw.toUpperCase(),

@@ -1,4 +1,5 @@
-// Binance spot and USD-M frames -> Ticks: trade, aggTrade, bookTicker, raw or combined-stream wrapped.
+// Binance spot and USD-M frames -> Ticks (trade, aggTrade, bookTicker) and book messages (depthUpdate, to the
+// BookInput when there is one), raw or combined-stream wrapped.
 // The byte fast path (parse-bytes.ts) takes the common trade/bookTicker frames; anything it does not recognise
 // goes to JSON.parse here. Text frames (replays) are encoded into a scratch buffer to share that one fast path.
 // Spot bookTicker carries no event time: its tsExchNs is the receive time (documented precision loss).
@@ -6,9 +7,20 @@ import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
 import { fastBinanceBytes } from './parse-bytes.js';
 import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
+import { emptyMessage, type BookInput } from '../../book/message.js';
+import { binanceDepthMessage } from './parse-depth.js';
+
+/** Scratch for depth events (the book copies what it keeps). */
+const depthScratch = emptyMessage();
 
 /** Parses a JSON-object event (already unwrapped). */
-function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsRecvNs: number, out: Tick[]): void {
+function parseBinanceEvent(
+  venue: string,
+  d: Record<string, unknown>,
+  tsRecvNs: number,
+  out: Tick[],
+  books: BookInput | undefined,
+): void {
   const e = d.e;
   if (e === 'trade' || e === 'aggTrade') {
     if (d.X !== undefined && d.X !== 'MARKET') return; // USD-M insurance-fund / ADL prints are not market trades
@@ -47,7 +59,11 @@ function parseBinanceEvent(venue: string, d: Record<string, unknown>, tsRecvNs: 
     );
     return;
   }
-  if (e === 'depthUpdate' || e === '24hrTicker' || e === 'kline' || e === 'markPriceUpdate') return; // not ours
+  if (e === 'depthUpdate') {
+    if (books !== undefined) books.onBookMessage(binanceDepthMessage(venue, d, tsRecvNs, depthScratch));
+    return;
+  }
+  if (e === '24hrTicker' || e === 'kline' || e === 'markPriceUpdate') return; // not ours
   throw new FrameError('unknown-event', `unknown Binance event ${typeof e === 'string' ? e.slice(0, 32) : typeof e}`);
 }
 
@@ -56,7 +72,7 @@ const SCRATCH_BYTES = 1 << 16;
 const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 export function makeBinanceParser(venue: string, fastPath = true) {
-  return (frame: string, tsRecvNs: number, out: Tick[]): void => {
+  return (frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void => {
     if (
       fastPath &&
       frame.length * 3 <= SCRATCH_BYTES &&
@@ -71,6 +87,6 @@ export function makeBinanceParser(venue: string, fastPath = true) {
       throw new FrameError('venue-error', `Binance error ${String(msg.code)}: ${String(msg.msg).slice(0, 80)}`);
     const data = 'stream' in msg && 'data' in msg ? msg.data : msg;
     if (!isObject(data)) throw new FrameError('bad-shape', 'Binance combined-stream data is not an object');
-    parseBinanceEvent(venue, data, tsRecvNs, out);
+    parseBinanceEvent(venue, data, tsRecvNs, out, books);
   };
 }

@@ -22,7 +22,7 @@ export async function loadFrames(files: string[]): Promise<ServedFrame[]> {
   for (const f of files) {
     for await (const r of readRecording(f)) {
       if (r.type === 'frame') frames.push({ recvNs: r.recvNs, text: r.text });
-      else frames.push({ recvNs: r.tick.tsRecvNs, text: binanceFrameOf(r.tick) });
+      else if (r.type === 'tick') frames.push({ recvNs: r.tick.tsRecvNs, text: binanceFrameOf(r.tick) });
     }
   }
   return frames;

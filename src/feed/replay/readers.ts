@@ -1,12 +1,35 @@
 // Reads recorded market data: hftbacktest `<recv_ns> <frame>`, cryptofeed `<epoch_s>: <frame>`, plain JSONL
-// frames, and the trade / bookTicker / Lean SPY CSVs of shared data; gzip or not. Yields frames or ticks.
+// frames, and the trade / bookTicker / Lean SPY CSVs of shared data; gzip or not. Yields frames, ticks, and the
+// REST depth snapshots recorded between frames.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
 import path from 'node:path';
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 
-export type ReplayRecord = { type: 'frame'; recvNs: number; text: string } | { type: 'tick'; tick: Tick };
+export type ReplayRecord =
+  | { type: 'frame'; recvNs: number; text: string }
+  | { type: 'tick'; tick: Tick }
+  /** A REST depth snapshot recorded beside the frames (`<url> -> <epoch_s>: <body>` in cryptofeed logs). */
+  | { type: 'snapshot'; recvNs: number; url: string; symbol: string; text: string };
+
+/** A record's receive time (epoch ns). */
+export function recordRecvNs(r: ReplayRecord): number {
+  return r.type === 'tick' ? r.tick.tsRecvNs : r.recvNs;
+}
+
+/** `https://.../depth?symbol=X&limit=N -> <epoch_s>: <body>`: a recorded REST snapshot. */
+const SNAPSHOT_LINE = /^(https?:\/\/\S+) -> (\d+(?:\.\d+)?): (.*)$/;
+
+/** A recorded REST request's line as a snapshot record, when it is a depth snapshot of one symbol. */
+export function snapshotRecord(line: string): ReplayRecord | undefined {
+  const m = SNAPSHOT_LINE.exec(line);
+  if (!m) return undefined;
+  const url = m[1]!;
+  const symbol = /[?&]symbol=([A-Za-z0-9_.-]+)/.exec(url)?.[1];
+  if (!symbol || !/depth/i.test(url)) return undefined;
+  return { type: 'snapshot', recvNs: Math.round(Number(m[2]) * 1e9), url, symbol: symbol.toUpperCase(), text: m[3]! };
+}
 
 type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
 
@@ -90,7 +113,11 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
       }
       case 'cryptofeed': {
         const m = /^(\d+(?:\.\d+)?): (.*)$/.exec(line);
-        if (!m) continue; // configuration and other non-frame lines
+        if (!m) {
+          const snap = line.startsWith('http') ? snapshotRecord(line) : undefined;
+          if (snap) yield snap;
+          continue; // configuration and other non-frame lines
+        }
         if (!(m[2]!.startsWith('{') || m[2]!.startsWith('['))) continue;
         yield { type: 'frame', recvNs: Math.round(Number(m[1]) * 1e9), text: m[2]! };
         break;
