@@ -23,6 +23,10 @@ import { loadStrategyModules } from '../strategy/modules.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
+import { BookSet } from '../book/books.js';
+import type { SyncedBook } from '../book/synced-book.js';
+import { bookLine } from '../book/book-json.js';
+import { RateLimitedLog } from '../telemetry/logger.js';
 import { choosePublishers } from './publishers.js';
 
 export interface EngineOptions {
@@ -31,7 +35,9 @@ export interface EngineOptions {
   store: boolean;
   persist: boolean;
   socket: boolean;
-  print?: 'ticks' | 'signals';
+  print?: 'ticks' | 'signals' | 'books';
+  /** Levels per side in `--print books` lines (default 10). */
+  bookDepth?: number;
   out?: NodeJS.WritableStream;
   /** Replay: no staleness, signals numbered from 1 per run, persisted under `<instance>-replay`. */
   replay?: boolean;
@@ -66,6 +72,10 @@ export class Engine {
   staleness: (venue: string, symbol: string) => boolean = () => false;
   /** Listener for tests and the `top` view. */
   onSignal?: (s: Signal) => void;
+  /** Every symbol's L2 book (depth streams), kept on this thread. */
+  readonly books: BookSet;
+  /** Asks the feed for a book's resync (a REST snapshot or a resubscribe); set by whoever runs the feeds. */
+  resyncBook?: (venue: string, symbol: string) => void;
   private readonly printer: LinePrinter;
   /** The kill switch (file watch and operator commands: the control socket, daemon/control.ts). */
   killSwitch!: KillSwitch;
@@ -76,6 +86,13 @@ export class Engine {
     this.log = opts.log;
     this.instance = opts.replay ? `${this.cfg.instance}-replay` : this.cfg.instance;
     this.printer = new LinePrinter(opts.out ?? process.stdout);
+    const bookLog = new RateLimitedLog(this.log);
+    const depth = opts.bookDepth ?? 10;
+    this.books = new BookSet({
+      onUpdate: opts.print === 'books' ? (b) => this.printer.line(bookLine(b, depth)) : undefined,
+      onState: (b, from, reason) => this.bookState(b, from, reason, bookLog),
+      resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
+    });
     this.rewarm = new Rewarmer({
       cfg: this.cfg,
       log: this.log,
@@ -178,6 +195,14 @@ export class Engine {
     this.histograms.record('signal_to_socket', written - built);
     this.histograms.record('recv_to_signal', written - frameStartNs);
     this.onSignal?.(signal);
+  }
+
+  /** A book left live (logged rate-limited per symbol) or came back. */
+  private bookState(b: SyncedBook, from: string, reason: string, log: RateLimitedLog): void {
+    if (b.state === 'invalid')
+      log.warn(`book:${b.key}`, { venue: b.venue, symbol: b.symbol, reason }, `book ${b.key} invalid: resyncing`);
+    else if (b.state === 'live' && from !== 'live' && b.resyncs > 0)
+      this.log.info({ venue: b.venue, symbol: b.symbol, resyncs: b.resyncs }, `book ${b.key} live again`);
   }
 
   /** A strategy instance threw: it is disabled for that symbol, counted, and logged once per strategy. */

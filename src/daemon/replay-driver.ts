@@ -52,6 +52,7 @@ export class ReplayDriver {
         this.log,
       );
       proc.onGap = (t) => this.engine.onGap(t);
+      proc.books = this.engine.books;
       this.processors.push(proc);
       const it = readRecording(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
       return { file, venue: adapterVenue, proc, stats, it, head: undefined as ReplayRecord | undefined };

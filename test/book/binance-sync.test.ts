@@ -149,7 +149,8 @@ test('a dropped diff mid-session: invalid (gap), one resync from a fresh snapsho
       if (!q) return;
       compared++;
       if (b.symbol === target && b.resyncs > 0) afterResync++;
-      if (b.book.bestPrice(BID) !== q.bid || b.book.bestPrice(ASK) !== q.ask) mismatches.push(`${b.symbol} ${b.lastId}`);
+      if (b.book.bestPrice(BID) !== q.bid || b.book.bestPrice(ASK) !== q.ask)
+        mismatches.push(`${b.symbol} ${b.lastId}`);
     },
   });
   const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);

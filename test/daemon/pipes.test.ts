@@ -21,6 +21,7 @@ for (const args of [
   `indicators ${trades} --spec ema:3 --print csv`,
   `replay ${trades} --print ticks --no-store --no-persist --no-socket`,
   `replay ${trades} --print signals`,
+  `replay ${shared('messages/binance-spot-session-2021-04-05.cryptofeed.log')} --print books`,
   'migrate --print --flavor timescaledb',
   '--help',
 ]) {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { Engine } from '../engine.js';
 import { ReplayDriver } from '../replay-driver.js';
-import { checkInputFile, configOptions, parseSets, redactUrl, type Command } from '../command.js';
+import { checkInputFile, configOptions, intOption, parseSets, redactUrl, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 import { UsageError } from '../../model/errors.js';
 import { dropSummary } from '../../feed/stats.js';
@@ -25,14 +25,16 @@ export const replayCommand: Command = {
   summary:
     'run recorded files through the full pipeline (hftbacktest logs, cryptofeed logs, JSONL, trade/quote CSVs; gzip or not)',
   usage:
-    'replay <file...> [--print ticks|signals] [--speed max|1|10] [--venue V] [--no-store] [--no-persist] [--no-socket] [--config FILE]',
+    'replay <file...> [--print ticks|signals|books] [--depth N] [--speed max|1|10] [--venue V] [--no-store] [--no-persist] [--no-socket] [--config FILE]',
   options: {
     ...configOptions,
     print: {
       type: 'string',
-      value: 'ticks|signals',
-      description: 'write normalized ticks or emitted signals as JSON lines to stdout (logs go to stderr)',
+      value: 'ticks|signals|books',
+      description:
+        'write normalized ticks, emitted signals or L2 books (one line per applied update) as JSON lines to stdout (logs go to stderr)',
     },
+    depth: { type: 'string', value: 'N', description: 'levels per side in --print books lines (default 10)' },
     speed: {
       type: 'string',
       value: 'max|N',
@@ -58,9 +60,10 @@ export const replayCommand: Command = {
     const speed = speedRaw === 'max' ? 0 : Number(speedRaw);
     if (!(speed >= 0) || !Number.isFinite(speed))
       throw new UsageError(`--speed: got "${speedRaw}", expected max or a positive number`);
-    const print = v.print as 'ticks' | 'signals' | undefined;
-    if (print && print !== 'ticks' && print !== 'signals')
-      throw new UsageError(`--print: got "${String(print)}", expected ticks or signals`);
+    const print = v.print as 'ticks' | 'signals' | 'books' | undefined;
+    if (print && print !== 'ticks' && print !== 'signals' && print !== 'books')
+      throw new UsageError(`--print: got "${String(print)}", expected ticks, signals or books`);
+    const bookDepth = Math.floor(intOption(v.depth, 'depth', 1, 5000, 10));
     const loadOpts = {
       configPath: v.config as string | undefined,
       overrides: parseSets(v.set as string[] | undefined),
@@ -95,6 +98,7 @@ export const replayCommand: Command = {
       persist,
       socket,
       print,
+      bookDepth,
       poolFactory: makePoolFactory(cfg, log),
     });
     await engine.start();
@@ -129,7 +133,17 @@ export const replayCommand: Command = {
       const dropped = dropSummary(s);
       if (dropped) process.stderr.write(`replay: ${files[i] ?? ''}: ${dropped}; kept ${s.ticks}\n`);
     }
-    log.info({ ...total, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
+    const unsynced = [...engine.books.all()].filter((b) => b.state !== 'live').map((b) => b.key);
+    if (unsynced.length)
+      process.stderr.write(
+        `replay: ${unsynced.length} book(s) not live at the end (no usable depth snapshot in the recording): ${unsynced.slice(0, 10).join(', ')}\n`,
+      );
+    const books = {
+      applied: engine.books.applied,
+      snapshots: engine.books.snapshots,
+      dropped: Object.fromEntries(engine.books.dropped),
+    };
+    log.info({ ...total, books, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
     await new Promise<void>((r) => {
       log.flush?.(() => r());
       setTimeout(r, 200);

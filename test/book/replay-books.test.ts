@@ -1,0 +1,90 @@
+// `christmas replay <file> --print books [--depth N]`: one JSON line per applied update in the documented shape,
+// best first, and the same books the sync code builds in-process; a recording without snapshots prints none
+// and says why.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { cliPath, shared } from '../helpers.js';
+import { readRecording } from '../../src/feed/replay/readers.js';
+import { FrameProcessor } from '../../src/feed/processor.js';
+import { binanceAdapter } from '../../src/feed/binance/adapter.js';
+import { BookSet } from '../../src/book/books.js';
+import { TsBook } from '../../src/book/ts-book.js';
+
+const session2021 = shared('messages/binance-spot-session-2021-04-05.cryptofeed.log');
+const cli = (args: string[]) =>
+  spawnSync(process.execPath, [cliPath, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CHRISTMAS_LOG_LEVEL: 'warn' },
+    timeout: 120_000,
+    maxBuffer: 256 << 20,
+  });
+
+interface BookLine {
+  type: string;
+  venue: string;
+  symbol: string;
+  updateId: number;
+  tsExchNs: number;
+  tsRecvNs: number;
+  bids: Array<[number, number]>;
+  asks: Array<[number, number]>;
+}
+
+test('--print books --depth 5 on the 2021 session: shape, order, and the in-process books', async () => {
+  const r = cli(['replay', session2021, '--print', 'books', '--depth', '5']);
+  assert.is(r.status, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n');
+  // the reference: the same records through the sync code here
+  const expected: string[] = [];
+  const books = new BookSet({
+    makeBook: () => new TsBook(),
+    onUpdate: (b) => {
+      const out = new Float64Array(20);
+      const packed = b.book.top(out, 5);
+      const side = (base: number, n: number) =>
+        Array.from({ length: n }, (_, k) => [out[base + 2 * k], out[base + 2 * k + 1]]);
+      expected.push(JSON.stringify([b.symbol, b.lastId, side(0, packed & 0xffff), side(10, packed >>> 16)]));
+    },
+  });
+  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
+  proc.books = books;
+  for await (const rec of readRecording(session2021)) {
+    if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
+    else if (rec.type === 'snapshot') proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
+  }
+  assert.is(lines.length, expected.length);
+  assert.ok(lines.length > 4000);
+  for (let i = 0; i < lines.length; i++) {
+    const l = JSON.parse(lines[i]!) as BookLine;
+    if (i === 0)
+      assert.equal(Object.keys(l), ['type', 'venue', 'symbol', 'updateId', 'tsExchNs', 'tsRecvNs', 'bids', 'asks']);
+    assert.is(l.type, 'book');
+    assert.is(l.venue, 'binance');
+    assert.ok(Number.isSafeInteger(l.updateId) && Number.isInteger(l.tsExchNs) && Number.isInteger(l.tsRecvNs));
+    assert.ok(l.bids.length <= 5 && l.asks.length <= 5 && l.bids.length > 0 && l.asks.length > 0);
+    for (let k = 1; k < l.bids.length; k++) assert.ok(l.bids[k]![0] < l.bids[k - 1]![0], 'bids best (highest) first');
+    for (let k = 1; k < l.asks.length; k++) assert.ok(l.asks[k]![0] > l.asks[k - 1]![0], 'asks best (lowest) first');
+    assert.ok(l.bids[0]![0] < l.asks[0]![0], 'not crossed');
+    assert.is(JSON.stringify([l.symbol, l.updateId, l.bids, l.asks]), expected[i]);
+  }
+});
+
+test('--print books on the 2024 session (diffs, no snapshot): nothing printed, and stderr says why', () => {
+  const r = cli(['replay', shared('messages/binance-spot-session-20240808.log.gz'), '--print', 'books']);
+  assert.is(r.status, 0, r.stderr);
+  assert.is(r.stdout, '');
+  assert.match(
+    r.stderr,
+    /1 book\(s\) not live at the end \(no usable depth snapshot in the recording\): binance:BTCUSDT/,
+  );
+});
+
+test('--depth out of range is a one-line usage error', () => {
+  const r = cli(['replay', session2021, '--print', 'books', '--depth', '0']);
+  assert.is(r.status, 64);
+  assert.match(r.stderr, /--depth: got "0", expected a number from 1 to 5000/);
+  assert.not.match(r.stderr, /    at /);
+});
+
+test.run();
