@@ -13,6 +13,7 @@ import * as indicators from './indicators/indicators.bench.js';
 import * as store from './store/store.bench.js';
 import * as persist from './persist/persist.bench.js';
 import * as e2e from './e2e/e2e.bench.js';
+import * as book from './book/book.bench.js';
 
 const args = process.argv.slice(2);
 const opts: SuiteOptions = { quick: args.includes('--quick') };
@@ -24,6 +25,7 @@ const suites: Array<[string, (o: SuiteOptions) => Promise<BenchResult[]>]> = [
   ['indicators', indicators.run],
   ['store', store.run],
   ['persist', persist.run],
+  ['book', book.run],
   ['e2e', e2e.run],
 ];
 

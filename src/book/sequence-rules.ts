@@ -4,7 +4,7 @@
 // missing: the book is invalid and that symbol resyncs).
 import type { BookMessage } from './message.js';
 
-export type SequenceVerdict = 'apply' | 'stale' | 'gap';
+type SequenceVerdict = 'apply' | 'stale' | 'gap';
 
 export interface SequenceRule {
   /** Snapshots come from REST (Binance): deltas received before one are buffered and replayed onto it. */
@@ -21,7 +21,7 @@ export interface SequenceRule {
  * Binance spot: drop deltas with u <= lastUpdateId; the first applied has U <= lastUpdateId + 1 <= u; each next
  * one's U is the previous u + 1.
  */
-export const binanceSpotRule: SequenceRule = {
+const binanceSpotRule: SequenceRule = {
   restSnapshot: true,
   checksum: false,
   first: (snapshotId, m) => (m.lastId <= snapshotId ? 'stale' : m.firstId <= snapshotId + 1 ? 'apply' : 'gap'),
@@ -32,7 +32,7 @@ export const binanceSpotRule: SequenceRule = {
  * Binance USD-M futures: drop deltas with u < lastUpdateId; the first applied has U <= lastUpdateId <= u; each
  * next one's pu is the previous u.
  */
-export const binanceUsdmRule: SequenceRule = {
+const binanceUsdmRule: SequenceRule = {
   restSnapshot: true,
   checksum: false,
   first: (snapshotId, m) =>
@@ -41,7 +41,7 @@ export const binanceUsdmRule: SequenceRule = {
 };
 
 /** Venues that put the snapshot in the stream and number messages with increasing ids (Bybit v5 `u`). */
-export const increasingIdRule: SequenceRule = {
+const increasingIdRule: SequenceRule = {
   restSnapshot: false,
   checksum: false,
   first: (snapshotId, m) => (m.lastId > snapshotId ? 'apply' : 'stale'),
@@ -49,7 +49,7 @@ export const increasingIdRule: SequenceRule = {
 };
 
 /** Venues that put the snapshot in the stream and number messages contiguously (Coinbase Advanced sequence_num). */
-export const contiguousIdRule: SequenceRule = {
+const contiguousIdRule: SequenceRule = {
   restSnapshot: false,
   checksum: false,
   first: (snapshotId, m) => (m.lastId === snapshotId + 1 ? 'apply' : m.lastId <= snapshotId ? 'stale' : 'gap'),
@@ -57,7 +57,7 @@ export const contiguousIdRule: SequenceRule = {
 };
 
 /** Kraken v2: no ids; every update is applied and the checksum says whether the book is still right. */
-export const checksumRule: SequenceRule = {
+const checksumRule: SequenceRule = {
   restSnapshot: false,
   checksum: true,
   first: () => 'apply',

@@ -98,7 +98,7 @@ export class FrameProcessor {
       emptyScratch(out);
       let handled: boolean;
       try {
-        handled = this.adapter.parseBytes(frame, tsRecvNs, out);
+        handled = this.adapter.parseBytes(frame, tsRecvNs, out, this.books);
       } catch (err) {
         emptyScratch(out);
         this.stats.frames++;

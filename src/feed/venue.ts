@@ -17,7 +17,7 @@ export interface VenueAdapter {
    * (appending its ticks); false, appending nothing, when the caller must decode the text and call parse.
    * Must never throw and never accept what parse would reject.
    */
-  parseBytes?(frame: Uint8Array, tsRecvNs: number, out: Tick[]): boolean;
+  parseBytes?(frame: Uint8Array, tsRecvNs: number, out: Tick[], books?: BookInput): boolean;
   /** Messages to send after (re)connecting, for these symbols and channels. */
   subscribeMessages(symbols: readonly string[], channels: readonly string[]): string[];
   /** URL to connect to for these subscriptions (venues that subscribe in the URL). */

@@ -7,7 +7,8 @@ import { makeBinanceParser } from './parse.js';
 import { fastBinanceBytes } from './parse-bytes.js';
 import { binanceSubscribe } from './subscriptions.js';
 import { binanceSnapshotMessage } from './parse-depth.js';
-import { emptyMessage } from '../../book/message.js';
+import { emptyMessage, type BookInput } from '../../book/message.js';
+import { fastBinanceDepthBytes } from './parse-depth-bytes.js';
 import { parseJson } from '../numbers.js';
 
 export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPath?: boolean } = {}): VenueAdapter {
@@ -19,8 +20,8 @@ export function binanceAdapter(venue: 'binance' | 'binance-usdm', opts: { fastPa
     parse: makeBinanceParser(venue, fastPath),
     ...(fastPath
       ? {
-          parseBytes: (frame: Uint8Array, tsRecvNs: number, out: Tick[]) =>
-            fastBinanceBytes(venue, frame, tsRecvNs, out),
+          parseBytes: (frame: Uint8Array, tsRecvNs: number, out: Tick[], books?: BookInput) =>
+            fastBinanceBytes(venue, frame, tsRecvNs, out) || fastBinanceDepthBytes(venue, frame, tsRecvNs, books),
         }
       : {}),
     parseSnapshot: (symbol, body, tsRecvNs, books) =>

@@ -28,9 +28,9 @@ const valueKind = new Uint8Array(128);
 const keyGen = new Uint32Array(128);
 let gen = 0;
 
-const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
-const WRAP_HEAD = ascii('{"stream":"');
-const WRAP_DATA = ascii(',"data":{');
+export const ascii = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+export const WRAP_HEAD = ascii('{"stream":"');
+export const WRAP_DATA = ascii(',"data":{');
 const EV_TRADE = ascii('trade');
 const EV_AGG = ascii('aggTrade');
 const EV_BOOK = ascii('bookTicker');
@@ -51,7 +51,7 @@ const K_e = c('e'),
   K_B = c('B'),
   K_A = c('A');
 
-function has(b: Uint8Array, lit: Uint8Array, at: number): boolean {
+export function has(b: Uint8Array, lit: Uint8Array, at: number): boolean {
   const n = lit.length;
   if (at + n > b.length) return false;
   for (let k = 0; k < n; k++) if (b[at + k] !== lit[k]) return false;
@@ -85,7 +85,7 @@ function scanNumber(b: Uint8Array, i: number, n: number): number {
 }
 
 /** Index of the closing quote of a plain ASCII string starting at i (after the opening quote), or -1. */
-function scanString(b: Uint8Array, i: number, n: number): number {
+export function scanString(b: Uint8Array, i: number, n: number): number {
   for (let j = i; j < n; j++) {
     const d = b[j]!;
     if (d === QUOTE) return j;
@@ -214,9 +214,12 @@ const SYMBOL_CACHE_SIZE = 64;
 const symbolCache: string[] = [];
 let symbolNext = 0;
 function symbolOf(b: Uint8Array, key: number): string | undefined {
-  if (!isString(key)) return undefined;
-  const s = valueStart[key]!,
-    len = valueEnd[key]! - s;
+  return isString(key) ? symbolAt(b, valueStart[key]!, valueEnd[key]!) : undefined;
+}
+
+/** The symbol in b[s, e), from the cache of recent symbols when it is there. */
+export function symbolAt(b: Uint8Array, s: number, e: number): string | undefined {
+  const len = e - s;
   if (len === 0 || len > 64) return undefined;
   outer: for (let k = 0; k < symbolCache.length; k++) {
     const cand = symbolCache[k]!;

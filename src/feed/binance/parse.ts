@@ -9,6 +9,7 @@ import { fastBinanceBytes } from './parse-bytes.js';
 import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 import { emptyMessage, type BookInput } from '../../book/message.js';
 import { binanceDepthMessage } from './parse-depth.js';
+import { fastBinanceDepthBytes } from './parse-depth-bytes.js';
 
 /** Scratch for depth events (the book copies what it keeps). */
 const depthScratch = emptyMessage();
@@ -73,12 +74,14 @@ const scratch = Buffer.allocUnsafe(SCRATCH_BYTES);
 
 export function makeBinanceParser(venue: string, fastPath = true) {
   return (frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void => {
-    if (
-      fastPath &&
-      frame.length * 3 <= SCRATCH_BYTES &&
-      fastBinanceBytes(venue, scratch, tsRecvNs, out, scratch.write(frame, 0, 'utf8'))
-    )
-      return;
+    if (fastPath && frame.length * 3 <= SCRATCH_BYTES) {
+      const n = scratch.write(frame, 0, 'utf8');
+      if (
+        fastBinanceBytes(venue, scratch, tsRecvNs, out, n) ||
+        fastBinanceDepthBytes(venue, scratch, tsRecvNs, books, n)
+      )
+        return;
+    }
     const msg = parseJson(frame);
     if (!isObject(msg)) throw new FrameError('bad-shape', 'Binance frame is not a JSON object');
     if ('result' in msg && 'id' in msg) return; // subscribe ack

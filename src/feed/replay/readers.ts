@@ -22,7 +22,7 @@ export function recordRecvNs(r: ReplayRecord): number {
 const SNAPSHOT_LINE = /^(https?:\/\/\S+) -> (\d+(?:\.\d+)?): (.*)$/;
 
 /** A recorded REST request's line as a snapshot record, when it is a depth snapshot of one symbol. */
-export function snapshotRecord(line: string): ReplayRecord | undefined {
+function snapshotRecord(line: string): ReplayRecord | undefined {
   const m = SNAPSHOT_LINE.exec(line);
   if (!m) return undefined;
   const url = m[1]!;
