@@ -14,8 +14,11 @@ export interface BookSetOptions {
   onUpdate?: (b: SyncedBook) => void;
   /** A book changed state (`reason` says why it left live). */
   onState?: (b: SyncedBook, from: BookState, reason: string) => void;
-  /** The book needs a new snapshot (REST) or a resubscribe (stream snapshots). */
-  resync?: (venue: string, symbol: string) => void;
+  /**
+   * The book needs a snapshot (REST) or a resubscribe (stream snapshots): `initial` for the first one, else the
+   * reason it left live (gap, crossed, checksum, stale, ...).
+   */
+  resync?: (venue: string, symbol: string, reason: string) => void;
   /** Deltas kept per symbol while a REST snapshot is awaited; the oldest go first past this. Default 10,000. */
   maxPending?: number;
   /** Makes each symbol's book (default: native when the kernels are, else TypeScript; tests pick one). */
@@ -67,6 +70,10 @@ export class BookSet implements BookInput {
       this.count('before-snapshot'); // stream-snapshot venues: the snapshot comes first, anything before is noise
       return;
     }
+    if (!b.snapshotRequested) {
+      b.snapshotRequested = true;
+      this.opts.resync?.(b.venue, b.symbol, 'initial');
+    }
     if (b.pending.length >= this.maxPending) {
       b.pending.shift();
       this.count('pending-overflow');
@@ -76,6 +83,7 @@ export class BookSet implements BookInput {
 
   private snapshot(b: SyncedBook, m: BookMessage, rule: SequenceRule): void {
     this.snapshots++;
+    b.snapshotRequested = false;
     b.book.clear();
     if (!this.load(b, m)) return;
     b.snapshotId = m.lastId;
@@ -161,7 +169,8 @@ export class BookSet implements BookInput {
     this.setState(b, 'invalid', reason);
     b.resyncs++;
     this.setState(b, 'syncing', reason);
-    this.opts.resync?.(b.venue, b.symbol);
+    b.snapshotRequested = true;
+    this.opts.resync?.(b.venue, b.symbol, reason);
   }
 
   private setState(b: SyncedBook, to: BookState, reason: string): void {

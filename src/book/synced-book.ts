@@ -18,6 +18,8 @@ export class SyncedBook {
   lastId = -1;
   tsExchNs = 0;
   tsRecvNs = 0;
+  /** A snapshot (or resubscribe) was asked for and has not arrived yet. */
+  snapshotRequested = false;
   /** Deltas received while waiting for a REST snapshot, in order. */
   pending: BookMessage[] = [];
   /** Messages applied since start, and resyncs requested. */

@@ -130,6 +130,9 @@ function deepFreeze<T>(obj: T): T {
   return obj;
 }
 
+/** Venues whose depth streams the engine keeps books for. */
+const BOOK_VENUES: readonly string[] = ['binance', 'binance-usdm'];
+
 /** Cross-field rules JSON Schema cannot say. */
 function checkSemantics(cfg: ChristmasConfig): void {
   cfg.strategies.forEach((s, i) => {
@@ -141,6 +144,8 @@ function checkSemantics(cfg: ChristmasConfig): void {
   }
   cfg.feeds.forEach((f, i) => {
     if (f.venue === 'generic' && !f.fields) throw new ConfigError(`feeds[${i}].fields`, undefined, 'field paths (required for venue "generic")');
+    if (f.channels.includes('depth') && !BOOK_VENUES.includes(f.venue))
+      throw new ConfigError(`feeds[${i}].channels`, f.channels, `channels without "depth": books are kept for ${BOOK_VENUES.join(', ')}`);
   });
   const names = new Set<string>();
   cfg.strategies.forEach((s, i) => {

@@ -25,6 +25,12 @@ export interface FeedConfig {
   reorderWindow?: number;
   /** An id further ahead than this is dropped (reason id-jump) until 3 consecutive ids confirm it. */
   maxIdJump?: number;
+  /** REST base URL for depth snapshots ('' = the venue's own, e.g. https://api.binance.com). */
+  restUrl?: string;
+  /** Levels per side asked of a REST depth snapshot. */
+  depthLimit?: number;
+  /** Request weight per minute the snapshots of this feed's venue may spend (the venue's own weights). */
+  snapshotWeightPerMinute?: number;
   /** Subscribe message(s) for the generic venue, sent verbatim after connecting. */
   subscribe?: unknown[];
   fields?: GenericFieldPaths;

@@ -1,13 +1,17 @@
-// Live feeds: one FeedConnection per configured feed, ticks into the engine, staleness out to the risk gate.
+// Live feeds: one FeedConnection per configured feed, ticks into the engine, staleness out to the risk gate;
+// depth streams into the engine's books, with a REST snapshot client per venue for their sync.
 import type { ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import { FeedConnection } from '../feed/connection.js';
 import { adapterFor } from '../feed/adapters.js';
 import { FrameRecorder } from '../feed/recorder.js';
 import type { Engine } from './engine.js';
+import { SnapshotClient } from '../feed/snapshots.js';
 
 export class LiveFeeds {
   readonly connections: FeedConnection[] = [];
+  /** REST depth snapshot clients, one per venue with depth streams (its budget shared by the venue's feeds). */
+  readonly snapshots = new Map<string, SnapshotClient>();
   private readonly recorders: FrameRecorder[] = [];
   private offsetTimer: NodeJS.Timeout | undefined;
 
@@ -28,6 +32,27 @@ export class LiveFeeds {
         sink: (t) => engine.onTick(t, t.tsRecvNs),
       });
       conn.processor.onGap = (t) => engine.onGap(t);
+      if (feed.channels.includes('depth')) {
+        conn.processor.books = engine.books;
+        const spec = adapter.depthSnapshot;
+        if (spec && !this.snapshots.has(adapter.venue)) {
+          const base = (feed.restUrl || spec.defaultRestUrl).replace(/\/$/, '');
+          const limit = feed.depthLimit ?? 1000;
+          this.snapshots.set(
+            adapter.venue,
+            new SnapshotClient({
+              venue: adapter.venue,
+              endpoint: { url: (symbol) => base + spec.path(symbol, limit), weight: spec.weight(limit) },
+              weightPerMinute: feed.snapshotWeightPerMinute ?? 3000,
+              log,
+              onSnapshot: (symbol, body, tsRecvNs, url) => {
+                recorder?.writeSnapshot(url, tsRecvNs, body);
+                conn.processor.onSnapshot(symbol, body, tsRecvNs);
+              },
+            }),
+          );
+        }
+      }
       this.connections.push(conn);
       const list = byVenue.get(adapter.venue) ?? [];
       list.push(conn);
@@ -42,6 +67,7 @@ export class LiveFeeds {
     this.offsetTimer = setInterval(refresh, 100);
     this.offsetTimer.unref();
     engine.clockOffsetNs = (venue) => offsets.get(venue) ?? NaN;
+    engine.resyncBook = (venue, symbol) => this.snapshots.get(venue)?.request(symbol);
     engine.staleness = (venue, symbol) => {
       const list = byVenue.get(venue);
       if (!list) return false;
@@ -62,6 +88,7 @@ export class LiveFeeds {
 
   async stop(): Promise<void> {
     clearInterval(this.offsetTimer);
+    for (const c of this.snapshots.values()) c.stop();
     await Promise.all(this.connections.map((c) => c.stop()));
     await Promise.all(this.recorders.map((r) => r.close()));
   }

@@ -1,4 +1,5 @@
-// Records raw frames as `<recv_epoch_ns> <frame>` lines into rotating gzip files (the hftbacktest format).
+// Records raw frames as `<recv_epoch_ns> <frame>` lines into rotating gzip files (the hftbacktest format), and the
+// REST depth snapshots fetched for book sync between them, so a replay syncs its books as the live run did.
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { createGzip, type Gzip } from 'node:zlib';
 import path from 'node:path';
@@ -22,6 +23,15 @@ export class FrameRecorder {
   write(tsRecvNs: number, frame: string): void {
     if (!this.gzip || this.written >= this.rotateBytes) this.rotate();
     const line = `${BigInt(Math.round(tsRecvNs))} ${frame}\n`;
+    this.written += line.length;
+    this.gzip!.write(line);
+  }
+
+  /** A REST depth snapshot, as `<url> -> <recv_epoch_s>: <body>` (the cryptofeed convention), between the frames. */
+  writeSnapshot(url: string, tsRecvNs: number, body: string): void {
+    if (!this.gzip || this.written >= this.rotateBytes) this.rotate();
+    const ns = BigInt(Math.round(tsRecvNs));
+    const line = `${url} -> ${ns / 1_000_000_000n}.${String(ns % 1_000_000_000n).padStart(9, '0')}: ${body}\n`;
     this.written += line.length;
     this.gzip!.write(line);
   }

@@ -2,6 +2,15 @@
 import type { Tick } from '../model/tick.js';
 import type { BookInput } from '../book/message.js';
 
+/** A venue's REST depth snapshot endpoint: its default base URL, request path and rate-limit weight. */
+export interface DepthSnapshotSpec {
+  defaultRestUrl: string;
+  /** The request path and query for a symbol and level limit, e.g. /api/v3/depth?symbol=BTCUSDT&limit=1000. */
+  path(symbol: string, limit: number): string;
+  /** The request's weight in the venue's per-minute budget at this limit. */
+  weight(limit: number): number;
+}
+
 export interface VenueAdapter {
   readonly venue: string;
   /**
@@ -10,6 +19,8 @@ export interface VenueAdapter {
    * given, else are ignored. Malformed frames throw FrameError; never anything else.
    */
   parse(frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void;
+  /** Where this venue's REST depth snapshots come from (venues that sync books from REST). */
+  readonly depthSnapshot?: DepthSnapshotSpec;
   /** A REST depth snapshot's body (venues that sync books from REST), into `books`. Throws FrameError. */
   parseSnapshot?(symbol: string, body: string, tsRecvNs: number, books: BookInput): void;
   /**

@@ -148,6 +148,19 @@ export class ListenError extends ChristmasError {
   }
 }
 
+/** A venue's REST depth snapshot failed (HTTP status, network, body); retried with backoff. */
+export class SnapshotError extends ChristmasError {
+  readonly code = 'E_SNAPSHOT';
+  readonly retryable = true;
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly retryAfterMs: number,
+  ) {
+    super(message, { status, retryAfterMs });
+  }
+}
+
 /** A Redis pipeline failed as a whole (connection lost mid-batch); the batch is retried. */
 export class StoreError extends ChristmasError {
   readonly code = 'E_STORE';

@@ -143,7 +143,9 @@ test('a dropped diff mid-session: invalid (gap), one resync from a fresh snapsho
     onState: (b, from, reason) => {
       if (b.symbol === target) transitions.push(`${from}->${b.state}${reason ? `(${reason})` : ''}`);
     },
-    resync: (_venue, symbol) => resyncs.push(symbol),
+    resync: (_venue, symbol, reason) => {
+      if (reason !== 'initial') resyncs.push(symbol);
+    },
     onUpdate: (b) => {
       const q = quoteAt(quotes2021.get(b.symbol), b.lastId);
       if (!q) return;

@@ -13,13 +13,14 @@ import { SdNotifier } from '../sd-notify.js';
 import { installLifecycle } from '../lifecycle.js';
 import { engineRegistry, readinessInputs } from '../telemetry.js';
 import { Readiness } from '../../telemetry/readiness.js';
-import { configOptions, parseSets, type Command } from '../command.js';
+import { configOptions, intOption, parseSets, type Command } from '../command.js';
 import { makePoolFactory } from '../../compute/pool.js';
 
 export const runCommand: Command = {
   name: 'run',
   summary: 'run the engine on the configured live feeds',
-  usage: 'run [--config FILE] [--set KEY=JSON] [--no-store] [--no-persist] [--record DIR] [--print ticks|signals]',
+  usage:
+    'run [--config FILE] [--set KEY=JSON] [--no-store] [--no-persist] [--record DIR] [--print ticks|signals|books] [--depth N]',
   options: {
     ...configOptions,
     'no-store': { type: 'boolean', description: 'do not write ticks to Redis' },
@@ -31,20 +32,23 @@ export const runCommand: Command = {
     },
     print: {
       type: 'string',
-      value: 'ticks|signals',
-      description: 'also write ticks or signals as JSON lines to stdout (logs go to stderr)',
+      value: 'ticks|signals|books',
+      description:
+        'also write ticks, signals or L2 books (a line per applied update) as JSON lines to stdout (logs go to stderr)',
     },
+    depth: { type: 'string', value: 'N', description: 'levels per side in --print books lines (default 10)' },
   },
   async run(v) {
     const overrides = parseSets(v.set as string[] | undefined);
     if (v.record) overrides['record.dir'] = v.record;
     const cfg = loadConfig({ configPath: v.config as string | undefined, overrides });
     checkEnvironment(cfg, { spool: !v['no-persist'] && cfg.database.url !== '', socket: true, feeds: true });
-    const print = v.print as 'ticks' | 'signals' | undefined;
-    if (print && print !== 'ticks' && print !== 'signals') {
-      process.stderr.write('christmas run: --print takes ticks or signals\n');
+    const print = v.print as 'ticks' | 'signals' | 'books' | undefined;
+    if (print && print !== 'ticks' && print !== 'signals' && print !== 'books') {
+      process.stderr.write('christmas run: --print takes ticks, signals or books\n');
       return 64;
     }
+    const bookDepth = Math.floor(intOption(v.depth, 'depth', 1, 5000, 10));
     // Under systemd: stdout with journald priorities (stderr when --print takes stdout); else stderr.
     const log = createLogger({
       level: cfg.log.level,
@@ -58,6 +62,7 @@ export const runCommand: Command = {
       persist: !v['no-persist'],
       socket: true,
       print,
+      bookDepth,
       poolFactory: makePoolFactory(cfg, log),
     });
     const loop = new LoopMonitor(cfg.metrics.stallLimitMs, log);

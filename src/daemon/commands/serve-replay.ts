@@ -1,14 +1,20 @@
 // `christmas serve-replay <file>`: serve recorded frames over a local WebSocket as the venue would, with faults.
 import { loadFrames } from '../../feed/replay/frames.js';
 import { ReplayServer } from '../../feed/replay/server.js';
+import type { DepthEndpoint } from '../../feed/replay/depth-endpoint.js';
 import { checkInputFile, intOption, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
 import { writeFileSync } from 'node:fs';
 
+/** The REST endpoint's counts without the per-request times. */
+function depthStats(d: DepthEndpoint): { requests: number; weight: number } {
+  return { requests: d.stats.requests, weight: d.stats.weight };
+}
+
 export const serveReplayCommand: Command = {
   name: 'serve-replay',
   summary:
-    'serve a recording over a local WebSocket the way the venue does (subscribe handshake, pings), with fault injection',
+    'serve a recording over a local WebSocket the way the venue does (subscribe handshake, pings, and for depth streams the REST depth snapshot endpoint on the same port), with fault injection',
   usage: 'serve-replay <file...> --port P [--rate N] [--speed S] [--loop] [fault options]',
   options: {
     port: {
@@ -111,9 +117,13 @@ export const serveReplayCommand: Command = {
       };
     }
     const url = await server.start();
-    process.stdout.write(JSON.stringify({ listening: url, frames: frames.length }) + '\n');
-    server.on('end', () => process.stderr.write(JSON.stringify({ end: true, ...server.stats }) + '\n'));
-    const statsTimer = setInterval(() => process.stderr.write(JSON.stringify({ stats: server.stats }) + '\n'), 10_000);
+    process.stdout.write(
+      JSON.stringify({ listening: url, frames: frames.length, ...(server.depth ? { rest: server.restUrl } : {}) }) +
+        '\n',
+    );
+    const allStats = () => ({ ...server.stats, ...(server.depth ? { depthSnapshots: depthStats(server.depth) } : {}) });
+    server.on('end', () => process.stderr.write(JSON.stringify({ end: true, ...allStats() }) + '\n'));
+    const statsTimer = setInterval(() => process.stderr.write(JSON.stringify({ stats: allStats() }) + '\n'), 10_000);
     statsTimer.unref();
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

@@ -6,6 +6,7 @@ const channelStream: Record<string, string> = {
   aggTrade: 'aggTrade',
   quote: 'bookTicker',
   bookTicker: 'bookTicker',
+  depth: 'depth@100ms',
 };
 
 /** `<symbol lower-case>@<stream>` for every symbol x channel, without repeats. */

@@ -6,6 +6,8 @@ import { readRecording } from './readers.js';
 export interface ServedFrame {
   recvNs: number;
   text: string;
+  /** A recorded REST depth snapshot of this symbol: not sent, it seeds the server's book for the REST endpoint. */
+  snapshotOf?: string;
 }
 
 function binanceFrameOf(t: Tick): string {
@@ -22,7 +24,8 @@ export async function loadFrames(files: string[]): Promise<ServedFrame[]> {
   for (const f of files) {
     for await (const r of readRecording(f)) {
       if (r.type === 'frame') frames.push({ recvNs: r.recvNs, text: r.text });
-      else if (r.type === 'tick') frames.push({ recvNs: r.tick.tsRecvNs, text: binanceFrameOf(r.tick) });
+      else if (r.type === 'snapshot') frames.push({ recvNs: r.recvNs, text: r.text, snapshotOf: r.symbol });
+      else frames.push({ recvNs: r.tick.tsRecvNs, text: binanceFrameOf(r.tick) });
     }
   }
   return frames;
@@ -135,7 +138,7 @@ export function spansOf(frames: ServedFrame[]): {
     }
   };
   for (const f of frames) {
-    if (!f.text.startsWith('{"stream"')) continue;
+    if (f.snapshotOf !== undefined || !f.text.startsWith('{"stream"')) continue;
     try {
       const d = (JSON.parse(f.text) as { data: Record<string, unknown> }).data;
       if (d.e === 'trade') take(span.trade, d.t);

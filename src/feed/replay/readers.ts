@@ -100,6 +100,11 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
   for await (const line of readLines(file)) {
     lineNo++;
     if (line.length === 0) continue;
+    if (!format && line.startsWith('http')) {
+      const snap = snapshotRecord(line); // a recording may open with a snapshot: the format is the next line's
+      if (snap) yield snap;
+      continue;
+    }
     if (!format) {
       format = detectFormat(line);
       if (format === 'csv-lean') leanStart = leanDayStartMs(file);
@@ -107,6 +112,11 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
     }
     switch (format) {
       case 'hftbacktest': {
+        if (line.startsWith('http')) {
+          const snap = snapshotRecord(line);
+          if (snap) yield snap;
+          continue;
+        }
         const sp = line.indexOf(' ');
         yield { type: 'frame', recvNs: Number(line.slice(0, sp)), text: line.slice(sp + 1) };
         break;

@@ -5,7 +5,9 @@
 import { WebSocketServer, WebSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import { FrameShifter, spansOf, type ServedFrame } from './frames.js';
+import { DepthEndpoint } from './depth-endpoint.js';
 
 export interface FaultOptions {
   /** Close every client connection every N ms (0 = never). */
@@ -102,6 +104,9 @@ export class ReplayServer extends EventEmitter {
     ended: false,
   };
   private wss: WebSocketServer | undefined;
+  private http: Server | undefined;
+  /** The REST depth endpoint, when the recording has depth streams or snapshots. */
+  readonly depth: DepthEndpoint | undefined;
   private readonly clients = new Map<WebSocket, Set<string>>();
   private cursor = 0;
   /** resendUnconfirmed: every frame before this position (lap * frames + cursor) was confirmed by a client's pong. */
@@ -136,18 +141,22 @@ export class ReplayServer extends EventEmitter {
     };
     this.spans = opts.loop ? spansOf(opts.frames) : { idSpan: { trade: 0, agg: 0, update: 0 }, timeSpanMs: 0 };
     this.shifter = new FrameShifter(opts.frames, this.spans.idSpan, this.spans.timeSpanMs);
+    if (opts.frames.some((f) => f.snapshotOf !== undefined || f.text.includes('depthUpdate')))
+      this.depth = new DepthEndpoint();
   }
 
   async start(): Promise<string> {
-    const wss = new WebSocketServer({
-      port: this.opts.port,
-      host: this.opts.host ?? '127.0.0.1',
-      perMessageDeflate: false,
+    const http = createServer((req, res) => {
+      if (this.depth?.handle(req, res)) return;
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end('{"code":-1000,"msg":"Unknown endpoint."}');
     });
+    this.http = http;
+    const wss = new WebSocketServer({ server: http, perMessageDeflate: false });
     this.wss = wss;
     await new Promise<void>((resolve, reject) => {
-      wss.once('listening', resolve);
-      wss.once('error', reject);
+      http.once('error', reject);
+      http.listen(this.opts.port, this.opts.host ?? '127.0.0.1', () => resolve());
     });
     wss.on('connection', (ws, req) => this.onConnection(ws, req.url ?? '/'));
     const pinger = setInterval(() => {
@@ -185,8 +194,14 @@ export class ReplayServer extends EventEmitter {
   }
 
   get url(): string {
-    const a = this.wss!.address() as AddressInfo;
+    const a = this.http!.address() as AddressInfo;
     return `ws://${a.address}:${a.port}/stream`;
+  }
+
+  /** The base URL of the REST endpoint (depth snapshots). */
+  get restUrl(): string {
+    const a = this.http!.address() as AddressInfo;
+    return `http://${a.address}:${a.port}`;
   }
 
   private onConnection(ws: WebSocket, url: string): void {
@@ -325,6 +340,7 @@ export class ReplayServer extends EventEmitter {
       if (this.cursor >= frames.length) {
         if (!this.opts.loop) {
           this.stats.ended = true;
+          this.depth?.end();
           this.emit('end');
           return;
         }
@@ -337,13 +353,21 @@ export class ReplayServer extends EventEmitter {
       }
       let fIndex = this.cursor;
       let f = frames[fIndex]!;
+      if (f.snapshotOf !== undefined) {
+        this.depth?.onSnapshot(f.snapshotOf, f.text, f.recvNs, this.spans.idSpan.update * this.lap);
+        this.cursor++;
+        continue;
+      }
       if (
         this.faults.reorderEvery > 0 &&
         (this.frameIndex + 1) % this.faults.reorderEvery === 0 &&
-        this.cursor + 1 < frames.length
+        this.cursor + 1 < frames.length &&
+        frames[this.cursor + 1]!.snapshotOf === undefined
       ) {
         // Send the next frame first, then this one: a swap the client sees as out-of-order ids.
         const nextText = this.shifter.text(this.cursor + 1, this.lap);
+        this.depth?.onFrame(this.shifter.text(this.cursor, this.lap), f.recvNs); // the venue's book keeps the order
+        this.depth?.onFrame(nextText, frames[this.cursor + 1]!.recvNs);
         if (this.broadcast(nextText) > 0) {
           this.stats.reordered++;
           this.sentFrame(nextText);
@@ -371,6 +395,7 @@ export class ReplayServer extends EventEmitter {
       this.cursor++;
       this.frameIndex++;
       const text = this.shifter.text(fIndex, this.lap);
+      this.depth?.onFrame(text, f.recvNs);
       if (this.faults.dropEvery > 0 && this.frameIndex % this.faults.dropEvery === 0) {
         this.stats.dropped++;
         continue;
@@ -432,5 +457,8 @@ export class ReplayServer extends EventEmitter {
     }
     for (const ws of this.clients.keys()) ws.terminate();
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
+    this.depth?.end();
+    this.http?.closeAllConnections();
+    await new Promise<void>((resolve) => (this.http ? this.http.close(() => resolve()) : resolve()));
   }
 }
