@@ -5,6 +5,7 @@ import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
 import type { StrategyConfig } from '../config/types.js';
 import { ComputeCore } from './core.js';
+import type { BookView } from '../book/view.js';
 
 /** Called for every draft with the clocks of the tick that produced it. */
 export type DraftSink = (d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number) => void;
@@ -17,6 +18,11 @@ export interface Compute {
   onStrategyError?: StrategyErrorSink;
   start(): Promise<void>;
   submit(t: Tick, frameStartNs: number): void;
+  /**
+   * A live book update for strategies with onBook. Inline: run here, in order with the symbol's ticks. Pool: the
+   * books are kept on the main thread and not sent to the shards, so onBook does not run (see docs/architecture.md).
+   */
+  submitBook(b: BookView, frameStartNs: number): void;
   reload(strategies: readonly StrategyConfig[]): void;
   /**
    * Takes over state computed elsewhere (a re-computation from history): at a moment when every tick submitted
@@ -50,6 +56,10 @@ export class InlineCompute implements Compute {
   submit(t: Tick, frameStartNs: number): void {
     const drafts = this.core.onTick(t);
     for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
+  }
+  submitBook(b: BookView, frameStartNs: number): void {
+    const drafts = this.core.onBook(b);
+    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, b.tsExchNs, b.tsRecvNs, frameStartNs);
   }
   reload(strategies: readonly StrategyConfig[]): void {
     this.core.reload(strategies);

@@ -7,6 +7,7 @@ import type { StrategyConfig } from '../config/types.js';
 import { buildStrategies } from '../strategy/registry.js';
 import type { StrategyInstance } from '../strategy/strategy.js';
 import type { Kernels } from '../native/kernels.js';
+import type { BookView } from '../book/view.js';
 
 interface SymbolStrategies {
   instances: StrategyInstance[];
@@ -80,6 +81,27 @@ export class ComputeCore {
       } catch (err) {
         s.instances[i] = DISABLED;
         this.failed(s.names[i]!, t.venue, t.symbol, err);
+        continue;
+      }
+      if (d) out.push(d);
+    }
+    return out;
+  }
+
+  /** Runs a live book update through its symbol's strategies that read books; returns the (reused) drafts. */
+  onBook(b: BookView): SignalDraft[] {
+    const out = this.drafts;
+    emptyScratch(out);
+    const s = this.forSymbol(b.venue, b.symbol);
+    for (let i = 0; i < s.instances.length; i++) {
+      const inst = s.instances[i]!;
+      if (inst.onBook === undefined) continue;
+      let d: SignalDraft | undefined;
+      try {
+        d = inst.onBook(b);
+      } catch (err) {
+        s.instances[i] = DISABLED;
+        this.failed(s.names[i]!, b.venue, b.symbol, err);
         continue;
       }
       if (d) out.push(d);

@@ -242,6 +242,12 @@ export class PoolCompute implements Compute {
     return e;
   }
 
+  /** Book updates counted and not run: the shards keep no books (onBook runs inline only). */
+  booksNotRun = 0;
+  submitBook(): void {
+    this.booksNotRun++;
+  }
+
   submit(t: Tick, frameStartNs: number): void {
     const e = this.locate(t.venue, t.symbol);
     const s = this.shards[e.shard]!;

@@ -130,7 +130,7 @@ export const configSchema = {
         type: 'object', additionalProperties: false, required: ['name'],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
-          type: { enum: ['ema-cross', 'vwap-reversion', 'imbalance', 'breakout', 'probe'] },
+          type: { enum: ['ema-cross', 'vwap-reversion', 'imbalance', 'breakout', 'probe', 'ofi-momentum'] },
           // A user strategy module (path relative to the config file, absolute, or a package name): see docs/strategies.md.
           module: { type: 'string', minLength: 1, maxLength: 4096 },
           symbols: { type: 'array', items: str, default: ['*'] },

@@ -39,7 +39,7 @@ export interface FeedConfig {
 export interface StrategyConfig {
   name: string;
   /** A built-in strategy; exactly one of type and module. */
-  type?: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout' | 'probe';
+  type?: 'ema-cross' | 'vwap-reversion' | 'imbalance' | 'breakout' | 'probe' | 'ofi-momentum';
   /** A user strategy module: an absolute path once loaded (config/load.ts resolves it). */
   module?: string;
   /** `VENUE:SYMBOL` list or ["*"] for every symbol. */

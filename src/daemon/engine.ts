@@ -26,6 +26,10 @@ import { LinePrinter } from './line-printer.js';
 import { BookSet } from '../book/books.js';
 import type { SyncedBook } from '../book/synced-book.js';
 import { bookLine } from '../book/book-json.js';
+import { BookViewSlot } from '../book/view.js';
+
+/** Levels per side a strategy's onBook sees. */
+const BOOK_FEATURE_DEPTH = 20;
 import { RateLimitedLog } from '../telemetry/logger.js';
 import { choosePublishers } from './publishers.js';
 
@@ -74,6 +78,7 @@ export class Engine {
   onSignal?: (s: Signal) => void;
   /** Every symbol's L2 book (depth streams), kept on this thread. */
   readonly books: BookSet;
+  private readonly bookView = new BookViewSlot(BOOK_FEATURE_DEPTH);
   /** Asks the feed for a book's resync (a REST snapshot or a resubscribe); set by whoever runs the feeds. */
   resyncBook?: (venue: string, symbol: string) => void;
   private readonly printer: LinePrinter;
@@ -89,7 +94,7 @@ export class Engine {
     const bookLog = new RateLimitedLog(this.log);
     const depth = opts.bookDepth ?? 10;
     this.books = new BookSet({
-      onUpdate: opts.print === 'books' ? (b) => this.printer.line(bookLine(b, depth)) : undefined,
+      onUpdate: (b) => this.onBook(b, depth),
       onState: (b, from, reason) => this.bookState(b, from, reason, bookLog),
       resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
     });
@@ -126,7 +131,10 @@ export class Engine {
     this.seq = this.opts.replay ? new CountingSeq() : new SeqAllocator(seqFile, 10_000, sinks?.seqFloor ?? 0);
     this.risk = new RiskGate(
       cfg.risk,
-      this.market.view((v, s) => this.staleness(v, s)),
+      this.market.view(
+        (v, s) => this.staleness(v, s),
+        (v, s) => this.books.get(v, s)?.state === 'live',
+      ),
     );
     this.killSwitch = new KillSwitch(this.risk, cfg.risk.killSwitchFile, this.log);
 
@@ -195,6 +203,13 @@ export class Engine {
     this.histograms.record('signal_to_socket', written - built);
     this.histograms.record('recv_to_signal', written - frameStartNs);
     this.onSignal?.(signal);
+  }
+
+  /** A live book changed: printed (--print books), then to the strategies that read books. */
+  private onBook(b: SyncedBook, printDepth: number): void {
+    if (this.opts.print === 'books') this.printer.line(bookLine(b, printDepth));
+    const frameStartNs = this.opts.replay ? nowNs() : b.tsRecvNs;
+    this.compute.submitBook(this.bookView.fill(b), frameStartNs);
   }
 
   /** A book left live (logged rate-limited per symbol) or came back. */

@@ -37,8 +37,11 @@ export function signalId(instance: string, seq: number): string {
   return instance + '-' + seq.toFixed(0);
 }
 
-/** A signal as produced by a strategy, before the emitter assigns seq, id and tsNs. */
-export type SignalDraft = Omit<Signal, 'seq' | 'id' | 'tsNs' | 'latency'>;
+/**
+ * A signal as produced by a strategy, before the emitter assigns seq, id and tsNs. `book: true` marks a draft
+ * made from L2 book values (the risk gate suppresses it while that book is not live); it is not sent.
+ */
+export type SignalDraft = Omit<Signal, 'seq' | 'id' | 'tsNs' | 'latency'> & { book?: boolean };
 
 /** The signal a draft becomes once numbered: `seq`, its id, and the clocks of the tick that produced it. */
 export function signalOf(

@@ -1,12 +1,20 @@
 // The strategy SDK (`christmas/sdk`): what a user strategy module imports. The contract's types (a module's
 // default export is a StrategyBuilder; instances see Ticks and return SignalDrafts) and the streaming indicator
-// classes the built-in strategies use, so a module computes exactly what the engine's own strategies do.
+// classes and L2 book features the built-in strategies use, so a module computes exactly what the engine's own strategies do.
 // See docs/strategies.md.
 export type { Tick, Side } from '../model/tick.js';
 export type { SignalDraft, SignalSide } from '../model/signal.js';
 export type { StrategyFactory, StrategyInstance } from '../strategy/strategy.js';
 export type { StrategyBuilder } from '../strategy/modules.js';
 export { clamp01 } from '../strategy/strategy.js';
+export type { BookView } from '../book/view.js';
+export {
+  depthImbalance,
+  depthMicroprice,
+  depthWithinBps,
+  spreadTicks,
+  OrderFlowImbalance,
+} from '../book/features.js';
 export { SMA } from '../indicators/sma.js';
 export { WMA } from '../indicators/wma.js';
 export { EMA } from '../indicators/ema.js';

@@ -67,10 +67,14 @@ export class MarketState {
     for (const m of this.byVenue.values()) yield* m.values();
   }
 
-  /** The risk gate's view: staleness comes from the feeds (replay: never stale). */
-  view(isStale: (venue: string, symbol: string) => boolean): MarketView {
+  /** The risk gate's view: staleness comes from the feeds (replay: never stale), book states from the books. */
+  view(
+    isStale: (venue: string, symbol: string) => boolean,
+    bookLive: (venue: string, symbol: string) => boolean = () => false,
+  ): MarketView {
     return {
       isStale,
+      bookLive,
       lastGapMs: (v, s) => this.byVenue.get(v)?.get(s)?.lastGapMs ?? NaN,
       spreadBps: (v, s) => this.byVenue.get(v)?.get(s)?.spreadBps ?? NaN,
     };

@@ -9,6 +9,7 @@ import { vwapReversion } from './vwap-reversion.js';
 import { imbalance } from './imbalance.js';
 import { breakout } from './breakout.js';
 import { probe } from './probe.js';
+import { ofiMomentum } from './ofi-momentum.js';
 
 type BuiltIn = NonNullable<StrategyConfig['type']>;
 const builders: Record<BuiltIn, (name: string, params: Record<string, number>) => StrategyFactory> = {
@@ -17,6 +18,7 @@ const builders: Record<BuiltIn, (name: string, params: Record<string, number>) =
   imbalance,
   breakout,
   probe,
+  'ofi-momentum': ofiMomentum,
 };
 
 /** Builds (and so validates) every enabled strategy; throws StrategyParamError naming the bad parameter. */

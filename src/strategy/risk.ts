@@ -1,16 +1,27 @@
 // Risk gates in front of the signal socket. A draft passes only if: the kill switch is off; the symbol and
-// its feed are not stale; no sequence gap in the last gapQuietMs; the spread is within maxSpreadBps; the
+// its feed are not stale; no sequence gap in the last gapQuietMs; a draft made from book values only while that
+// book is live; the spread is within maxSpreadBps; the
 // (symbol, strategy) cooldown has passed; the global and per-symbol signals-per-second caps hold.
 // Time is the tick's exchange time, so replays gate identically. Every suppression is counted by reason.
 import type { SignalDraft } from '../model/signal.js';
 import type { ChristmasConfig } from '../config/types.js';
 
-export type SuppressReason = 'kill-switch' | 'stale' | 'gap' | 'spread' | 'cooldown' | 'rate-global' | 'rate-symbol';
+export type SuppressReason =
+  | 'kill-switch'
+  | 'stale'
+  | 'gap'
+  | 'book'
+  | 'spread'
+  | 'cooldown'
+  | 'rate-global'
+  | 'rate-symbol';
 
 export interface MarketView {
   isStale(venue: string, symbol: string): boolean;
   /** Exchange-time ms of the last sequence gap on this symbol (NaN if none). */
   lastGapMs(venue: string, symbol: string): number;
+  /** The symbol's L2 book is live (drafts made from book values pass only then). */
+  bookLive(venue: string, symbol: string): boolean;
   /** Current spread in bps (NaN if no quote yet). */
   spreadBps(venue: string, symbol: string): number;
 }
@@ -40,6 +51,7 @@ export class RiskGate {
     'kill-switch': 0,
     stale: 0,
     gap: 0,
+    book: 0,
     spread: 0,
     cooldown: 0,
     'rate-global': 0,
@@ -71,6 +83,7 @@ export class RiskGate {
     if (this.market.isStale(d.venue, d.symbol)) return 'stale';
     const gap = this.market.lastGapMs(d.venue, d.symbol);
     if (this.cfg.gapQuietMs > 0 && gap === gap && nowMs - gap < this.cfg.gapQuietMs) return 'gap';
+    if (d.book === true && !this.market.bookLive(d.venue, d.symbol)) return 'book';
     const spread = this.market.spreadBps(d.venue, d.symbol);
     if (spread === spread && spread > this.cfg.maxSpreadBps) return 'spread';
     const risk = this.symbolRisk(d.venue, d.symbol);

@@ -1,13 +1,20 @@
 // The strategy contract: a factory per configured strategy makes one instance per symbol; an instance
-// sees every tick of its symbol in order and may return a signal draft. Pure computation: no I/O, no
+// sees every tick (and, with onBook, every live L2 book update) of its symbol in order and may return a signal draft. Pure computation: no I/O, no
 // clocks (time comes from the tick's exchange time, so replays are deterministic).
 import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
 import { StrategyParamError } from '../model/errors.js';
 import type { Kernels } from '../native/kernels.js';
+import type { BookView } from '../book/view.js';
 
 export interface StrategyInstance {
   onTick(t: Tick): SignalDraft | undefined;
+  /**
+   * Optional: each update of the symbol's L2 book while it is live (depth streams), in order with its ticks. A
+   * draft made from book values should set `book: true`, so the risk gate holds it back if the book is not live
+   * by the time it is checked.
+   */
+  onBook?(b: BookView): SignalDraft | undefined;
   /**
    * Optional batch warm-up of a fresh instance from one symbol's history (oldest first) with the batch kernels:
    * must leave exactly the state that onTick over each tick would (its drafts are history: never emitted).

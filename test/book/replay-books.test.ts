@@ -4,8 +4,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { cliPath, shared } from '../helpers.js';
-import { readRecording } from '../../src/feed/replay/readers.js';
+import { readRecording, type ReplayRecord } from '../../src/feed/replay/readers.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { binanceAdapter } from '../../src/feed/binance/adapter.js';
 import { BookSet } from '../../src/book/books.js';
@@ -85,6 +88,72 @@ test('--depth out of range is a one-line usage error', () => {
   assert.is(r.status, 64);
   assert.match(r.stderr, /--depth: got "0", expected a number from 1 to 5000/);
   assert.not.match(r.stderr, / {4}at /);
+});
+
+const recs2021: ReplayRecord[] = [];
+for await (const rec of readRecording(session2021)) recs2021.push(rec);
+
+test('book strategies in replay: ofi-momentum and a user module with onBook signal from the books', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-onbook-'));
+  // A module that signals on every 100th update of each book, at the best bid: its signals are known exactly.
+  writeFileSync(
+    path.join(dir, 'every-100.mjs'),
+    `export default (name) => ({ name, type: 'every-100', create(venue, symbol) {
+      let n = 0;
+      return {
+        onTick: () => undefined,
+        onBook(b) {
+          if (++n % 100 !== 0) return undefined;
+          return { symbol, venue, side: 'sell', strategy: name, price: b.top[0], strength: 1, ttlMs: 100,
+            reason: 'update ' + b.updateId, indicators: { levels: b.depth }, book: true };
+        },
+        snapshot: () => ({ n }), restore: (s) => { n = s.n; },
+      };
+    } });\n`,
+  );
+  writeFileSync(
+    path.join(dir, 'cfg.json'),
+    JSON.stringify({
+      strategies: [
+        { name: 'ofi', type: 'ofi-momentum', symbols: ['*'], params: { windowMs: 1000, threshold: 2 } },
+        { name: 'every', module: './every-100.mjs', symbols: ['*'], params: {} },
+      ],
+      risk: {
+        cooldownMs: 0,
+        maxSpreadBps: 10_000,
+        gapQuietMs: 0,
+        maxSignalsPerSec: 1_000_000,
+        maxSignalsPerSecPerSymbol: 1_000_000,
+      },
+    }),
+  );
+  const r = cli(['replay', session2021, '--config', path.join(dir, 'cfg.json'), '--print', 'signals']);
+  assert.is(r.status, 0, r.stderr);
+  const sigs = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { strategy: string; symbol: string; reason: string; price: number });
+  const ofi = sigs.filter((x) => x.strategy === 'ofi');
+  assert.ok(ofi.length > 20, `${ofi.length} ofi signals`);
+  assert.ok(ofi.every((x) => x.reason.startsWith('order-flow imbalance')));
+  const every = sigs.filter((x) => x.strategy === 'every');
+  // exactly one per 100 updates of each book, as counted by the sync code here
+  const updates = new Map<string, number>();
+  const books = new BookSet({
+    makeBook: () => new TsBook(),
+    onUpdate: (b) => updates.set(b.symbol, (updates.get(b.symbol) ?? 0) + 1),
+  });
+  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
+  proc.books = books;
+  for (const rec of recs2021)
+    if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
+    else if (rec.type === 'snapshot') proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
+  const expected = [...updates.values()].reduce((n, u) => n + Math.floor(u / 100), 0);
+  assert.is(every.length, expected);
+  assert.ok(expected >= 30);
+  assert.ok(every.every((x) => /^update \d+$/.test(x.reason) && x.price > 0));
+  assert.not.ok('book' in (JSON.parse(r.stdout.split('\n')[0]!) as object), 'the book flag is not on the wire');
+  rmSync(dir, { recursive: true, force: true });
 });
 
 test.run();

@@ -120,8 +120,8 @@ test('vwap-reversion and breakout on hand-made sequences', () => {
   assert.equal(got, []);
 });
 
-test('risk gates: kill switch, stale, gap, spread, cooldown, per-symbol and global rate; each counted', () => {
-  const state = { stale: false, gapMs: NaN, spread: 1 };
+test('risk gates: kill switch, stale, gap, book, spread, cooldown, per-symbol and global rate; each counted', () => {
+  const state = { stale: false, gapMs: NaN, spread: 1, bookLive: true };
   const gate = new RiskGate(
     {
       maxSpreadBps: 5,
@@ -131,7 +131,12 @@ test('risk gates: kill switch, stale, gap, spread, cooldown, per-symbol and glob
       gapQuietMs: 500,
       killSwitchFile: '',
     },
-    { isStale: () => state.stale, lastGapMs: () => state.gapMs, spreadBps: () => state.spread },
+    {
+      isStale: () => state.stale,
+      lastGapMs: () => state.gapMs,
+      spreadBps: () => state.spread,
+      bookLive: () => state.bookLive,
+    },
   );
   const d = (symbol: string, strategy = 's'): SignalDraft => ({
     symbol,
@@ -164,10 +169,14 @@ test('risk gates: kill switch, stale, gap, spread, cooldown, per-symbol and glob
   gate.killed = true;
   assert.is(gate.check(d('E'), 15_000), 'kill-switch');
   gate.killed = false;
+  state.bookLive = false;
+  assert.is(gate.check({ ...d('F'), book: true }, 16_000), 'book', 'a book-based draft waits for a live book');
+  assert.is(gate.check(d('F'), 16_000), undefined, 'a draft not made from the book does not');
   assert.equal(gate.suppressed, {
     'kill-switch': 1,
     stale: 1,
     gap: 1,
+    book: 1,
     spread: 1,
     cooldown: 1,
     'rate-global': 1,
