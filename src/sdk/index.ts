@@ -8,13 +8,7 @@ export type { StrategyFactory, StrategyInstance } from '../strategy/strategy.js'
 export type { StrategyBuilder } from '../strategy/modules.js';
 export { clamp01 } from '../strategy/strategy.js';
 export type { BookView } from '../book/view.js';
-export {
-  depthImbalance,
-  depthMicroprice,
-  depthWithinBps,
-  spreadTicks,
-  OrderFlowImbalance,
-} from '../book/features.js';
+export { depthImbalance, depthMicroprice, depthWithinBps, spreadTicks, OrderFlowImbalance } from '../book/features.js';
 export { SMA } from '../indicators/sma.js';
 export { WMA } from '../indicators/wma.js';
 export { EMA } from '../indicators/ema.js';

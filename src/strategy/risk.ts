@@ -7,14 +7,7 @@ import type { SignalDraft } from '../model/signal.js';
 import type { ChristmasConfig } from '../config/types.js';
 
 export type SuppressReason =
-  | 'kill-switch'
-  | 'stale'
-  | 'gap'
-  | 'book'
-  | 'spread'
-  | 'cooldown'
-  | 'rate-global'
-  | 'rate-symbol';
+  'kill-switch' | 'stale' | 'gap' | 'book' | 'spread' | 'cooldown' | 'rate-global' | 'rate-symbol';
 
 export interface MarketView {
   isStale(venue: string, symbol: string): boolean;
