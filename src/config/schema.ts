@@ -175,6 +175,14 @@ export const configSchema = {
         dropWindowMs: { ...ms(1000, 600_000), default: 10_000 },
       },
     },
+    books: {
+      type: 'object', additionalProperties: false, default: {},
+      properties: {
+        depth: { ...ms(1, 1000), default: 10 },
+        snapshotIntervalMs: { ...ms(0, 3_600_000), default: 1000 },
+        maxPendingDeltas: { ...ms(10, 1_000_000), default: 10_000 },
+      },
+    },
     shutdown: {
       type: 'object', additionalProperties: false,
       properties: { deadlineMs: { ...ms(100, 600_000), default: 10_000 } },

@@ -88,6 +88,8 @@ export interface ChristmasConfig {
     maxDropRatio: number;
     dropWindowMs: number;
   };
+  /** L2 books (depth streams): levels kept in Redis and book_snapshots, the sampling interval, the sync buffer. */
+  books: { depth: number; snapshotIntervalMs: number; maxPendingDeltas: number };
   shutdown: { deadlineMs: number };
   native: { disabled: boolean };
 }

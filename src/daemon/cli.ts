@@ -15,6 +15,7 @@ const commands: Array<[string, () => Promise<Command>]> = [
   ['serve-replay', async () => (await import('./commands/serve-replay.js')).serveReplayCommand],
   ['tail', async () => (await import('./commands/tail.js')).tailCommand],
   ['ticks', async () => (await import('./commands/ticks.js')).ticksCommand],
+  ['book', async () => (await import('./commands/book.js')).bookCommand],
   ['indicators', async () => (await import('./commands/indicators.js')).indicatorsCommand],
   ['migrate', async () => (await import('./commands/migrate.js')).migrateCommand],
   ['bench', async () => (await import('./commands/bench.js')).benchCommand],

@@ -23,15 +23,9 @@ import { loadStrategyModules } from '../strategy/modules.js';
 import { InlineCompute, type Compute, type DraftSink } from '../compute/compute.js';
 import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
-import { BookSet } from '../book/books.js';
-import type { SyncedBook } from '../book/synced-book.js';
-import { bookLine } from '../book/book-json.js';
-import { BookViewSlot } from '../book/view.js';
-
-/** Levels per side a strategy's onBook sees. */
-const BOOK_FEATURE_DEPTH = 20;
-import { RateLimitedLog } from '../telemetry/logger.js';
 import { choosePublishers } from './publishers.js';
+import { BookStage } from '../book/stage.js';
+import type { BookSet } from '../book/books.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -76,9 +70,11 @@ export class Engine {
   staleness: (venue: string, symbol: string) => boolean = () => false;
   /** Listener for tests and the `top` view. */
   onSignal?: (s: Signal) => void;
-  /** Every symbol's L2 book (depth streams), kept on this thread. */
-  readonly books: BookSet;
-  private readonly bookView = new BookViewSlot(BOOK_FEATURE_DEPTH);
+  /** Every symbol's L2 book (depth streams), kept on this thread, and where their updates go. */
+  readonly bookStage: BookStage;
+  get books(): BookSet {
+    return this.bookStage.books;
+  }
   /** Asks the feed for a book's resync (a REST snapshot or a resubscribe); set by whoever runs the feeds. */
   resyncBook?: (venue: string, symbol: string) => void;
   private readonly printer: LinePrinter;
@@ -91,11 +87,12 @@ export class Engine {
     this.log = opts.log;
     this.instance = opts.replay ? `${this.cfg.instance}-replay` : this.cfg.instance;
     this.printer = new LinePrinter(opts.out ?? process.stdout);
-    const bookLog = new RateLimitedLog(this.log);
-    const depth = opts.bookDepth ?? 10;
-    this.books = new BookSet({
-      onUpdate: (b) => this.onBook(b, depth),
-      onState: (b, from, reason) => this.bookState(b, from, reason, bookLog),
+    this.bookStage = new BookStage({
+      cfg: this.cfg.books,
+      log: this.log,
+      printLine: opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
+      printDepth: opts.bookDepth,
+      toStrategies: (view, b) => this.compute.submitBook(view, this.opts.replay ? nowNs() : b.tsRecvNs),
       resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
     });
     this.rewarm = new Rewarmer({
@@ -126,6 +123,10 @@ export class Engine {
       sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
       this.rewarm.storeHas(sinks.hasStore, sinks.hasStore && cfg.redis.storeQuotes);
       this.log.info({ mode: sinks.mode }, 'store and database writers started');
+      this.bookStage.openTops({
+        tops: sinks.hasStore ? (list) => sinks.addBookTops(list) : undefined,
+        snapshots: sinks.hasPersist ? (list) => sinks.addBookSnapshots(list) : undefined,
+      });
     }
     const seqFile = cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`);
     this.seq = this.opts.replay ? new CountingSeq() : new SeqAllocator(seqFile, 10_000, sinks?.seqFloor ?? 0);
@@ -133,7 +134,7 @@ export class Engine {
       cfg.risk,
       this.market.view(
         (v, s) => this.staleness(v, s),
-        (v, s) => this.books.get(v, s)?.state === 'live',
+        (v, s) => this.bookStage.live(v, s),
       ),
     );
     this.killSwitch = new KillSwitch(this.risk, cfg.risk.killSwitchFile, this.log);
@@ -205,21 +206,6 @@ export class Engine {
     this.onSignal?.(signal);
   }
 
-  /** A live book changed: printed (--print books), then to the strategies that read books. */
-  private onBook(b: SyncedBook, printDepth: number): void {
-    if (this.opts.print === 'books') this.printer.line(bookLine(b, printDepth));
-    const frameStartNs = this.opts.replay ? nowNs() : b.tsRecvNs;
-    this.compute.submitBook(this.bookView.fill(b), frameStartNs);
-  }
-
-  /** A book left live (logged rate-limited per symbol) or came back. */
-  private bookState(b: SyncedBook, from: string, reason: string, log: RateLimitedLog): void {
-    if (b.state === 'invalid')
-      log.warn(`book:${b.key}`, { venue: b.venue, symbol: b.symbol, reason }, `book ${b.key} invalid: resyncing`);
-    else if (b.state === 'live' && from !== 'live' && b.resyncs > 0)
-      this.log.info({ venue: b.venue, symbol: b.symbol, resyncs: b.resyncs }, `book ${b.key} live again`);
-  }
-
   /** A strategy instance threw: it is disabled for that symbol, counted, and logged once per strategy. */
   private strategyFailed(strategy: string, venue: string, symbol: string, message: string): void {
     const n = (this.strategyErrors.get(strategy) ?? 0) + 1;
@@ -260,6 +246,7 @@ export class Engine {
     await this.compute?.flush(Math.min(left(), 2000)).catch(() => undefined);
     await this.compute?.stop().catch(() => undefined);
     this.printer.flush();
+    this.bookStage.stop();
     for (const p of this.publishers) await p.stop('shutdown');
     const out = this.sinks ? await this.sinks.stop(Math.max(100, left() - 200)) : { storeLeft: 0, persistLeft: 0 };
     this.seq?.close();

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
+import type { BookTop } from '../model/book-top.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Flavor } from '../persist/schema.js';
 import { SchemaVersionError, ThreadError } from '../model/errors.js';
@@ -234,6 +235,14 @@ export class ThreadSinks implements Sinks {
   /** Tests: make the io thread fail with an uncaught error. */
   crashForTest(): void {
     this.post({ type: 'crash' });
+  }
+
+  addBookTops(list: BookTop[]): void {
+    if (this.hasStore) this.post({ type: 'book-tops', list });
+  }
+
+  addBookSnapshots(list: BookTop[]): void {
+    if (this.hasPersist) this.post({ type: 'book-snapshots', list });
   }
 
   addSignal(s: Signal): void {

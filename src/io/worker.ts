@@ -5,6 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Signal } from '../model/signal.js';
+import type { BookTop } from '../model/book-top.js';
 import type { Flavor } from '../persist/schema.js';
 import { H_READ, H_WRITE, readSlot, type RingBuffers } from '../model/tick-ring.js';
 import { WriterSet, type PersistStats, type SinkOptions, type StoreStats } from './writers.js';
@@ -27,6 +28,8 @@ type Batches = { redis: number[]; db: number[] };
 export type ToIoWorker =
   | { type: 'name'; idx: number; venue: string; symbol: string }
   | { type: 'signals'; list: Signal[] }
+  | { type: 'book-tops'; list: BookTop[] }
+  | { type: 'book-snapshots'; list: BookTop[] }
   | { type: 'drain'; deadlineMs: number; write: number }
   /** Tests: fail the thread with an uncaught error, as a bug in a writer would. */
   | { type: 'crash' };
@@ -135,6 +138,14 @@ async function main(): Promise<void> {
     }
     if (m.type === 'signals') {
       for (const s of m.list) writers.addSignal(s);
+      return;
+    }
+    if (m.type === 'book-tops') {
+      writers.addBookTops(m.list);
+      return;
+    }
+    if (m.type === 'book-snapshots') {
+      writers.addBookSnapshots(m.list);
       return;
     }
     if (m.type === 'crash') {

@@ -6,6 +6,7 @@ import pg from 'pg';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
+import type { BookTop } from '../model/book-top.js';
 import type { Logger } from '../telemetry/logger.js';
 import { connectRedis, redisConfigured, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
@@ -51,6 +52,10 @@ export interface Sinks {
   readonly hasPersist: boolean;
   addTick(t: Tick): void;
   addSignal(s: Signal): void;
+  /** The latest top of each book that changed, for the Redis hash (a no-op without a store). */
+  addBookTops(list: BookTop[]): void;
+  /** Sampled book tops, for book_snapshots (a no-op without a database). */
+  addBookSnapshots(list: BookTop[]): void;
   storeStats(): StoreStats | undefined;
   persistStats(): PersistStats | undefined;
   /** The Redis client's state (`ready`, `connecting`, ...), undefined without a store. */
@@ -197,6 +202,15 @@ export class WriterSet implements Sinks {
 
   addSignal(s: Signal): void {
     this.persist?.addSignal(s);
+  }
+
+  addBookTops(list: BookTop[]): void {
+    this.store?.addBooks(list);
+  }
+
+  addBookSnapshots(list: BookTop[]): void {
+    const p = this.persist;
+    if (p) for (const b of list) p.addBookSnapshot(b);
   }
 
   storeStats(): StoreStats | undefined {

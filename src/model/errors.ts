@@ -5,9 +5,13 @@
 export abstract class ChristmasError extends Error {
   abstract readonly code: string;
   abstract readonly retryable: boolean;
+  /**
+   * Structured context for logs. Not named `details`: test runners (uvu) read `err.details` as an assertion
+   * diff string, and an object there hides the failure's message.
+   */
   constructor(
     message: string,
-    readonly details: Record<string, unknown> = {},
+    readonly context: Record<string, unknown> = {},
   ) {
     super(message);
     this.name = new.target.name;

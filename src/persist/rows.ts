@@ -5,9 +5,10 @@
 import { sideCode, type Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
+import type { BookTop } from '../model/book-top.js';
 import { columnsOf } from '../model/events.js';
 
-export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s';
+export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s' | 'book_snapshots';
 export type Row = Array<string | number>;
 
 /** Columns per table: ticks and quotes from their event schemas (model/events.ts). */
@@ -33,6 +34,7 @@ export const COLUMNS: Record<TableName, string[]> = {
     'ts_signal_ns',
   ],
   bars_1s: ['ts', 'venue', 'symbol', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'],
+  book_snapshots: ['ts', 'venue', 'symbol', 'update_id', 'ts_exch_ns', 'ts_recv_ns', 'bids', 'asks'],
 };
 
 const PG_TYPES: Record<TableName, string[]> = {
@@ -57,6 +59,7 @@ const PG_TYPES: Record<TableName, string[]> = {
     'int8',
   ],
   bars_1s: ['timestamptz', 'text', 'text', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int4'],
+  book_snapshots: ['timestamptz', 'text', 'text', 'int8', 'int8', 'int8', 'jsonb', 'jsonb'],
 };
 
 // Timestamps: "YYYY-MM-DD HH:MM:SS.uuuuuu+00" with the seconds prefix cached (ticks come in time order).
@@ -87,6 +90,20 @@ export function tickRow(t: Tick): Row {
 
 export function barRow(b: Bar): Row {
   return [isoMicros(b.tsOpenMs * 1000), b.venue, b.symbol, b.open, b.high, b.low, b.close, b.volume, b.vwap, b.trades];
+}
+
+/** A sampled book top: ts is its exchange time; levels as JSON [[price, size], ...] best first. */
+export function bookRow(b: BookTop): Row {
+  return [
+    isoMicros(Math.round(b.tsExchNs / 1e3)),
+    b.venue,
+    b.symbol,
+    b.updateId,
+    nsText(b.tsExchNs),
+    nsText(b.tsRecvNs),
+    JSON.stringify(b.bids),
+    JSON.stringify(b.asks),
+  ];
 }
 
 export function signalRow(s: Signal, instance: string): Row {

@@ -16,7 +16,7 @@ export interface Migration {
   sql: (f: Flavor, o: SchemaOptions) => string[];
 }
 
-const tables: Record<string, { columns: string; unique: string; extraIndexes: string[] }> = {
+const tables: Record<string, TableDef> = {
   ticks: {
     columns: `ts timestamptz not null, venue text not null, symbol text not null, trade_id bigint not null,
       price double precision not null, size double precision not null, side smallint not null,
@@ -46,28 +46,35 @@ const tables: Record<string, { columns: string; unique: string; extraIndexes: st
   },
 };
 
+type TableDef = { columns: string; unique: string; extraIndexes: string[] };
+
+/** One table as a hypertable (compressed by venue and symbol) or a range-partitioned table, with its indexes. */
+function createTable(name: string, t: TableDef, f: Flavor, o: SchemaOptions): string[] {
+  const out: string[] = [];
+  if (f === 'timescaledb') {
+    out.push(`create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique})`);
+    out.push(
+      `select create_hypertable('${name}', 'ts', chunk_time_interval => interval '${o.chunkInterval}', if_not_exists => true)`,
+    );
+    out.push(
+      `alter table ${name} set (timescaledb.compress, timescaledb.compress_segmentby = 'venue, symbol', timescaledb.compress_orderby = 'ts')`,
+    );
+    out.push(`select add_compression_policy('${name}', interval '${o.compressAfter}', if_not_exists => true)`);
+    if (o.retention)
+      out.push(`select add_retention_policy('${name}', interval '${o.retention}', if_not_exists => true)`);
+  } else {
+    out.push(
+      `create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique}) partition by range (ts)`,
+    );
+    out.push(`create index if not exists ${name}_ts_brin on ${name} using brin (ts)`);
+  }
+  t.extraIndexes.forEach((cols, i) => out.push(`create index if not exists ${name}_idx${i} on ${name} ${cols}`));
+  return out;
+}
+
 function createTables(f: Flavor, o: SchemaOptions): string[] {
   const out: string[] = [];
-  for (const [name, t] of Object.entries(tables)) {
-    if (f === 'timescaledb') {
-      out.push(`create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique})`);
-      out.push(
-        `select create_hypertable('${name}', 'ts', chunk_time_interval => interval '${o.chunkInterval}', if_not_exists => true)`,
-      );
-      out.push(
-        `alter table ${name} set (timescaledb.compress, timescaledb.compress_segmentby = 'venue, symbol', timescaledb.compress_orderby = 'ts')`,
-      );
-      out.push(`select add_compression_policy('${name}', interval '${o.compressAfter}', if_not_exists => true)`);
-      if (o.retention)
-        out.push(`select add_retention_policy('${name}', interval '${o.retention}', if_not_exists => true)`);
-    } else {
-      out.push(
-        `create table if not exists ${name} (${t.columns}, constraint ${name}_uniq unique ${t.unique}) partition by range (ts)`,
-      );
-      out.push(`create index if not exists ${name}_ts_brin on ${name} using brin (ts)`);
-    }
-    t.extraIndexes.forEach((cols, i) => out.push(`create index if not exists ${name}_idx${i} on ${name} ${cols}`));
-  }
+  for (const [name, t] of Object.entries(tables)) out.push(...createTable(name, t, f, o));
   const bars1m = `select time_bucket('1 minute', ts) as ts, venue, symbol, first(open, ts) as open, max(high) as high, min(low) as low,
       last(close, ts) as close, sum(volume) as volume, sum(vwap * volume) / nullif(sum(volume), 0) as vwap, sum(trades)::integer as trades
     from bars_1s group by 1, 2, 3`;
@@ -99,12 +106,25 @@ function quotesKeyedOnVenueIds(): string[] {
   ];
 }
 
+/** L2 book tops sampled every books.snapshotIntervalMs: levels as jsonb [[price, size], ...], best first. */
+const bookSnapshots: TableDef = {
+  columns: `ts timestamptz not null, venue text not null, symbol text not null, update_id bigint not null,
+      ts_exch_ns bigint not null, ts_recv_ns bigint not null, bids jsonb not null, asks jsonb not null`,
+  unique: '(venue, symbol, update_id, ts)',
+  extraIndexes: ['(symbol, ts desc)'],
+};
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, description: 'ticks, quotes, signals, bars_1s, bars_1m', sql: createTables },
   {
     version: 2,
     description: "quotes keyed on the venue's ids (venue, symbol, update_id, ts)",
     sql: quotesKeyedOnVenueIds,
+  },
+  {
+    version: 3,
+    description: 'book_snapshots (sampled L2 book tops)',
+    sql: (f, o) => createTable('book_snapshots', bookSnapshots, f, o),
   },
 ];
 

@@ -18,7 +18,18 @@ import copyStreams from 'pg-copy-streams';
 import type { Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
-import { barRow, COLUMNS, copyText, signalRow, tickRow, unnestInsert, type Row, type TableName } from './rows.js';
+import type { BookTop } from '../model/book-top.js';
+import {
+  barRow,
+  bookRow,
+  COLUMNS,
+  copyText,
+  signalRow,
+  tickRow,
+  unnestInsert,
+  type Row,
+  type TableName,
+} from './rows.js';
 import { encodeTicksBinary } from './binary.js';
 import { partitionSql, type Flavor } from './schema.js';
 import { spoolRecords, Spool, type AppendResult } from './spool.js';
@@ -67,9 +78,9 @@ function isEncodeError(err: unknown): boolean {
   return err instanceof RangeError || err instanceof TypeError;
 }
 
-const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s'];
+const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s', 'book_snapshots'];
 
-type Item = Tick | Bar | Signal;
+type Item = Tick | Bar | Signal | BookTop;
 
 function isDataError(err: unknown): boolean {
   const code = sqlStateOf(err);
@@ -82,22 +93,42 @@ export class PersistWriter {
   readonly spool: Spool;
   readonly stats: Record<TableName, TableStats>;
   /** Items as they came (ticks, bars, signals): nothing is formatted on the hot path. */
-  private readonly buffers: Record<TableName, Item[]> = { ticks: [], quotes: [], signals: [], bars_1s: [] };
-  private readonly firstAt: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
+  private readonly buffers: Record<TableName, Item[]> = {
+    ticks: [],
+    quotes: [],
+    signals: [],
+    bars_1s: [],
+    book_snapshots: [],
+  };
+  private readonly firstAt: Record<TableName, number> = {
+    ticks: 0,
+    quotes: 0,
+    signals: 0,
+    bars_1s: 0,
+    book_snapshots: 0,
+  };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly tableBusy: Record<TableName, boolean> = {
     ticks: false,
     quotes: false,
     signals: false,
     bars_1s: false,
+    book_snapshots: false,
   };
-  private readonly busySince: Record<TableName, number> = { ticks: 0, quotes: 0, signals: 0, bars_1s: 0 };
+  private readonly busySince: Record<TableName, number> = {
+    ticks: 0,
+    quotes: 0,
+    signals: 0,
+    bars_1s: 0,
+    book_snapshots: 0,
+  };
   /** The batch each table has in flight, and whether a copy of it is already in the spool. */
   private readonly inFlightItems: Record<TableName, Item[] | undefined> = {
     ticks: undefined,
     quotes: undefined,
     signals: undefined,
     bars_1s: undefined,
+    book_snapshots: undefined,
   };
   /** Days (since the epoch) whose partitions exist. */
   private readonly knownDays = new Set<number>();
@@ -181,6 +212,9 @@ export class PersistWriter {
   addSignal(s: Signal): void {
     this.add('signals', s);
   }
+  addBookSnapshot(b: BookTop): void {
+    this.add('book_snapshots', b);
+  }
 
   private add(table: TableName, item: Item): void {
     const buf = this.buffers[table];
@@ -200,7 +234,9 @@ export class PersistWriter {
             ? tickRow(x as Tick)
             : table === 'bars_1s'
               ? barRow(x as Bar)
-              : signalRow(x as Signal, this.opts.instance),
+              : table === 'book_snapshots'
+                ? bookRow(x as BookTop)
+                : signalRow(x as Signal, this.opts.instance),
         );
       } catch (err) {
         this.deadLetter(table, x, err as Error);
@@ -473,7 +509,7 @@ export class PersistWriter {
         ? (x: Item) => (x as Bar).tsOpenMs
         : table === 'signals'
           ? (x: Item) => (x as Signal).tsNs / 1e6
-          : (x: Item) => (x as Tick).tsExchNs / 1e6;
+          : (x: Item) => (x as Tick | BookTop).tsExchNs / 1e6;
     const days = new Set<number>();
     let lastDay = -1;
     for (const it of items) {

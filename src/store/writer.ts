@@ -6,7 +6,8 @@ import type { Tick } from '../model/tick.js';
 import type { RedisClient } from './connect.js';
 import type { Pipeline } from 'ioredis';
 import { encodeZadd } from './resp.js';
-import { lastKey, ticksKey } from './keys.js';
+import { bookKey, lastKey, ticksKey } from './keys.js';
+import type { BookTop } from '../model/book-top.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 import { StoreError } from '../model/errors.js';
 
@@ -89,6 +90,17 @@ export class TickStoreWriter {
     return p;
   }
 
+  /** Latest book tops by key, written with the next batch (one HSET each). */
+  private books = new Map<string, BookTop>();
+
+  /** The newest top of each book; an older one not yet written is replaced. */
+  addBooks(items: readonly BookTop[]): void {
+    for (const b of items) this.books.set(bookKey(b.venue, b.symbol), b);
+    this.booksPending = true;
+    this.schedule();
+  }
+  private booksPending = false;
+
   add(t: Tick): void {
     if (t.kind === 'quote' && !this.opts.storeQuotes) return;
     const p = this.queueOf(t.venue, t.symbol);
@@ -119,14 +131,14 @@ export class TickStoreWriter {
   private flushSoon(): void {
     this.scheduled = false;
     if (this.inFlight) return; // the running batch reschedules when it ends
-    if (this.backlog === 0) return;
+    if (this.backlog === 0 && !this.booksPending) return;
     if (this.redis.status !== 'ready') {
       this.retryLater();
       return;
     }
     this.inFlight = this.flushOnce().finally(() => {
       this.inFlight = undefined;
-      if (this.backlog > 0) this.schedule();
+      if (this.backlog > 0 || this.booksPending) this.schedule();
     });
   }
 
@@ -167,11 +179,20 @@ export class TickStoreWriter {
       }
     }
     this.backlog -= count;
-    if (count === 0) return;
+    const books = this.books;
+    this.books = new Map();
+    this.booksPending = false;
+    if (count === 0 && books.size === 0) return;
     const started = performance.now();
     try {
       if (this.opts.pipelinePerSymbol) await Promise.all(batch.map((b) => this.pipelineFor([b]).exec().then(check)));
-      else await this.pipelineFor(batch).exec().then(check);
+      else if (count > 0) await this.pipelineFor(batch).exec().then(check);
+      if (books.size > 0) {
+        if (this.opts.pipelinePerSymbol)
+          await Promise.all([...books].map((e) => this.booksPipeline([e]).exec().then(check)));
+        else await this.booksPipeline(books).exec().then(check);
+      }
+      this.booksWritten += books.size;
       this.stored += count;
       this.batches++;
       this.lastBatchMs = performance.now() - started;
@@ -179,6 +200,8 @@ export class TickStoreWriter {
     } catch (err) {
       this.errors++;
       this.log.warn({ err: (err as Error).message, ticks: count }, 'redis batch failed; keeping ticks in the backlog');
+      for (const [k, b] of books) if (!this.books.has(k)) this.books.set(k, b); // newer tops win
+      this.booksPending = this.books.size > 0;
       for (const b of batch) {
         const p = this.queueOf(b.venue, b.symbol);
         p.ticks = b.ticks.concat(p.ticks);
@@ -189,6 +212,30 @@ export class TickStoreWriter {
       while (this.backlog > this.opts.maxBacklogTicks) this.dropOldest(this.queueOf(batch[0]!.venue, batch[0]!.symbol));
       await new Promise((r) => setTimeout(r, 100));
     }
+  }
+
+  /** Book tops written (HSETs). */
+  booksWritten = 0;
+
+  private booksPipeline(books: Iterable<[string, BookTop]>) {
+    const pipe = this.redis.pipeline();
+    for (const [key, b] of books)
+      pipe.hset(
+        key,
+        'state',
+        b.state,
+        'updateId',
+        b.updateId,
+        'tsExchNs',
+        Math.round(b.tsExchNs),
+        'tsRecvNs',
+        Math.round(b.tsRecvNs),
+        'bids',
+        JSON.stringify(b.bids),
+        'asks',
+        JSON.stringify(b.asks),
+      );
+    return pipe;
   }
 
   private pipelineFor(batch: BatchItem[]) {
@@ -232,7 +279,7 @@ export class TickStoreWriter {
   /** Flushes everything (SIGTERM drain); gives up at the deadline and reports what was left. */
   async drain(deadlineMs: number): Promise<{ left: number }> {
     const end = Date.now() + deadlineMs;
-    while ((this.backlog > 0 || this.inFlight) && Date.now() < end) {
+    while ((this.backlog > 0 || this.booksPending || this.inFlight) && Date.now() < end) {
       if (this.inFlight) {
         await Promise.race([this.inFlight, new Promise((r) => setTimeout(r, 50))]);
         continue;

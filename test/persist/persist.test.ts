@@ -58,14 +58,14 @@ test('migrations: plain PostgreSQL partitioned tables; running twice is a no-op;
   try {
     const r1 = await migrate(c, schemaOpts);
     assert.is(r1.flavor, 'postgres');
-    assert.equal(r1.applied, [1, 2]);
+    assert.equal(r1.applied, [1, 2, 3]);
     const r2 = await migrate(c, schemaOpts);
     assert.equal(r2.applied, []);
     assert.is(await currentVersion(c), SCHEMA_VERSION);
     const parts = await c.query(
-      `select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s')`,
+      `select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s','book_snapshots')`,
     );
-    assert.is(parts.rowCount, 4);
+    assert.is(parts.rowCount, 5);
     const brin = await c.query(`select indexname from pg_indexes where indexname = 'ticks_ts_brin'`);
     assert.is(brin.rowCount, 1, 'BRIN on ts');
     assert.ok(renderSql('timescaledb', schemaOpts).includes(`create_hypertable('ticks', 'ts'`));

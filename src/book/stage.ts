@@ -1,0 +1,71 @@
+// The book stage of one engine: its BookSet (every symbol's L2 book on this thread), what each live update fans
+// out to (a --print books line, the io stage's book tops, the strategies' onBook through one reused view), and
+// the log lines of books leaving and regaining live. The engine connects it; the work is here.
+import type { ChristmasConfig } from '../config/types.js';
+import { RateLimitedLog, type Logger } from '../telemetry/logger.js';
+import { BookSet } from './books.js';
+import type { SyncedBook } from './synced-book.js';
+import { bookLine } from './book-json.js';
+import { BookViewSlot, type BookView } from './view.js';
+import { BookTops } from './tops.js';
+import type { BookTop } from '../model/book-top.js';
+
+/** Levels per side a strategy's onBook sees. */
+const FEATURE_DEPTH = 20;
+
+export interface BookStageOptions {
+  cfg: ChristmasConfig['books'];
+  log: Logger;
+  /** `--print books`: each live update as a JSON line of this many levels. */
+  printLine?: (line: string) => void;
+  printDepth?: number;
+  /** Each live update, to the strategies (the view is reused: valid during the call). */
+  toStrategies: (view: BookView, b: SyncedBook) => void;
+  /** A book needs a snapshot or a resubscribe (the live feeds set it; replays have none). */
+  resync: (venue: string, symbol: string) => void;
+}
+
+export class BookStage {
+  readonly books: BookSet;
+  private readonly view = new BookViewSlot(FEATURE_DEPTH);
+  private tops: BookTops | undefined;
+  private readonly warn: RateLimitedLog;
+
+  constructor(private readonly opts: BookStageOptions) {
+    this.warn = new RateLimitedLog(opts.log);
+    const printDepth = opts.printDepth ?? 10;
+    this.books = new BookSet({
+      onUpdate: (b) => {
+        opts.printLine?.(bookLine(b, printDepth));
+        this.tops?.changed(b);
+        opts.toStrategies(this.view.fill(b), b);
+      },
+      onState: (b, from, reason) => this.stateChanged(b, from, reason),
+      resync: (venue, symbol) => opts.resync(venue, symbol),
+      maxPending: opts.cfg.maxPendingDeltas,
+    });
+  }
+
+  /** Book tops to the io stage: latest per batch to the store, sampled to the database. */
+  openTops(sink: { tops?: (list: BookTop[]) => void; snapshots?: (list: BookTop[]) => void }): void {
+    this.tops = new BookTops(sink, this.opts.cfg.depth, this.opts.cfg.snapshotIntervalMs, () => this.books.all());
+  }
+
+  /** True when the symbol's book is live (the risk gate's book check). */
+  live(venue: string, symbol: string): boolean {
+    return this.books.get(venue, symbol)?.state === 'live';
+  }
+
+  private stateChanged(b: SyncedBook, from: string, reason: string): void {
+    this.tops?.changed(b);
+    if (b.state === 'invalid')
+      this.warn.warn(`book:${b.key}`, { venue: b.venue, symbol: b.symbol, reason }, `book ${b.key} invalid: resyncing`);
+    else if (b.state === 'live' && from !== 'live' && b.resyncs > 0)
+      this.opts.log.info({ venue: b.venue, symbol: b.symbol, resyncs: b.resyncs }, `book ${b.key} live again`);
+  }
+
+  /** Hands the last tops and a final sample to the io stage (before it drains). */
+  stop(): void {
+    this.tops?.stop();
+  }
+}
