@@ -83,6 +83,7 @@ class Book : public Napi::ObjectWrap<Book> {
     return DefineClass(env, "NativeBook", {
       InstanceMethod<&Book::Clear>("clear"),
       InstanceMethod<&Book::Apply>("apply"),
+      InstanceMethod<&Book::Truncate>("truncate"),
       InstanceMethod<&Book::Levels>("levels"),
       InstanceMethod<&Book::BestPrice>("bestPrice"),
       InstanceMethod<&Book::BestSize>("bestSize"),
@@ -142,6 +143,25 @@ class Book : public Napi::ObjectWrap<Book> {
       s.Set(sd == 0 ? price : -price, size);
     }
     return Napi::Number::New(env, skipped);
+  }
+
+  Napi::Value Truncate(const Napi::CallbackInfo& info) {
+    Napi::Env env = info.Env();
+    int sd = SideOf(info, 0);
+    if (sd < 0) return env.Undefined();
+    if (!info[1].IsNumber()) {
+      Napi::TypeError::New(env, "keep must be a number").ThrowAsJavaScriptException();
+      return env.Undefined();
+    }
+    double keep = std::floor(info[1].As<Napi::Number>().DoubleValue());
+    Side& s = sides_[sd];
+    size_t k = keep > 0 ? static_cast<size_t>(keep) : 0;
+    if (s.n <= k) return env.Undefined();
+    size_t drop = s.n - k;
+    std::memmove(&s.keys[0], &s.keys[drop], k * sizeof(double));
+    std::memmove(&s.sizes[0], &s.sizes[drop], k * sizeof(double));
+    s.n = k;
+    return env.Undefined();
   }
 
   Napi::Value Levels(const Napi::CallbackInfo& info) {

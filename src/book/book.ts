@@ -16,6 +16,8 @@ export interface L2Book {
    * not finite and non-negative, is skipped. Returns how many pairs were skipped.
    */
   apply(side: BookSide, levels: Float64Array, count: number): number;
+  /** Keeps the best `keep` levels of one side, dropping the rest (venues whose book has a fixed depth). */
+  truncate(side: BookSide, keep: number): void;
   /** Levels on one side. */
   levels(side: BookSide): number;
   /** Best price on a side; NaN when the side is empty. */

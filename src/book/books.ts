@@ -23,8 +23,30 @@ export interface BookSetOptions {
   maxPending?: number;
   /** Makes each symbol's book (default: native when the kernels are, else TypeScript; tests pick one). */
   makeBook?: () => L2Book;
-  /** Kraken checksum decimals per symbol (price, size), from the instrument info. */
+  /**
+   * Checksum decimals per symbol (price, size) where the venue's numbers do not carry them (Kraken v2 sends JSON
+   * numbers): configured (books.checksumDecimals), else the most decimals seen in the snapshot's levels.
+   */
   checksumDecimals?: (venue: string, symbol: string) => [number, number] | undefined;
+}
+
+/** The most decimal digits among a message side's prices (at 0) or sizes (at 1), as their shortest form prints. */
+function maxDecimals(levels: Float64Array, count: number, at: 0 | 1): number {
+  let most = 0;
+  for (let i = 0; i < count; i++) {
+    const v = levels[2 * i + at]!;
+    if (!(v > 0 && v < 1e15)) continue;
+    const s = String(v);
+    const e = s.indexOf('e-');
+    const d =
+      e >= 0
+        ? Number(s.slice(e + 2)) + Math.max(0, s.indexOf('.') >= 0 ? e - s.indexOf('.') - 1 : 0)
+        : s.indexOf('.') >= 0
+          ? s.length - s.indexOf('.') - 1
+          : 0;
+    if (d > most) most = d;
+  }
+  return Math.min(most, 20);
 }
 
 export class BookSet implements BookInput {
@@ -61,7 +83,7 @@ export class BookSet implements BookInput {
       this.books.set(key, b);
     }
     if (m.kind === 'snapshot') this.snapshot(b, m, rule);
-    else if (b.snapshotId < 0) this.buffer(b, m, rule);
+    else if (!b.synced) this.buffer(b, m, rule);
     else this.delta(b, m, rule);
   }
 
@@ -85,13 +107,20 @@ export class BookSet implements BookInput {
     this.snapshots++;
     b.snapshotRequested = false;
     b.book.clear();
-    if (!this.load(b, m)) return;
+    if (!this.load(b, m, rule.keepLevels)) return;
+    b.synced = true;
     b.snapshotId = m.lastId;
     b.lastId = m.lastId;
     b.awaitingFirst = true;
     b.tsExchNs = m.tsExchNs;
     b.tsRecvNs = m.tsRecvNs;
-    if (rule.checksum && !this.checksumHolds(b, m)) return;
+    if (rule.checksum) {
+      b.checksumDecimals = this.opts.checksumDecimals?.(b.venue, b.symbol) ?? [
+        Math.max(maxDecimals(m.bids, m.bidCount, 0), maxDecimals(m.asks, m.askCount, 0)),
+        Math.max(maxDecimals(m.bids, m.bidCount, 1), maxDecimals(m.asks, m.askCount, 1)),
+      ];
+      if (!this.checksumHolds(b, m)) return;
+    }
     if (this.crossed(b)) return;
     const pending = b.pending;
     b.pending = [];
@@ -118,7 +147,7 @@ export class BookSet implements BookInput {
       this.buffer(b, m, rule);
       return;
     }
-    if (!this.load(b, m)) return;
+    if (!this.load(b, m, rule.keepLevels)) return;
     b.awaitingFirst = false;
     if (m.lastId >= 0) b.lastId = m.lastId;
     b.tsExchNs = m.tsExchNs;
@@ -129,9 +158,13 @@ export class BookSet implements BookInput {
   }
 
   /** Applies a message's levels; a level with a bad price or size is skipped and counted. */
-  private load(b: SyncedBook, m: BookMessage): boolean {
+  private load(b: SyncedBook, m: BookMessage, keepLevels?: number): boolean {
     const skipped = b.book.apply(BID, m.bids, m.bidCount) + b.book.apply(ASK, m.asks, m.askCount);
     if (skipped > 0) this.count('bad-level', skipped);
+    if (keepLevels !== undefined) {
+      b.book.truncate(BID, keepLevels);
+      b.book.truncate(ASK, keepLevels);
+    }
     return true;
   }
 
@@ -145,9 +178,8 @@ export class BookSet implements BookInput {
 
   private checksumHolds(b: SyncedBook, m: BookMessage): boolean {
     if (m.checksum < 0) return true;
-    const decimals = this.opts.checksumDecimals?.(b.venue, b.symbol);
-    if (decimals === undefined) return true;
-    if (b.book.krakenChecksum(decimals[0], decimals[1]) === m.checksum) return true;
+    const [pd, sd] = b.checksumDecimals;
+    if (b.book.krakenChecksum(pd, sd) === m.checksum) return true;
     this.invalidate(b, 'checksum');
     return false;
   }
@@ -164,6 +196,7 @@ export class BookSet implements BookInput {
     b.invalidReason = reason;
     b.book.clear();
     b.pending = [];
+    b.synced = false;
     b.snapshotId = -1;
     b.awaitingFirst = false;
     this.setState(b, 'invalid', reason);

@@ -11,6 +11,8 @@ export interface SequenceRule {
   readonly restSnapshot: boolean;
   /** The venue sends a checksum to verify the book after each message (Kraken). */
   readonly checksum: boolean;
+  /** Levels per side the venue's book has (Kraken: the subscribed depth): deeper ones are dropped after each message. */
+  readonly keepLevels?: number;
   /** The first delta after a snapshot whose final id is `snapshotId`. */
   first(snapshotId: number, m: BookMessage): SequenceVerdict;
   /** A delta after the last applied message, whose final id was `lastId`. */
@@ -40,15 +42,15 @@ const binanceUsdmRule: SequenceRule = {
   next: (lastId, m) => (m.prevId === lastId ? 'apply' : m.lastId <= lastId ? 'stale' : 'gap'),
 };
 
-/** Venues that put the snapshot in the stream and number messages with increasing ids (Bybit v5 `u`). */
-const increasingIdRule: SequenceRule = {
+/** Coinbase Exchange level2: a snapshot in the stream, then l2updates with no sequence (a gap cannot be seen). */
+const unsequencedRule: SequenceRule = {
   restSnapshot: false,
   checksum: false,
-  first: (snapshotId, m) => (m.lastId > snapshotId ? 'apply' : 'stale'),
-  next: (lastId, m) => (m.lastId > lastId ? 'apply' : 'stale'),
+  first: () => 'apply',
+  next: () => 'apply',
 };
 
-/** Venues that put the snapshot in the stream and number messages contiguously (Coinbase Advanced sequence_num). */
+/** Venues that put the snapshot in the stream and number messages contiguously (Bybit v5 `u`). */
 const contiguousIdRule: SequenceRule = {
   restSnapshot: false,
   checksum: false,
@@ -56,10 +58,11 @@ const contiguousIdRule: SequenceRule = {
   next: (lastId, m) => (m.lastId === lastId + 1 ? 'apply' : m.lastId <= lastId ? 'stale' : 'gap'),
 };
 
-/** Kraken v2: no ids; every update is applied and the checksum says whether the book is still right. */
+/** Kraken v2: no ids; every update is applied, the book cut to the subscribed 10 levels, and the checksum says whether it is still right. */
 const checksumRule: SequenceRule = {
   restSnapshot: false,
   checksum: true,
+  keepLevels: 10,
   first: () => 'apply',
   next: () => 'apply',
 };
@@ -73,9 +76,9 @@ export function sequenceRuleFor(venue: string): SequenceRule | undefined {
       return binanceUsdmRule;
     case 'bybit':
     case 'bybit-linear':
-      return increasingIdRule;
-    case 'coinbase-advanced':
       return contiguousIdRule;
+    case 'coinbase':
+      return unsequencedRule;
     case 'kraken':
       return checksumRule;
     default:

@@ -10,7 +10,9 @@ export class SyncedBook {
   state: BookState = 'syncing';
   /** Why the book last left `live` (gap, crossed, checksum, stale, ...); '' before that. */
   invalidReason = '';
-  /** Final id of the snapshot a first delta must follow; -1 when none is applied yet. */
+  /** A snapshot is applied and deltas follow it (false before the first one and after an invalidation). */
+  synced = false;
+  /** Final id of the snapshot a first delta must follow (-1: none, or the venue numbers nothing). */
   snapshotId = -1;
   /** The next delta is the first after the snapshot (the venue's first-delta rule applies). */
   awaitingFirst = false;
@@ -22,6 +24,8 @@ export class SyncedBook {
   snapshotRequested = false;
   /** Deltas received while waiting for a REST snapshot, in order. */
   pending: BookMessage[] = [];
+  /** Checksum decimals (price, size): configured, or the most seen in the last snapshot's levels. */
+  checksumDecimals: [number, number] = [0, 0];
   /** Messages applied since start, and resyncs requested. */
   applied = 0;
   resyncs = 0;

@@ -89,6 +89,16 @@ export class TsBook implements L2Book {
     return skipped;
   }
 
+  truncate(side: BookSide, keep: number): void {
+    const s = this.sides[side];
+    const k = Math.max(0, Math.floor(keep));
+    if (s.n <= k) return;
+    const drop = s.n - k;
+    s.keys.copyWithin(0, drop, s.n);
+    s.sizes.copyWithin(0, drop, s.n);
+    s.n = k;
+  }
+
   levels(side: BookSide): number {
     return this.sides[side].n;
   }

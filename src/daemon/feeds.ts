@@ -67,7 +67,13 @@ export class LiveFeeds {
     this.offsetTimer = setInterval(refresh, 100);
     this.offsetTimer.unref();
     engine.clockOffsetNs = (venue) => offsets.get(venue) ?? NaN;
-    engine.resyncBook = (venue, symbol) => this.snapshots.get(venue)?.request(symbol);
+    // A book resync: a REST snapshot where the venue syncs from REST, else a resubscribe of that symbol's book.
+    // A connection that is down resubscribes everything when it comes back (and the venue sends new snapshots).
+    engine.resyncBook = (venue, symbol) => {
+      const rest = this.snapshots.get(venue);
+      if (rest) return rest.request(symbol);
+      for (const c of byVenue.get(venue) ?? []) if (c.symbols.includes(symbol) && c.resubscribeBook(symbol)) return;
+    };
     engine.staleness = (venue, symbol) => {
       const list = byVenue.get(venue);
       if (!list) return false;

@@ -56,12 +56,24 @@ export class FeedConnection extends EventEmitter {
     return this.opts.adapter.venue;
   }
 
+  get symbols(): readonly string[] {
+    return this.opts.feed.symbols;
+  }
+
   start(): void {
     this.stopping = false;
     this.connect();
     const staleMs = this.opts.feed.staleAfterMs;
     this.watchTimer = setInterval(() => this.checkSilence(), Math.max(50, Math.floor(staleMs / 4)));
     this.watchTimer.unref();
+  }
+
+  /** Re-opens one symbol's book channel (stream-snapshot venues' resync); false when not connected. */
+  resubscribeBook(symbol: string): boolean {
+    const msgs = this.opts.adapter.resubscribeBook?.(symbol);
+    if (!msgs || this.ws?.readyState !== WebSocket.OPEN) return false;
+    for (const m of msgs) this.ws.send(m);
+    return true;
   }
 
   /** Is this symbol (or the whole connection) silent past its limit? */

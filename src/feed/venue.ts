@@ -31,6 +31,8 @@ export interface VenueAdapter {
   parseBytes?(frame: Uint8Array, tsRecvNs: number, out: Tick[], books?: BookInput): boolean;
   /** Messages to send after (re)connecting, for these symbols and channels. */
   subscribeMessages(symbols: readonly string[], channels: readonly string[]): string[];
+  /** Stream-snapshot venues: messages that drop and re-open one symbol's book channel (a new snapshot follows). */
+  resubscribeBook?(symbol: string): string[];
   /** URL to connect to for these subscriptions (venues that subscribe in the URL). */
   connectUrl(baseUrl: string, symbols: readonly string[], channels: readonly string[]): string;
   /** Application-level keep-alive some venues need (Bybit: {"op":"ping"} every 20 s). */
@@ -45,9 +47,21 @@ export interface VenueAdapter {
   normalizeSymbol(raw: string): string;
 }
 
-/** Maps configured channels to a venue's own channel names (trade-like vs best bid/ask), without repeats. */
-export function venueChannels(channels: readonly string[], tradeName: string, quoteName: string): string[] {
+/**
+ * Maps configured channels to a venue's own channel names (trade-like vs best bid/ask), without repeats; `depth`
+ * maps to `depthName` (left out when the venue keeps no books).
+ */
+export function venueChannels(
+  channels: readonly string[],
+  tradeName: string,
+  quoteName: string,
+  depthName?: string,
+): string[] {
   const out = new Set<string>();
-  for (const c of channels) out.add(c === 'trade' || c === 'aggTrade' ? tradeName : quoteName);
+  for (const c of channels) {
+    if (c === 'depth') {
+      if (depthName) out.add(depthName);
+    } else out.add(c === 'trade' || c === 'aggTrade' ? tradeName : quoteName);
+  }
   return [...out];
 }

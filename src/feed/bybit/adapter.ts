@@ -2,7 +2,7 @@
 // Book update ids restart with each connection's snapshot, so the sequence check resets them on reconnect.
 import type { VenueAdapter } from '../venue.js';
 import { makeBybitParser } from './parse.js';
-import { bybitPing, bybitSubscribe } from './subscriptions.js';
+import { bybitPing, bybitResubscribeBook, bybitSubscribe } from './subscriptions.js';
 
 export function bybitAdapter(venue: 'bybit' | 'bybit-linear'): VenueAdapter {
   return {
@@ -13,5 +13,6 @@ export function bybitAdapter(venue: 'bybit' | 'bybit-linear'): VenueAdapter {
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages: bybitSubscribe,
     parse: makeBybitParser(venue),
+    resubscribeBook: bybitResubscribeBook,
   };
 }

@@ -49,6 +49,6 @@ export interface BybitOpReply {
 
 /** Requests we send. */
 export interface BybitRequest {
-  op: 'subscribe' | 'ping';
+  op: 'subscribe' | 'unsubscribe' | 'ping';
   args?: string[];
 }

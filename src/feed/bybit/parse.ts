@@ -1,8 +1,11 @@
 // Bybit v5 public frames -> Ticks: publicTrade, orderbook.1 (snapshot + deltas) and tickers for best bid/ask.
-// orderbook.1 deltas carry only the changed side, so the last top of book per symbol is kept by the parser.
+// orderbook.1 deltas carry only the changed side, so the last top of book per symbol is kept by the parser;
+// orderbook.50/.200 go to the BookInput as L2 book messages.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
 import { idOf, isObject, msToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
+import { emptyMessage, type BookInput } from '../../book/message.js';
+import { pairsInto } from '../book-levels.js';
 
 interface Top {
   bid: number;
@@ -12,8 +15,11 @@ interface Top {
 }
 
 /** A parser for one connection's frames (it holds the top of book per symbol between deltas). */
-export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number, out: Tick[]) => void {
+export function makeBybitParser(
+  venue: string,
+): (frame: string, tsRecvNs: number, out: Tick[], books?: BookInput) => void {
   const tops = new Map<string, Top>();
+  const bookScratch = emptyMessage();
   const topOf = (s: string): Top => {
     let t = tops.get(s);
     if (!t) {
@@ -26,7 +32,7 @@ export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number
     if (top.bid > 0 && top.ask > 0)
       out.push(quoteTick(venue, symbol, tsExchNs, tsRecvNs, top.bid, top.bidSize, top.ask, top.askSize, id));
   };
-  return (frame: string, tsRecvNs: number, out: Tick[]): void => {
+  return (frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void => {
     const msg = parseJson(frame);
     if (!isObject(msg)) throw new FrameError('bad-shape', 'Bybit frame is not a JSON object');
     if (typeof msg.op === 'string') {
@@ -54,6 +60,26 @@ export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number
           ),
         );
       }
+      return;
+    }
+    if (topic.startsWith('orderbook.') && !topic.startsWith('orderbook.1.')) {
+      // orderbook.50 / .200: the L2 book. A snapshot (or any message with u = 1, a service restart) resets it.
+      if (!books) return;
+      const d = msg.data;
+      if (!isObject(d)) throw new FrameError('bad-field', 'orderbook data malformed');
+      const b = bookScratch;
+      b.venue = venue;
+      b.symbol = str(d.s, 's');
+      b.lastId = idOf(d.u);
+      if (b.lastId < 0) throw new FrameError('bad-field', 'field u: expected an update id');
+      b.kind = msg.type === 'snapshot' || b.lastId === 1 ? 'snapshot' : 'delta';
+      b.firstId = b.prevId = -1;
+      b.tsExchNs = msToNs(msg.cts ?? msg.ts, 'ts');
+      b.tsRecvNs = tsRecvNs;
+      b.bidCount = pairsInto(b, 'bids', d.b, 'b');
+      b.askCount = pairsInto(b, 'asks', d.a, 'a');
+      b.checksum = -1;
+      books.onBookMessage(b);
       return;
     }
     if (topic.startsWith('orderbook.1.')) {
@@ -110,6 +136,6 @@ export function makeBybitParser(venue: string): (frame: string, tsRecvNs: number
       emitTop(symbol, top, msToNs(msg.ts, 'ts'), tsRecvNs, idOf(msg.cs), out);
       return;
     }
-    // liquidation, orderbook.50 and other topics are not ticks for this engine
+    // liquidation and other topics are not ticks for this engine
   };
 }

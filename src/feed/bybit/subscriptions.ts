@@ -6,7 +6,10 @@ const ARGS_PER_REQUEST = 10;
 export function bybitSubscribe(symbols: readonly string[], channels: readonly string[]): string[] {
   const topics = new Set<string>();
   for (const s of symbols)
-    for (const c of channels) topics.add(c === 'trade' || c === 'aggTrade' ? `publicTrade.${s}` : `orderbook.1.${s}`);
+    for (const c of channels)
+      topics.add(
+        c === 'trade' || c === 'aggTrade' ? `publicTrade.${s}` : c === 'depth' ? bookTopic(s) : `orderbook.1.${s}`,
+      );
   const args = [...topics],
     msgs: string[] = [];
   for (let i = 0; i < args.length; i += ARGS_PER_REQUEST) {
@@ -14,6 +17,16 @@ export function bybitSubscribe(symbols: readonly string[], channels: readonly st
     msgs.push(JSON.stringify(req));
   }
   return msgs;
+}
+
+/** The L2 book topic: 50 levels (orderbook.1 is the top of book the quotes come from). */
+const bookTopic = (symbol: string) => `orderbook.50.${symbol}`;
+
+/** A book resync: unsubscribe and subscribe the symbol's book topic again (Bybit sends a fresh snapshot). */
+export function bybitResubscribeBook(symbol: string): string[] {
+  return (['unsubscribe', 'subscribe'] as const).map((op) =>
+    JSON.stringify({ op, args: [bookTopic(symbol)] } satisfies BybitRequest),
+  );
 }
 
 /** Bybit closes a connection without traffic; it expects {"op":"ping"} about every 20 s. */

@@ -1,7 +1,7 @@
 // Coinbase Exchange and Advanced Trade adapters: parse.ts turns frames into ticks, subscriptions.ts builds requests.
 import type { VenueAdapter } from '../venue.js';
 import { parseCoinbaseAdvanced, parseCoinbaseExchange } from './parse.js';
-import { coinbaseAdvancedSubscribe, coinbaseExchangeSubscribe } from './subscriptions.js';
+import { coinbaseAdvancedSubscribe, coinbaseExchangeSubscribe, coinbaseResubscribeBook } from './subscriptions.js';
 
 export function coinbaseExchangeAdapter(): VenueAdapter {
   return {
@@ -10,6 +10,7 @@ export function coinbaseExchangeAdapter(): VenueAdapter {
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages: coinbaseExchangeSubscribe,
     parse: parseCoinbaseExchange,
+    resubscribeBook: coinbaseResubscribeBook,
   };
 }
 

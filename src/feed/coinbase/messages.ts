@@ -44,7 +44,7 @@ export interface CoinbaseL2Update {
 
 /** Exchange subscribe request. */
 export interface CoinbaseSubscribe {
-  type: 'subscribe';
+  type: 'subscribe' | 'unsubscribe';
   product_ids: readonly string[];
   channels: string[];
 }

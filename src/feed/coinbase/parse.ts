@@ -1,8 +1,10 @@
 // Coinbase frames -> Ticks. Exchange ws-feed: match / last_match (side = the MAKER's side, so the aggressor
-// is the opposite) and ticker; book frames are checked, not turned into ticks. Advanced Trade: market_trades
+// is the opposite) and ticker; level2 snapshot / l2update frames are checked and go to the BookInput. Advanced Trade: market_trades
 // (side = the taker's) and ticker.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
+import { emptyMessage, type BookInput, type BookMessage } from '../../book/message.js';
+import { changesInto, pairsInto } from '../book-levels.js';
 import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
 function sizeOrZero(v: unknown, field: string): number {
@@ -25,7 +27,23 @@ function checkLevels(levels: unknown, field: string, withSide: boolean): void {
   }
 }
 
-export function parseCoinbaseExchange(frame: string, tsRecvNs: number, out: Tick[]): void {
+/** Scratch for level2 messages (the book copies what it keeps). */
+const bookScratch = emptyMessage();
+
+/** The common fields of a level2 snapshot or l2update (no sequence: Coinbase Exchange level2 has none). */
+function coinbaseBook(m: Record<string, unknown>, kind: 'snapshot' | 'delta', tsRecvNs: number): BookMessage {
+  const b = bookScratch;
+  b.venue = 'coinbase';
+  b.symbol = str(m.product_id, 'product_id');
+  b.kind = kind;
+  b.firstId = b.lastId = b.prevId = -1;
+  b.tsExchNs = m.time === undefined ? tsRecvNs : timeOrRecv(m.time, 'time', tsRecvNs); // snapshots carry no time
+  b.tsRecvNs = tsRecvNs;
+  b.checksum = -1;
+  return b;
+}
+
+export function parseCoinbaseExchange(frame: string, tsRecvNs: number, out: Tick[], books?: BookInput): void {
   const venue = 'coinbase';
   const m = parseJson(frame);
   if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase frame is not a JSON object');
@@ -69,9 +87,20 @@ export function parseCoinbaseExchange(frame: string, tsRecvNs: number, out: Tick
     case 'snapshot':
       checkLevels(m.bids, 'bids', false);
       checkLevels(m.asks, 'asks', false);
+      if (books) {
+        const b = coinbaseBook(m, 'snapshot', tsRecvNs);
+        b.bidCount = pairsInto(b, 'bids', m.bids, 'bids');
+        b.askCount = pairsInto(b, 'asks', m.asks, 'asks');
+        books.onBookMessage(b);
+      }
       return;
     case 'l2update':
       checkLevels(m.changes, 'changes', true);
+      if (books) {
+        const b = coinbaseBook(m, 'delta', tsRecvNs);
+        changesInto(b, m.changes, 'changes');
+        books.onBookMessage(b);
+      }
       return;
     case 'error':
       throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);

@@ -7,9 +7,19 @@ export function coinbaseExchangeSubscribe(symbols: readonly string[], channels: 
   const req: CoinbaseSubscribe = {
     type: 'subscribe',
     product_ids: symbols,
-    channels: [...venueChannels(channels, 'matches', 'ticker'), 'heartbeat'],
+    channels: [...venueChannels(channels, 'matches', 'ticker', BOOK_CHANNEL), 'heartbeat'],
   };
   return [JSON.stringify(req)];
+}
+
+/** level2_batch: the level2 snapshot and l2updates, batched every 50 ms, without authentication. */
+const BOOK_CHANNEL = 'level2_batch';
+
+/** A book resync: unsubscribe and subscribe the product's level2 again (a fresh snapshot follows). */
+export function coinbaseResubscribeBook(symbol: string): string[] {
+  return (['unsubscribe', 'subscribe'] as const).map((type) =>
+    JSON.stringify({ type, product_ids: [symbol], channels: [BOOK_CHANNEL] } satisfies CoinbaseSubscribe),
+  );
 }
 
 export function coinbaseAdvancedSubscribe(symbols: readonly string[], channels: readonly string[]): string[] {

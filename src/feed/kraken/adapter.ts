@@ -1,7 +1,7 @@
 // Kraken spot WebSocket v2 adapter: parse.ts turns frames into ticks, subscriptions.ts builds requests.
 import type { VenueAdapter } from '../venue.js';
 import { parseKraken } from './parse.js';
-import { krakenPing, krakenSubscribe } from './subscriptions.js';
+import { krakenPing, krakenResubscribeBook, krakenSubscribe } from './subscriptions.js';
 
 export function krakenAdapter(): VenueAdapter {
   return {
@@ -11,5 +11,6 @@ export function krakenAdapter(): VenueAdapter {
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages: krakenSubscribe,
     parse: parseKraken,
+    resubscribeBook: krakenResubscribeBook,
   };
 }

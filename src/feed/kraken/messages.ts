@@ -38,6 +38,12 @@ export interface KrakenMethodReply {
 
 /** Requests we send. */
 export interface KrakenRequest {
-  method: 'subscribe' | 'ping';
-  params?: { channel: string; symbol: readonly string[]; snapshot?: boolean; event_trigger?: 'bbo' | 'trades' };
+  method: 'subscribe' | 'unsubscribe' | 'ping';
+  params?: {
+    channel: string;
+    symbol: readonly string[];
+    snapshot?: boolean;
+    event_trigger?: 'bbo' | 'trades';
+    depth?: number;
+  };
 }

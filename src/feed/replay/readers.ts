@@ -53,7 +53,9 @@ export function venueFromFileName(file: string): { venue: string; symbol?: strin
 
 function detectFormat(first: string): RecordingFormat {
   if (/^\d{15,20} [[{]/.test(first)) return 'hftbacktest';
-  if (/^\d{9,11}(\.\d+)?: /.test(first) || first.startsWith('configuration:')) return 'cryptofeed';
+  // cryptofeed logs open with `configuration: ...` or the connection line `wss://... <-> <epoch_s>`
+  if (/^\d{9,11}(\.\d+)?: /.test(first) || first.startsWith('configuration:') || /^wss?:\/\/\S+ <-?> /.test(first))
+    return 'cryptofeed';
   if (first.startsWith('trade_id,')) return 'csv-trades';
   if (first.startsWith('update_id,')) return 'csv-quotes';
   if (first.startsWith('ms_since_midnight') || /^\d+,\d+(\.\d+)?,\d+,/.test(first)) return 'csv-lean';
