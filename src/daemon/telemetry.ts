@@ -9,7 +9,11 @@ import type { FrameProcessor } from '../feed/processor.js';
 
 export function engineRegistry(
   engine: Engine,
-  feeds: { processors: () => FrameProcessor[]; states: () => string[] },
+  feeds: {
+    processors: () => FrameProcessor[];
+    states: () => string[];
+    snapshots?: () => Array<{ venue: string; requested: number; failed: number; weight: number }>;
+  },
   loop: LoopMonitor,
 ) {
   return buildRegistry({
@@ -52,6 +56,18 @@ export function engineRegistry(
     loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
     histograms: engine.histograms,
     strategyErrors: () => engine.strategyErrors,
+    books: () => ({
+      books: [...engine.books.all()].map((b) => ({
+        venue: b.venue,
+        symbol: b.symbol,
+        state: b.state,
+        applied: b.applied,
+        resyncs: b.resyncs,
+        levels: b.book.levels(0) + b.book.levels(1),
+      })),
+      dropped: engine.books.dropped,
+      snapshotRequests: feeds.snapshots?.() ?? [],
+    }),
     build: buildInfo(),
   });
 }

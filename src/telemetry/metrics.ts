@@ -92,6 +92,12 @@ export interface MetricsSources {
   loop: () => { lagMs: number; utilization: number; stalls: number };
   /** Strategy instances disabled after throwing, by strategy. */
   strategyErrors?: () => ReadonlyMap<string, number>;
+  /** L2 books: each one's state and counts, the set's drops by reason, REST snapshot requests by venue. */
+  books?: () => {
+    books: Array<{ venue: string; symbol: string; state: string; applied: number; resyncs: number; levels: number }>;
+    dropped: ReadonlyMap<string, number>;
+    snapshotRequests: Array<{ venue: string; requested: number; failed: number; weight: number }>;
+  };
   histograms: StageHistograms;
   build: BuildInfo;
 }
@@ -246,6 +252,46 @@ export function buildRegistry(src: MetricsSources): client.Registry {
   counter('christmas_signals_suppressed_total', 'Signals suppressed by a risk gate', ['reason'], (set) => {
     for (const [r, n] of Object.entries(src.signals().suppressed)) set({ reason: r }, n);
   });
+  gauge(
+    'christmas_book_state',
+    'L2 book state: 1 for the state the book is in (syncing, live, invalid)',
+    ['venue', 'symbol', 'state'],
+    (g) => {
+      for (const b of src.books?.().books ?? [])
+        for (const st of ['syncing', 'live', 'invalid'])
+          g.set({ venue: b.venue, symbol: b.symbol, state: st }, b.state === st ? 1 : 0);
+    },
+  );
+  counter('christmas_book_updates_total', 'L2 book updates applied while live', ['venue', 'symbol'], (set) => {
+    for (const b of src.books?.().books ?? []) set({ venue: b.venue, symbol: b.symbol }, b.applied);
+  });
+  counter(
+    'christmas_book_resyncs_total',
+    'L2 book resyncs (a snapshot or resubscribe after leaving live)',
+    ['venue', 'symbol'],
+    (set) => {
+      for (const b of src.books?.().books ?? []) set({ venue: b.venue, symbol: b.symbol }, b.resyncs);
+    },
+  );
+  counter(
+    'christmas_book_drops_total',
+    'Book messages or levels dropped, and invalidations, by reason',
+    ['reason'],
+    (set) => {
+      for (const [r, n] of src.books?.().dropped ?? []) set({ reason: r }, n);
+    },
+  );
+  counter('christmas_book_snapshot_requests_total', 'REST depth snapshot requests sent', ['venue'], (set) => {
+    for (const c of src.books?.().snapshotRequests ?? []) set({ venue: c.venue }, c.requested);
+  });
+  counter(
+    'christmas_book_snapshot_failures_total',
+    'REST depth snapshot requests that failed (retried)',
+    ['venue'],
+    (set) => {
+      for (const c of src.books?.().snapshotRequests ?? []) set({ venue: c.venue }, c.failed);
+    },
+  );
   gauge('christmas_signal_clients', 'Connected signal socket clients', [], (g) => g.set(src.signals().clients));
   counter('christmas_signal_slow_consumers_total', 'Clients dropped as slow consumers', [], (set) =>
     set({}, src.signals().slowDrops),

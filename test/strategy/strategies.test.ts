@@ -182,7 +182,7 @@ test('risk gates: kill switch, stale, gap, book, spread, cooldown, per-symbol an
     'rate-global': 1,
     'rate-symbol': 1,
   });
-  assert.is(gate.passed, 5);
+  assert.is(gate.passed, 6);
 });
 
 test('strategy parameters are validated with the key and the expected range', () => {

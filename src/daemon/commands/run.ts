@@ -131,6 +131,13 @@ export const runCommand: Command = {
           {
             processors: () => feeds!.connections.map((c) => c.processor),
             states: () => feeds!.connections.map((c) => c.state),
+            snapshots: () =>
+              [...feeds!.snapshots].map(([venue, c]) => ({
+                venue,
+                requested: c.stats.fetched + c.stats.failed,
+                failed: c.stats.failed,
+                weight: c.stats.weightUsed,
+              })),
           },
           loop,
         ),

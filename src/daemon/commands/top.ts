@@ -124,6 +124,17 @@ export const topCommand: Command = {
             )
             .join(' ')}`,
         );
+      const books = s.filter((x) => x.name === 'christmas_book_state' && x.value === 1);
+      if (books.length > 0) {
+        const of = (n: string, b: { labels: Record<string, string> }) =>
+          s.find((x) => x.name === n && x.labels.venue === b.labels.venue && x.labels.symbol === b.labels.symbol)
+            ?.value ?? 0;
+        lines.push('', 'book                             state      updates   resyncs');
+        for (const b of books)
+          lines.push(
+            `${`${b.labels.venue}:${b.labels.symbol}`.padEnd(32)} ${b.labels.state!.padEnd(8)} ${String(of('christmas_book_updates_total', b)).padStart(9)} ${String(of('christmas_book_resyncs_total', b)).padStart(9)}`,
+          );
+      }
       const get = (n: string) => s.filter((x) => x.name === n).reduce((a, x) => a + x.value, 0);
       lines.push(
         '',
