@@ -1,7 +1,8 @@
 // `christmas demo`: the embedded default. Starts a local Redis and an embedded PostgreSQL on free ports
-// in temp folders, serves the bundled Binance session over a local WebSocket (looped), runs the daemon
-// against them, and shows its signals (and tick flow) live until Ctrl-C.
-import { mkdtempSync, rmSync } from 'node:fs';
+// in temp folders, serves the bundled Binance sessions over local WebSockets (looped; the 2021 one with its L2
+// depth streams and the REST depth endpoint), runs the daemon against them, and shows its signals, tick flow
+// and live books until Ctrl-C.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
@@ -15,6 +16,21 @@ import { SignalClient } from '../../signal/client.js';
 import { parsePrometheus, stagePercentileUs } from './top.js';
 import { intOption, type Command } from '../command.js';
 import { UsageError } from '../../model/errors.js';
+
+/** The bundled session with depth streams and REST snapshots, and its symbols. */
+const BOOK_SESSION = 'binance-spot-session-2021-04-05.cryptofeed.log.gz';
+const BOOK_SYMBOLS = [
+  'BTCAUD',
+  'MANAUSDT',
+  'ETHBRL',
+  'DENTUSDT',
+  'ZILUSDT',
+  'RENBTCETH',
+  'BTCSTUSDT',
+  'QTUMETH',
+  'AXSBNB',
+  'NEOUSDC',
+];
 
 export const demoCommand: Command = {
   name: 'demo',
@@ -48,22 +64,54 @@ export const demoCommand: Command = {
       faults: {},
     });
     const feedUrl = await replay.start();
+    // The 2021 session (10 symbols with depth streams and their REST snapshots) on a second port: its books sync
+    // through serve-replay's REST depth endpoint as a live Binance connection's would.
+    const bookFrames = await loadFrames([path.join(repoRoot, 'config', 'demo', BOOK_SESSION)]);
+    const bookReplay = new ReplayServer({
+      frames: bookFrames,
+      port: 0,
+      rate: 0,
+      speed,
+      loop: true,
+      pingIntervalMs: 20_000,
+      faults: {},
+    });
+    const bookUrl = await bookReplay.start();
+    const demoCfg = JSON.parse(readFileSync(path.join(repoRoot, 'config', 'demo', 'config.json'), 'utf8')) as {
+      feeds: Array<Record<string, unknown>>;
+    };
+    const feeds = [
+      { ...demoCfg.feeds[0], url: feedUrl },
+      {
+        venue: 'binance',
+        url: bookUrl,
+        restUrl: bookReplay.restUrl,
+        symbols: BOOK_SYMBOLS,
+        channels: ['aggTrade', 'bookTicker', 'depth'],
+        staleAfterMs: 30_000,
+        maxConnectionAgeMs: 0,
+      },
+    ];
     const metricsPort = await freePort();
     const socket = path.join(work, 'signals.sock');
     say(
-      `  redis ${redis.url}\n  postgres ${pg.url}\n  feed ${feedUrl} (bundled Binance BTCUSDT session, ${frames.length} frames, looped)\n  signals ${socket}\n  metrics http://127.0.0.1:${metricsPort}/metrics`,
+      `  redis ${redis.url}\n  postgres ${pg.url}\n  feed ${feedUrl} (bundled Binance BTCUSDT session, ${frames.length} frames, looped)\n  books ${bookUrl} (bundled 2021 Binance session: ${BOOK_SYMBOLS.length} symbols with L2 books, ${bookFrames.length} frames, looped)\n  signals ${socket}\n  metrics http://127.0.0.1:${metricsPort}/metrics`,
     );
     const env = {
       ...process.env,
       CHRISTMAS_CONFIG: path.join(repoRoot, 'config', 'demo', 'config.json'),
-      CHRISTMAS_FEED_URL: feedUrl,
       CHRISTMAS_REDIS_URL: redis.url,
       CHRISTMAS_DATABASE_URL: pg.url,
       CHRISTMAS_SIGNAL_SOCKET: socket,
       CHRISTMAS_SPOOL_DIR: path.join(work, 'spool'),
       CHRISTMAS_METRICS_LISTEN: `127.0.0.1:${metricsPort}`,
     };
-    const args = [path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js'), 'run'];
+    const args = [
+      path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js'),
+      'run',
+      '--set',
+      `feeds=${JSON.stringify(feeds)}`,
+    ];
     if (compute) args.push('--set', `compute.mode="${compute}"`);
     // Its own process group: Ctrl-C at the terminal reaches the demo alone, which then drains the daemon with one
     // SIGTERM (a second signal would force the daemon's exit without its drain).
@@ -90,11 +138,13 @@ export const demoCommand: Command = {
       try {
         const s = parsePrometheus(await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text());
         const ticks = s.filter((x) => x.name === 'christmas_ticks_total').reduce((a, x) => a + x.value, 0);
+        const books = s.filter((x) => x.name === 'christmas_book_state' && x.value === 1);
+        const live = books.filter((x) => x.labels.state === 'live').length;
         const rate = (ticks - last) / ((Date.now() - lastAt) / 1000);
         last = ticks;
         lastAt = Date.now();
         say(
-          `ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${stagePercentileUs(s, 'recv_to_signal', '50').toFixed(1)} µs p99 ${stagePercentileUs(s, 'recv_to_signal', '99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}`,
+          `ticks ${ticks} (${rate.toFixed(0)}/s)  signals ${signals}  recv->signal p50 ${stagePercentileUs(s, 'recv_to_signal', '50').toFixed(1)} µs p99 ${stagePercentileUs(s, 'recv_to_signal', '99').toFixed(1)} µs  rows ${s.filter((x) => x.name === 'christmas_persist_rows_total').reduce((a, x) => a + x.value, 0)}  books live ${live}/${books.length}`,
         );
       } catch {
         /* daemon still starting */
@@ -117,20 +167,22 @@ export const demoCommand: Command = {
       await new Promise((r) => daemon.once('exit', r));
     }
     await replay.stop();
+    await bookReplay.stop();
     const summary = await (async () => {
       const { default: pgmod } = await import('pg');
       const c = new pgmod.Client({ connectionString: pg.url });
       await c.connect();
       try {
-        const r = await c.query<{ t: string; q: string; s: string }>(
-          'select (select count(*) from ticks) t, (select count(*) from quotes) q, (select count(*) from signals) s',
+        const r = await c.query<{ t: string; q: string; s: string; b: string }>(
+          'select (select count(*) from ticks) t, (select count(*) from quotes) q, (select count(*) from signals) s, (select count(*) from book_snapshots) b',
         );
         return r.rows[0]!;
       } finally {
         await c.end();
       }
     })().catch(() => undefined);
-    if (summary) say(`persisted: ${summary.t} trades, ${summary.q} quotes, ${summary.s} signals`);
+    if (summary)
+      say(`persisted: ${summary.t} trades, ${summary.q} quotes, ${summary.s} signals, ${summary.b} book snapshots`);
     await redis.stop();
     await pg.stop();
     rmSync(work, { recursive: true, force: true });
