@@ -12,7 +12,10 @@ import { FrameProcessor } from '../../src/feed/processor.js';
 import { readRecording } from '../../src/feed/replay/readers.js';
 import { nativeModule } from '../../src/native/index.js';
 import { PlainJsBook } from './plain-book.js';
-import { perItem, shared, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
+import { percentile, perItem, shared, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
+import { loadConfig } from '../../src/config/load.js';
+import { Engine } from '../../src/daemon/engine.js';
+import { silentLogger } from '../../src/telemetry/logger.js';
 
 /** Applies each message to one book, no sequencing: the cost of parse + apply alone. */
 function applier(book: L2Book): BookInput {
@@ -21,6 +24,61 @@ function applier(book: L2Book): BookInput {
       book.apply(BID, m.bids, m.bidCount);
       book.apply(ASK, m.asks, m.askCount);
     },
+  };
+}
+
+/**
+ * Depth frame -> book updated -> onBook of a book strategy (ofi-momentum) -> risk gate, in a real inline engine at
+ * the 2021 session's 10 symbols: each depth frame's time through FrameProcessor.onFrame, p50 and p99 over
+ * several passes (a fresh engine each: the sync needs its snapshots again).
+ */
+async function frameToSignal(
+  records: Array<{ kind: 'frame' | 'snapshot'; text: string; recvNs: number; symbol: string }>,
+  o: SuiteOptions,
+): Promise<BenchResult> {
+  const times: number[] = [];
+  let signals = 0;
+  for (let pass = 0; pass < (o.quick ? 3 : 10); pass++) {
+    const cfg = loadConfig({
+      env: {},
+      overrides: {
+        strategies: [{ name: 'ofi', type: 'ofi-momentum', symbols: ['*'], params: {} }],
+        'risk.cooldownMs': 0,
+      },
+    });
+    const engine = new Engine({
+      config: cfg,
+      log: silentLogger,
+      store: false,
+      persist: false,
+      socket: false,
+      replay: true,
+    });
+    await engine.start();
+    const proc = new FrameProcessor(binanceAdapter('binance'), (t) => engine.onTick(t, 0));
+    proc.books = engine.books;
+    for (const r of records) {
+      if (r.kind === 'snapshot') {
+        proc.onSnapshot(r.symbol, r.text, r.recvNs);
+        continue;
+      }
+      const depth = r.text.includes('depthUpdate');
+      const t0 = depth ? process.hrtime.bigint() : 0n;
+      proc.onFrame(r.text, r.recvNs);
+      if (depth && pass > 0) times.push(Number(process.hrtime.bigint() - t0));
+    }
+    signals = engine.emitted;
+    await engine.stop(1000);
+  }
+  times.sort((x, y) => x - y);
+  return {
+    suite: 'book',
+    name: 'depth frame -> book -> ofi-momentum onBook -> risk gate, inline engine, 10 symbols (text frames)',
+    unit: 'ns/item',
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    better: 'lower',
+    note: `budget p50 <= 15 us; ${times.length} frames timed, ${signals} signals a pass`,
   };
 }
 
@@ -111,6 +169,15 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
       else proc.onSnapshot(r.symbol, r.text, r.recvNs);
   };
 
+  // N resident books: every frame applied to each of N symbols' books in turn (the frames' levels, N books' memory).
+  const resident = (n: number) => {
+    const books = Array.from({ length: n }, () => new NativeBook());
+    const sinks = books.map(applier);
+    return () => {
+      for (let i = 0; i < bufs.length; i++) a.parseBytes!(bufs[i]!, 1, [], sinks[i % n]!);
+    };
+  };
+
   const rows = await perItem(
     'book',
     [
@@ -130,6 +197,9 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
         items: frames.length,
         fn: byteFrames(bufs, toTs),
       },
+      { name: 'depth frame -> book updated, inline, 1 resident book', items: frames.length, fn: resident(1) },
+      { name: 'depth frame -> book updated, inline, 10 resident books', items: frames.length, fn: resident(10) },
+      { name: 'depth frame -> book updated, inline, 100 resident books', items: frames.length, fn: resident(100) },
       {
         name: 'depth frame -> book updated, toString + JSON.parse path, native book',
         items: frames.length,
@@ -191,6 +261,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     ],
     o,
   );
+  rows.push(await frameToSignal(records, o));
   const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
   const ratio = (name: string, num: BenchResult, den: BenchResult, note: string): BenchResult => ({
     suite: 'book',
