@@ -28,8 +28,27 @@ uint32_t Crc32(const std::string& s) {
   return ~c;
 }
 
-// Kraken's checksum digits: fixed decimals, '.' removed, leading zeros stripped (one zero is kept for 0).
+const double kPow10[23] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                           1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+
+// Kraken's checksum digits: fixed decimals, '.' removed, leading zeros stripped (one zero is kept for 0). That is
+// round(v * 10^decimals) in decimal while it is exact (below 2^53), as book/ts-book.ts takes it; printf past that.
 void AppendDigits(std::string* out, double v, int decimals) {
+  if (decimals <= 22) {
+    const double x = v * kPow10[decimals];
+    if (x >= 0 && x < 9007199254740992.0) {
+      const double f = std::floor(x);  // JavaScript's Math.round for x >= 0: ties up, x - floor(x) is exact
+      unsigned long long n = static_cast<unsigned long long>(x - f >= 0.5 ? f + 1 : f);
+      char buf[24];
+      int i = sizeof buf;
+      do {
+        buf[--i] = static_cast<char>('0' + n % 10);
+        n /= 10;
+      } while (n > 0);
+      out->append(buf + i, sizeof buf - i);
+      return;
+    }
+  }
   char buf[400];
   int len = std::snprintf(buf, sizeof buf, "%.*f", decimals, v);
   if (len <= 0 || len >= static_cast<int>(sizeof buf)) return;

@@ -55,8 +55,17 @@ class Side {
   }
 }
 
-/** A price or size as Kraken's checksum prints it: fixed decimals, no '.', no leading zeros. */
+const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
+
+/**
+ * A price or size as Kraken's checksum prints it: fixed decimals, no '.', no leading zeros. That is the integer
+ * round(v·10^decimals) in decimal, taken directly while it is exact (below 2^53); toFixed past that.
+ */
 function checksumDigits(v: number, decimals: number): string {
+  if (decimals <= 22) {
+    const x = v * POW10[decimals]!;
+    if (x >= 0 && x < 9007199254740992) return String(Math.round(x));
+  }
   const s = v.toFixed(decimals).replace('.', '');
   let i = 0;
   while (i < s.length - 1 && s.charCodeAt(i) === 48) i++;

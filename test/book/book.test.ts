@@ -110,6 +110,25 @@ test('native and TypeScript books agree bit for bit over 200,000 random operatio
   assert.ok(a.levels(BID) > 100 && a.levels(ASK) > 100, 'the books grew past their initial capacity');
 });
 
+test('checksum digits agree on ties and past 2^53 (the integer path and the printf / toFixed path)', () => {
+  if (!NativeBook) return assert.unreachable('native module not built');
+  for (const [price, size, pd, sd] of [
+    [100.5, 0.5, 0, 0],
+    [2.5, 1.5, 0, 0],
+    [0.49999999999999994, 3, 0, 0],
+    [1e17, 1e12, 2, 8],
+    [123.456, 0.000001, 1, 3],
+  ] as const) {
+    const a = new TsBook(),
+      n = new NativeBook();
+    for (const b of [a, n]) {
+      b.apply(BID, Float64Array.of(price, size), 1);
+      b.apply(ASK, Float64Array.of(price * 2, size * 3), 1);
+    }
+    assert.is(n.krakenChecksum(pd, sd), a.krakenChecksum(pd, sd), `${price} ${size} at ${pd}/${sd}`);
+  }
+});
+
 test('native argument errors are TypeErrors/RangeErrors, not crashes', () => {
   if (!NativeBook) return assert.unreachable('native module not built');
   const n = new NativeBook();
