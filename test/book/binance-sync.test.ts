@@ -4,16 +4,16 @@
 // syncing. A dropped diff leads to invalid, one resync and a correct book again.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { readRecording } from '../../src/feed/replay/readers.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { binanceAdapter } from '../../src/feed/binance/adapter.js';
-import { BookSet, type BookSetOptions } from '../../src/book/books.js';
+import { BookSet } from '../../src/book/books.js';
 import { ASK, BID, type L2Book } from '../../src/book/book.js';
 import { TsBook } from '../../src/book/ts-book.js';
 import { nativeModule } from '../../src/native/index.js';
 import type { SyncedBook } from '../../src/book/synced-book.js';
 import { recordRecvNs, type ReplayRecord } from '../../src/feed/replay/readers.js';
 import { shared } from '../helpers.js';
+import { playBinance, recordsOf } from './reference.js';
 
 const session2021 = shared('messages/binance-spot-session-2021-04-05.cryptofeed.log');
 const session2024 = shared('messages/binance-spot-session-20240808.log.gz');
@@ -23,12 +23,6 @@ const impls: Array<[string, () => L2Book]> = [
   ['typescript', () => new TsBook()],
   ['native', () => new NativeBook!()],
 ];
-
-async function records(file: string): Promise<ReplayRecord[]> {
-  const out: ReplayRecord[] = [];
-  for await (const r of readRecording(file)) out.push(r);
-  return out;
-}
 
 interface Quote {
   u: number;
@@ -62,19 +56,7 @@ function quoteAt(list: Quote[] | undefined, id: number): Quote | undefined {
   return lo === 0 ? undefined : list[lo - 1];
 }
 
-function play(recs: ReplayRecord[], opts: BookSetOptions, skip?: (r: ReplayRecord, i: number) => boolean) {
-  const books = new BookSet(opts);
-  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
-  proc.books = books;
-  recs.forEach((r, i) => {
-    if (skip?.(r, i)) return;
-    if (r.type === 'frame') proc.onFrame(r.text, r.recvNs);
-    else if (r.type === 'snapshot') proc.onSnapshot(r.symbol, r.text, r.recvNs);
-  });
-  return { books, proc };
-}
-
-const recs2021 = await records(session2021);
+const recs2021 = await recordsOf(session2021);
 const quotes2021 = bookTickers(recs2021);
 
 for (const [name, makeBook] of impls) {
@@ -84,7 +66,7 @@ for (const [name, makeBook] of impls) {
       applied = 0;
     const mismatches: string[] = [];
     const symbols = new Set<string>();
-    const { books } = play(recs2021, {
+    const { books } = playBinance(recs2021, {
       makeBook,
       onUpdate: (b: SyncedBook) => {
         applied++;
@@ -112,9 +94,9 @@ for (const [name, makeBook] of impls) {
 }
 
 test('the 2024 session has diffs but no snapshot: its book stays syncing and reports nothing', async () => {
-  const recs = await records(session2024);
+  const recs = await recordsOf(session2024);
   let updates = 0;
-  const { books } = play(recs, { makeBook: () => new TsBook(), onUpdate: () => updates++ });
+  const { books } = playBinance(recs, { makeBook: () => new TsBook(), onUpdate: () => updates++ });
   const all = [...books.all()];
   assert.is(all.length, 1);
   assert.is(all[0]!.symbol, 'BTCUSDT');
@@ -130,7 +112,7 @@ test('a dropped diff mid-session: invalid (gap), one resync from a fresh snapsho
     .filter(([r]) => r.type === 'frame' && r.text.includes(`"${target.toLowerCase()}@depth`));
   const dropAt = diffs[Math.floor(diffs.length / 2)]![1];
   // The venue's book, for the resync: the same rules over the complete stream.
-  const venue = play(recs2021.slice(0, 0), { makeBook: () => new TsBook() }).books;
+  const venue = playBinance(recs2021.slice(0, 0), { makeBook: () => new TsBook() }).books;
   const venueProc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
   venueProc.books = venue;
   const transitions: string[] = [];

@@ -8,12 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { playBinance, recordsOf } from './reference.js';
 import { cliPath, shared, startPostgres, startRedis } from '../helpers.js';
-import { readRecording } from '../../src/feed/replay/readers.js';
-import { FrameProcessor } from '../../src/feed/processor.js';
-import { binanceAdapter } from '../../src/feed/binance/adapter.js';
-import { BookSet } from '../../src/book/books.js';
-import { TsBook } from '../../src/book/ts-book.js';
 import { bookTopOf } from '../../src/book/tops.js';
 import type { BookTop } from '../../src/model/book-top.js';
 
@@ -27,12 +23,7 @@ const cli = (args: string[], env: Record<string, string>) =>
   });
 
 async function finalTops(depth: number): Promise<Map<string, BookTop>> {
-  const books = new BookSet({ makeBook: () => new TsBook() });
-  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
-  proc.books = books;
-  for await (const r of readRecording(session))
-    if (r.type === 'frame') proc.onFrame(r.text, r.recvNs);
-    else if (r.type === 'snapshot') proc.onSnapshot(r.symbol, r.text, r.recvNs);
+  const { books } = playBinance(await recordsOf(session));
   const out = new Map<string, BookTop>();
   const scratch = new Float64Array(4 * depth);
   for (const b of books.all()) out.set(b.symbol, bookTopOf(b, depth, scratch));

@@ -9,12 +9,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { playBinance, recordsOf } from './reference.js';
 import { cliPath, shared, until } from '../helpers.js';
-import { readRecording } from '../../src/feed/replay/readers.js';
-import { FrameProcessor } from '../../src/feed/processor.js';
-import { binanceAdapter } from '../../src/feed/binance/adapter.js';
-import { BookSet } from '../../src/book/books.js';
-import { TsBook } from '../../src/book/ts-book.js';
 
 const session = shared('messages/binance-spot-session-2021-04-05.cryptofeed.log');
 const SYMBOLS = [
@@ -49,12 +45,7 @@ function start(
 
 /** The reference: the complete recording through the sync code, top DEPTH of each final book. */
 async function referenceTops(): Promise<Map<string, string>> {
-  const books = new BookSet({ makeBook: () => new TsBook() });
-  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
-  proc.books = books;
-  for await (const r of readRecording(session))
-    if (r.type === 'frame') proc.onFrame(r.text, r.recvNs);
-    else if (r.type === 'snapshot') proc.onSnapshot(r.symbol, r.text, r.recvNs);
+  const { books } = playBinance(await recordsOf(session));
   const tops = new Map<string, string>();
   const out = new Float64Array(4 * DEPTH);
   for (const b of books.all()) {

@@ -8,13 +8,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliPath, shared } from '../helpers.js';
-import { readRecording, type ReplayRecord } from '../../src/feed/replay/readers.js';
-import { FrameProcessor } from '../../src/feed/processor.js';
-import { binanceAdapter } from '../../src/feed/binance/adapter.js';
-import { BookSet } from '../../src/book/books.js';
-import { TsBook } from '../../src/book/ts-book.js';
+import { playBinance, recordsOf } from './reference.js';
 
 const session2021 = shared('messages/binance-spot-session-2021-04-05.cryptofeed.log');
+const recs2021 = await recordsOf(session2021);
 const cli = (args: string[]) =>
   spawnSync(process.execPath, [cliPath, ...args], {
     encoding: 'utf8',
@@ -40,8 +37,7 @@ test('--print books --depth 5 on the 2021 session: shape, order, and the in-proc
   const lines = r.stdout.trim().split('\n');
   // the reference: the same records through the sync code here
   const expected: string[] = [];
-  const books = new BookSet({
-    makeBook: () => new TsBook(),
+  playBinance(recs2021, {
     onUpdate: (b) => {
       const out = new Float64Array(20);
       const packed = b.book.top(out, 5);
@@ -50,12 +46,6 @@ test('--print books --depth 5 on the 2021 session: shape, order, and the in-proc
       expected.push(JSON.stringify([b.symbol, b.lastId, side(0, packed & 0xffff), side(10, packed >>> 16)]));
     },
   });
-  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
-  proc.books = books;
-  for await (const rec of readRecording(session2021)) {
-    if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
-    else if (rec.type === 'snapshot') proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
-  }
   assert.is(lines.length, expected.length);
   assert.ok(lines.length > 4000);
   for (let i = 0; i < lines.length; i++) {
@@ -89,9 +79,6 @@ test('--depth out of range is a one-line usage error', () => {
   assert.match(r.stderr, /--depth: got "0", expected a number from 1 to 5000/);
   assert.not.match(r.stderr, / {4}at /);
 });
-
-const recs2021: ReplayRecord[] = [];
-for await (const rec of readRecording(session2021)) recs2021.push(rec);
 
 test('book strategies in replay: ofi-momentum and a user module with onBook signal from the books', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-onbook-'));
@@ -139,15 +126,7 @@ test('book strategies in replay: ofi-momentum and a user module with onBook sign
   const every = sigs.filter((x) => x.strategy === 'every');
   // exactly one per 100 updates of each book, as counted by the sync code here
   const updates = new Map<string, number>();
-  const books = new BookSet({
-    makeBook: () => new TsBook(),
-    onUpdate: (b) => updates.set(b.symbol, (updates.get(b.symbol) ?? 0) + 1),
-  });
-  const proc = new FrameProcessor(binanceAdapter('binance'), () => undefined);
-  proc.books = books;
-  for (const rec of recs2021)
-    if (rec.type === 'frame') proc.onFrame(rec.text, rec.recvNs);
-    else if (rec.type === 'snapshot') proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
+  playBinance(recs2021, { onUpdate: (b) => updates.set(b.symbol, (updates.get(b.symbol) ?? 0) + 1) });
   const expected = [...updates.values()].reduce((n, u) => n + Math.floor(u / 100), 0);
   assert.is(every.length, expected);
   assert.ok(expected >= 30);

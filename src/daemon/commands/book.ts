@@ -1,12 +1,11 @@
 // `christmas book VENUE:SYMBOL [--depth N] [--watch] [--json]`: the top of one L2 book as the daemon last wrote it
 // to Redis (christmas:{VENUE:SYMBOL}:book), with its sync state; --watch prints it again whenever it changes.
-import { loadConfig } from '../../config/load.js';
-import { connectRedis, redisConfigured } from '../../store/connect.js';
 import { parseInstrument } from '../../store/keys.js';
 import { readBookTop } from '../../store/book-reader.js';
 import { bookTopJson, type BookTop } from '../../model/book-top.js';
-import { intOption, redactUrl, type Command } from '../command.js';
-import { ChristmasError, MissingInputError, UnavailableError, UsageError } from '../../model/errors.js';
+import { intOption, type Command } from '../command.js';
+import { cliRedis } from './cli-redis.js';
+import { MissingInputError, UsageError } from '../../model/errors.js';
 
 function table(b: BookTop, depth: number): string {
   const rows = [
@@ -41,23 +40,9 @@ export const bookCommand: Command = {
     const inst = pos[0] ? parseInstrument(pos[0]) : undefined;
     if (!inst) throw new UsageError('book needs VENUE:SYMBOL, e.g. binance:BTCUSDT');
     const depth = Math.floor(intOption(v.depth, 'depth', 1, 5000, 10));
-    const cfg = loadConfig();
-    const url = (v.redis as string | undefined) ?? cfg.redis.url;
-    if (!redisConfigured({ ...cfg.redis, url }))
-      throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
-    const redis = connectRedis(
-      { url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password },
-      { enableOfflineQueue: true, maxRetriesPerRequest: 2 },
-    );
-    redis.on('error', () => undefined);
+    const { redis, unreachable } = cliRedis(v.redis as string | undefined);
     const read = () =>
-      readBookTop(redis, inst.venue, inst.symbol).catch((err: unknown) =>
-        Promise.reject(
-          err instanceof ChristmasError
-            ? err
-            : new UnavailableError(`Redis ${redactUrl(url || 'cluster')}: ${(err as Error).message}`),
-        ),
-      );
+      readBookTop(redis, inst.venue, inst.symbol).catch((err: unknown) => Promise.reject(unreachable(err)));
     const show = (b: BookTop) =>
       process.stdout.write(v.json ? bookTopJson(b, depth) + '\n' : table(b, depth) + (v.watch ? '\n' : ''));
     try {

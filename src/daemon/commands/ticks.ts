@@ -1,11 +1,10 @@
 // `christmas ticks VENUE:SYMBOL`: read recent ticks back from Redis.
-import { loadConfig } from '../../config/load.js';
-import { connectRedis, redisConfigured } from '../../store/connect.js';
 import { TickStoreReader } from '../../store/reader.js';
 import { parseInstrument } from '../../store/keys.js';
 import { tickToJson } from '../../model/tick.js';
-import { intOption, redactUrl, type Command } from '../command.js';
-import { UsageError, ChristmasError, UnavailableError } from '../../model/errors.js';
+import { intOption, type Command } from '../command.js';
+import { cliRedis } from './cli-redis.js';
+import { UsageError } from '../../model/errors.js';
 
 export const ticksCommand: Command = {
   name: 'ticks',
@@ -24,19 +23,7 @@ export const ticksCommand: Command = {
   async run(v, pos) {
     const inst = pos[0] ? parseInstrument(pos[0]) : undefined;
     if (!inst) throw new UsageError('ticks needs VENUE:SYMBOL, e.g. binance:BTCUSDT');
-    const cfg = loadConfig();
-    const url = (v.redis as string | undefined) ?? cfg.redis.url;
-    if (!redisConfigured({ ...cfg.redis, url }))
-      throw new UsageError('no Redis configured (redis.url / CHRISTMAS_REDIS_URL is empty)');
-    const redis = connectRedis(
-      { url, cluster: cfg.redis.cluster, clusterNodes: cfg.redis.clusterNodes, password: cfg.redis.password },
-      { enableOfflineQueue: true, maxRetriesPerRequest: 2 },
-    );
-    redis.on('error', () => undefined);
-    const unreachable = (err: unknown) =>
-      err instanceof ChristmasError
-        ? err
-        : new UnavailableError(`Redis ${redactUrl(url || 'cluster')}: ${(err as Error).message}`);
+    const { redis, unreachable } = cliRedis(v.redis as string | undefined);
     try {
       const reader = new TickStoreReader(redis);
       let ticks;
