@@ -163,6 +163,8 @@ export class Engine {
       this.strategyFailed(strategy, venue, symbol, message);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
+    if (this.compute.mode === 'pool' && cfg.feeds.some((f) => f.channels.includes('depth')))
+      this.log.warn('L2 books are kept on the main thread: in compute.mode pool, strategies do not see them (onBook)');
     if (cfg.redis.warmStart && sinks?.hasStore) this.warmedTicks = await this.rewarm.warmStart();
   }
 
