@@ -12,6 +12,8 @@ import { newBook } from '../native/index.js';
 export interface BookSetOptions {
   /** A live book changed (after a delta or a snapshot). */
   onUpdate?: (b: SyncedBook) => void;
+  /** The message just applied to a book (valid during the call), for raw book_deltas. */
+  onApplied?: (b: SyncedBook, m: BookMessage) => void;
   /** A book changed state (`reason` says why it left live). */
   onState?: (b: SyncedBook, from: BookState, reason: string) => void;
   /**
@@ -125,6 +127,7 @@ export class BookSet implements BookInput {
     const pending = b.pending;
     b.pending = [];
     this.setState(b, 'live', '');
+    this.opts.onApplied?.(b, m);
     this.changed(b);
     for (const p of pending) {
       if (b.state !== 'live') break;
@@ -154,6 +157,7 @@ export class BookSet implements BookInput {
     b.tsRecvNs = m.tsRecvNs;
     if (rule.checksum && !this.checksumHolds(b, m)) return;
     if (this.crossed(b)) return;
+    this.opts.onApplied?.(b, m);
     this.changed(b);
   }
 

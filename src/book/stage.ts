@@ -7,8 +7,7 @@ import { BookSet } from './books.js';
 import type { SyncedBook } from './synced-book.js';
 import { bookLine } from './book-json.js';
 import { BookViewSlot, type BookView } from './view.js';
-import { BookTops } from './tops.js';
-import type { BookTop } from '../model/book-top.js';
+import { BookTops, type BookTopSink } from './tops.js';
 
 /** Levels per side a strategy's onBook sees. */
 const FEATURE_DEPTH = 20;
@@ -41,13 +40,14 @@ export class BookStage {
         opts.toStrategies(this.view.fill(b), b);
       },
       onState: (b, from, reason) => this.stateChanged(b, from, reason),
+      onApplied: opts.cfg.deltas ? (b, m) => this.tops?.applied(b, m) : undefined,
       resync: (venue, symbol) => opts.resync(venue, symbol),
       maxPending: opts.cfg.maxPendingDeltas,
     });
   }
 
-  /** Book tops to the io stage: latest per batch to the store, sampled to the database. */
-  openTops(sink: { tops?: (list: BookTop[]) => void; snapshots?: (list: BookTop[]) => void }): void {
+  /** Book tops to the io stage: latest per batch to the store, sampled to the database (and raw deltas, opt-in). */
+  openTops(sink: BookTopSink): void {
     this.tops = new BookTops(sink, this.opts.cfg.depth, this.opts.cfg.snapshotIntervalMs, () => this.books.all());
   }
 

@@ -1,7 +1,9 @@
 // Turns synced books into BookTop values for the io stage: every book that changed in this event-loop turn goes
 // to the store once per turn (latest wins, as the quote hash does), and every live book that changed since the
-// last sample goes to the database every `snapshotIntervalMs`. Nothing here runs per book update but a Set add.
-import type { BookTop } from '../model/book-top.js';
+// last sample goes to the database every `snapshotIntervalMs`; opt-in, every applied message as a raw delta row.
+// Without deltas nothing here runs per book update but a Set add.
+import type { BookDelta, BookTop } from '../model/book-top.js';
+import type { BookMessage } from './message.js';
 import type { SyncedBook } from './synced-book.js';
 
 export interface BookTopSink {
@@ -9,7 +11,15 @@ export interface BookTopSink {
   tops?(items: BookTop[]): void;
   /** Sampled tops, for book_snapshots (database). */
   snapshots?(items: BookTop[]): void;
+  /** Every applied book message, for book_deltas (database, opt-in books.deltas). */
+  deltas?(items: BookDelta[]): void;
 }
+
+const pairsOf = (levels: Float64Array, n: number): Array<[number, number]> => {
+  const out: Array<[number, number]> = new Array(n);
+  for (let k = 0; k < n; k++) out[k] = [levels[2 * k]!, levels[2 * k + 1]!];
+  return out;
+};
 
 export function bookTopOf(b: SyncedBook, depth: number, scratch: Float64Array): BookTop {
   const packed = b.book.top(scratch, depth);
@@ -36,6 +46,7 @@ export class BookTops {
   private scheduled = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly scratch: Float64Array;
+  private deltaBatch: BookDelta[] = [];
 
   constructor(
     private readonly sink: BookTopSink,
@@ -60,8 +71,33 @@ export class BookTops {
     }
   }
 
+  /** A message was applied to a book (opt-in raw deltas): copied, handed over once per turn. */
+  applied(b: SyncedBook, m: BookMessage): void {
+    if (!this.sink.deltas) return;
+    this.deltaBatch.push({
+      venue: b.venue,
+      symbol: b.symbol,
+      kind: m.kind,
+      firstId: m.firstId,
+      lastId: m.lastId,
+      tsExchNs: m.tsExchNs,
+      tsRecvNs: m.tsRecvNs,
+      bids: pairsOf(m.bids, m.bidCount),
+      asks: pairsOf(m.asks, m.askCount),
+    });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
   flush(): void {
     this.scheduled = false;
+    if (this.deltaBatch.length > 0) {
+      const list = this.deltaBatch;
+      this.deltaBatch = [];
+      this.sink.deltas?.(list);
+    }
     if (this.dirty.size === 0) return;
     const items: BookTop[] = [];
     for (const b of this.dirty) items.push(bookTopOf(b, this.depth, this.scratch));

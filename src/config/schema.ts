@@ -181,6 +181,7 @@ export const configSchema = {
         depth: { ...ms(1, 1000), default: 10 },
         snapshotIntervalMs: { ...ms(0, 3_600_000), default: 1000 },
         maxPendingDeltas: { ...ms(10, 1_000_000), default: 10_000 },
+        deltas: { ...bool, default: false },
       },
     },
     shutdown: {

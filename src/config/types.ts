@@ -89,7 +89,7 @@ export interface ChristmasConfig {
     dropWindowMs: number;
   };
   /** L2 books (depth streams): levels kept in Redis and book_snapshots, the sampling interval, the sync buffer. */
-  books: { depth: number; snapshotIntervalMs: number; maxPendingDeltas: number };
+  books: { depth: number; snapshotIntervalMs: number; maxPendingDeltas: number; deltas: boolean };
   shutdown: { deadlineMs: number };
   native: { disabled: boolean };
 }

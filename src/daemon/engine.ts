@@ -126,6 +126,7 @@ export class Engine {
       this.bookStage.openTops({
         tops: sinks.hasStore ? (list) => sinks.addBookTops(list) : undefined,
         snapshots: sinks.hasPersist ? (list) => sinks.addBookSnapshots(list) : undefined,
+        deltas: sinks.hasPersist && cfg.books.deltas ? (list) => sinks.addBookDeltas(list) : undefined,
       });
     }
     const seqFile = cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`);

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
-import type { BookTop } from '../model/book-top.js';
+import type { BookDelta, BookTop } from '../model/book-top.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Flavor } from '../persist/schema.js';
 import { SchemaVersionError, ThreadError } from '../model/errors.js';
@@ -243,6 +243,10 @@ export class ThreadSinks implements Sinks {
 
   addBookSnapshots(list: BookTop[]): void {
     if (this.hasPersist) this.post({ type: 'book-snapshots', list });
+  }
+
+  addBookDeltas(list: BookDelta[]): void {
+    if (this.hasPersist) this.post({ type: 'book-deltas', list });
   }
 
   addSignal(s: Signal): void {

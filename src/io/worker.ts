@@ -5,7 +5,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import pino from 'pino';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Signal } from '../model/signal.js';
-import type { BookTop } from '../model/book-top.js';
+import type { BookDelta, BookTop } from '../model/book-top.js';
 import type { Flavor } from '../persist/schema.js';
 import { H_READ, H_WRITE, readSlot, type RingBuffers } from '../model/tick-ring.js';
 import { WriterSet, type PersistStats, type SinkOptions, type StoreStats } from './writers.js';
@@ -30,6 +30,7 @@ export type ToIoWorker =
   | { type: 'signals'; list: Signal[] }
   | { type: 'book-tops'; list: BookTop[] }
   | { type: 'book-snapshots'; list: BookTop[] }
+  | { type: 'book-deltas'; list: BookDelta[] }
   | { type: 'drain'; deadlineMs: number; write: number }
   /** Tests: fail the thread with an uncaught error, as a bug in a writer would. */
   | { type: 'crash' };
@@ -146,6 +147,10 @@ async function main(): Promise<void> {
     }
     if (m.type === 'book-snapshots') {
       writers.addBookSnapshots(m.list);
+      return;
+    }
+    if (m.type === 'book-deltas') {
+      writers.addBookDeltas(m.list);
       return;
     }
     if (m.type === 'crash') {

@@ -6,7 +6,7 @@ import pg from 'pg';
 import type { ChristmasConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import type { Signal } from '../model/signal.js';
-import type { BookTop } from '../model/book-top.js';
+import type { BookDelta, BookTop } from '../model/book-top.js';
 import type { Logger } from '../telemetry/logger.js';
 import { connectRedis, redisConfigured, type RedisClient } from '../store/connect.js';
 import { TickStoreWriter } from '../store/writer.js';
@@ -56,6 +56,8 @@ export interface Sinks {
   addBookTops(list: BookTop[]): void;
   /** Sampled book tops, for book_snapshots (a no-op without a database). */
   addBookSnapshots(list: BookTop[]): void;
+  /** Raw applied book messages, for book_deltas (opt-in; a no-op without a database). */
+  addBookDeltas(list: BookDelta[]): void;
   storeStats(): StoreStats | undefined;
   persistStats(): PersistStats | undefined;
   /** The Redis client's state (`ready`, `connecting`, ...), undefined without a store. */
@@ -211,6 +213,11 @@ export class WriterSet implements Sinks {
   addBookSnapshots(list: BookTop[]): void {
     const p = this.persist;
     if (p) for (const b of list) p.addBookSnapshot(b);
+  }
+
+  addBookDeltas(list: BookDelta[]): void {
+    const p = this.persist;
+    if (p) for (const d of list) p.addBookDelta(d);
   }
 
   storeStats(): StoreStats | undefined {

@@ -5,10 +5,10 @@
 import { sideCode, type Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
-import type { BookTop } from '../model/book-top.js';
+import type { BookDelta, BookTop } from '../model/book-top.js';
 import { columnsOf } from '../model/events.js';
 
-export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s' | 'book_snapshots';
+export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s' | 'book_snapshots' | 'book_deltas';
 export type Row = Array<string | number>;
 
 /** Columns per table: ticks and quotes from their event schemas (model/events.ts). */
@@ -35,6 +35,7 @@ export const COLUMNS: Record<TableName, string[]> = {
   ],
   bars_1s: ['ts', 'venue', 'symbol', 'open', 'high', 'low', 'close', 'volume', 'vwap', 'trades'],
   book_snapshots: ['ts', 'venue', 'symbol', 'update_id', 'ts_exch_ns', 'ts_recv_ns', 'bids', 'asks'],
+  book_deltas: ['ts', 'venue', 'symbol', 'kind', 'first_id', 'last_id', 'ts_exch_ns', 'ts_recv_ns', 'bids', 'asks'],
 };
 
 const PG_TYPES: Record<TableName, string[]> = {
@@ -60,6 +61,7 @@ const PG_TYPES: Record<TableName, string[]> = {
   ],
   bars_1s: ['timestamptz', 'text', 'text', 'float8', 'float8', 'float8', 'float8', 'float8', 'float8', 'int4'],
   book_snapshots: ['timestamptz', 'text', 'text', 'int8', 'int8', 'int8', 'jsonb', 'jsonb'],
+  book_deltas: ['timestamptz', 'text', 'text', 'text', 'int8', 'int8', 'int8', 'int8', 'jsonb', 'jsonb'],
 };
 
 // Timestamps: "YYYY-MM-DD HH:MM:SS.uuuuuu+00" with the seconds prefix cached (ticks come in time order).
@@ -103,6 +105,22 @@ export function bookRow(b: BookTop): Row {
     nsText(b.tsRecvNs),
     JSON.stringify(b.bids),
     JSON.stringify(b.asks),
+  ];
+}
+
+/** A raw applied book message: ts is its exchange time; its levels as sent (size 0 deletes). */
+export function bookDeltaRow(d: BookDelta): Row {
+  return [
+    isoMicros(Math.round(d.tsExchNs / 1e3)),
+    d.venue,
+    d.symbol,
+    d.kind,
+    d.firstId,
+    d.lastId,
+    nsText(d.tsExchNs),
+    nsText(d.tsRecvNs),
+    JSON.stringify(d.bids),
+    JSON.stringify(d.asks),
   ];
 }
 

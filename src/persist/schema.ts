@@ -114,6 +114,14 @@ const bookSnapshots: TableDef = {
   extraIndexes: ['(symbol, ts desc)'],
 };
 
+/** Opt-in raw book messages (books.deltas): each applied snapshot or delta with its levels as sent. */
+const bookDeltas: TableDef = {
+  columns: `ts timestamptz not null, venue text not null, symbol text not null, kind text not null, first_id bigint not null,
+      last_id bigint not null, ts_exch_ns bigint not null, ts_recv_ns bigint not null, bids jsonb not null, asks jsonb not null`,
+  unique: '(venue, symbol, last_id, ts, ts_recv_ns)',
+  extraIndexes: ['(symbol, ts desc)'],
+};
+
 export const MIGRATIONS: Migration[] = [
   { version: 1, description: 'ticks, quotes, signals, bars_1s, bars_1m', sql: createTables },
   {
@@ -125,6 +133,11 @@ export const MIGRATIONS: Migration[] = [
     version: 3,
     description: 'book_snapshots (sampled L2 book tops)',
     sql: (f, o) => createTable('book_snapshots', bookSnapshots, f, o),
+  },
+  {
+    version: 4,
+    description: 'book_deltas (raw applied book messages, opt-in)',
+    sql: (f, o) => createTable('book_deltas', bookDeltas, f, o),
   },
 ];
 

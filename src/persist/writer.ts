@@ -18,9 +18,10 @@ import copyStreams from 'pg-copy-streams';
 import type { Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
-import type { BookTop } from '../model/book-top.js';
+import type { BookDelta, BookTop } from '../model/book-top.js';
 import {
   barRow,
+  bookDeltaRow,
   bookRow,
   COLUMNS,
   copyText,
@@ -78,9 +79,9 @@ function isEncodeError(err: unknown): boolean {
   return err instanceof RangeError || err instanceof TypeError;
 }
 
-const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s', 'book_snapshots'];
+const TABLE_NAMES: TableName[] = ['ticks', 'quotes', 'signals', 'bars_1s', 'book_snapshots', 'book_deltas'];
 
-type Item = Tick | Bar | Signal | BookTop;
+type Item = Tick | Bar | Signal | BookTop | BookDelta;
 
 function isDataError(err: unknown): boolean {
   const code = sqlStateOf(err);
@@ -99,6 +100,7 @@ export class PersistWriter {
     signals: [],
     bars_1s: [],
     book_snapshots: [],
+    book_deltas: [],
   };
   private readonly firstAt: Record<TableName, number> = {
     ticks: 0,
@@ -106,6 +108,7 @@ export class PersistWriter {
     signals: 0,
     bars_1s: 0,
     book_snapshots: 0,
+    book_deltas: 0,
   };
   private readonly inFlight = new Set<Promise<void>>();
   private readonly tableBusy: Record<TableName, boolean> = {
@@ -114,6 +117,7 @@ export class PersistWriter {
     signals: false,
     bars_1s: false,
     book_snapshots: false,
+    book_deltas: false,
   };
   private readonly busySince: Record<TableName, number> = {
     ticks: 0,
@@ -121,6 +125,7 @@ export class PersistWriter {
     signals: 0,
     bars_1s: 0,
     book_snapshots: 0,
+    book_deltas: 0,
   };
   /** The batch each table has in flight, and whether a copy of it is already in the spool. */
   private readonly inFlightItems: Record<TableName, Item[] | undefined> = {
@@ -129,6 +134,7 @@ export class PersistWriter {
     signals: undefined,
     bars_1s: undefined,
     book_snapshots: undefined,
+    book_deltas: undefined,
   };
   /** Days (since the epoch) whose partitions exist. */
   private readonly knownDays = new Set<number>();
@@ -215,6 +221,9 @@ export class PersistWriter {
   addBookSnapshot(b: BookTop): void {
     this.add('book_snapshots', b);
   }
+  addBookDelta(d: BookDelta): void {
+    this.add('book_deltas', d);
+  }
 
   private add(table: TableName, item: Item): void {
     const buf = this.buffers[table];
@@ -236,7 +245,9 @@ export class PersistWriter {
               ? barRow(x as Bar)
               : table === 'book_snapshots'
                 ? bookRow(x as BookTop)
-                : signalRow(x as Signal, this.opts.instance),
+                : table === 'book_deltas'
+                  ? bookDeltaRow(x as BookDelta)
+                  : signalRow(x as Signal, this.opts.instance),
         );
       } catch (err) {
         this.deadLetter(table, x, err as Error);
@@ -509,7 +520,7 @@ export class PersistWriter {
         ? (x: Item) => (x as Bar).tsOpenMs
         : table === 'signals'
           ? (x: Item) => (x as Signal).tsNs / 1e6
-          : (x: Item) => (x as Tick | BookTop).tsExchNs / 1e6;
+          : (x: Item) => (x as Tick | BookTop | BookDelta).tsExchNs / 1e6;
     const days = new Set<number>();
     let lastDay = -1;
     for (const it of items) {

@@ -1,6 +1,7 @@
 // Books in the stores, on real servers started here: a replay of the 2021 session with Redis and PostgreSQL
 // named leaves each symbol's top in christmas:{VENUE:SYMBOL}:book (what `christmas book` prints, state live),
-// and book_snapshots rows whose last one per symbol is the final book; a symbol without a book is exit 66.
+// book_snapshots rows whose last one per symbol is the final book, and (books.deltas) one book_deltas row per
+// applied message; a symbol without a book is exit 66.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
@@ -37,7 +38,10 @@ test('replay with Redis and PostgreSQL: christmas book prints the final tops; bo
   const env = { CHRISTMAS_REDIS_URL: redis.url, CHRISTMAS_DATABASE_URL: db.url, CHRISTMAS_SPOOL_DIR: spool };
   const pool = new pg.Pool({ connectionString: db.url, max: 1 });
   try {
-    const r = cli(['replay', session, '--no-socket', '--set', 'books.snapshotIntervalMs=200'], env);
+    const r = cli(
+      ['replay', session, '--no-socket', '--set', 'books.snapshotIntervalMs=200', '--set', 'books.deltas=true'],
+      env,
+    );
     assert.is(r.status, 0, r.stderr);
     const expected = await finalTops(10);
     for (const [symbol, want] of expected) {
@@ -78,6 +82,25 @@ test('replay with Redis and PostgreSQL: christmas book prints the final tops; bo
     }
     const n = await pool.query('select count(*)::int as n from book_snapshots');
     assert.ok(n.rows[0].n >= 10, `${n.rows[0].n} snapshot rows`);
+    // books.deltas: every applied message, as sent (the 10 REST snapshots and every applied diff)
+    const applied = new Map<string, number>();
+    playBinance(await recordsOf(session), { onUpdate: (b) => applied.set(b.symbol, (applied.get(b.symbol) ?? 0) + 1) });
+    const deltas = await pool.query(
+      `select symbol, count(*)::int as n, count(*) filter (where kind = 'snapshot')::int as snaps from book_deltas group by symbol`,
+    );
+    assert.is(deltas.rowCount, 10);
+    for (const row of deltas.rows as Array<{ symbol: string; n: number; snaps: number }>) {
+      assert.is(row.n, applied.get(row.symbol), `${row.symbol}: one row per applied message`);
+      assert.is(row.snaps, 1);
+    }
+    const first = await pool.query(
+      `select first_id, last_id, bids from book_deltas where symbol = 'ZILUSDT' and kind = 'delta' order by last_id limit 1`,
+    );
+    assert.ok(
+      Number(first.rows[0].first_id) <= 499822896 && Number(first.rows[0].last_id) >= 499822896,
+      'the first diff after lastUpdateId 499822895',
+    );
+    assert.ok(Array.isArray(first.rows[0].bids));
   } finally {
     await pool.end();
     await redis.stop();

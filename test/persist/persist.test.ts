@@ -58,14 +58,14 @@ test('migrations: plain PostgreSQL partitioned tables; running twice is a no-op;
   try {
     const r1 = await migrate(c, schemaOpts);
     assert.is(r1.flavor, 'postgres');
-    assert.equal(r1.applied, [1, 2, 3]);
+    assert.equal(r1.applied, [1, 2, 3, 4]);
     const r2 = await migrate(c, schemaOpts);
     assert.equal(r2.applied, []);
     assert.is(await currentVersion(c), SCHEMA_VERSION);
     const parts = await c.query(
-      `select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s','book_snapshots')`,
+      `select relname from pg_class where relkind = 'p' and relname in ('ticks','quotes','signals','bars_1s','book_snapshots','book_deltas')`,
     );
-    assert.is(parts.rowCount, 5);
+    assert.is(parts.rowCount, 6);
     const brin = await c.query(`select indexname from pg_indexes where indexname = 'ticks_ts_brin'`);
     assert.is(brin.rowCount, 1, 'BRIN on ts');
     assert.ok(renderSql('timescaledb', schemaOpts).includes(`create_hypertable('ticks', 'ts'`));
@@ -168,7 +168,7 @@ test('migration 2 re-keys quotes on the venue ids, keeping the earliest received
     // Back to the version-1 key, with one quote stored twice (two receive times), as a v1 daemon after a kill -9 would.
     await c.query('alter table quotes drop constraint quotes_uniq');
     await c.query('alter table quotes add constraint quotes_uniq unique (venue, symbol, update_id, ts, ts_recv_ns)');
-    await c.query('delete from christmas_schema_migrations where version >= 2'); // migration 3 runs again: it only creates
+    await c.query('delete from christmas_schema_migrations where version >= 2'); // migrations 3 and 4 run again: they only create
     for (const recv of ['1723161600000000001', '1723161600000000002']) {
       await c.query(
         `insert into quotes (ts, venue, symbol, update_id, bid, bid_size, ask, ask_size, ts_exch_ns, ts_recv_ns)
@@ -177,7 +177,7 @@ test('migration 2 re-keys quotes on the venue ids, keeping the earliest received
       );
     }
     const r = await migrate(c, schemaOpts);
-    assert.equal(r.applied, [2, 3]);
+    assert.equal(r.applied, [2, 3, 4]);
     const rows = await c.query("select ts_recv_ns from quotes where symbol = 'MIGR'");
     assert.equal(
       rows.rows.map((x) => String(x.ts_recv_ns)),

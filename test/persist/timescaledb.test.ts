@@ -40,7 +40,7 @@ test('migrations create hypertables (book_snapshots too), compression and retent
   try {
     const r = await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' });
     assert.is(r.flavor, 'timescaledb');
-    assert.equal(r.applied, [1, 2, 3]);
+    assert.equal(r.applied, [1, 2, 3, 4]);
     assert.equal(
       (await migrate(c, { chunkInterval: '1 day', compressAfter: '7 days', retention: '90 days' })).applied,
       [],
@@ -49,7 +49,7 @@ test('migrations create hypertables (book_snapshots too), compression and retent
     const h = await c.query(`select hypertable_name from timescaledb_information.hypertables order by 1`);
     assert.equal(
       h.rows.map((x) => x.hypertable_name),
-      ['bars_1s', 'book_snapshots', 'quotes', 'signals', 'ticks'],
+      ['bars_1s', 'book_deltas', 'book_snapshots', 'quotes', 'signals', 'ticks'],
     );
     const comp = await c.query(
       `select attname, segmentby_column_index, orderby_column_index from timescaledb_information.compression_settings where hypertable_name = 'ticks' order by attname`,
@@ -64,7 +64,7 @@ test('migrations create hypertables (book_snapshots too), compression and retent
       `select proc_name, hypertable_name from timescaledb_information.jobs where hypertable_name is not null order by 1, 2`,
     );
     const procs = jobs.rows.map((x) => `${x.proc_name}:${x.hypertable_name}`);
-    for (const t of ['ticks', 'quotes', 'signals', 'bars_1s', 'book_snapshots']) {
+    for (const t of ['ticks', 'quotes', 'signals', 'bars_1s', 'book_snapshots', 'book_deltas']) {
       assert.ok(procs.includes(`policy_compression:${t}`), `compression policy on ${t}`);
       assert.ok(procs.includes(`policy_retention:${t}`), `retention policy on ${t}`);
     }
