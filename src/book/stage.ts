@@ -43,6 +43,7 @@ export class BookStage {
       onApplied: opts.cfg.deltas ? (b, m) => this.tops?.applied(b, m) : undefined,
       resync: (venue, symbol) => opts.resync(venue, symbol),
       maxPending: opts.cfg.maxPendingDeltas,
+      checksumDecimals: (venue, symbol) => opts.cfg.checksumDecimals?.[`${venue}:${symbol}`],
     });
   }
 

@@ -182,6 +182,10 @@ export const configSchema = {
         snapshotIntervalMs: { ...ms(0, 3_600_000), default: 1000 },
         maxPendingDeltas: { ...ms(10, 1_000_000), default: 10_000 },
         deltas: { ...bool, default: false },
+        checksumDecimals: {
+          type: 'object', default: {},
+          additionalProperties: { type: 'array', minItems: 2, maxItems: 2, items: { type: 'integer', minimum: 0, maximum: 20 } },
+        },
       },
     },
     shutdown: {

@@ -89,7 +89,14 @@ export interface ChristmasConfig {
     dropWindowMs: number;
   };
   /** L2 books (depth streams): levels kept in Redis and book_snapshots, the sampling interval, the sync buffer. */
-  books: { depth: number; snapshotIntervalMs: number; maxPendingDeltas: number; deltas: boolean };
+  books: {
+    depth: number;
+    snapshotIntervalMs: number;
+    maxPendingDeltas: number;
+    deltas: boolean;
+    /** Checksum decimals (price, size) by `venue:SYMBOL` (Kraken), where the snapshot's numbers do not show them. */
+    checksumDecimals: Record<string, [number, number]>;
+  };
   shutdown: { deadlineMs: number };
   native: { disabled: boolean };
 }

@@ -8,16 +8,17 @@ import { readFileSync } from 'node:fs';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import { readRecording } from '../../src/feed/replay/readers.js';
-import { BookSet } from '../../src/book/books.js';
+import { BookSet, type BookSetOptions } from '../../src/book/books.js';
 import { TsBook } from '../../src/book/ts-book.js';
 import { ASK, BID } from '../../src/book/book.js';
 import type { VenueName } from '../../src/config/types.js';
 import { shared } from '../helpers.js';
 
-function setup(venue: VenueName) {
+function setup(venue: VenueName, extra: Partial<BookSetOptions> = {}) {
   const resyncs: string[] = [];
   const states: string[] = [];
   const books = new BookSet({
+    ...extra,
     makeBook: () => new TsBook(),
     resync: (_v, symbol, reason) => resyncs.push(`${symbol}:${reason}`),
     onState: (b, from, reason) => states.push(`${from}->${b.state}${reason ? `(${reason})` : ''}`),
@@ -85,6 +86,17 @@ test('Kraken v2: the guide snapshot goes live with its checksum; updates are ver
   assert.is(books.dropped.get('checksum'), 1);
   assert.equal(resyncs, ['BTC/USD:checksum']);
   assert.equal(states, ['syncing->live', 'live->invalid(checksum)', 'invalid->syncing(checksum)']);
+});
+
+test('Kraken checksum decimals from config win over the snapshot: a wrong setting fails the checksum', () => {
+  const { books, proc } = setup('kraken', {
+    checksumDecimals: (v, s) => (`${v}:${s}` === 'kraken:BTC/USD' ? [2, 8] : undefined),
+  });
+  proc.onFrame(JSON.stringify(oracle), 1e18);
+  assert.is(books.dropped.get('checksum'), 1, '2 price decimals print other digits than Kraken checksummed');
+  const right = setup('kraken', { checksumDecimals: () => [1, 8] });
+  right.proc.onFrame(JSON.stringify(oracle), 1e18);
+  assert.is(right.books.get('kraken', 'BTC/USD')!.state, 'live');
 });
 
 test('Bybit v5 orderbook.50: snapshot, contiguous deltas, u = 1 resets, a skipped u is a gap', () => {
