@@ -149,12 +149,24 @@ if (args.includes('--compare')) {
       if (!b || !Number.isFinite(b.p50)) return undefined;
       return r.better === 'lower' ? r.p50 / b.p50 : b.p50 / r.p50;
     };
-    let flagged = results.filter((r) => (slowerBy(r) ?? 0) > THRESHOLD);
+    // The machine's own speed today, from the same run: the median of every compared result's ratio to its
+    // baseline (peer libraries' rows included). A VM slower across the board shifts them all; a regression stands
+    // out from the rest. Only a slower machine widens the bound, a faster one never tightens it.
+    const machineFactor = (): number => {
+      const ratios = results
+        .map(slowerBy)
+        .filter((x): x is number => x !== undefined)
+        .sort((a, b) => a - b);
+      return ratios.length >= 10 ? Math.max(1, ratios[ratios.length >> 1]!) : 1;
+    };
+    let factor = machineFactor();
+    const past = (r: BenchResult) => (slowerBy(r) ?? 0) > THRESHOLD * factor;
+    let flagged = results.filter(past);
     if (flagged.length) {
       // One noisy sample is not a regression: re-run the suites involved once and keep each result's better value.
       const again = [...new Set(flagged.map((r) => r.suite))];
       process.stdout.write(
-        `re-measuring ${again.join(', ')} (${flagged.length} result(s) past ${THRESHOLD}x on the first run)\n`,
+        `re-measuring ${again.join(', ')} (${flagged.length} result(s) past ${(THRESHOLD * factor).toFixed(2)}x on the first run)\n`,
       );
       for (const [name, fn] of suites) {
         if (!again.includes(name)) continue;
@@ -164,15 +176,22 @@ if (args.includes('--compare')) {
             r.p50 = r2.p50;
         }
       }
-      flagged = results.filter((r) => (slowerBy(r) ?? 0) > THRESHOLD);
+      factor = machineFactor();
+      flagged = results.filter(past);
     }
+    if (factor > 1)
+      process.stdout.write(
+        `this machine runs ${factor.toFixed(2)}x slower than the baseline's (median over the compared results): bound ${(THRESHOLD * factor).toFixed(2)}x\n`,
+      );
     for (const r of flagged) {
       const b = base.results.find((x) => x.suite === r.suite && x.name === r.name)!;
       process.stdout.write(
         `REGRESSION ${r.suite}/${r.name}: ${formatValue(r.p50, r.unit)} vs baseline ${formatValue(b.p50, b.unit)} ${r.unit} (${slowerBy(r)!.toFixed(2)}x slower)\n`,
       );
     }
-    process.stdout.write(`compared with bench/baseline.json: ${flagged.length} result(s) past ${THRESHOLD}x slower\n`);
+    process.stdout.write(
+      `compared with bench/baseline.json: ${flagged.length} result(s) past ${(THRESHOLD * factor).toFixed(2)}x slower\n`,
+    );
     if (flagged.length > 0) process.exitCode = 1;
   }
 }
