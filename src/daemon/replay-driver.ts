@@ -2,7 +2,7 @@
 // frames go through the venue's FrameProcessor, CSV ticks through the same sequence checks.
 // --speed max runs as fast as possible (yielding to the event loop so I/O batches flush); 1 or 10 keep
 // the recording's receive-time spacing (real time, 10x). Several files are merged by receive time.
-import { readRecording, recordRecvNs, venueFromFileName, type ReplayRecord } from '../feed/replay/readers.js';
+import { readRecordingBatches, recordRecvNs, venueFromFileName, type ReplayRecord } from '../feed/replay/readers.js';
 import { adapterFor, FRAME_VENUES } from '../feed/adapters.js';
 import { FrameProcessor } from '../feed/processor.js';
 import type { VenueName } from '../config/types.js';
@@ -54,16 +54,20 @@ export class ReplayDriver {
       proc.onGap = (t) => this.engine.onGap(t);
       proc.books = this.engine.books;
       this.processors.push(proc);
-      const it = readRecording(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
-      return { file, venue: adapterVenue, proc, stats, it, head: undefined as ReplayRecord | undefined };
+      const it = readRecordingBatches(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
+      const batch: ReplayRecord[] = [];
+      return { file, venue: adapterVenue, proc, stats, it, batch, at: 0, head: undefined as ReplayRecord | undefined };
     });
     type Source = (typeof sources)[number];
-    const advance = async (src: Source): Promise<void> => {
+    // The next record of a source comes from its current batch; the reader is awaited only for a new batch.
+    const refill = async (src: Source): Promise<void> => {
       const r = await src.it.next();
-      src.head = r.done ? undefined : r.value;
+      src.batch = r.done ? [] : r.value;
+      src.at = 0;
+      src.head = src.batch[0];
       if (r.done) this.log.info({ file: src.file, venue: src.venue, ...src.stats.toJSON() }, 'replayed file');
     };
-    for (const src of sources) await advance(src);
+    for (const src of sources) await refill(src);
     let n = 0;
     let firstRecvNs = NaN,
       startedNs = 0;
@@ -93,7 +97,8 @@ export class ReplayDriver {
         best.proc.onTick(rec.tick);
       }
       if (++n % 2000 === 0) await new Promise((r) => setImmediate(r));
-      await advance(best);
+      if (++best.at < best.batch.length) best.head = best.batch[best.at];
+      else await refill(best);
     }
     for (const src of sources) if (src.head) await src.it.return?.(undefined);
     return this.processors.map((p) => p.stats);

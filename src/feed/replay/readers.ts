@@ -3,7 +3,7 @@
 // REST depth snapshots recorded between frames.
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
+import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 
@@ -32,13 +32,6 @@ function snapshotRecord(line: string): ReplayRecord | undefined {
 }
 
 type RecordingFormat = 'hftbacktest' | 'cryptofeed' | 'jsonl' | 'csv-trades' | 'csv-quotes' | 'csv-lean';
-
-async function* readLines(file: string): AsyncGenerator<string> {
-  let input: NodeJS.ReadableStream = createReadStream(file);
-  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
-  const rl = createInterface({ input, crlfDelay: Infinity });
-  for await (const line of rl) yield line;
-}
 
 /** Venue and symbol implied by a shared-data file name, e.g. binance-usdm-BTCUSDT-trades-... */
 export function venueFromFileName(file: string): { venue: string; symbol?: string } {
@@ -90,8 +83,29 @@ export interface ReadOptions {
   nowNs?: () => number;
 }
 
-/** Yields every record of one file; lines that fit no format are yielded as frames for the parser to judge. */
-export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord> {
+/**
+ * The lines of a file (gzip or not) in batches, one per chunk read (about 64 KiB): a reader pays one await per
+ * batch, not per line. CRLF line ends are taken as LF, like readline's crlfDelay: Infinity.
+ */
+async function* readLineBatches(file: string): AsyncGenerator<string[]> {
+  let input: NodeJS.ReadableStream = createReadStream(file);
+  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  for await (const chunk of input as AsyncIterable<Buffer>) {
+    const text = rest + decoder.write(chunk);
+    const lines = text.split('\n');
+    rest = lines.pop()!;
+    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
+    if (lines.length) yield lines;
+  }
+  rest += decoder.end();
+  if (rest.endsWith('\r')) rest = rest.slice(0, -1);
+  if (rest.length) yield [rest];
+}
+
+/** Turns one file's lines into records, in order; lines that fit no format become frames for the parser to judge. */
+function recordReader(file: string, opts: ReadOptions): (line: string) => ReplayRecord | undefined {
   const hint = venueFromFileName(file);
   const venue = opts.venue ?? hint.venue;
   const symbol = opts.symbol ?? hint.symbol ?? 'UNKNOWN';
@@ -99,48 +113,33 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
   let leanStart = 0;
   let lineNo = 0;
   const now = opts.nowNs ?? (() => Date.now() * 1e6);
-  for await (const line of readLines(file)) {
+  return (line) => {
     lineNo++;
-    if (line.length === 0) continue;
-    if (!format && line.startsWith('http')) {
-      const snap = snapshotRecord(line); // a recording may open with a snapshot: the format is the next line's
-      if (snap) yield snap;
-      continue;
-    }
+    if (line.length === 0) return undefined;
+    if (!format && line.startsWith('http')) return snapshotRecord(line); // a recording may open with a snapshot
     if (!format) {
       format = detectFormat(line);
       if (format === 'csv-lean') leanStart = leanDayStartMs(file);
-      if (format === 'csv-trades' || format === 'csv-quotes' || line.startsWith('ms_since_midnight')) continue; // header
+      if (format === 'csv-trades' || format === 'csv-quotes' || line.startsWith('ms_since_midnight')) return undefined; // header
     }
     switch (format) {
       case 'hftbacktest': {
-        if (line.startsWith('http')) {
-          const snap = snapshotRecord(line);
-          if (snap) yield snap;
-          continue;
-        }
+        if (line.startsWith('http')) return snapshotRecord(line);
         const sp = line.indexOf(' ');
-        yield { type: 'frame', recvNs: Number(line.slice(0, sp)), text: line.slice(sp + 1) };
-        break;
+        return { type: 'frame', recvNs: Number(line.slice(0, sp)), text: line.slice(sp + 1) };
       }
       case 'cryptofeed': {
         const m = /^(\d+(?:\.\d+)?): (.*)$/.exec(line);
-        if (!m) {
-          const snap = line.startsWith('http') ? snapshotRecord(line) : undefined;
-          if (snap) yield snap;
-          continue; // configuration and other non-frame lines
-        }
-        if (!(m[2]!.startsWith('{') || m[2]!.startsWith('['))) continue;
-        yield { type: 'frame', recvNs: Math.round(Number(m[1]) * 1e9), text: m[2]! };
-        break;
+        if (!m) return line.startsWith('http') ? snapshotRecord(line) : undefined; // configuration, sent messages
+        if (!(m[2]!.startsWith('{') || m[2]!.startsWith('['))) return undefined;
+        return { type: 'frame', recvNs: Math.round(Number(m[1]) * 1e9), text: m[2]! };
       }
       case 'jsonl':
-        yield { type: 'frame', recvNs: now(), text: line };
-        break;
+        return { type: 'frame', recvNs: now(), text: line };
       case 'csv-trades': {
         // trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns
         const c = line.split(',');
-        yield {
+        return {
           type: 'tick',
           tick: tradeTick(
             venue,
@@ -153,26 +152,42 @@ export async function* readRecording(file: string, opts: ReadOptions = {}): Asyn
             idCell(c[0]),
           ),
         };
-        break;
       }
       case 'csv-quotes': {
         // update_id,bid,bid_qty,ask,ask_qty,recv_time_ns (spot bookTicker has no exchange time: use receive time)
         const c = line.split(',');
         const recv = cell(c[5]);
-        yield {
+        return {
           type: 'tick',
           tick: quoteTick(venue, symbol, recv, recv, cell(c[1]), cell(c[2]), cell(c[3]), cell(c[4]), idCell(c[0])),
         };
-        break;
       }
       case 'csv-lean': {
         // ms_since_midnight_ET,price,size,exchange,sale_condition,suspicious (price in dollars)
         const c = line.split(',');
-        if (c[5] === '1' || c[5] === 'true') continue; // flagged suspicious by the data vendor
+        if (c[5] === '1' || c[5] === 'true') return undefined; // flagged suspicious by the data vendor
         const ts = (leanStart + cell(c[0])) * 1e6;
-        yield { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, cell(c[1]), cell(c[2]), 'unknown', lineNo) };
-        break;
+        return { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, cell(c[1]), cell(c[2]), 'unknown', lineNo) };
       }
     }
+    return undefined;
+  };
+}
+
+/** Every record of one file in batches (one per chunk read): what replays iterate, one await a batch. */
+export async function* readRecordingBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord[]> {
+  const recordOf = recordReader(file, opts);
+  for await (const lines of readLineBatches(file)) {
+    const out: ReplayRecord[] = [];
+    for (const line of lines) {
+      const r = recordOf(line);
+      if (r) out.push(r);
+    }
+    if (out.length) yield out;
   }
+}
+
+/** Yields every record of one file; lines that fit no format are yielded as frames for the parser to judge. */
+export async function* readRecording(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord> {
+  for await (const batch of readRecordingBatches(file, opts)) yield* batch;
 }

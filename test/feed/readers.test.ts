@@ -1,0 +1,58 @@
+// The recording reader's line splitting (chunked, one await a batch): CRLF ends, a last line without a newline,
+// lines longer than a read chunk, multi-byte UTF-8 across chunk edges, gzip; and the same records as a plain
+// line-by-line read of the real files.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readRecording, readRecordingBatches } from '../../src/feed/replay/readers.js';
+import { shared } from '../helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'christmas-readers-'));
+const all = async (file: string) => {
+  const out = [];
+  for await (const r of readRecording(file)) out.push(r);
+  return out;
+};
+
+test('CRLF, no final newline, a 300 KB line and multi-byte characters across chunk edges', async () => {
+  const long = `{"pad":"${'é'.repeat(150_000)}"}`;
+  const lines = ['1617647603.1: {"a":1}', `1617647603.2: ${long}`, '1617647603.3: {"b":"ünï"}'];
+  const file = path.join(dir, 'x.cryptofeed.log');
+  writeFileSync(file, 'configuration: {}\r\n' + lines.join('\r\n'));
+  const recs = await all(file);
+  assert.equal(
+    recs.map((r) => (r.type === 'frame' ? r.text : '')),
+    ['{"a":1}', long, '{"b":"ünï"}'],
+  );
+  const gz = path.join(dir, 'x.cryptofeed.log.gz');
+  writeFileSync(gz, gzipSync(readFileSync(file)));
+  assert.equal(await all(gz), recs);
+  let batches = 0;
+  for await (const b of readRecordingBatches(file)) batches += b.length > 0 ? 1 : 0;
+  assert.ok(batches >= 1);
+});
+
+test('the real recordings read record for record as a plain split of their lines', async () => {
+  for (const rel of [
+    'messages/binance-spot-session-20240808.log.gz',
+    'ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv',
+  ]) {
+    const file = shared(rel);
+    const raw = file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8');
+    const lines = raw.split('\n').filter((l) => l.length > 0);
+    const recs = await all(file);
+    const expected = rel.endsWith('.csv') ? lines.length - 1 : lines.length; // the CSV header is no record
+    assert.is(recs.length, expected, rel);
+    if (rel.endsWith('.gz')) {
+      const last = lines[lines.length - 1]!;
+      const r = recs[recs.length - 1]!;
+      assert.is(r.type === 'frame' ? r.text : '', last.slice(last.indexOf(' ') + 1));
+    }
+  }
+});
+
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+test.run();
