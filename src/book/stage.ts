@@ -6,7 +6,7 @@ import { RateLimitedLog, type Logger } from '../telemetry/logger.js';
 import { BookSet } from './books.js';
 import type { SyncedBook } from './synced-book.js';
 import { bookLine } from './book-json.js';
-import { BookViewSlot, type BookView } from './view.js';
+import { BookViewSlot } from './view.js';
 import { BookTops, type BookTopSink } from './tops.js';
 
 /** Levels per side a strategy's onBook sees. */
@@ -18,8 +18,8 @@ export interface BookStageOptions {
   /** `--print books`: each live update as a JSON line of this many levels. */
   printLine?: (line: string) => void;
   printDepth?: number;
-  /** Each live update, to the strategies (the view is reused: valid during the call). */
-  toStrategies: (view: BookView, b: SyncedBook) => void;
+  /** Each live update, to the strategies, with the reused view to fill for them (valid during the call). */
+  toStrategies: (b: SyncedBook, view: BookViewSlot) => void;
   /** A book needs a snapshot or a resubscribe (the live feeds set it; replays have none). */
   resync: (venue: string, symbol: string) => void;
 }
@@ -37,7 +37,7 @@ export class BookStage {
       onUpdate: (b) => {
         opts.printLine?.(bookLine(b, printDepth));
         this.tops?.changed(b);
-        opts.toStrategies(this.view.fill(b), b);
+        opts.toStrategies(b, this.view);
       },
       onState: (b, from, reason) => this.stateChanged(b, from, reason),
       onApplied: opts.cfg.deltas ? (b, m) => this.tops?.applied(b, m) : undefined,

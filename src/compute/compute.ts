@@ -5,7 +5,8 @@ import type { Tick } from '../model/tick.js';
 import type { SignalDraft } from '../model/signal.js';
 import type { StrategyConfig } from '../config/types.js';
 import { ComputeCore } from './core.js';
-import type { BookView } from '../book/view.js';
+import type { BookViewSlot } from '../book/view.js';
+import type { SyncedBook } from '../book/synced-book.js';
 
 /** Called for every draft with the clocks of the tick that produced it. */
 export type DraftSink = (d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number) => void;
@@ -19,10 +20,11 @@ export interface Compute {
   start(): Promise<void>;
   submit(t: Tick, frameStartNs: number): void;
   /**
-   * A live book update for strategies with onBook. Inline: run here, in order with the symbol's ticks. Pool: the
-   * books are kept on the main thread and not sent to the shards, so onBook does not run (see docs/architecture.md).
+   * A live book update for strategies with onBook. Inline: run here, in order with the symbol's ticks; the view
+   * is filled from the book only when one of the symbol's strategies reads books. Pool: the books are kept on the
+   * main thread and not sent to the shards, so onBook does not run (see docs/architecture.md).
    */
-  submitBook(b: BookView, frameStartNs: number): void;
+  submitBook(b: SyncedBook, view: BookViewSlot, frameStartNs: number): void;
   reload(strategies: readonly StrategyConfig[]): void;
   /**
    * Takes over state computed elsewhere (a re-computation from history): at a moment when every tick submitted
@@ -57,8 +59,9 @@ export class InlineCompute implements Compute {
     const drafts = this.core.onTick(t);
     for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
   }
-  submitBook(b: BookView, frameStartNs: number): void {
-    const drafts = this.core.onBook(b);
+  submitBook(b: SyncedBook, view: BookViewSlot, frameStartNs: number): void {
+    if (!this.core.readsBooks(b.venue, b.symbol)) return;
+    const drafts = this.core.onBook(view.fill(b));
     for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, b.tsExchNs, b.tsRecvNs, frameStartNs);
   }
   reload(strategies: readonly StrategyConfig[]): void {

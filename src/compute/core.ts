@@ -11,6 +11,8 @@ import type { BookView } from '../book/view.js';
 
 interface SymbolStrategies {
   instances: StrategyInstance[];
+  /** Some instance has onBook (book updates for a symbol without one cost nothing). */
+  readsBooks: boolean;
   /** The configured strategy name of each instance (for a throwing instance's report). */
   names: string[];
 }
@@ -54,7 +56,7 @@ export class ComputeCore {
     if (!s) {
       const key = `${venue}:${symbol}`;
       const chosen = this.factories.filter((f) => !f.symbols || f.symbols.has(key));
-      s = { instances: [], names: chosen.map((f) => f.factory.name) };
+      s = { instances: [], names: chosen.map((f) => f.factory.name), readsBooks: false };
       for (const f of chosen) {
         try {
           s.instances.push(f.factory.create(venue, symbol));
@@ -63,9 +65,15 @@ export class ComputeCore {
           this.failed(f.factory.name, venue, symbol, err);
         }
       }
+      s.readsBooks = s.instances.some((i) => i.onBook !== undefined);
       byVenue.set(symbol, s);
     }
     return s;
+  }
+
+  /** True when one of the symbol's strategy instances reads L2 books. */
+  readsBooks(venue: string, symbol: string): boolean {
+    return this.forSymbol(venue, symbol).readsBooks;
   }
 
   /** Runs the tick through its symbol's strategies; returns the (reused) drafts array. */

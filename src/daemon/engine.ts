@@ -92,7 +92,7 @@ export class Engine {
       log: this.log,
       printLine: opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
       printDepth: opts.bookDepth,
-      toStrategies: (view, b) => this.compute.submitBook(view, this.opts.replay ? nowNs() : b.tsRecvNs),
+      toStrategies: (b, view) => this.compute.submitBook(b, view, this.opts.replay ? nowNs() : b.tsRecvNs),
       resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
     });
     this.rewarm = new Rewarmer({

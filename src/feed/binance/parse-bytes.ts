@@ -7,15 +7,15 @@
 // JSON.parse would reject is never accepted here.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 
-const QUOTE = 34,
+export const QUOTE = 34,
   COMMA = 44,
   COLON = 58,
   BRACE_OPEN = 123,
   BRACE_CLOSE = 125,
-  MINUS = 45,
-  DOT = 46,
   ZERO = 48,
   NINE = 57;
+const MINUS = 45,
+  DOT = 46;
 const KIND_STRING = 1,
   KIND_NUMBER = 2,
   KIND_TRUE = 3,

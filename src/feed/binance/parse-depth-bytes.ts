@@ -5,17 +5,25 @@
 // plain decimals) returns false and the JSON.parse path (parse-depth.ts) decides, so this path can only produce
 // the book messages that path would.
 import { emptyMessage, ensureLevels, type BookInput, type BookMessage } from '../../book/message.js';
-import { ascii, has, parseDecimalBytes, scanString, symbolAt, WRAP_DATA, WRAP_HEAD } from './parse-bytes.js';
+import {
+  ascii,
+  BRACE_CLOSE,
+  BRACE_OPEN,
+  COLON,
+  COMMA,
+  has,
+  NINE,
+  parseDecimalBytes,
+  QUOTE,
+  scanString,
+  symbolAt,
+  WRAP_DATA,
+  WRAP_HEAD,
+  ZERO,
+} from './parse-bytes.js';
 
-const QUOTE = 34,
-  COMMA = 44,
-  COLON = 58,
-  BRACKET_OPEN = 91,
-  BRACKET_CLOSE = 93,
-  BRACE_OPEN = 123,
-  BRACE_CLOSE = 125,
-  ZERO = 48,
-  NINE = 57;
+const BRACKET_OPEN = 91,
+  BRACKET_CLOSE = 93;
 const EV_DEPTH = ascii('"e":"depthUpdate",');
 
 const scratch = emptyMessage();
