@@ -5,7 +5,7 @@
   "targets": [
     {
       "target_name": "christmas_native",
-      "sources": ["native/addon.cc", "native/kernels.cc", "native/notify.cc", "native/mapfile.cc", "native/book.cc"],
+      "sources": ["native/addon.cc", "native/kernels.cc", "native/notify.cc", "native/mapfile.cc", "native/book.cc", "native/clock.cc"],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_VERSION=8", "NAPI_DISABLE_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],

@@ -7,6 +7,7 @@
 Napi::Value SdNotify(const Napi::CallbackInfo& info);  // notify.cc
 Napi::Value MapFile(const Napi::CallbackInfo& info);   // mapfile.cc
 Napi::Function DefineNativeBook(Napi::Env env);         // book.cc
+Napi::Value ClockOffsetNs(const Napi::CallbackInfo& info);  // clock.cc
 
 namespace {
 bool CheckF64(const Napi::Env& env, const Napi::Value& v, const char* name) {
@@ -74,6 +75,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("sdNotify", Napi::Function::New(env, SdNotify, "sdNotify"));
   exports.Set("mapFile", Napi::Function::New(env, MapFile, "mapFile"));
   exports.Set("NativeBook", DefineNativeBook(env));
+  exports.Set("clockOffsetNs", Napi::Function::New(env, ClockOffsetNs, "clockOffsetNs"));
   return exports;
 }
 }  // namespace

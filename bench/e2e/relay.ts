@@ -82,7 +82,7 @@ function emit(tradeId: number, recvNs: number): void {
     ttlMs: 1,
     reason: 'latency probe',
     indicators: { tradeId },
-    latency: { tsExchNs: recvNs, tsRecvNs: recvNs, tsSignalNs: ns },
+    latency: { tsExchNs: recvNs, tsRecvNs: recvNs, tsSignalNs: ns, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
   };
   const frame = encodeSignalFrame(s);
   for (const c of clients) c.write(frame);

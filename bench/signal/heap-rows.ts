@@ -66,7 +66,7 @@ function rows(): BenchResult[] {
     ttlMs: 2000,
     reason: 'ema12 crossed above ema26, rsi 55.1',
     indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
-    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 },
+    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
   };
   const encodeRow = heap(
     'heap allocated per signal: frame encode (hand encoder)',

@@ -116,6 +116,7 @@ export class BookSet implements BookInput {
     b.awaitingFirst = true;
     b.tsExchNs = m.tsExchNs;
     b.tsRecvNs = m.tsRecvNs;
+    b.tsRecvRemNs = m.tsRecvRemNs;
     if (rule.checksum) {
       b.checksumDecimals = this.opts.checksumDecimals?.(b.venue, b.symbol) ?? [
         Math.max(maxDecimals(m.bids, m.bidCount, 0), maxDecimals(m.asks, m.askCount, 0)),
@@ -155,6 +156,7 @@ export class BookSet implements BookInput {
     if (m.lastId >= 0) b.lastId = m.lastId;
     b.tsExchNs = m.tsExchNs;
     b.tsRecvNs = m.tsRecvNs;
+    b.tsRecvRemNs = m.tsRecvRemNs;
     if (rule.checksum && !this.checksumHolds(b, m)) return;
     if (this.crossed(b)) return;
     this.opts.onApplied?.(b, m);

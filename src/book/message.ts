@@ -14,6 +14,8 @@ export interface BookMessage {
   prevId: number;
   tsExchNs: number;
   tsRecvNs: number;
+  /** Exact receive time = tsRecvNs + tsRecvRemNs (model/epoch-ns.ts); NaN for recorded or REST times. */
+  tsRecvRemNs: number;
   bids: Float64Array;
   bidCount: number;
   asks: Float64Array;
@@ -32,6 +34,7 @@ export function emptyMessage(): BookMessage {
     prevId: -1,
     tsExchNs: 0,
     tsRecvNs: 0,
+    tsRecvRemNs: NaN,
     bids: new Float64Array(64),
     bidCount: 0,
     asks: new Float64Array(64),

@@ -20,6 +20,7 @@ export class SyncedBook {
   lastId = -1;
   tsExchNs = 0;
   tsRecvNs = 0;
+  tsRecvRemNs = NaN;
   /** A snapshot (or resubscribe) was asked for and has not arrived yet. */
   snapshotRequested = false;
   /** Deltas received while waiting for a REST snapshot, in order. */

@@ -10,6 +10,8 @@ export interface BookView {
   readonly updateId: number;
   readonly tsExchNs: number;
   readonly tsRecvNs: number;
+  /** Exact receive time = tsRecvNs + tsRecvRemNs (model/epoch-ns.ts); NaN when recorded (µs). */
+  readonly tsRecvRemNs: number;
   /** Levels per side in `top`. */
   readonly depth: number;
   readonly top: Float64Array;
@@ -22,6 +24,7 @@ export class BookViewSlot implements BookView {
   updateId = -1;
   tsExchNs = 0;
   tsRecvNs = 0;
+  tsRecvRemNs = NaN;
   readonly top: Float64Array;
   constructor(readonly depth: number) {
     this.top = new Float64Array(4 * depth);
@@ -33,6 +36,7 @@ export class BookViewSlot implements BookView {
     this.updateId = b.lastId;
     this.tsExchNs = b.tsExchNs;
     this.tsRecvNs = b.tsRecvNs;
+    this.tsRecvRemNs = b.tsRecvRemNs;
     b.book.top(this.top, this.depth);
     return this;
   }

@@ -9,7 +9,14 @@ import type { BookViewSlot } from '../book/view.js';
 import type { SyncedBook } from '../book/synced-book.js';
 
 /** Called for every draft with the clocks of the tick that produced it. */
-export type DraftSink = (d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number) => void;
+/** A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). */
+export type DraftSink = (
+  d: SignalDraft,
+  tsExchNs: number,
+  tsRecvNs: number,
+  tsRecvRemNs: number,
+  frameStartNs: number,
+) => void;
 
 /** A strategy instance threw and was disabled (its symbol's other strategies go on). */
 export type StrategyErrorSink = (strategy: string, venue: string, symbol: string, message: string) => void;
@@ -57,12 +64,12 @@ export class InlineCompute implements Compute {
   }
   submit(t: Tick, frameStartNs: number): void {
     const drafts = this.core.onTick(t);
-    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, frameStartNs);
+    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, t.tsExchNs, t.tsRecvNs, t.tsRecvRemNs, frameStartNs);
   }
   submitBook(b: SyncedBook, view: BookViewSlot, frameStartNs: number): void {
     if (!this.core.readsBooks(b.venue, b.symbol)) return;
     const drafts = this.core.onBook(view.fill(b));
-    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, b.tsExchNs, b.tsRecvNs, frameStartNs);
+    for (let i = 0; i < drafts.length; i++) this.sink(drafts[i]!, b.tsExchNs, b.tsRecvNs, b.tsRecvRemNs, frameStartNs);
   }
   reload(strategies: readonly StrategyConfig[]): void {
     this.core.reload(strategies);

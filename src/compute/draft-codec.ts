@@ -1,6 +1,6 @@
 // Binary layout of one draft record in the shard -> main draft ring, written and read in place in shared memory
 // (no msgpack: decoding maps of indicators with msgpackr was a quarter of the main thread's busy time in pool
-// mode). Little-endian: f64 at, tsExchNs, tsRecvNs, frameStartNs, price, strength, ttlMs; u8 side; u16
+// mode). Little-endian: f64 at, tsExchNs, tsRecvNs, frameStartNs, price, strength, ttlMs, tsRecvRemNs; u8 side; u16
 // indicator count; strings symbol, venue, strategy, reason as u16 byte length + UTF-8; then per indicator its
 // key as a string, a u8 tag (0 number, 1 undefined, 2 null) and, for a number, its f64.
 // The reader keeps the last string seen in each field, so repeated symbols, names and keys cost a byte
@@ -14,12 +14,14 @@ export interface DraftRecord {
   e: number;
   r: number;
   f: number;
+  /** tsRecvRemNs of the tick (model/epoch-ns.ts). */
+  rr: number;
   at: number;
 }
 
 const SIDES: readonly SignalSide[] = ['buy', 'sell', 'flat'];
 const sideCode = (s: SignalSide): number => (s === 'buy' ? 0 : s === 'sell' ? 1 : 2);
-const FIXED = 7 * 8 + 1 + 2;
+const FIXED = 8 * 8 + 1 + 2;
 const MAX_STRING_BYTES = 0xffff;
 
 /** An upper bound of the record's encoded size (UTF-8 takes at most 3 bytes per UTF-16 unit). */
@@ -54,7 +56,8 @@ export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number 
   buf.writeDoubleLE(d.price, pos + 32);
   buf.writeDoubleLE(d.strength, pos + 40);
   buf.writeDoubleLE(d.ttlMs, pos + 48);
-  buf[pos + 56] = sideCode(d.side);
+  buf.writeDoubleLE(rec.rr, pos + 56);
+  buf[pos + 64] = sideCode(d.side);
   let p = pos + FIXED;
   p = writeString(buf, p, d.symbol);
   p = writeString(buf, p, d.venue);
@@ -74,7 +77,7 @@ export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number 
     }
     count++;
   }
-  buf.writeUInt16LE(count, pos + 57); // counted while writing: one pass over the indicators
+  buf.writeUInt16LE(count, pos + 65); // counted while writing: one pass over the indicators
   return p;
 }
 
@@ -110,9 +113,9 @@ export class DraftDecoder {
   }
 
   decode(buf: Buffer, pos: number): DraftRecord {
-    const side = SIDES[buf[pos + 56]!];
-    if (side === undefined) throw new RingError(`draft record: side code ${buf[pos + 56]}`);
-    const count = buf.readUInt16LE(pos + 57);
+    const side = SIDES[buf[pos + 64]!];
+    if (side === undefined) throw new RingError(`draft record: side code ${buf[pos + 64]}`);
+    const count = buf.readUInt16LE(pos + 65);
     const symbol = this.readString(buf, pos + FIXED, S_SYMBOL);
     const venue = this.readString(buf, this.end, S_VENUE);
     const strategy = this.readString(buf, this.end, S_STRATEGY);
@@ -147,6 +150,7 @@ export class DraftDecoder {
       e: buf.readDoubleLE(pos + 8),
       r: buf.readDoubleLE(pos + 16),
       f: buf.readDoubleLE(pos + 24),
+      rr: buf.readDoubleLE(pos + 56),
       d,
     };
   }

@@ -118,7 +118,7 @@ export class PoolCompute implements Compute {
       };
       shard.reader = new DraftRingReader(drafts, (r) => {
         shard.delivered = r.at;
-        this.sink(r.d, r.e, r.r, r.f);
+        this.sink(r.d, r.e, r.r, r.rr, r.f);
       });
       shard.reader.watch();
       port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage) =>

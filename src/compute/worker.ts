@@ -129,7 +129,17 @@ function runShard(task: ShardTask): number {
       if (read >= task.suppressBefore) {
         for (const d of drafts)
           if (
-            !out.append({ d, e: slot.tick.tsExchNs, r: slot.tick.tsRecvNs, f: slot.frameStartNs, at: after }, stopping)
+            !out.append(
+              {
+                d,
+                e: slot.tick.tsExchNs,
+                r: slot.tick.tsRecvNs,
+                rr: slot.tick.tsRecvRemNs,
+                f: slot.frameStartNs,
+                at: after,
+              },
+              stopping,
+            )
           )
             return read;
         out.commit(); // the tick's drafts become visible together

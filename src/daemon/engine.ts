@@ -7,7 +7,7 @@ import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
 import { tickToJson, type Tick } from '../model/tick.js';
 import { signalOf, type Signal, type SignalDraft } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
-import { nowNs } from '../telemetry/clock.js';
+import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels, useNativeKernels } from '../native/index.js';
 import { openSinks, type Sinks } from '../io/open.js';
@@ -157,7 +157,7 @@ export class Engine {
     this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
     this.windowTimer.unref();
 
-    const sink: DraftSink = (d, e, r, f) => this.emit(d, e, r, f);
+    const sink: DraftSink = (d, e, r, rr, f) => this.emit(d, e, r, rr, f);
     const pool = cfg.compute.mode === 'pool' && this.opts.poolFactory;
     this.compute = pool ? pool(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
     this.compute.onStrategyError = (strategy, venue, symbol, message) =>
@@ -193,11 +193,21 @@ export class Engine {
   }
 
   /** A draft from compute: risk gate, then number it and fan it out to every publisher. */
-  private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, frameStartNs: number): void {
-    const tsSignalNs = nowNs();
+  private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, tsRecvRemNs: number, frameStartNs: number): void {
+    const tsSignalNs = nowNs(),
+      tsSignalRemNs = lastNowRemNs();
     if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
-    const signal = signalOf(d, this.instance, this.seq.take(), tsExchNs, tsRecvNs, tsSignalNs);
+    const signal = signalOf(
+      d,
+      this.instance,
+      this.seq.take(),
+      tsExchNs,
+      tsRecvNs,
+      tsSignalNs,
+      tsRecvRemNs,
+      tsSignalRemNs,
+    );
     this.emitted++;
     const built = nowNs();
     this.histograms.record('indicators_to_signal', built - tsSignalNs);

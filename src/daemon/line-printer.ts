@@ -1,7 +1,26 @@
 // `--print ticks|signals` output: JSON lines collected per event-loop turn and written in one call (64 KiB at
 // most between writes), so printing costs the hot path a string append, not a syscall per line.
 import type { Signal } from '../model/signal.js';
+import { exactNsText } from '../model/epoch-ns.js';
+import { encodeJsonLine } from '../signal/framing.js';
 import type { PublisherHealth, SignalPublisher } from '../signal/publisher.js';
+
+const exact = (ns: number, remNs: number): bigint => BigInt(exactNsText(ns, remNs));
+
+/** A signal as its JSON line: the socket's fields, timestamps as exact integers (no remainders). */
+function signalLine(s: Signal): string {
+  const l = s.latency;
+  const line = encodeJsonLine({
+    ...s,
+    tsNs: exact(s.tsNs, l.tsSignalRemNs),
+    latency: {
+      tsExchNs: exact(l.tsExchNs, NaN),
+      tsRecvNs: exact(l.tsRecvNs, l.tsRecvRemNs),
+      tsSignalNs: exact(l.tsSignalNs, l.tsSignalRemNs),
+    },
+  });
+  return line.toString('utf8', 0, line.length - 1);
+}
 
 export class LinePrinter {
   private buf = '';
@@ -26,7 +45,7 @@ export class LinePrinter {
   }
 }
 
-/** `--print signals`: every published signal as one JSON line. */
+/** `--print signals`: every published signal as one JSON line (the socket's NDJSON fields but `type`). */
 export class PrintPublisher implements SignalPublisher {
   readonly name = 'print';
   private printed = 0;
@@ -36,7 +55,7 @@ export class PrintPublisher implements SignalPublisher {
   }
   publish(signal: Signal): void {
     this.printed++;
-    this.printer.line(JSON.stringify(signal));
+    this.printer.line(signalLine(signal));
   }
   async stop(): Promise<void> {
     this.printer.flush();

@@ -7,7 +7,7 @@ import type { VenueAdapter } from './venue.js';
 import { FrameProcessor, type TickSink } from './processor.js';
 import { Backoff } from './backoff.js';
 import { FrameRecorder } from './recorder.js';
-import { nowNs } from '../telemetry/clock.js';
+import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 import { FeedStats } from './stats.js';
 
@@ -141,7 +141,8 @@ export class FeedConnection extends EventEmitter {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const tsRecvNs = nowNs();
+    const tsRecvNs = nowNs(),
+      tsRecvRemNs = lastNowRemNs();
     this.lastFrameNs = tsRecvNs;
     if (this.state === 'stale') {
       this.state = 'live';
@@ -154,8 +155,8 @@ export class FeedConnection extends EventEmitter {
     if (this.opts.recorder) {
       const text = bytes.toString('utf8');
       this.opts.recorder.write(tsRecvNs, text);
-      this.processor.onFrame(text, tsRecvNs);
-    } else this.processor.onFrameBytes(bytes, tsRecvNs); // the venue's byte fast path when it has one
+      this.processor.onFrame(text, tsRecvNs, tsRecvRemNs);
+    } else this.processor.onFrameBytes(bytes, tsRecvNs, tsRecvRemNs); // the venue's byte fast path when it has one
     if (this.backoff.attempts > 0 && this.stats.frames % 64 === 0) this.backoff.reset();
   }
 

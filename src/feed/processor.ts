@@ -41,8 +41,25 @@ export class FrameProcessor {
   readonly lastTickNs = new Map<string, number>();
   /** Called with the first tick after a trade-id gap (the risk gate quiets the symbol). */
   onGap?: (t: Tick) => void;
+  private bookTarget: BookInput | undefined;
+  /** What parsers hand book messages to: bookTarget, after stamping each with its frame's exact receive time. */
+  private bookSink: BookInput | undefined;
+  /** The exact remainder of the current frame's receive time (model/epoch-ns.ts); NaN when recorded. */
+  private frameRecvRemNs = NaN;
+
   /** Where book messages (depth deltas, snapshots) go; without it they are ignored. */
-  books?: BookInput;
+  get books(): BookInput | undefined {
+    return this.bookTarget;
+  }
+  set books(target: BookInput | undefined) {
+    this.bookTarget = target;
+    this.bookSink = target && {
+      onBookMessage: (m) => {
+        m.tsRecvRemNs = this.frameRecvRemNs;
+        target.onBookMessage(m);
+      },
+    };
+  }
 
   constructor(
     readonly adapter: VenueAdapter,
@@ -67,9 +84,13 @@ export class FrameProcessor {
   private readonly skewRun = [0, 0];
   private readonly skewOffsetNs = [NaN, NaN];
 
-  /** One text frame as received at tsRecvNs. */
-  onFrame(frame: string, tsRecvNs: number): void {
+  /**
+   * One text frame as received at tsRecvNs; tsRecvRemNs is the exact remainder of a live receive time (NaN for
+   * a recorded one), given to its ticks and book messages.
+   */
+  onFrame(frame: string, tsRecvNs: number, tsRecvRemNs = NaN): void {
     this.stats.frames++;
+    this.frameRecvRemNs = tsRecvRemNs;
     if (frame.length > this.maxFrameBytes) {
       this.drop('oversize', `frame of ${frame.length} chars over the limit`);
       return;
@@ -77,14 +98,18 @@ export class FrameProcessor {
     const out = this.scratch;
     emptyScratch(out);
     try {
-      this.adapter.parse(frame, tsRecvNs, out, this.books);
+      this.adapter.parse(frame, tsRecvNs, out, this.bookSink);
     } catch (err) {
       emptyScratch(out);
       if (err instanceof FrameError) this.drop(err.reason, err.message, frame);
       else this.drop('parser-bug', (err as Error).message, frame);
       return;
     }
-    for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
+    for (let i = 0; i < out.length; i++) {
+      const t = out[i]!;
+      t.tsRecvRemNs = tsRecvRemNs;
+      this.onTick(t);
+    }
     emptyScratch(out);
   }
 
@@ -92,13 +117,14 @@ export class FrameProcessor {
    * One text frame still in its received bytes: the adapter's byte fast path when it has one, else the text
    * decoded and parsed as by onFrame.
    */
-  onFrameBytes(frame: Uint8Array, tsRecvNs: number): void {
+  onFrameBytes(frame: Uint8Array, tsRecvNs: number, tsRecvRemNs = NaN): void {
     if (this.adapter.parseBytes !== undefined && frame.length <= this.maxFrameBytes) {
+      this.frameRecvRemNs = tsRecvRemNs;
       const out = this.scratch;
       emptyScratch(out);
       let handled: boolean;
       try {
-        handled = this.adapter.parseBytes(frame, tsRecvNs, out, this.books);
+        handled = this.adapter.parseBytes(frame, tsRecvNs, out, this.bookSink);
       } catch (err) {
         emptyScratch(out);
         this.stats.frames++;
@@ -107,7 +133,11 @@ export class FrameProcessor {
       }
       if (handled) {
         this.stats.frames++;
-        for (let i = 0; i < out.length; i++) this.onTick(out[i]!);
+        for (let i = 0; i < out.length; i++) {
+          const t = out[i]!;
+          t.tsRecvRemNs = tsRecvRemNs;
+          this.onTick(t);
+        }
         emptyScratch(out);
         return;
       }
@@ -116,6 +146,7 @@ export class FrameProcessor {
     this.onFrame(
       (Buffer.isBuffer(frame) ? frame : Buffer.from(frame.buffer, frame.byteOffset, frame.length)).toString('utf8'),
       tsRecvNs,
+      tsRecvRemNs,
     );
   }
 
@@ -126,8 +157,9 @@ export class FrameProcessor {
       this.drop('no-snapshot-parser', `${this.adapter.venue} books do not sync from REST snapshots`);
       return;
     }
+    this.frameRecvRemNs = NaN; // a REST answer's time: µs is all it needs
     try {
-      this.adapter.parseSnapshot(symbol, body, tsRecvNs, this.books);
+      this.adapter.parseSnapshot(symbol, body, tsRecvNs, this.bookSink!);
     } catch (err) {
       if (err instanceof FrameError) this.drop(err.reason, `depth snapshot for ${symbol}: ${err.message}`, body);
       else this.drop('parser-bug', (err as Error).message, body);

@@ -154,6 +154,7 @@ const RING_PROPS = [
   'kind',
   'tsExchNs',
   'tsRecvNs',
+  'tsRecvRemNs',
   'price',
   'size',
   'side',

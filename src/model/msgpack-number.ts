@@ -1,7 +1,9 @@
 // Writes a JS number as msgpack exactly as msgpackr's pack() does with useRecords false: unsigned and signed
 // integers up to 32 bits in their compact forms, anything else (fractions, larger integers, NaN, ±Infinity)
 // as a float64. Shared by the hand-written encoders of Redis members and signal frames; timestamps on the signal
-// socket are integers (writeMsgpackTimestamp: uint64).
+// socket are exact integers (writeMsgpackTimestamp: uint64).
+
+import { writeExactNsBE } from './epoch-ns.js';
 
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
@@ -55,21 +57,12 @@ export function writeMsgpackNumber(b: Uint8Array, pos: number, v: number): numbe
 const TWO32 = 4_294_967_296;
 
 /**
- * An epoch-ns timestamp as a msgpack integer: uint64 (0xcf) for a non-negative integer-valued number (any
- * float64 above 2^53 is one; the value written is that number exactly), else as writeMsgpackNumber writes it.
+ * An epoch-ns timestamp as a msgpack integer: uint64 (0xcf) holding the exact time (ns + remNs; with remNs NaN,
+ * the nearest whole µs: epoch-ns.ts) for any integer-valued ns from 2^32 up; else as writeMsgpackNumber writes it.
  */
-export function writeMsgpackTimestamp(b: Uint8Array, pos: number, v: number): number {
-  if (!(v >= TWO32) || v >= 2 ** 64 || Math.floor(v) !== v) return writeMsgpackNumber(b, pos, v);
-  const hi = Math.floor(v / TWO32),
-    lo = v - hi * TWO32;
-  b[pos++] = 0xcf;
-  b[pos++] = hi >>> 24;
-  b[pos++] = (hi >>> 16) & 0xff;
-  b[pos++] = (hi >>> 8) & 0xff;
-  b[pos++] = hi & 0xff;
-  b[pos++] = lo >>> 24;
-  b[pos++] = (lo >>> 16) & 0xff;
-  b[pos++] = (lo >>> 8) & 0xff;
-  b[pos++] = lo & 0xff;
-  return pos;
+export function writeMsgpackTimestamp(b: Uint8Array, pos: number, ns: number, remNs: number): number {
+  if (!(ns >= TWO32) || ns >= 2 ** 64 || Math.floor(ns) !== ns) return writeMsgpackNumber(b, pos, ns);
+  b[pos] = 0xcf;
+  writeExactNsBE(b, pos + 1, ns, remNs);
+  return pos + 9;
 }

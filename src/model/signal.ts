@@ -6,6 +6,13 @@ interface SignalLatency {
   tsExchNs: number;
   tsRecvNs: number;
   tsSignalNs: number;
+  /**
+   * The process clock's exact remainders (model/epoch-ns.ts): exact receive time = tsRecvNs + tsRecvRemNs, exact
+   * signal time (tsNs too) = tsSignalNs + tsSignalRemNs. NaN when the time came from a recording (then µs).
+   * Not sent: the wire carries the exact integers.
+   */
+  tsRecvRemNs: number;
+  tsSignalRemNs: number;
 }
 
 export interface Signal {
@@ -51,6 +58,8 @@ export function signalOf(
   tsExchNs: number,
   tsRecvNs: number,
   tsSignalNs: number,
+  tsRecvRemNs = NaN,
+  tsSignalRemNs = NaN,
 ): Signal {
   return {
     seq,
@@ -65,6 +74,6 @@ export function signalOf(
     ttlMs: d.ttlMs,
     reason: d.reason,
     indicators: d.indicators,
-    latency: { tsExchNs, tsRecvNs, tsSignalNs },
+    latency: { tsExchNs, tsRecvNs, tsSignalNs, tsRecvRemNs, tsSignalRemNs },
   };
 }

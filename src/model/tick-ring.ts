@@ -11,6 +11,7 @@ const {
   kind: O_KIND,
   tsExchNs: O_EXCH,
   tsRecvNs: O_RECV,
+  tsRecvRemNs: O_RECV_REM,
   price: O_PRICE,
   size: O_SIZE,
   side: O_SIDE,
@@ -62,6 +63,7 @@ export function writeSlot(
   slots[o + O_KIND] = t.kind === 'trade' ? TRADE : QUOTE;
   slots[o + O_EXCH] = t.tsExchNs;
   slots[o + O_RECV] = t.tsRecvNs;
+  slots[o + O_RECV_REM] = t.tsRecvRemNs;
   slots[o + O_PRICE] = t.price;
   slots[o + O_SIZE] = t.size;
   slots[o + O_SIDE] = t.side === 'buy' ? 1 : t.side === 'sell' ? -1 : 0;
@@ -103,5 +105,6 @@ export function readSlot(
           slots[o + O_ASK_SIZE]!,
           id,
         );
+  tick.tsRecvRemNs = slots[o + O_RECV_REM]!;
   return { tick, frameStartNs: slots[o + O_FRAME]!, symbolIdx };
 }

@@ -10,8 +10,13 @@ export interface Tick {
   kind: TickKind;
   /** Exchange event time, epoch nanoseconds (integer-valued float; ns precision is lost above 2^53, µs is kept). */
   tsExchNs: number;
-  /** Receive time, epoch nanoseconds from the process' hrtime-mapped clock. */
+  /** Receive time, epoch nanoseconds from the process' hrtime-mapped clock (float64: 256 ns steps). */
   tsRecvNs: number;
+  /**
+   * Exact receive time = tsRecvNs + tsRecvRemNs (model/epoch-ns.ts), set for live frames from the process
+   * clock; NaN when the time came from a recording or the store (at most µs-precise: written as whole µs).
+   */
+  tsRecvRemNs: number;
   /** Trade price (trades) — NaN for quotes. */
   price: number;
   /** Trade size (trades) — NaN for quotes. */
@@ -46,6 +51,7 @@ export function tradeTick(
     kind: 'trade',
     tsExchNs,
     tsRecvNs,
+    tsRecvRemNs: NaN,
     price,
     size,
     side,
@@ -75,6 +81,7 @@ export function quoteTick(
     kind: 'quote',
     tsExchNs,
     tsRecvNs,
+    tsRecvRemNs: NaN,
     price: NaN,
     size: NaN,
     side: 'unknown',

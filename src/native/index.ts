@@ -23,6 +23,8 @@ export interface NativeModule extends Kernels {
   mapFile(path: string, bytes: number): ArrayBuffer;
   /** The L2 book (native/book.cc), the same contract as book/ts-book.ts. */
   NativeBook: new (capacity?: number) => L2Book;
+  /** CLOCK_REALTIME minus CLOCK_MONOTONIC in ns, read at ns precision (native/clock.cc). */
+  clockOffsetNs(): bigint;
 }
 
 export interface LoadedKernels {

@@ -4,6 +4,7 @@
 // int32 length + bytes; int16 -1 trailer. timestamptz = int64 µs since 2000-01-01.
 import { sideCode, type Tick } from '../model/tick.js';
 import { EncodeError } from '../model/errors.js';
+import { writeExactNsBE } from '../model/epoch-ns.js';
 import { EVENT_SCHEMAS } from '../model/events.js';
 
 const SIGNATURE = Buffer.from('PGCOPY\n\xff\r\n\0', 'latin1');
@@ -35,6 +36,11 @@ class Writer {
     const hi = Math.floor(v / TWO32);
     this.buf.writeUInt32BE(hi >>> 0, this.off);
     this.buf.writeUInt32BE(v - hi * TWO32, this.off + 4);
+    this.off += 8;
+  }
+  /** int64 = the exact epoch ns time ns + remNs (model/epoch-ns.ts). */
+  i64Exact(ns: number, remNs: number): void {
+    writeExactNsBE(this.buf, this.off, ns, remNs);
     this.off += 8;
   }
   /** int64 = us * 1000 exactly, for us up to 2^53 (the product itself is beyond float64 precision). */
@@ -115,7 +121,8 @@ export function encodeTicksBinary(ticks: readonly Tick[], kind: 'trade' | 'quote
     w.i32(8);
     w.i64Times1000(exchUs);
     w.i32(8);
-    w.i64Times1000(Math.round(t.tsRecvNs / 1e3));
+    if (t.tsRecvRemNs === t.tsRecvRemNs) w.i64Exact(t.tsRecvNs, t.tsRecvRemNs);
+    else w.i64Times1000(Math.round(t.tsRecvNs / 1e3));
   }
   w.ensure(2);
   w.i16(-1);

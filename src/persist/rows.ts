@@ -6,6 +6,7 @@ import { sideCode, type Tick } from '../model/tick.js';
 import type { Bar } from '../model/bar.js';
 import type { Signal } from '../model/signal.js';
 import type { BookDelta, BookTop } from '../model/book-top.js';
+import { exactNsText } from '../model/epoch-ns.js';
 import { columnsOf } from '../model/events.js';
 
 export type TableName = 'ticks' | 'quotes' | 'signals' | 'bars_1s' | 'book_snapshots' | 'book_deltas';
@@ -82,12 +83,35 @@ function isoMicros(epochUs: number): string {
  * that, and an integer below 2^53 formats several times faster than a 19-digit double.
  */
 const nsText = (ns: number): string => `${Math.round(ns / 1e3)}000`;
+/** A process-clock time to the ns (its remainder known) or, without one, as nsText. */
+const exactText = (ns: number, remNs: number): string => (remNs === remNs ? exactNsText(ns, remNs) : nsText(ns));
 
 export function tickRow(t: Tick): Row {
   const ts = isoMicros(Math.round(t.tsExchNs / 1e3));
   return t.kind === 'trade'
-    ? [ts, t.venue, t.symbol, t.id, t.price, t.size, sideCode(t.side), nsText(t.tsExchNs), nsText(t.tsRecvNs)]
-    : [ts, t.venue, t.symbol, t.id, t.bid, t.bidSize, t.ask, t.askSize, nsText(t.tsExchNs), nsText(t.tsRecvNs)];
+    ? [
+        ts,
+        t.venue,
+        t.symbol,
+        t.id,
+        t.price,
+        t.size,
+        sideCode(t.side),
+        nsText(t.tsExchNs),
+        exactText(t.tsRecvNs, t.tsRecvRemNs),
+      ]
+    : [
+        ts,
+        t.venue,
+        t.symbol,
+        t.id,
+        t.bid,
+        t.bidSize,
+        t.ask,
+        t.askSize,
+        nsText(t.tsExchNs),
+        exactText(t.tsRecvNs, t.tsRecvRemNs),
+      ];
 }
 
 export function barRow(b: Bar): Row {
@@ -140,8 +164,8 @@ export function signalRow(s: Signal, instance: string): Row {
     s.reason,
     JSON.stringify(s.indicators),
     nsText(s.latency.tsExchNs),
-    nsText(s.latency.tsRecvNs),
-    nsText(s.latency.tsSignalNs),
+    exactText(s.latency.tsRecvNs, s.latency.tsRecvRemNs),
+    exactText(s.latency.tsSignalNs, s.latency.tsSignalRemNs),
   ];
 }
 

@@ -12,7 +12,8 @@ import { claimSocketPath } from './socket-path.js';
 import { encodeFrame, encodeJsonLine, frameToJsonLine, FrameDecoder } from './framing.js';
 import { SignalRing } from './ring.js';
 import { encodeSignalFrame } from './signal-frame.js';
-import { nowNs } from '../telemetry/clock.js';
+import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
+import { exactNsText } from '../model/epoch-ns.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
 export interface SignalServerOptions {
@@ -309,8 +310,9 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
   }
 
   private sendHeartbeats(): void {
-    // tsNs an integer on the wire: msgpack uint64 (a BigInt for msgpackr), a JSON integer.
-    const tsNs = Math.round(nowNs()),
+    // tsNs the exact integer on the wire: msgpack uint64 (a BigInt for msgpackr), a JSON integer.
+    const ns = nowNs();
+    const tsNs = BigInt(exactNsText(ns, lastNowRemNs())),
       seq = this.opts.lastSeq();
     let frame: Buffer | undefined, line: Buffer | undefined;
     for (const c of this.clients)
@@ -319,7 +321,7 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
           c,
           c.format === 'json'
             ? (line ??= encodeJsonLine({ type: 'heartbeat', seq, tsNs }))
-            : (frame ??= encodeFrame({ type: 'heartbeat', seq, tsNs: BigInt(tsNs) })),
+            : (frame ??= encodeFrame({ type: 'heartbeat', seq, tsNs })),
         );
   }
 

@@ -115,7 +115,7 @@ export function encodeSignalFrame(s: Signal): Buffer {
   pos = key(b, pos, K_ID);
   pos = str(b, pos, s.id);
   pos = key(b, pos, K_TS);
-  pos = ts(b, pos, s.tsNs);
+  pos = ts(b, pos, s.tsNs, s.latency.tsSignalRemNs);
   pos = key(b, pos, K_SYMBOL);
   pos = str(b, pos, s.symbol);
   pos = key(b, pos, K_VENUE);
@@ -142,11 +142,11 @@ export function encodeSignalFrame(s: Signal): Buffer {
   }
   pos = key(b, pos, LATENCY);
   pos = key(b, pos, K_EXCH);
-  pos = ts(b, pos, s.latency.tsExchNs);
+  pos = ts(b, pos, s.latency.tsExchNs, NaN);
   pos = key(b, pos, K_RECV);
-  pos = ts(b, pos, s.latency.tsRecvNs);
+  pos = ts(b, pos, s.latency.tsRecvNs, s.latency.tsRecvRemNs);
   pos = key(b, pos, K_SIGNAL);
-  pos = ts(b, pos, s.latency.tsSignalNs);
+  pos = ts(b, pos, s.latency.tsSignalNs, s.latency.tsSignalRemNs);
   b.writeUInt32BE(pos - start - 4, start);
   if (b === slab) slabPos = (pos + 7) & ~7;
   return b.subarray(start, pos);

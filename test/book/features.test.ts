@@ -173,6 +173,7 @@ test('book strategies on the session: imbalance reads depth (book drafts), ofi-m
     updateId: 0,
     tsExchNs: 0,
     tsRecvNs: 0,
+    tsRecvRemNs: NaN,
     depth: DEPTH,
     top: new Float64Array(4 * DEPTH),
   };

@@ -25,7 +25,12 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
   const reader = new DraftRingReader(ring, (r) => got.push(r));
   const writer = new DraftRingWriter(ring);
   for (let i = 0; i < 5000; i++) {
-    assert.ok(writer.write({ d: draft(i), e: i * 1e6, r: i * 1e6 + 1, f: i * 1e6 + 2, at: i + 1 }, () => false));
+    assert.ok(
+      writer.write(
+        { d: draft(i), e: i * 1e6, r: i * 1e6 + 1, f: i * 1e6 + 2, rr: (i % 257) - 128, at: i + 1 },
+        () => false,
+      ),
+    );
     if (i % 7 === 0) reader.drain();
   }
   reader.drain();
@@ -34,6 +39,7 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
     assert.equal(r.d, draft(i));
     assert.is(r.at, i + 1);
     assert.is(r.f, i * 1e6 + 2);
+    assert.is(r.rr, (i % 257) - 128, 'the exact receive remainder');
   });
 });
 
@@ -98,7 +104,7 @@ test('the binary layout keeps every field: UTF-8, long strings, unset and specia
     },
   ];
   for (let i = 0; i < drafts.length; i++)
-    writer.write({ d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, at: i + 1 }, () => false);
+    writer.write({ d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, rr: i % 2 ? NaN : -i, at: i + 1 }, () => false);
   reader.drain();
   assert.is(got.length, drafts.length);
   got.forEach((r, i) => {
@@ -107,6 +113,7 @@ test('the binary layout keeps every field: UTF-8, long strings, unset and specia
     assert.is(r.e, 1.5e18 + i);
     assert.is(r.r, 1.7e18 + i);
     assert.is(r.f, -1);
+    assert.ok(Object.is(r.rr, i % 2 ? NaN : -i), `remainder ${i}`);
     assert.is(r.at, i + 1);
   });
   assert.ok(Object.is(got[0]!.d.indicators.negZero, -0));
@@ -119,16 +126,16 @@ test("appended drafts stay invisible until commit (a tick's drafts are published
   const got: number[] = [];
   const reader = new DraftRingReader(ring, (r) => got.push(r.at));
   const writer = new DraftRingWriter(ring);
-  writer.append({ d: draft(1), e: 1, r: 1, f: 1, at: 7 }, () => false);
-  writer.append({ d: draft(2), e: 1, r: 1, f: 1, at: 7 }, () => false);
+  writer.append({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: 7 }, () => false);
+  writer.append({ d: draft(2), e: 1, r: 1, f: 1, rr: 0, at: 7 }, () => false);
   assert.is(reader.drain(), 0);
   writer.commit();
   assert.is(reader.drain(), 2);
   assert.equal(got, [7, 7]);
   // A writer created after a crash starts from the published position: uncommitted records are gone.
-  writer.append({ d: draft(3), e: 1, r: 1, f: 1, at: 8 }, () => false);
+  writer.append({ d: draft(3), e: 1, r: 1, f: 1, rr: 0, at: 8 }, () => false);
   const after = new DraftRingWriter(ring);
-  after.write({ d: draft(4), e: 1, r: 1, f: 1, at: 9 }, () => false);
+  after.write({ d: draft(4), e: 1, r: 1, f: 1, rr: 0, at: 9 }, () => false);
   reader.drain();
   assert.equal(got, [7, 7, 9]);
 });
@@ -137,7 +144,7 @@ test('a full ring blocks the producer until drained, and it gives up when asked 
   const ring = createDraftRing(1024);
   const writer = new DraftRingWriter(ring);
   let n = 0;
-  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, at: ++n }, () => true)) {
+  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: ++n }, () => true)) {
     /* fill */
   }
   assert.ok(n > 2 && n < 20, `${n} records fit in 1 KiB`);
@@ -160,7 +167,7 @@ test('waitAsync wakes the main thread when a worker writes', async () => {
     const { workerData } = require('node:worker_threads');
     import(workerData.mod).then(({ DraftRingWriter }) => {
       const wr = new DraftRingWriter(workerData.ring);
-      for (let i = 1; i <= 200; i++) { wr.write({ d: { symbol: 'X', venue: 'v', side: 'buy', strategy: 's', price: i, strength: 1, ttlMs: 1, reason: '', indicators: {} }, e: 0, r: 0, f: 0, at: i }, () => false); if (i % 50 === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); }
+      for (let i = 1; i <= 200; i++) { wr.write({ d: { symbol: 'X', venue: 'v', side: 'buy', strategy: 's', price: i, strength: 1, ttlMs: 1, reason: '', indicators: {} }, e: 0, r: 0, f: 0, rr: 0, at: i }, () => false); if (i % 50 === 0) Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); }
     });`,
     { eval: true, workerData: { ring, mod: new URL('../../src/compute/draft-ring.js', import.meta.url).href } },
   );

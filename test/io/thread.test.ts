@@ -49,7 +49,13 @@ function signalOf(seq: number, t: Tick, instance: string): Signal {
     ttlMs: 1000,
     reason: 'io thread test',
     indicators: { ema: t.price, n: seq },
-    latency: { tsExchNs: t.tsExchNs, tsRecvNs: t.tsRecvNs, tsSignalNs: t.tsRecvNs + 5000 },
+    latency: {
+      tsExchNs: t.tsExchNs,
+      tsRecvNs: t.tsRecvNs,
+      tsSignalNs: t.tsRecvNs + 5000,
+      tsRecvRemNs: NaN,
+      tsSignalRemNs: NaN,
+    },
   };
 }
 

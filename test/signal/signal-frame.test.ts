@@ -13,11 +13,21 @@ const body = (frame: Buffer) => {
   return unpackr.unpack(frame.subarray(4)) as Record<string, unknown>;
 };
 
+/** An exact epoch ns time as the process clock carries it: the nearest float64 and the integer remainder. */
+const split = (exact: bigint) => {
+  const ns = Number(exact);
+  return { ns, rem: Number(exact - BigInt(ns)) };
+};
+const SIGNAL_AT = 1_723_161_601_438_123_457n,
+  RECV_AT = 1_723_161_601_438_000_001n;
+const sig = split(SIGNAL_AT),
+  recv = split(RECV_AT);
+
 function signal(over: Partial<Signal> = {}): Signal {
   return {
     seq: 1,
     id: 'christmas-1',
-    tsNs: 1_723_161_601_438_123_456,
+    tsNs: sig.ns,
     symbol: 'BTCUSDT',
     venue: 'binance',
     side: 'buy',
@@ -28,9 +38,11 @@ function signal(over: Partial<Signal> = {}): Signal {
     reason: 'ema 9 crossed above ema 21 with rsi 55.2',
     indicators: { ema9: 61685.1, ema21: 61684.7, rsi: 55.2 },
     latency: {
-      tsExchNs: 1_723_161_601_437e6,
-      tsRecvNs: 1_723_161_601_438_000_000,
-      tsSignalNs: 1_723_161_601_438_123_456,
+      tsExchNs: 1_723_161_601_437_001e3,
+      tsRecvNs: recv.ns,
+      tsSignalNs: sig.ns,
+      tsRecvRemNs: recv.rem,
+      tsSignalRemNs: sig.rem,
     },
     ...over,
   };
@@ -49,10 +61,18 @@ test('timestamps are integers on the wire: msgpack uint64, exact digits in the N
     frame.subarray(4),
   ) as {
     tsNs: bigint;
+    latency: { tsExchNs: bigint; tsRecvNs: bigint; tsSignalNs: bigint };
   };
-  assert.is(exact.tsNs, BigInt(s.tsNs), 'the uint64 is the timestamp exactly');
+  assert.ok(sig.rem !== 0 && recv.rem !== 0, 'the float64s alone are not the times');
+  assert.is(exact.tsNs, SIGNAL_AT, 'the uint64 is the process clock time to the ns');
+  assert.is(exact.latency.tsSignalNs, SIGNAL_AT);
+  assert.is(exact.latency.tsRecvNs, RECV_AT);
+  // An exchange time (no remainder: the venue gives at most µs) is its whole µs, not the float64's digits.
+  assert.is(BigInt(s.latency.tsExchNs) % 1000n !== 0n, true, 'the float64 is off the µs grid');
+  assert.is(exact.latency.tsExchNs, 1_723_161_601_437_001_000n);
   const line = frameToJsonLine(frame).toString();
-  assert.match(line, new RegExp(`"tsNs":${BigInt(s.tsNs)}[,}]`));
+  assert.match(line, new RegExp(`"tsNs":${SIGNAL_AT}[,}]`));
+  assert.match(line, new RegExp(`"tsRecvNs":${RECV_AT}[,}]`));
   assert.not.match(line, /"ts[A-Za-z]*Ns":[^,}]*[.eE]/, 'no fraction or exponent');
 });
 
@@ -82,7 +102,8 @@ test('decodes to the same map as msgpackr, across value shapes', () => {
   ];
   for (const s of cases) {
     const mine = body(encodeSignalFrame(s));
-    const ref = body(encodeFrame({ type: 'signal', ...s }));
+    const { tsExchNs, tsRecvNs, tsSignalNs } = s.latency; // the remainders are not sent
+    const ref = body(encodeFrame({ type: 'signal', ...s, latency: { tsExchNs, tsRecvNs, tsSignalNs } }));
     assert.equal(mine, ref, JSON.stringify(s).slice(0, 120));
     assert.equal(Object.keys(mine), Object.keys(ref), 'key order');
     assert.equal(Object.keys(mine.indicators as object), Object.keys(ref.indicators as object), 'indicator order');

@@ -52,7 +52,7 @@ function server(o: Partial<SignalServerOptions> = {}) {
       ttlMs: 100,
       reason: 'r',
       indicators: { a: seq },
-      latency: { tsExchNs: 1, tsRecvNs: 2, tsSignalNs: 3 },
+      latency: { tsExchNs: 1, tsRecvNs: 2, tsSignalNs: 3, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
     };
     s.publish(sig);
     return sig;
@@ -196,7 +196,10 @@ test('format json: live lines (shared by clients) and replayed lines (decoded fr
   const late = new Raw(p, true);
   late.send({ type: 'hello', v: 1, format: 'json', fromSeq: 1 });
   await until(() => late.of('signal').length === 3, 2000, 'replayed json signals');
-  const want = sent.map((sig) => ({ type: 'signal', ...sig }));
+  const want = sent.map((sig) => {
+    const { tsExchNs, tsRecvNs, tsSignalNs } = sig.latency; // the exact remainders are not sent
+    return { type: 'signal', ...sig, latency: { tsExchNs, tsRecvNs, tsSignalNs } };
+  });
   for (const c of [...live, late]) assert.equal(c.of('signal'), want);
   await s.stop();
 });
@@ -473,7 +476,7 @@ test('client library: resumes after a reconnect with exactly the missed signals'
       ttlMs: 1,
       reason: '',
       indicators: {},
-      latency: { tsExchNs: 1, tsRecvNs: 1, tsSignalNs: 1 },
+      latency: { tsExchNs: 1, tsRecvNs: 1, tsSignalNs: 1, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
     } as Signal;
     ring.push(sig);
     srv.publish(sig);

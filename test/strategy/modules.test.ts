@@ -10,6 +10,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cliPath, freePort, repoRoot, shared, spawnCli, until } from '../helpers.js';
 import { SignalClient } from '../../src/signal/client.js';
+import { encodeFrame } from '../../src/signal/framing.js';
+import net from 'node:net';
 import { loadConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/daemon/engine.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
@@ -94,7 +96,26 @@ test('a module in a user folder signals exactly what its code implies, in both c
   }
 });
 
-test('run against serve-replay in pool mode: the module signals over the socket, in its order', async () => {
+/** The NDJSON signal lines a raw reader of the socket gets (format json), as text, for exact digits. */
+function jsonLines(socketPath: string): { lines: () => string[]; close: () => void } {
+  let text = '';
+  const sock = net.connect(socketPath, () =>
+    sock.write(encodeFrame({ type: 'hello', v: 1, fromSeq: 1, format: 'json', client: 'test' })),
+  );
+  sock.on('data', (b: Buffer) => (text += b.toString('latin1')));
+  sock.on('error', () => undefined);
+  return {
+    lines: () =>
+      text
+        .split('\n')
+        .map((l) => l.slice(Math.max(0, l.indexOf('{"type":"signal"'))))
+        .filter((l) => l.startsWith('{"type":"signal"')),
+    close: () => sock.destroy(),
+  };
+}
+
+test('run against serve-replay in pool mode: the module signals over the socket, in its order, with ns times', async () => {
+  const startedNs = BigInt(Date.now()) * 1_000_000n;
   const port = await freePort();
   const sr = spawnCli(['serve-replay', trades, '--port', String(port), '--rate', '5000']);
   await until(() => sr.out().includes('listening'), 15_000, 'replay server');
@@ -110,17 +131,48 @@ test('run against serve-replay in pool mode: the module signals over the socket,
     CHRISTMAS_LOG_LEVEL: 'info',
   });
   const got: Array<Record<string, unknown>> = [];
+  let lines: string[];
   try {
     await until(() => d.out().includes('christmas running'), 30_000, 'daemon running');
     const client = new SignalClient({ socketPath: sock, fromSeq: 1 });
     client.on('signal', (s: Record<string, unknown>) => got.push(s));
     client.start();
-    await until(() => got.length >= 20, 30_000, 'twenty signals from the module');
+    const raw = jsonLines(sock);
+    await until(() => got.length >= 20 && raw.lines().length >= 20, 30_000, 'twenty signals from the module');
     client.stop();
+    raw.close();
+    lines = raw.lines();
   } finally {
     d.child.kill('SIGTERM');
     sr.child.kill('SIGTERM');
     await d.exited;
+  }
+  const endedNs = BigInt(Date.now()) * 1_000_000n;
+  // Exact integer ns on the wire, from the receive (tick ring, worker, draft ring) and signal clocks.
+  const big = (line: string, key: string) => BigInt(new RegExp(`"${key}":(\\d+)[,}]`).exec(line)![1]!);
+  const times = lines.slice(0, 20).map((l) => ({
+    ts: big(l, 'tsNs'),
+    exch: big(l, 'tsExchNs'),
+    recv: big(l, 'tsRecvNs'),
+    signal: big(l, 'tsSignalNs'),
+  }));
+  for (const t of times) {
+    assert.is(t.ts, t.signal, 'tsNs is the signal time');
+    assert.ok(t.recv >= startedNs - 1_000_000_000n && t.recv <= endedNs + 1_000_000_000n, 'receive time is now');
+    assert.ok(t.signal > t.recv && t.signal - t.recv < 10_000_000_000n, 'signal after its receive');
+    assert.is(t.exch % 1000n, 0n, 'the exchange time is its whole µs');
+  }
+  // A float64 epoch ns is a multiple of 256 and a µs time one of 1000; times to the ns are neither (20 of them
+  // all one or the other by chance: under 1 in 10^48).
+  for (const k of ['recv', 'signal'] as const) {
+    assert.ok(
+      times.some((t) => t[k] % 256n !== 0n),
+      `${k} times are not float64 epoch ns`,
+    );
+    assert.ok(
+      times.some((t) => t[k] % 1000n !== 0n),
+      `${k} times carry ns digits`,
+    );
   }
   assert.ok(got.every((s) => s.strategy === 'nth'));
   assert.equal(
