@@ -161,6 +161,35 @@ test('COPY path writes every real tick once; a replayed batch is absorbed by the
   assert.is(await count('quotes'), quotes, 're-sent quotes absorbed');
 });
 
+test('receive times to the ns land exactly in ts_recv_ns (COPY and the conflict path); without a remainder, whole µs', async () => {
+  const base = BigInt(Date.now()) * 1_000_000n;
+  const trades = realTicks()
+    .filter((t) => t.kind === 'trade')
+    .slice(0, 200)
+    .map((t, i) => {
+      const exact = base + BigInt(i) * 1_001n + 7n;
+      const ns = Number(exact);
+      return { ...t, venue: 'ns-clock', tsRecvNs: ns, tsRecvRemNs: i % 10 === 9 ? NaN : Number(exact - BigInt(ns)) };
+    });
+  const want = (i: number) => {
+    const exact = base + BigInt(i) * 1_001n + 7n;
+    return i % 10 === 9 ? ((exact + 500n) / 1000n) * 1000n : exact; // no remainder: the nearest whole µs
+  };
+  const w = new PersistWriter(pool, writerOpts());
+  w.start();
+  for (const t of trades.slice(0, 100)) w.addTick(t);
+  await w.drain(10_000);
+  for (const t of trades) w.addTick(t); // the first 100 again: this batch goes the conflict path
+  await w.drain(10_000);
+  assert.ok(w.stats.ticks.conflictBatches >= 1, 'the conflict path ran');
+  const r = await pool.query(
+    `select trade_id, ts_recv_ns::text as recv from ticks where venue = 'ns-clock' order by trade_id`,
+  );
+  assert.is(r.rows.length, trades.length);
+  const byId = new Map(r.rows.map((row: { trade_id: string; recv: string }) => [Number(row.trade_id), row.recv]));
+  trades.forEach((t, i) => assert.is(byId.get(t.id), want(i).toString(), `trade ${t.id}`));
+});
+
 test('migration 2 re-keys quotes on the venue ids, keeping the earliest received of rows stored twice', async () => {
   const c = await pool.connect();
   try {
