@@ -174,29 +174,34 @@ export class Engine {
     this.market.onGap(t);
   }
 
-  /** The hot path: one normalized tick. frameStartNs = when its frame was received (live) or read (replay). */
+  /**
+   * The hot path: one normalized tick. frameStartNs = when its frame was received (live) or read (replay); NaN
+   * for a replayed tick whose stages are not timed (the replay driver samples them).
+   */
   onTick(t: Tick, frameStartNs: number): void {
     this.ticks++;
     this.market.onTick(t);
     this.sinks?.addTick(t);
     this.rewarm.onLiveTick(t);
     if (this.opts.print === 'ticks') this.printer.line(JSON.stringify(tickToJson(t)));
-    const before = nowNs();
-    this.histograms.record('recv_to_tick', before - frameStartNs);
+    const timed = frameStartNs === frameStartNs;
+    const before = timed ? nowNs() : 0;
+    if (timed) this.histograms.record('recv_to_tick', before - frameStartNs);
     const offset = this.clockOffsetNs?.(t.venue);
     if (offset !== undefined && offset === offset) {
       const excess = t.tsRecvNs - t.tsExchNs - offset;
       if (excess > 0) this.histograms.record('exch_to_recv', excess);
     }
     this.compute.submit(t, frameStartNs);
-    if (this.compute.mode === 'inline') this.histograms.record('tick_to_indicators', nowNs() - before);
+    if (timed && this.compute.mode === 'inline') this.histograms.record('tick_to_indicators', nowNs() - before);
   }
 
   /** A draft from compute: risk gate, then number it and fan it out to every publisher. */
   private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, tsRecvRemNs: number, frameStartNs: number): void {
     const tsSignalNs = nowNs(),
       tsSignalRemNs = lastNowRemNs();
-    if (this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
+    const timed = frameStartNs === frameStartNs;
+    if (timed && this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
     const signal = signalOf(
       d,
@@ -215,7 +220,7 @@ export class Engine {
     for (let i = 0; i < pubs.length; i++) pubs[i]!.publish(signal);
     const written = nowNs();
     this.histograms.record('signal_to_socket', written - built);
-    this.histograms.record('recv_to_signal', written - frameStartNs);
+    if (timed) this.histograms.record('recv_to_signal', written - frameStartNs);
     this.onSignal?.(signal);
   }
 

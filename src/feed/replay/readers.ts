@@ -68,7 +68,9 @@ function leanDayStartMs(file: string): number {
 
 /** A CSV cell as a number: empty or blank is NaN (Number('') would read it as 0), the rest as Number() reads it. */
 function cell(c: string | undefined): number {
-  return c === undefined || c.trim() === '' ? NaN : Number(c);
+  if (c === undefined) return NaN;
+  const n = Number(c);
+  return n === 0 && c.trim() === '' ? NaN : n; // only a 0 can be a blank cell: the rest skip the trim
 }
 
 /** A CSV trade or update id: a safe integer, else -1 (no id). */
