@@ -59,12 +59,26 @@ export class ReplayDriver {
       this.processors.push(proc);
       const it = readRecordingBatches(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
       const batch: ReplayRecord[] = [];
-      return { file, venue: adapterVenue, proc, stats, it, batch, at: 0, head: undefined as ReplayRecord | undefined };
+      const next = undefined as Promise<IteratorResult<ReplayRecord[]>> | undefined;
+      return {
+        file,
+        venue: adapterVenue,
+        proc,
+        stats,
+        it,
+        next,
+        batch,
+        at: 0,
+        head: undefined as ReplayRecord | undefined,
+      };
     });
     type Source = (typeof sources)[number];
-    // The next record of a source comes from its current batch; the reader is awaited only for a new batch.
+    // The next record of a source comes from its current batch; the reader is awaited only for a new batch, and
+    // is asked for the one after at once, so reading and inflating it overlap this batch's replay.
     const refill = async (src: Source): Promise<void> => {
-      const r = await src.it.next();
+      const r = await (src.next ?? src.it.next());
+      src.next = r.done ? undefined : src.it.next();
+      src.next?.catch(() => undefined); // a failed read is thrown by the await that takes it, not left unhandled
       src.batch = r.done ? [] : r.value;
       src.at = 0;
       src.head = src.batch[0];
