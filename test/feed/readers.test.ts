@@ -35,6 +35,36 @@ test('CRLF, no final newline, a 300 KB line and multi-byte characters across chu
   assert.ok(batches >= 1);
 });
 
+test('CSV cells read as Number() reads them: digits, leading zeros, decimals, signs, exponents, blanks, long ids', async () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'christmas-cells-'));
+  const file = path.join(d, 'binance-spot-BTCUSDT-trades-cells.csv');
+  const rows = [
+    ['1', '61837.63000000', '0.02', '1723161255342', '1723161255343', 'true', '1723161254087896568'],
+    ['0002', '007', '10', '0001723161255342', '', 'false', '999999999999999'],
+    ['3', '1e3', '+5', '1723161255342.5', '', '1', '9999999999999999'],
+    ['9007199254740993', ' 12 ', '-1', '', '', 'false', ''],
+  ];
+  writeFileSync(
+    file,
+    'trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns\n' +
+      rows.map((r) => r.join(',')).join('\n'),
+  );
+  const got: Array<{ id: number; price: number; size: number; tsExchNs: number; tsRecvNs: number }> = [];
+  for await (const r of readRecording(file)) if (r.type === 'tick') got.push(r.tick);
+  const num = (c: string) => (c.trim() === '' ? NaN : Number(c));
+  assert.is(got.length, rows.length);
+  rows.forEach((r, i) => {
+    const t = got[i]!;
+    const id = num(r[0]!);
+    assert.equal(
+      [t.id, t.price, t.size, t.tsExchNs, t.tsRecvNs],
+      [Number.isSafeInteger(id) ? id : -1, num(r[1]!), num(r[2]!), num(r[3]!) * 1e6, num(r[6]!)],
+      `row ${i}`,
+    );
+  });
+  rmSync(d, { recursive: true, force: true });
+});
+
 test('the real recordings read record for record as a plain split of their lines', async () => {
   for (const rel of [
     'messages/binance-spot-session-20240808.log.gz',

@@ -69,6 +69,19 @@ function leanDayStartMs(file: string): number {
 /** A CSV cell as a number: empty or blank is NaN (Number('') would read it as 0), the rest as Number() reads it. */
 function cell(c: string | undefined): number {
   if (c === undefined) return NaN;
+  const len = c.length;
+  if (len > 0 && len <= 15) {
+    // Plain digits (ids, times, LEAN's integer prices and sizes): summed exactly below 10^15, which is what
+    // Number() gives for them, at a fraction of its cost; anything else goes to Number().
+    let v = 0,
+      i = 0;
+    for (; i < len; i++) {
+      const d = c.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) break;
+      v = v * 10 + d;
+    }
+    if (i === len) return v;
+  }
   const n = Number(c);
   return n === 0 && c.trim() === '' ? NaN : n; // only a 0 can be a blank cell: the rest skip the trim
 }
