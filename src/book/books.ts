@@ -113,6 +113,7 @@ export class BookSet implements BookInput {
     b.synced = true;
     b.snapshotId = m.lastId;
     b.lastId = m.lastId;
+    b.streamEpoch = m.streamEpoch;
     b.awaitingFirst = true;
     b.tsExchNs = m.tsExchNs;
     b.tsRecvNs = m.tsRecvNs;
@@ -141,7 +142,8 @@ export class BookSet implements BookInput {
       this.buffer(b, m, rule);
       return;
     }
-    const verdict = b.awaitingFirst ? rule.first(b.snapshotId, m) : rule.next(b.lastId, m);
+    const verdict =
+      m.streamEpoch !== b.streamEpoch ? 'gap' : b.awaitingFirst ? rule.first(b.snapshotId, m) : rule.next(b.lastId, m);
     if (verdict === 'stale') {
       this.count('stale-delta');
       return;

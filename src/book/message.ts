@@ -22,6 +22,12 @@ export interface BookMessage {
   askCount: number;
   /** The venue's checksum of the book after this message (Kraken), else -1. */
   checksum: number;
+  /**
+   * Gaps seen so far on the message's connection, where the venue numbers a connection's messages rather than a
+   * book's (Coinbase Advanced Trade sequence_num); -1 elsewhere. A delta whose count differs from the book's
+   * snapshot's is a gap for that book: one of the lost messages may have been its.
+   */
+  streamEpoch: number;
 }
 
 export function emptyMessage(): BookMessage {
@@ -40,6 +46,7 @@ export function emptyMessage(): BookMessage {
     asks: new Float64Array(64),
     askCount: 0,
     checksum: -1,
+    streamEpoch: -1,
   };
 }
 

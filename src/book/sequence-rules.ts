@@ -42,7 +42,11 @@ const binanceUsdmRule: SequenceRule = {
   next: (lastId, m) => (m.prevId === lastId ? 'apply' : m.lastId <= lastId ? 'stale' : 'gap'),
 };
 
-/** Coinbase Exchange level2: a snapshot in the stream, then l2updates with no sequence (a gap cannot be seen). */
+/**
+ * Coinbase Exchange level2: a snapshot in the stream, then l2updates with no sequence (a gap cannot be seen).
+ * Coinbase Advanced Trade level2: the same, its sequence_num counting the connection's messages (the books see
+ * a gap through BookMessage.streamEpoch).
+ */
 const unsequencedRule: SequenceRule = {
   restSnapshot: false,
   checksum: false,
@@ -78,6 +82,7 @@ export function sequenceRuleFor(venue: string): SequenceRule | undefined {
     case 'bybit-linear':
       return contiguousIdRule;
     case 'coinbase':
+    case 'coinbase-advanced':
       return unsequencedRule;
     case 'kraken':
       return checksumRule;

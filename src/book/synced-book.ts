@@ -21,6 +21,8 @@ export class SyncedBook {
   tsExchNs = 0;
   tsRecvNs = 0;
   tsRecvRemNs = NaN;
+  /** The snapshot's BookMessage.streamEpoch. */
+  streamEpoch = -1;
   /** A snapshot (or resubscribe) was asked for and has not arrived yet. */
   snapshotRequested = false;
   /** Deltas received while waiting for a REST snapshot, in order. */

@@ -131,7 +131,7 @@ function deepFreeze<T>(obj: T): T {
 }
 
 /** Venues whose depth streams the engine keeps books for. */
-const BOOK_VENUES: readonly string[] = ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'kraken'];
+const BOOK_VENUES: readonly string[] = ['binance', 'binance-usdm', 'bybit', 'bybit-linear', 'coinbase', 'coinbase-advanced', 'kraken'];
 
 /** Cross-field rules JSON Schema cannot say. */
 function checkSemantics(cfg: ChristmasConfig): void {

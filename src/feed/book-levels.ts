@@ -1,5 +1,6 @@
 // Level lists of venue book messages into a BookMessage side: [price, size] pairs (strings or numbers), Coinbase's
-// [side, price, size] changes, or Kraken's {price, qty} objects. A level that is not a pair of numbers becomes NaN
+// [side, price, size] changes, Coinbase Advanced Trade's {side, price_level, new_quantity} updates, or Kraken's
+// {price, qty} objects. A level that is not a pair of numbers becomes NaN
 // (the book skips and counts it as bad-level); a list that is not an array is a FrameError.
 import { FrameError } from '../model/errors.js';
 import { ensureLevels, type BookMessage } from '../book/message.js';
@@ -48,6 +49,25 @@ export function changesInto(m: BookMessage, raw: unknown, field: string): void {
     const k = target === bids ? nb++ : na++;
     target[2 * k] = num(c[1]);
     target[2 * k + 1] = num(c[2]);
+  }
+  m.bidCount = nb;
+  m.askCount = na;
+}
+
+/** Coinbase Advanced Trade [{side: bid|offer, price_level, new_quantity}, ...] updates into both sides. */
+export function advancedUpdatesInto(m: BookMessage, raw: unknown, field: string): void {
+  if (!Array.isArray(raw)) throw new FrameError('bad-field', `field ${field}: expected an array of levels`);
+  let nb = 0,
+    na = 0;
+  const bids = ensureLevels(m, 'bids', raw.length),
+    asks = ensureLevels(m, 'asks', raw.length);
+  for (const u of raw as Array<{ side?: unknown; price_level?: unknown; new_quantity?: unknown } | null>) {
+    const target = u?.side === 'bid' ? bids : u?.side === 'offer' ? asks : undefined;
+    if (!target)
+      throw new FrameError('bad-field', `field ${field}: side ${String(u?.side).slice(0, 8)} is not bid or offer`);
+    const k = target === bids ? nb++ : na++;
+    target[2 * k] = num(u!.price_level);
+    target[2 * k + 1] = num(u!.new_quantity);
   }
   m.bidCount = nb;
   m.askCount = na;

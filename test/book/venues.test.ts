@@ -204,6 +204,110 @@ test('bad levels are skipped and counted; a crossed book is invalid and resyncs 
   assert.is(books.get('binance', 'XYZUSDT')!.state, 'live', 'the other symbol is untouched');
 });
 
+test('Coinbase Advanced Trade level2: snapshot and updates per event; a skipped sequence_num resyncs each book of the connection on its next message; a new connection is no gap', () => {
+  const { books, proc, resyncs, states } = setup('coinbase-advanced');
+  let seq = 0;
+  const l2 = (type: 'snapshot' | 'update', product: string, updates: Array<[string, string, string]>, at = seq++) =>
+    JSON.stringify({
+      channel: 'l2_data',
+      client_id: '',
+      timestamp: '2023-02-09T20:32:50.714964855Z',
+      sequence_num: at,
+      events: [
+        {
+          type,
+          product_id: product,
+          updates: updates.map(([side, price_level, new_quantity]) => ({
+            side,
+            event_time: '1970-01-01T00:00:00Z',
+            price_level,
+            new_quantity,
+          })),
+        },
+      ],
+    });
+  const heartbeat = (at = seq++) =>
+    JSON.stringify({ channel: 'heartbeats', timestamp: '2023-02-09T20:32:51Z', sequence_num: at, events: [] });
+  proc.onFrame(
+    l2('snapshot', 'BTC-USD', [
+      ['bid', '21921.73', '0.06317902'],
+      ['bid', '21921.3', '0.002'],
+      ['offer', '21921.74', '1.5'],
+    ]),
+    1e18,
+  );
+  proc.onFrame(
+    l2('snapshot', 'ETH-USD', [
+      ['bid', '1600.1', '2'],
+      ['offer', '1600.2', '3'],
+    ]),
+    1e18,
+  );
+  const btc = books.get('coinbase-advanced', 'BTC-USD')!,
+    eth = books.get('coinbase-advanced', 'ETH-USD')!;
+  assert.is(btc.state, 'live');
+  assert.is(eth.state, 'live');
+  assert.is(btc.book.levels(BID), 2);
+  assert.is(btc.tsExchNs, Date.UTC(2023, 1, 9, 20, 32, 50) * 1e6 + 714964855, 'the envelope time');
+  proc.onFrame(
+    l2('update', 'BTC-USD', [
+      ['bid', '21921.73', '0'],
+      ['offer', '21921.8', '4'],
+    ]),
+    1e18,
+  );
+  assert.is(btc.book.bestPrice(BID), 21921.3, 'new_quantity 0 removes the level');
+  assert.is(btc.book.levels(ASK), 2);
+  proc.onFrame(heartbeat(), 1e18); // other channels count in the same sequence
+  proc.onFrame(l2('update', 'ETH-USD', [['bid', '1600.0', '1']]), 1e18);
+  assert.is(eth.book.levels(BID), 2);
+  assert.equal(resyncs, [], 'contiguous across channels and products');
+  seq++; // one message of the connection lost
+  proc.onFrame(l2('update', 'BTC-USD', [['bid', '21920', '1']]), 1e18);
+  assert.is(btc.state, 'syncing');
+  assert.equal(resyncs, ['BTC-USD:gap'], 'the book that heard next resyncs');
+  proc.onFrame(heartbeat(), 1e18);
+  proc.onFrame(l2('update', 'ETH-USD', [['bid', '1599', '1']]), 1e18);
+  assert.equal(resyncs, ['BTC-USD:gap', 'ETH-USD:gap'], "the lost message may have been ETH-USD's too");
+  proc.onFrame(
+    l2('snapshot', 'BTC-USD', [
+      ['bid', '21900', '1'],
+      ['offer', '21901', '1'],
+    ]),
+    1e18,
+  );
+  proc.onFrame(l2('update', 'BTC-USD', [['bid', '21899', '1']]), 1e18);
+  assert.is(btc.state, 'live', 'live again after its fresh snapshot');
+  assert.is(btc.book.levels(BID), 2);
+  seq = 0; // a reconnect: numbering starts again, and the subscriptions bring snapshots
+  proc.onFrame(
+    l2('snapshot', 'ETH-USD', [
+      ['bid', '1601', '1'],
+      ['offer', '1602', '1'],
+    ]),
+    1e18,
+  );
+  proc.onFrame(l2('update', 'ETH-USD', [['offer', '1603', '1']]), 1e18);
+  proc.onFrame(l2('update', 'BTC-USD', [['offer', '21902', '1']]), 1e18);
+  assert.is(eth.state, 'live');
+  assert.is(btc.state, 'live');
+  assert.is(resyncs.length, 2, 'no gap at the new numbering');
+  assert.equal(states, [
+    'syncing->live',
+    'syncing->live',
+    'live->invalid(gap)', // BTC-USD
+    'invalid->syncing(gap)',
+    'live->invalid(gap)', // ETH-USD
+    'invalid->syncing(gap)',
+    'syncing->live', // BTC-USD's new snapshot
+    'syncing->live', // ETH-USD's, on the new connection
+  ]);
+  assert.throws(
+    () => adapterFor({ venue: 'coinbase-advanced' }).parse(l2('update', 'BTC-USD', [['ask', '1', '1']]), 1, []),
+    /not bid or offer/,
+  );
+});
+
 test('depth subscriptions and per-symbol book resubscribes for each venue', () => {
   const kr = adapterFor({ venue: 'kraken' });
   assert.ok(
@@ -223,6 +327,15 @@ test('depth subscriptions and per-symbol book resubscribes for each venue', () =
   assert.not.ok(
     cb.subscribeMessages(['BTC-USD'], ['trade', 'quote'])[0]!.includes('level2'),
     'no book channel without depth',
+  );
+  const ca = adapterFor({ venue: 'coinbase-advanced' });
+  assert.ok(ca.subscribeMessages(['BTC-USD'], ['trade', 'depth']).some((m) => m.includes('"channel":"level2"')));
+  assert.equal(
+    ca.resubscribeBook!('BTC-USD').map((m) => JSON.parse(m) as unknown),
+    [
+      { type: 'unsubscribe', product_ids: ['BTC-USD'], channel: 'level2' },
+      { type: 'subscribe', product_ids: ['BTC-USD'], channel: 'level2' },
+    ],
   );
   const bn = adapterFor({ venue: 'binance' });
   assert.ok(bn.subscribeMessages(['BTCUSDT'], ['depth'])[0]!.includes('btcusdt@depth@100ms'));

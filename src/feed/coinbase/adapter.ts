@@ -1,7 +1,12 @@
 // Coinbase Exchange and Advanced Trade adapters: parse.ts turns frames into ticks, subscriptions.ts builds requests.
 import type { VenueAdapter } from '../venue.js';
-import { parseCoinbaseAdvanced, parseCoinbaseExchange } from './parse.js';
-import { coinbaseAdvancedSubscribe, coinbaseExchangeSubscribe, coinbaseResubscribeBook } from './subscriptions.js';
+import { coinbaseAdvancedParser, parseCoinbaseExchange } from './parse.js';
+import {
+  coinbaseAdvancedResubscribeBook,
+  coinbaseAdvancedSubscribe,
+  coinbaseExchangeSubscribe,
+  coinbaseResubscribeBook,
+} from './subscriptions.js';
 
 export function coinbaseExchangeAdapter(): VenueAdapter {
   return {
@@ -14,12 +19,14 @@ export function coinbaseExchangeAdapter(): VenueAdapter {
   };
 }
 
+/** One per connection: its parser follows the connection's sequence_num. */
 export function coinbaseAdvancedAdapter(): VenueAdapter {
   return {
     venue: 'coinbase-advanced',
     normalizeSymbol: (raw) => raw.toUpperCase(),
     connectUrl: (baseUrl) => baseUrl,
     subscribeMessages: coinbaseAdvancedSubscribe,
-    parse: parseCoinbaseAdvanced,
+    parse: coinbaseAdvancedParser(),
+    resubscribeBook: coinbaseAdvancedResubscribeBook,
   };
 }

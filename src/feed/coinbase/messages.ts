@@ -84,7 +84,7 @@ export interface AdvancedTickerEvent {
 
 /** Advanced Trade subscribe request (one channel per request). */
 export interface AdvancedSubscribe {
-  type: 'subscribe';
+  type: 'subscribe' | 'unsubscribe';
   product_ids?: readonly string[];
   channel: string;
 }

@@ -1,10 +1,10 @@
 // Coinbase frames -> Ticks. Exchange ws-feed: match / last_match (side = the MAKER's side, so the aggressor
 // is the opposite) and ticker; level2 snapshot / l2update frames are checked and go to the BookInput. Advanced Trade: market_trades
-// (side = the taker's) and ticker.
+// (side = the taker's), ticker, and level2 (l2_data snapshot / update events) to the BookInput.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
 import { FrameError } from '../../model/errors.js';
 import { emptyMessage, type BookInput, type BookMessage } from '../../book/message.js';
-import { changesInto, pairsInto } from '../book-levels.js';
+import { advancedUpdatesInto, changesInto, pairsInto } from '../book-levels.js';
 import { idOf, isObject, isoToNs, nonNegative, parseJson, positive, str } from '../numbers.js';
 
 function sizeOrZero(v: unknown, field: string): number {
@@ -40,6 +40,7 @@ function coinbaseBook(m: Record<string, unknown>, kind: 'snapshot' | 'delta', ts
   b.tsExchNs = m.time === undefined ? tsRecvNs : timeOrRecv(m.time, 'time', tsRecvNs); // snapshots carry no time
   b.tsRecvNs = tsRecvNs;
   b.checksum = -1;
+  b.streamEpoch = -1;
   return b;
 }
 
@@ -109,10 +110,52 @@ export function parseCoinbaseExchange(frame: string, tsRecvNs: number, out: Tick
   }
 }
 
-export function parseCoinbaseAdvanced(frame: string, tsRecvNs: number, out: Tick[]): void {
+/**
+ * The Advanced Trade parser of one connection. sequence_num numbers every message of a connection, whatever its
+ * channel or product, so a skipped number means some message was lost without saying whose: each book of the
+ * connection then resyncs on its next message (BookMessage.streamEpoch). A number below the last one is a new
+ * connection (they start again at 0), which subscribes anew and gets fresh snapshots.
+ */
+export function coinbaseAdvancedParser(): (frame: string, tsRecvNs: number, out: Tick[], books?: BookInput) => void {
+  let lastSeq = -1,
+    gaps = 0;
+  return (frame, tsRecvNs, out, books) => {
+    const m = parseJson(frame);
+    if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase Advanced frame is not a JSON object');
+    const seq = m.sequence_num;
+    if (typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 0) {
+      if (lastSeq >= 0 && seq > lastSeq + 1) gaps++;
+      lastSeq = seq;
+    }
+    if (m.channel === 'l2_data') advancedBook(m, tsRecvNs, books, gaps);
+    else parseCoinbaseAdvanced(m, tsRecvNs, out);
+  };
+}
+
+function advancedBook(m: Record<string, unknown>, tsRecvNs: number, books: BookInput | undefined, gaps: number): void {
+  if (!Array.isArray(m.events)) throw new FrameError('bad-field', 'events is not an array');
+  const tsExchNs = m.timestamp !== undefined ? isoToNs(m.timestamp, 'timestamp') : tsRecvNs;
+  for (const ev of m.events) {
+    if (!isObject(ev)) throw new FrameError('bad-field', 'event is not an object');
+    if (ev.type !== 'snapshot' && ev.type !== 'update')
+      throw new FrameError('bad-field', `l2_data event type ${String(ev.type).slice(0, 12)}: expected snapshot|update`);
+    const b = bookScratch;
+    b.venue = 'coinbase-advanced';
+    b.symbol = str(ev.product_id, 'product_id');
+    b.kind = ev.type === 'snapshot' ? 'snapshot' : 'delta';
+    b.firstId = b.lastId = typeof m.sequence_num === 'number' ? m.sequence_num : -1;
+    b.prevId = -1;
+    b.tsExchNs = tsExchNs;
+    b.tsRecvNs = tsRecvNs;
+    b.checksum = -1;
+    b.streamEpoch = gaps;
+    advancedUpdatesInto(b, ev.updates, 'updates');
+    if (books) books.onBookMessage(b);
+  }
+}
+
+function parseCoinbaseAdvanced(m: Record<string, unknown>, tsRecvNs: number, out: Tick[]): void {
   const venue = 'coinbase-advanced';
-  const m = parseJson(frame);
-  if (!isObject(m)) throw new FrameError('bad-shape', 'Coinbase Advanced frame is not a JSON object');
   if (m.type === 'error') throw new FrameError('venue-error', `Coinbase error: ${String(m.message).slice(0, 80)}`);
   if (m.channel !== 'market_trades' && m.channel !== 'ticker') return; // heartbeats, subscriptions
   if (!Array.isArray(m.events)) throw new FrameError('bad-field', 'events is not an array');

@@ -23,11 +23,18 @@ export function coinbaseResubscribeBook(symbol: string): string[] {
 }
 
 export function coinbaseAdvancedSubscribe(symbols: readonly string[], channels: readonly string[]): string[] {
-  const reqs: AdvancedSubscribe[] = venueChannels(channels, 'market_trades', 'ticker').map((channel) => ({
+  const reqs: AdvancedSubscribe[] = venueChannels(channels, 'market_trades', 'ticker', 'level2').map((channel) => ({
     type: 'subscribe',
     product_ids: symbols,
     channel,
   }));
   reqs.push({ type: 'subscribe', channel: 'heartbeats' });
   return reqs.map((r) => JSON.stringify(r));
+}
+
+/** An Advanced Trade book resync: unsubscribe and subscribe the product's level2 (a fresh snapshot follows). */
+export function coinbaseAdvancedResubscribeBook(symbol: string): string[] {
+  return (['unsubscribe', 'subscribe'] as const).map((type) =>
+    JSON.stringify({ type, product_ids: [symbol], channel: 'level2' } satisfies AdvancedSubscribe),
+  );
 }
