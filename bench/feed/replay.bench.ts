@@ -1,4 +1,4 @@
-// Research replay speed (issue 22): `christmas replay --speed max` over a real trades CSV, in-process (the engine
+// Research replay speed (issue 22): `christmas replay --speed max` over real trade CSVs and a Binance session, in-process (the engine
 // with its default strategies, no store, database or socket) against a bare read of the same file (its lines
 // split into fields, nothing else) in the same run; and the CLI's start-up before it works (`--version`, a
 // process spawned to exit). Medians of several runs each.
@@ -44,7 +44,11 @@ async function replayInProcess(file: string): Promise<{ ms: number; ticks: numbe
 
 export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   const files = [shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv')];
-  if (!o.quick) files.push(shared('ticks/lean-SPY-trade-ticks-20131008.csv.gz'));
+  if (!o.quick)
+    files.push(
+      shared('ticks/lean-SPY-trade-ticks-20131008.csv.gz'),
+      shared('messages/binance-spot-session-20240808.log.gz'), // JSON frames: trades, quotes and depth diffs
+    );
   const runs = o.quick ? 3 : 5;
   const out: BenchResult[] = [];
   for (const file of files) {
