@@ -8,7 +8,6 @@ import { ComputeCore } from './core.js';
 import type { BookViewSlot } from '../book/view.js';
 import type { SyncedBook } from '../book/synced-book.js';
 
-/** Called for every draft with the clocks of the tick that produced it. */
 /** A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). */
 export type DraftSink = (
   d: SignalDraft,

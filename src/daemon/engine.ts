@@ -7,7 +7,7 @@ import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
 import { tickToJson, type Tick } from '../model/tick.js';
 import { signalOf, type Signal, type SignalDraft } from '../model/signal.js';
 import type { Logger } from '../telemetry/logger.js';
-import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
+import { exactNowNs, lastExactRemNs, nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels, useNativeKernels } from '../native/index.js';
 import { openSinks, type Sinks } from '../io/open.js';
@@ -198,8 +198,8 @@ export class Engine {
 
   /** A draft from compute: risk gate, then number it and fan it out to every publisher. */
   private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, tsRecvRemNs: number, frameStartNs: number): void {
-    const tsSignalNs = nowNs(),
-      tsSignalRemNs = lastNowRemNs();
+    const tsSignalNs = exactNowNs(),
+      tsSignalRemNs = lastExactRemNs();
     const timed = frameStartNs === frameStartNs;
     if (timed && this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
     if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;

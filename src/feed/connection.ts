@@ -7,7 +7,7 @@ import type { VenueAdapter } from './venue.js';
 import { FrameProcessor, type TickSink } from './processor.js';
 import { Backoff } from './backoff.js';
 import { FrameRecorder } from './recorder.js';
-import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
+import { exactNowNs, lastExactRemNs, nowNs } from '../telemetry/clock.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 import { FeedStats } from './stats.js';
 
@@ -141,8 +141,8 @@ export class FeedConnection extends EventEmitter {
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
-    const tsRecvNs = nowNs(),
-      tsRecvRemNs = lastNowRemNs();
+    const tsRecvNs = exactNowNs(),
+      tsRecvRemNs = lastExactRemNs();
     this.lastFrameNs = tsRecvNs;
     if (this.state === 'stale') {
       this.state = 'live';

@@ -38,22 +38,12 @@ class Writer {
     this.buf.writeUInt32BE(v - hi * TWO32, this.off + 4);
     this.off += 8;
   }
-  /** int64 = the exact epoch ns time ns + remNs (model/epoch-ns.ts). */
+  /** int64 = the exact epoch ns time ns + remNs, or with remNs NaN the nearest whole µs (model/epoch-ns.ts). */
   i64Exact(ns: number, remNs: number): void {
     writeExactNsBE(this.buf, this.off, ns, remNs);
     this.off += 8;
   }
-  /** int64 = us * 1000 exactly, for us up to 2^53 (the product itself is beyond float64 precision). */
-  i64Times1000(us: number): void {
-    const uh = Math.floor(us / TWO32),
-      ul = us - uh * TWO32;
-    let lo = ul * 1000;
-    const carry = Math.floor(lo / TWO32);
-    lo -= carry * TWO32;
-    this.buf.writeUInt32BE((uh * 1000 + carry) >>> 0, this.off);
-    this.buf.writeUInt32BE(lo, this.off + 4);
-    this.off += 8;
-  }
+
   f64(v: number): void {
     this.buf.writeDoubleBE(v, this.off);
     this.off += 8;
@@ -119,10 +109,9 @@ export function encodeTicksBinary(ticks: readonly Tick[], kind: 'trade' | 'quote
       w.f64(t.askSize);
     }
     w.i32(8);
-    w.i64Times1000(exchUs);
+    w.i64Exact(t.tsExchNs, NaN); // the nearest whole µs: exchUs * 1000
     w.i32(8);
-    if (t.tsRecvRemNs === t.tsRecvRemNs) w.i64Exact(t.tsRecvNs, t.tsRecvRemNs);
-    else w.i64Times1000(Math.round(t.tsRecvNs / 1e3));
+    w.i64Exact(t.tsRecvNs, t.tsRecvRemNs);
   }
   w.ensure(2);
   w.i16(-1);

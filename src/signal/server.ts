@@ -12,7 +12,7 @@ import { claimSocketPath } from './socket-path.js';
 import { encodeFrame, encodeJsonLine, frameToJsonLine, FrameDecoder } from './framing.js';
 import { SignalRing } from './ring.js';
 import { encodeSignalFrame } from './signal-frame.js';
-import { lastNowRemNs, nowNs } from '../telemetry/clock.js';
+import { exactNowNs, lastExactRemNs } from '../telemetry/clock.js';
 import { exactNsText } from '../model/epoch-ns.js';
 import { silentLogger, type Logger } from '../telemetry/logger.js';
 
@@ -311,8 +311,8 @@ export class SignalServer extends EventEmitter implements SignalPublisher {
 
   private sendHeartbeats(): void {
     // tsNs the exact integer on the wire: msgpack uint64 (a BigInt for msgpackr), a JSON integer.
-    const ns = nowNs();
-    const tsNs = BigInt(exactNsText(ns, lastNowRemNs())),
+    const ns = exactNowNs();
+    const tsNs = BigInt(exactNsText(ns, lastExactRemNs())),
       seq = this.opts.lastSeq();
     let frame: Buffer | undefined, line: Buffer | undefined;
     for (const c of this.clients)

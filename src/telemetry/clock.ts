@@ -3,9 +3,10 @@
 // The anchor comes from the native module (CLOCK_REALTIME minus CLOCK_MONOTONIC, read at ns precision) paired
 // with performance.now() through process.hrtime.bigint() (the same monotonic clock); without the native module it
 // is performance.timeOrigin (µs digits). Two processes on one host agree to well under a µs.
-// An epoch ns value needs 61 bits; as a float64 it is the nearest multiple of 256. nowNs() returns that float64
-// (for arithmetic: latencies, stage timing) and leaves the exact remainder for lastNowRemNs(): exact time =
-// nowNs() + lastNowRemNs(), an integer, written as such by the timestamp writers (model/epoch-ns.ts).
+// An epoch ns value needs 61 bits; as a float64 it is the nearest multiple of 256. nowNs() gives that float64
+// for arithmetic (latencies, stage timing: the hot path's many reads). The times that are sent or stored
+// (receive, signal) are read with exactNowNs(), which also leaves the exact remainder for lastExactRemNs():
+// exact time = that value + the remainder, an integer, written as such by the writers in model/epoch-ns.ts.
 import { nativeModule } from '../native/index.js';
 
 interface Anchor {
@@ -45,15 +46,20 @@ function anchor(): Anchor {
 const { perfMs: anchorPerfMs, epochNs: anchorNs, remNs: anchorRemNs } = anchor();
 let lastRemNs = 0;
 
-/** Current time in epoch ns as a float64 (256 ns steps); the exact remainder is then in lastNowRemNs(). */
+/** Current time in epoch ns as a float64 (256 ns steps), for arithmetic. */
 export function nowNs(): number {
+  return anchorNs + (performance.now() - anchorPerfMs) * 1e6;
+}
+
+/** Current time in epoch ns as a float64, its exact remainder left for lastExactRemNs(). */
+export function exactNowNs(): number {
   const elapsedNs = Math.round((performance.now() - anchorPerfMs) * 1e6); // exact below 2^53 ns (104 days)
   const ns = anchorNs + elapsedNs;
   lastRemNs = anchorRemNs + (elapsedNs - (ns - anchorNs)); // ns - anchorNs is exact (Sterbenz)
   return ns;
 }
 
-/** exact epoch ns of the last nowNs() call on this thread = that value + this integer (|remainder| <= 256). */
-export function lastNowRemNs(): number {
+/** Exact epoch ns of the last exactNowNs() call on this thread = its value + this integer (|remainder| <= 256). */
+export function lastExactRemNs(): number {
   return lastRemNs;
 }

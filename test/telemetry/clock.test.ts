@@ -4,13 +4,13 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { lastNowRemNs, nowNs } from '../../src/telemetry/clock.js';
+import { exactNowNs, lastExactRemNs } from '../../src/telemetry/clock.js';
 import { nativeModule } from '../../src/native/index.js';
 import { repoRoot } from '../helpers.js';
 
 const exactNow = (): bigint => {
-  const ns = nowNs();
-  return BigInt(ns) + BigInt(lastNowRemNs());
+  const ns = exactNowNs();
+  return BigInt(ns) + BigInt(lastExactRemNs());
 };
 
 test('exact readings never go back, carry ns digits, and sit on the wall clock', () => {
@@ -40,11 +40,11 @@ function epochOfMonotonic(): bigint {
   let bestGap = Infinity,
     value = 0n;
   for (let i = 0; i < 200; i++) {
-    const a = nowNs(),
-      ra = lastNowRemNs();
+    const a = exactNowNs(),
+      ra = lastExactRemNs();
     const h = process.hrtime.bigint();
-    const b = nowNs(),
-      rb = lastNowRemNs();
+    const b = exactNowNs(),
+      rb = lastExactRemNs();
     const e0 = BigInt(a) + BigInt(ra),
       e1 = BigInt(b) + BigInt(rb);
     if (Number(e1 - e0) < bestGap) {
@@ -65,7 +65,7 @@ test('the native anchor is what this thread uses when the module is built', () =
 
 test('two processes agree on the epoch of the monotonic clock to well under a ms (ns anchors, not Date.now)', () => {
   const script = `
-    import { nowNs, lastNowRemNs } from ${JSON.stringify(path.join(repoRoot, 'dist/src/telemetry/clock.js'))};
+    import { exactNowNs, lastExactRemNs } from ${JSON.stringify(path.join(repoRoot, 'dist/src/telemetry/clock.js'))};
     ${epochOfMonotonic.toString()}
     process.stdout.write(String(epochOfMonotonic()));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
