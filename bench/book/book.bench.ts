@@ -56,7 +56,7 @@ async function frameToSignal(
     });
     await engine.start();
     const proc = new FrameProcessor(binanceAdapter('binance'), (t) => engine.onTick(t, 0));
-    proc.books = engine.books;
+    proc.books = engine.bookInput;
     for (const r of records) {
       if (r.kind === 'snapshot') {
         proc.onSnapshot(r.symbol, r.text, r.recvNs);

@@ -51,6 +51,17 @@ function maxDecimals(levels: Float64Array, count: number, at: 0 | 1): number {
   return Math.min(most, 20);
 }
 
+/** One exported book: its SyncedBook fields and its levels (best first, price/size pairs). */
+type BookState_ = Omit<SyncedBook, 'book' | 'key'> & { bids: Float64Array; asks: Float64Array };
+
+/** A BookSet's whole state, structured-cloneable (a shard's books across a relaunch of its task). */
+export interface BookSetState {
+  books: BookState_[];
+  dropped: Array<[string, number]>;
+  snapshots: number;
+  applied: number;
+}
+
 export class BookSet implements BookInput {
   private readonly books = new Map<string, SyncedBook>();
   /** Drops and invalidations by reason (gap, crossed, checksum, stale-delta, bad-level, pending-overflow, ...). */
@@ -219,6 +230,37 @@ export class BookSet implements BookInput {
     if (from === to) return;
     b.state = to;
     this.opts.onState?.(b, from, reason);
+  }
+
+  /** Every book with its levels and sync state, and the counters: what a relaunched shard task continues from. */
+  exportState(): BookSetState {
+    const books: BookState_[] = [];
+    for (const b of this.books.values()) {
+      const depth = Math.max(b.book.levels(BID), b.book.levels(ASK), 1);
+      const top = new Float64Array(4 * depth);
+      const packed = b.book.top(top, depth);
+      const { book: _book, ...fields } = b;
+      books.push({
+        ...fields,
+        bids: top.slice(0, 2 * (packed & 0xffff)),
+        asks: top.slice(2 * depth, 2 * depth + 2 * (packed >>> 16)),
+      });
+    }
+    return { books, dropped: [...this.dropped], snapshots: this.snapshots, applied: this.applied };
+  }
+
+  /** Takes over an exported state (this set is new: no book of its own yet). */
+  importState(s: BookSetState): void {
+    for (const e of s.books) {
+      const { bids, asks, ...fields } = e;
+      const b = Object.assign(new SyncedBook(e.venue, e.symbol, this.opts.makeBook?.() ?? newBook()), fields);
+      b.book.apply(BID, bids, bids.length / 2);
+      b.book.apply(ASK, asks, asks.length / 2);
+      this.books.set(b.key, b);
+    }
+    for (const [r, n] of s.dropped) this.count(r, n);
+    this.snapshots += s.snapshots;
+    this.applied += s.applied;
   }
 
   private count(reason: string, n = 1): void {

@@ -6,11 +6,9 @@ import { RateLimitedLog, type Logger } from '../telemetry/logger.js';
 import { BookSet } from './books.js';
 import type { SyncedBook } from './synced-book.js';
 import { bookLine } from './book-json.js';
-import { BookViewSlot } from './view.js';
+import { BookViewSlot, FEATURE_DEPTH } from './view.js';
 import { BookTops, type BookTopSink } from './tops.js';
-
-/** Levels per side a strategy's onBook sees. */
-const FEATURE_DEPTH = 20;
+import { countersOf, type BookSummary } from './summary.js';
 
 export interface BookStageOptions {
   cfg: ChristmasConfig['books'];
@@ -50,6 +48,11 @@ export class BookStage {
   /** Book tops to the io stage: latest per batch to the store, sampled to the database (and raw deltas, opt-in). */
   openTops(sink: BookTopSink): void {
     this.tops = new BookTops(sink, this.opts.cfg.depth, this.opts.cfg.snapshotIntervalMs, () => this.books.all());
+  }
+
+  summary(): BookSummary {
+    const b = this.books;
+    return { books: [...b.all()].map(countersOf), dropped: b.dropped, snapshots: b.snapshots, applied: b.applied };
   }
 
   /** True when the symbol's book is live (the risk gate's book check). */

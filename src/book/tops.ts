@@ -1,7 +1,9 @@
 // Turns synced books into BookTop values for the io stage: every book that changed in this event-loop turn goes
 // to the store once per turn (latest wins, as the quote hash does), and every live book that changed since the
 // last sample goes to the database every `snapshotIntervalMs`; opt-in, every applied message as a raw delta row.
-// Without deltas nothing here runs per book update but a Set add.
+// Without deltas nothing here runs per book update but a Set add. On the main thread it schedules itself (once
+// per turn, an interval timer); a pool shard, whose loop never yields to timers, calls flush() after each batch
+// and sample() when it is due.
 import type { BookDelta, BookTop } from '../model/book-top.js';
 import type { BookMessage } from './message.js';
 import type { SyncedBook } from './synced-book.js';
@@ -53,9 +55,10 @@ export class BookTops {
     private readonly depth: number,
     snapshotIntervalMs: number,
     private readonly books: () => Iterable<SyncedBook>,
+    private readonly selfScheduled = true,
   ) {
     this.scratch = new Float64Array(4 * depth);
-    if (sink.snapshots && snapshotIntervalMs > 0) {
+    if (selfScheduled && sink.snapshots && snapshotIntervalMs > 0) {
       this.timer = setInterval(() => this.sample(), snapshotIntervalMs);
       this.timer.unref();
     }
@@ -65,7 +68,7 @@ export class BookTops {
   changed(b: SyncedBook): void {
     if (!this.sink.tops) return;
     this.dirty.add(b);
-    if (!this.scheduled) {
+    if (!this.scheduled && this.selfScheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }
@@ -85,7 +88,7 @@ export class BookTops {
       bids: pairsOf(m.bids, m.bidCount),
       asks: pairsOf(m.asks, m.askCount),
     });
-    if (!this.scheduled) {
+    if (!this.scheduled && this.selfScheduled) {
       this.scheduled = true;
       setImmediate(() => this.flush());
     }

@@ -17,6 +17,9 @@ export interface BookView {
   readonly top: Float64Array;
 }
 
+/** Levels per side a strategy's onBook sees. */
+export const FEATURE_DEPTH = 20;
+
 /** One reusable view per thread, refilled from a synced book before each onBook round. */
 export class BookViewSlot implements BookView {
   venue = '';

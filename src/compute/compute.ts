@@ -7,14 +7,20 @@ import type { StrategyConfig } from '../config/types.js';
 import { ComputeCore } from './core.js';
 import type { BookViewSlot } from '../book/view.js';
 import type { SyncedBook } from '../book/synced-book.js';
+import type { BookMessage } from '../book/message.js';
 
-/** A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). */
+/**
+ * A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). bookLive:
+ * where the books are kept off the main thread (pool mode), whether the draft's book was live when it was made;
+ * undefined: the main thread's books say (inline).
+ */
 export type DraftSink = (
   d: SignalDraft,
   tsExchNs: number,
   tsRecvNs: number,
   tsRecvRemNs: number,
   frameStartNs: number,
+  bookLive?: boolean,
 ) => void;
 
 /** A strategy instance threw and was disabled (its symbol's other strategies go on). */
@@ -26,11 +32,15 @@ export interface Compute {
   start(): Promise<void>;
   submit(t: Tick, frameStartNs: number): void;
   /**
-   * A live book update for strategies with onBook. Inline: run here, in order with the symbol's ticks; the view
-   * is filled from the book only when one of the symbol's strategies reads books. Pool: the books are kept on the
-   * main thread and not sent to the shards, so onBook does not run (see docs/architecture.md).
+   * Inline (the books are on this thread): a live book update for strategies with onBook, run here in order with
+   * the symbol's ticks; the view is filled from the book only when one of the symbol's strategies reads books.
    */
-  submitBook(b: SyncedBook, view: BookViewSlot, frameStartNs: number): void;
+  submitBook?(b: SyncedBook, view: BookViewSlot, frameStartNs: number): void;
+  /**
+   * Pool (the books are on the shards): a venue's book message, to the symbol's shard in order with its ticks;
+   * the shard keeps the book and runs onBook (copied: `m` may be reused after the call).
+   */
+  submitBookMessage?(m: BookMessage, frameStartNs: number): void;
   reload(strategies: readonly StrategyConfig[]): void;
   /**
    * Takes over state computed elsewhere (a re-computation from history): at a moment when every tick submitted

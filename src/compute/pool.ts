@@ -4,8 +4,11 @@
 // when it is busy submitting ticks anyway; snapshots (rare) come on a MessagePort.
 // A crashed shard task is restarted from its last snapshot; the ring still holds the ticks since that
 // snapshot, so they are recomputed (their drafts suppressed up to what was already delivered).
+// Book messages (depth streams) go through the same ring, so each symbol's books live on its shard in stream
+// order with its ticks (book/book-ring.ts, book/shard-books.ts); a task that is stopped hands its books to the
+// next one (SIGHUP, re-warm), and a crashed task's books are lost: that shard's books resync.
 import { Piscina } from 'piscina';
-import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import type { Tick } from '../model/tick.js';
@@ -23,8 +26,26 @@ import {
   WAKE_EVERY,
   writeSlot,
 } from '../model/tick-ring.js';
-import type { RealtimeFailedMessage, SnapshotMessage, ShardTask, StrategyErrorMessage } from './worker.js';
+import type { RealtimeFailedMessage, SnapshotMessage, ShardResult, ShardTask, StrategyErrorMessage } from './worker.js';
 import { createDraftRing, DraftRingReader, D_WAITING, type DraftRingBuffers } from './draft-ring.js';
+import { ArenaWriter, arenaFloatsOf, createArena } from '../book/book-ring.js';
+import { copyMessage, type BookMessage } from '../book/message.js';
+import type { BookOutbox, ShardBookOptions } from '../book/shard-books.js';
+import type { BookSetState } from '../book/books.js';
+
+type ShardMessage = SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage | BookOutbox;
+
+/** An event waiting for ring room, in order: a tick, or a (copied) book message. */
+type Queued =
+  { t: Tick; m?: undefined; f: number; idx: number } | { t?: undefined; m: BookMessage; f: number; idx: number };
+
+/** The books side of the pool: what the shards keep, and where their outboxes go (book/pool-books.ts). */
+export interface PoolBooks {
+  opts: ShardBookOptions;
+  onOutbox(shard: number, m: BookOutbox): void;
+  /** A shard's task crashed: its books are gone, and it starts them again from resyncs. */
+  onBooksLost(shard: number): void;
+}
 
 interface Shard {
   index: number;
@@ -37,8 +58,8 @@ interface Shard {
   delivered: number;
   snapshot: Record<string, unknown> | undefined;
   snapshotAt: number;
-  overflow: Array<{ t: Tick; f: number; idx: number }>;
-  running: Promise<unknown> | undefined;
+  overflow: Queued[];
+  running: Promise<ShardResult> | undefined;
   drafts: DraftRingBuffers;
   reader: DraftRingReader;
   /** [0] ns the shard spent computing, [1] sleeps that ended by timeout with ticks waiting (a missed wake-up). */
@@ -47,6 +68,11 @@ interface Shard {
   unwoken: number;
   /** The shard was woken for this turn's first tick. */
   wokenThisTurn: boolean;
+  arena: SharedArrayBuffer | undefined;
+  arenaWriter: ArenaWriter | undefined;
+  /** The books the last task handed over, and the ring position they are current to. */
+  books: BookSetState | undefined;
+  booksFrom: number;
 }
 
 /** Bytes of each shard's draft ring (drafts are ~200-400 bytes packed). */
@@ -81,6 +107,8 @@ export class PoolCompute implements Compute {
     private readonly spinUs = 0,
     private readonly realtimePriority = 0,
     private readonly startTimeoutMs = 10_000,
+    private readonly nativeAllowed = true,
+    private readonly bookSide: PoolBooks | undefined = undefined,
   ) {
     this.strategies = cloneStrategies(strategies);
     this.pool = new Piscina({
@@ -97,6 +125,7 @@ export class PoolCompute implements Compute {
       const ring = createRing(this.capacity);
       const { port1, port2 } = new MessageChannel();
       const drafts = createDraftRing(DRAFT_RING_BYTES);
+      const arena = this.bookSide ? createArena() : undefined;
       const shard: Shard = {
         index: i,
         header: new Int32Array(ring.header),
@@ -115,15 +144,17 @@ export class PoolCompute implements Compute {
         counters: new Float64Array(new SharedArrayBuffer(16)),
         unwoken: 0,
         wokenThisTurn: false,
+        arena,
+        arenaWriter: arena ? new ArenaWriter(new Float64Array(arena), new Int32Array(ring.header)) : undefined,
+        books: undefined,
+        booksFrom: 0,
       };
       shard.reader = new DraftRingReader(drafts, (r) => {
         shard.delivered = r.at;
-        this.sink(r.d, r.e, r.r, r.rr, r.f);
+        this.sink(r.d, r.e, r.r, r.rr, r.f, r.bl);
       });
       shard.reader.watch();
-      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage) =>
-        this.onMessage(shard, m),
-      );
+      port1.on('message', (m: ShardMessage) => this.onMessage(shard, m));
       port1.unref();
       this.shards.push(shard);
       this.launch(shard, 0, 0);
@@ -159,9 +190,7 @@ export class PoolCompute implements Compute {
       shard.port.close();
       shard.port = port1;
       shard.workerPort = port2;
-      port1.on('message', (m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage) =>
-        this.onMessage(shard, m),
-      );
+      port1.on('message', (m: ShardMessage) => this.onMessage(shard, m));
       port1.unref();
     }
     const task: ShardTask = {
@@ -179,11 +208,20 @@ export class PoolCompute implements Compute {
       counters: shard.counters.buffer as SharedArrayBuffer,
       spinUs: this.spinUs,
       realtimePriority: this.realtimePriority,
+      nativeAllowed: this.nativeAllowed,
+      books:
+        this.bookSide && shard.arena
+          ? { opts: this.bookSide.opts, arena: shard.arena, state: shard.books, from: shard.booksFrom }
+          : undefined,
     };
-    const p = this.pool.run(task, { transferList: [shard.workerPort] as never });
+    shard.books = undefined; // the task owns them now (and hands them back when it is stopped)
+    const p: Promise<ShardResult> = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(
-      () => undefined,
+      (r) => {
+        shard.books = r.books;
+        shard.booksFrom = r.read;
+      },
       (err: Error) => {
         if (this.stopping) return;
         this.restarts++;
@@ -195,13 +233,31 @@ export class PoolCompute implements Compute {
         Atomics.store(shard.header, H_CONTROL, 0);
         // Drafts the dead task already wrote are delivered now, so the relaunch suppresses exactly those.
         shard.reader.drain();
+        this.takeMessages(shard);
         Atomics.store(shard.reader.header, D_WAITING, 0);
+        // Its books died with it: the next task skips the book messages queued so far and starts them again.
+        if (shard.arenaWriter) {
+          shard.books = undefined;
+          shard.booksFrom = shard.write;
+          shard.arenaWriter.reset();
+          this.bookSide?.onBooksLost(shard.index);
+        }
         this.launch(shard, shard.snapshotAt, shard.delivered);
       },
     );
   }
 
-  private onMessage(shard: Shard, m: SnapshotMessage | RealtimeFailedMessage | StrategyErrorMessage): void {
+  /** Handles what the shard's port holds now (a task that ended: its last outbox), without waiting a turn. */
+  private takeMessages(shard: Shard): void {
+    for (let m = receiveMessageOnPort(shard.port); m; m = receiveMessageOnPort(shard.port))
+      this.onMessage(shard, m.message as ShardMessage);
+  }
+
+  private onMessage(shard: Shard, m: ShardMessage): void {
+    if (m.type === 'books') {
+      this.bookSide?.onOutbox(shard.index, m);
+      return;
+    }
     if (m.type === 'strategy-error') {
       this.onStrategyError?.(m.strategy, m.venue, m.symbol, m.message);
       return;
@@ -242,10 +298,37 @@ export class PoolCompute implements Compute {
     return e;
   }
 
-  /** Book updates counted and not run: the shards keep no books (onBook runs inline only). */
-  booksNotRun = 0;
-  submitBook(): void {
-    this.booksNotRun++;
+  /** Book messages that can never fit a shard's level arena (dropped). */
+  booksTooLarge = 0;
+
+  /** A book message to its symbol's shard, in order with the symbol's ticks (copied into the ring's arena). */
+  submitBookMessage(m: BookMessage, frameStartNs: number): void {
+    const e = this.locate(m.venue, m.symbol);
+    const s = this.shards[e.shard]!;
+    const w = s.arenaWriter;
+    if (w === undefined) return; // no depth streams were configured: nothing would keep the book
+    const floats = arenaFloatsOf(m);
+    if (w.tooLarge(floats)) {
+      this.booksTooLarge++;
+      return;
+    }
+    if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1 || !w.fits(floats)) {
+      s.overflow.push({ m: copyMessage(m), f: frameStartNs, idx: e.idx });
+      this.overflowed++;
+      this.scheduleOverflowDrain();
+      return;
+    }
+    this.putBook(s, m, e.idx, frameStartNs);
+    if (s.reader.pending()) s.reader.drain();
+  }
+
+  private scheduleOverflowDrain(): void {
+    if (this.drainTimer) return;
+    this.drainTimer = setTimeout(() => {
+      this.drainTimer = undefined;
+      for (const sh of this.shards) this.drainOverflow(sh);
+      if (this.shards.some((sh) => sh.overflow.length > 0)) this.scheduleOverflowDrain();
+    }, 1);
   }
 
   submit(t: Tick, frameStartNs: number): void {
@@ -255,12 +338,7 @@ export class PoolCompute implements Compute {
     if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1) {
       s.overflow.push({ t, f: frameStartNs, idx: e.idx });
       this.overflowed++;
-      if (!this.drainTimer) {
-        this.drainTimer = setTimeout(() => {
-          this.drainTimer = undefined;
-          for (const sh of this.shards) this.drainOverflow(sh);
-        }, 1);
-      }
+      this.scheduleOverflowDrain();
       return;
     }
     this.put(s, t, e.idx, frameStartNs);
@@ -293,6 +371,16 @@ export class PoolCompute implements Compute {
 
   private put(s: Shard, t: Tick, idx: number, f: number): void {
     writeSlot(s.slots, s.write, this.capacity, t, idx, f);
+    this.published(s);
+  }
+
+  private putBook(s: Shard, m: BookMessage, idx: number, f: number): void {
+    s.arenaWriter!.write(s.slots, s.write, this.capacity, m, idx, f);
+    this.published(s);
+  }
+
+  /** The slot just written becomes visible to the shard, which is woken as the policy below says. */
+  private published(s: Shard): void {
     s.write = (s.write + 1) | 0;
     // A shard that sleeps now re-checks H_WRITE after declaring it, and one that declared it before this
     // store is woken here (the turn's first tick) or by afterTurn: no tick waits for the wait's timeout.
@@ -317,8 +405,12 @@ export class PoolCompute implements Compute {
 
   private drainOverflow(s: Shard): void {
     while (s.overflow.length && ((s.write - s.snapshotAt) | 0) < this.capacity - 1) {
-      const o = s.overflow.shift()!;
-      this.put(s, o.t, o.idx, o.f);
+      const o = s.overflow[0]!;
+      if (o.m !== undefined) {
+        if (!s.arenaWriter!.fits(arenaFloatsOf(o.m))) break;
+        this.putBook(s, o.m, o.idx, o.f);
+      } else this.put(s, o.t, o.idx, o.f);
+      s.overflow.shift();
     }
   }
 
@@ -334,6 +426,7 @@ export class PoolCompute implements Compute {
       for (const s of this.shards) {
         await s.running?.catch(() => undefined);
         s.reader.drain();
+        this.takeMessages(s);
         Atomics.store(s.header, H_CONTROL, 0);
         const at = Atomics.load(s.header, H_READ);
         s.snapshotAt = at;
@@ -376,11 +469,12 @@ export class PoolCompute implements Compute {
       this.log.warn({ ticks: lagging }, 'reload: compute was behind at the swap; those ticks get no signal');
     await Promise.all(
       this.shards.map(async (s, i) => {
-        const finalRead = await (s.running ?? Promise.resolve(cut[i]!)).then(
-          (r) => Number(r),
+        const finalRead = await (s.running ?? Promise.resolve({ read: cut[i]! })).then(
+          (r) => (r as ShardResult).read,
           () => cut[i]!,
         );
         s.reader.drain();
+        this.takeMessages(s);
         Atomics.store(s.header, H_CONTROL, 0);
         const from = cut[i]!;
         this.launch(s, from, ((finalRead - from) | 0) > 0 ? finalRead : from);
@@ -416,7 +510,10 @@ export class PoolCompute implements Compute {
       for (const s of this.shards) s.reader.drain();
       await new Promise((r) => setTimeout(r, 2));
     }
-    for (const s of this.shards) s.reader.drain();
+    for (const s of this.shards) {
+      s.reader.drain();
+      this.takeMessages(s);
+    }
   }
 
   async stop(): Promise<void> {
@@ -429,6 +526,7 @@ export class PoolCompute implements Compute {
     await Promise.all(this.shards.map((s) => s.running?.catch(() => undefined)));
     for (const s of this.shards) {
       s.reader.drain();
+      this.takeMessages(s);
       s.reader.close();
       s.port.close();
     }
@@ -444,7 +542,7 @@ export class PoolCompute implements Compute {
 }
 
 export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
-  return (strategies: readonly StrategyConfig[], sink: DraftSink): Compute =>
+  return (strategies: readonly StrategyConfig[], sink: DraftSink, books?: PoolBooks): Compute =>
     new PoolCompute(
       strategies,
       sink,
@@ -454,6 +552,9 @@ export function makePoolFactory(cfg: ChristmasConfig, log: Logger) {
       4096,
       cfg.compute.spinUs,
       cfg.compute.realtimePriority,
+      10_000,
+      !cfg.native.disabled,
+      books,
     );
 }
 

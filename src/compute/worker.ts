@@ -1,7 +1,9 @@
 // Pool worker entry (Piscina). `default` is a shard's long-running task: it waits on the tick ring with
 // Atomics.wait, runs each tick through the ComputeCore in order, writes drafts to the shard's draft ring
 // (draft-ring.ts; the main thread reads it with Atomics.waitAsync), and posts a state snapshot on its
-// MessagePort every `snapshotEvery` ticks so a crashed shard can be rebuilt.
+// MessagePort every `snapshotEvery` ticks so a crashed shard can be rebuilt. With depth streams the ring also
+// carries book messages (book/book-ring.ts): the shard keeps its symbols' books (book/shard-books.ts), runs
+// onBook, posts their outbox after each batch, and hands the books to its next task when it is stopped.
 import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { StrategyConfig } from '../config/types.js';
 import type { SignalDraft } from '../model/signal.js';
@@ -11,6 +13,28 @@ import { H_CONTROL, H_LAUNCHES, H_READ, H_SLEEPING, H_WRITE, readSlot } from '..
 import { DraftRingWriter, type DraftRingBuffers } from './draft-ring.js';
 import { setThreadRealtime } from './thread-priority.js';
 import { InjectedCrashError, RingError } from '../model/errors.js';
+import { isBookSlot, readBookSlot, readFrameStart } from '../book/book-ring.js';
+import { ShardBooks, type BookOutbox, type ShardBookOptions } from '../book/shard-books.js';
+import type { BookSetState } from '../book/books.js';
+import { emptyMessage } from '../book/message.js';
+import { useNativeKernels } from '../native/index.js';
+
+/** The books part of a shard task (depth streams configured). */
+export interface ShardBookTask {
+  opts: ShardBookOptions;
+  /** The level arena of this shard's book messages. */
+  arena: SharedArrayBuffer;
+  /** The books of the task before this one (a relaunch that kept them). */
+  state?: BookSetState;
+  /** Book messages at ring positions below this are already in `state`, or were dropped with a crashed task. */
+  from: number;
+}
+
+/** What a shard task ends with: its ring position, and its books for the next task. */
+export interface ShardResult {
+  read: number;
+  books?: BookSetState;
+}
 
 export interface ShardTask {
   header: SharedArrayBuffer;
@@ -32,6 +56,9 @@ export interface ShardTask {
   drafts: DraftRingBuffers;
   /** Float64[0]: ns this shard spent computing; [1]: sleeps that timed out with ticks waiting (missed wake-ups). */
   counters: SharedArrayBuffer;
+  /** native.disabled is false (the books and kernels of this thread may be native). */
+  nativeAllowed: boolean;
+  books?: ShardBookTask;
 }
 
 export interface SnapshotMessage {
@@ -57,7 +84,8 @@ export interface StrategyErrorMessage {
  * A shard's long-running task. With compute.realtimePriority the thread runs SCHED_FIFO while the task runs
  * and goes back to the normal scheduler when it ends (Piscina may give the thread a batch task next).
  */
-export default async function shard(task: ShardTask): Promise<number> {
+export default async function shard(task: ShardTask): Promise<ShardResult> {
+  useNativeKernels(task.nativeAllowed);
   await loadStrategyModules(task.strategies); // user modules are imported in this thread too
   if (task.realtimePriority <= 0) return runShard(task);
   const rt = setThreadRealtime(task.realtimePriority);
@@ -69,7 +97,7 @@ export default async function shard(task: ShardTask): Promise<number> {
   }
 }
 
-function runShard(task: ShardTask): number {
+function runShard(task: ShardTask): ShardResult {
   const header = new Int32Array(task.header);
   const slots = new Float64Array(task.slots);
   const core = new ComputeCore(task.strategies);
@@ -83,6 +111,26 @@ function runShard(task: ShardTask): number {
   const counters = new Float64Array(task.counters);
   const out = new DraftRingWriter(task.drafts);
   const stopping = () => Atomics.load(header, H_CONTROL) !== 0;
+  const bt = task.books;
+  const books = bt ? new ShardBooks(bt.opts, core, bt.state) : undefined;
+  const arena = bt ? new Float64Array(bt.arena) : undefined;
+  const bookMessage = emptyMessage();
+  const post = (m: BookOutbox) => task.port.postMessage(m);
+  /** Takes the names of symbols registered after this task started (already queued on the port). */
+  const registered = (): boolean => {
+    let any = false;
+    for (let m = receiveMessageOnPort(task.port); m; m = receiveMessageOnPort(task.port)) {
+      const msg = m.message as { type: string; idx: number; venue: string; symbol: string };
+      if (msg.type === 'register') names[msg.idx] = { venue: msg.venue, symbol: msg.symbol };
+      any = true;
+    }
+    return any;
+  };
+  const nameOf = (idx: number) => names[idx] ?? (registered() ? names[idx] : undefined);
+  const ended = (at: number): ShardResult => {
+    books?.flush(post, true);
+    return { read: at, books: books?.exportState() };
+  };
   // Running: the pool's start() waits for this before the feeds connect.
   Atomics.add(header, H_LAUNCHES, 1);
   Atomics.notify(header, H_LAUNCHES);
@@ -110,19 +158,34 @@ function runShard(task: ShardTask): number {
       )
         counters[1] = counters[1]! + 1;
       Atomics.store(header, H_SLEEPING, 0);
+      books?.flush(post); // due samples and counters of an idle shard
       continue;
     }
     const started = performance.now();
     while (read !== write) {
-      let slot = readSlot(slots, read, task.capacity, names);
-      while (!slot) {
-        // A symbol registered after this task started: its name is already queued on the port.
-        const m = receiveMessageOnPort(task.port);
-        if (!m) break;
-        const msg = m.message as { type: string; idx: number; venue: string; symbol: string };
-        if (msg.type === 'register') names[msg.idx] = { venue: msg.venue, symbol: msg.symbol };
-        slot = readSlot(slots, read, task.capacity, names);
+      if (books !== undefined && isBookSlot(slots, read, task.capacity)) {
+        const after = (read + 1) | 0;
+        if (((read - bt!.from) | 0) >= 0) {
+          const n = nameOf(readBookSlot(slots, read, task.capacity, arena!, header, bookMessage));
+          if (!n) throw new RingError(`ring slot ${read}: unknown symbol index of a book message`);
+          bookMessage.venue = n.venue;
+          bookMessage.symbol = n.symbol;
+          books.apply(bookMessage);
+          const drafts = books.drafts;
+          if (read >= task.suppressBefore && drafts.length > 0) {
+            const f = readFrameStart(slots, read, task.capacity);
+            for (const x of drafts)
+              if (!out.append({ d: x.d, e: x.e, r: x.r, rr: x.rr, f, at: after, bl: true }, stopping))
+                return ended(read);
+            out.commit();
+          }
+        }
+        read = after;
+        sinceSnapshot++; // the ring's room is counted from the last snapshot, book slots too
+        continue;
       }
+      let slot = readSlot(slots, read, task.capacity, names);
+      if (!slot && registered()) slot = readSlot(slots, read, task.capacity, names);
       if (!slot) throw new RingError(`ring slot ${read}: unknown symbol index`);
       const drafts: SignalDraft[] = core.onTick(slot.tick);
       const after = (read + 1) | 0;
@@ -137,23 +200,26 @@ function runShard(task: ShardTask): number {
                 rr: slot.tick.tsRecvRemNs,
                 f: slot.frameStartNs,
                 at: after,
+                bl: d.book === true && books !== undefined && books.live(d.venue, d.symbol),
               },
               stopping,
             )
           )
-            return read;
+            return ended(read);
         out.commit(); // the tick's drafts become visible together
       }
       read = after;
       sinceSnapshot++;
     }
     counters[0] = counters[0]! + (performance.now() - started) * 1e6;
-    // Progress is visible in H_READ, stored after the drafts so a reader that sees it finds them in the ring.
+    // Progress is visible in H_READ, stored after the drafts (and the books' outbox) so a reader that sees it
+    // finds them in the ring (and on the port).
+    books?.flush(post);
     Atomics.store(header, H_READ, read);
     if (sinceSnapshot >= task.snapshotEvery) {
       sinceSnapshot = 0;
       task.port.postMessage({ type: 'snapshot', at: read, state: core.snapshot() } satisfies SnapshotMessage);
     }
   }
-  return read;
+  return ended(read);
 }

@@ -25,7 +25,11 @@ import { Rewarmer } from '../compute/rewarm.js';
 import { LinePrinter } from './line-printer.js';
 import { choosePublishers } from './publishers.js';
 import { BookStage } from '../book/stage.js';
-import type { BookSet } from '../book/books.js';
+import { PoolBookSide } from '../book/pool-books.js';
+import type { BookInput } from '../book/message.js';
+import type { BookTopSink } from '../book/tops.js';
+import type { BookSummary } from '../book/summary.js';
+import type { PoolBooks } from '../compute/pool.js';
 
 export interface EngineOptions {
   config: ChristmasConfig;
@@ -40,7 +44,7 @@ export interface EngineOptions {
   /** Replay: no staleness, signals numbered from 1 per run, persisted under `<instance>-replay`. */
   replay?: boolean;
   /** Builds the pool compute (kept out of this module so inline-only tools never load worker code). */
-  poolFactory?: (strategies: readonly StrategyConfig[], sink: DraftSink) => Compute;
+  poolFactory?: (strategies: readonly StrategyConfig[], sink: DraftSink, books?: PoolBooks) => Compute;
 }
 
 export class Engine {
@@ -70,10 +74,17 @@ export class Engine {
   staleness: (venue: string, symbol: string) => boolean = () => false;
   /** Listener for tests and the `top` view. */
   onSignal?: (s: Signal) => void;
-  /** Every symbol's L2 book (depth streams), kept on this thread, and where their updates go. */
+  /** Every symbol's L2 book (depth streams) when compute is inline, and where their updates go. */
   readonly bookStage: BookStage;
-  get books(): BookSet {
-    return this.bookStage.books;
+  /** In compute.mode pool the books are on the shards: this hands them the messages and takes their outboxes. */
+  private poolBooks: PoolBookSide | undefined;
+  /** Where the feeds' book messages go (after start: the pool's shards in pool mode, else this thread's books). */
+  get bookInput(): BookInput {
+    return this.poolBooks ?? this.bookStage.books;
+  }
+  /** The books' states and counters, wherever they are kept. */
+  bookSummary(): BookSummary {
+    return this.poolBooks?.summary() ?? this.bookStage.summary();
   }
   /** Asks the feed for a book's resync (a REST snapshot or a resubscribe); set by whoever runs the feeds. */
   resyncBook?: (venue: string, symbol: string) => void;
@@ -92,7 +103,7 @@ export class Engine {
       log: this.log,
       printLine: opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
       printDepth: opts.bookDepth,
-      toStrategies: (b, view) => this.compute.submitBook(b, view, this.opts.replay ? nowNs() : b.tsRecvNs),
+      toStrategies: (b, view) => this.compute.submitBook?.(b, view, this.opts.replay ? nowNs() : b.tsRecvNs),
       resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
     });
     this.rewarm = new Rewarmer({
@@ -123,19 +134,19 @@ export class Engine {
       sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
       this.rewarm.storeHas(sinks.hasStore, sinks.hasStore && cfg.redis.storeQuotes);
       this.log.info({ mode: sinks.mode }, 'store and database writers started');
-      this.bookStage.openTops({
-        tops: sinks.hasStore ? (list) => sinks.addBookTops(list) : undefined,
-        snapshots: sinks.hasPersist ? (list) => sinks.addBookSnapshots(list) : undefined,
-        deltas: sinks.hasPersist && cfg.books.deltas ? (list) => sinks.addBookDeltas(list) : undefined,
-      });
     }
+    const bookSink: BookTopSink = {
+      tops: sinks?.hasStore ? (list) => sinks.addBookTops(list) : undefined,
+      snapshots: sinks?.hasPersist ? (list) => sinks.addBookSnapshots(list) : undefined,
+      deltas: sinks?.hasPersist && cfg.books.deltas ? (list) => sinks.addBookDeltas(list) : undefined,
+    };
     const seqFile = cfg.signals.seqFile || path.join(cfg.spool.dir, `${cfg.instance}.seq`);
     this.seq = this.opts.replay ? new CountingSeq() : new SeqAllocator(seqFile, 10_000, sinks?.seqFloor ?? 0);
     this.risk = new RiskGate(
       cfg.risk,
       this.market.view(
         (v, s) => this.staleness(v, s),
-        (v, s) => this.bookStage.live(v, s),
+        (v, s) => (this.poolBooks ? this.poolBooks.live(v, s) : this.bookStage.live(v, s)),
       ),
     );
     this.killSwitch = new KillSwitch(this.risk, cfg.risk.killSwitchFile, this.log);
@@ -157,15 +168,33 @@ export class Engine {
     this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
     this.windowTimer.unref();
 
-    const sink: DraftSink = (d, e, r, rr, f) => this.emit(d, e, r, rr, f);
+    const sink: DraftSink = (d, e, r, rr, f, bl) => this.emit(d, e, r, rr, f, bl);
     const pool = cfg.compute.mode === 'pool' && this.opts.poolFactory;
-    this.compute = pool ? pool(cfg.strategies, sink) : new InlineCompute(cfg.strategies, sink);
+    if (pool) {
+      this.poolBooks = new PoolBookSide({
+        opts: {
+          cfg: cfg.books,
+          tops: !!bookSink.tops,
+          snapshots: !!bookSink.snapshots,
+          deltas: !!bookSink.deltas,
+          printDepth: this.opts.print === 'books' ? (this.opts.bookDepth ?? 10) : undefined,
+        },
+        log: this.log,
+        sink: bookSink,
+        printLine: this.opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
+        resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
+        submit: (m, f) => this.compute.submitBookMessage?.(m, f),
+        frameStartNs: this.opts.replay ? () => nowNs() : (m) => m.tsRecvNs,
+      });
+      this.compute = pool(cfg.strategies, sink, this.poolBooks);
+    } else {
+      if (sinks) this.bookStage.openTops(bookSink);
+      this.compute = new InlineCompute(cfg.strategies, sink);
+    }
     this.compute.onStrategyError = (strategy, venue, symbol, message) =>
       this.strategyFailed(strategy, venue, symbol, message);
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
-    if (this.compute.mode === 'pool' && cfg.feeds.some((f) => f.channels.includes('depth')))
-      this.log.warn('L2 books are kept on the main thread: in compute.mode pool, strategies do not see them (onBook)');
     if (cfg.redis.warmStart && sinks?.hasStore) this.warmedTicks = await this.rewarm.warmStart();
   }
 
@@ -197,12 +226,19 @@ export class Engine {
   }
 
   /** A draft from compute: risk gate, then number it and fan it out to every publisher. */
-  private emit(d: SignalDraft, tsExchNs: number, tsRecvNs: number, tsRecvRemNs: number, frameStartNs: number): void {
+  private emit(
+    d: SignalDraft,
+    tsExchNs: number,
+    tsRecvNs: number,
+    tsRecvRemNs: number,
+    frameStartNs: number,
+    bookLive: boolean | undefined,
+  ): void {
     const tsSignalNs = exactNowNs(),
       tsSignalRemNs = lastExactRemNs();
     const timed = frameStartNs === frameStartNs;
     if (timed && this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
-    if (this.risk.check(d, tsExchNs / 1e6) !== undefined) return;
+    if (this.risk.check(d, tsExchNs / 1e6, bookLive) !== undefined) return;
     const signal = signalOf(
       d,
       this.instance,

@@ -33,7 +33,7 @@ export class LiveFeeds {
       });
       conn.processor.onGap = (t) => engine.onGap(t);
       if (feed.channels.includes('depth')) {
-        conn.processor.books = engine.books;
+        conn.processor.books = engine.bookInput;
         const spec = adapter.depthSnapshot;
         if (spec && !this.snapshots.has(adapter.venue)) {
           const base = (feed.restUrl || spec.defaultRestUrl).replace(/\/$/, '');

@@ -55,7 +55,7 @@ export class ReplayDriver {
         this.log,
       );
       proc.onGap = (t) => this.engine.onGap(t);
-      proc.books = this.engine.books;
+      proc.books = this.engine.bookInput;
       this.processors.push(proc);
       const it = readRecordingBatches(file, { venue: this.opts.venue })[Symbol.asyncIterator]();
       const batch: ReplayRecord[] = [];

@@ -56,18 +56,10 @@ export function engineRegistry(
     loop: () => ({ lagMs: loop.lagMs, utilization: loop.utilization, stalls: loop.stalls }),
     histograms: engine.histograms,
     strategyErrors: () => engine.strategyErrors,
-    books: () => ({
-      books: [...engine.books.all()].map((b) => ({
-        venue: b.venue,
-        symbol: b.symbol,
-        state: b.state,
-        applied: b.applied,
-        resyncs: b.resyncs,
-        levels: b.book.levels(0) + b.book.levels(1),
-      })),
-      dropped: engine.books.dropped,
-      snapshotRequests: feeds.snapshots?.() ?? [],
-    }),
+    books: () => {
+      const b = engine.bookSummary();
+      return { books: b.books, dropped: b.dropped, snapshotRequests: feeds.snapshots?.() ?? [] };
+    },
     build: buildInfo(),
   });
 }

@@ -1,8 +1,10 @@
 // SharedArrayBuffer tick ring between the main thread (single producer) and one shard worker (single
 // consumer). Header (Int32): WRITE count, READ count, CONTROL (0 run, 1 stop, 2 crash-test), SLEEPING (1 while
 // the worker waits: the producer only pays for Atomics.notify then), LAUNCHES (shard tasks that have started
-// running on this ring, so start-up can wait for the first). A slot is RING_SLOT_FLOATS float64s laid out by
-// events.ts (RING_OFFSET: kind code, the union of every kind's fields, symbol index, frame start time).
+// running on this ring, so start-up can wait for the first), ARENA_READ (floats of the book-level arena the
+// worker is done with, book/book-ring.ts). A slot is RING_SLOT_FLOATS float64s laid out by events.ts
+// (RING_OFFSET: kind code, the union of every kind's fields, symbol index, frame start time); a book message's
+// slot (book-ring.ts) reuses the value fields for its ids and its levels' place in the arena.
 // Counts are monotonically increasing int32 (wrap-safe arithmetic via `| 0` differences).
 import { quoteTick, tradeTick, type Tick } from './tick.js';
 import { EVENT_SCHEMAS, RING_OFFSET, RING_SLOT_FLOATS } from './events.js';
@@ -30,8 +32,9 @@ export const H_WRITE = 0,
   H_READ = 1,
   H_CONTROL = 2,
   H_SLEEPING = 3,
-  H_LAUNCHES = 4;
-const HEADER_INTS = 5;
+  H_LAUNCHES = 4,
+  H_ARENA_READ = 5;
+const HEADER_INTS = 6;
 const SLOT = RING_SLOT_FLOATS;
 /** Ticks written in one turn before a sleeping consumer is woken without waiting for the turn's end (the
  * producer's wake policy: the turn's first tick at once, then every WAKE_EVERY, and once at the turn's end). */

@@ -64,19 +64,20 @@ export class RiskGate {
     this.cfg = cfg;
   }
 
-  check(d: SignalDraft, nowMs: number): SuppressReason | undefined {
-    const r = this.verdict(d, nowMs);
+  /** bookLive: the draft's book was live when it was made, decided where the book is (else the market view). */
+  check(d: SignalDraft, nowMs: number, bookLive?: boolean): SuppressReason | undefined {
+    const r = this.verdict(d, nowMs, bookLive);
     if (r) this.suppressed[r]++;
     else this.passed++;
     return r;
   }
 
-  private verdict(d: SignalDraft, nowMs: number): SuppressReason | undefined {
+  private verdict(d: SignalDraft, nowMs: number, bookLive: boolean | undefined): SuppressReason | undefined {
     if (this.killed) return 'kill-switch';
     if (this.market.isStale(d.venue, d.symbol)) return 'stale';
     const gap = this.market.lastGapMs(d.venue, d.symbol);
     if (this.cfg.gapQuietMs > 0 && gap === gap && nowMs - gap < this.cfg.gapQuietMs) return 'gap';
-    if (d.book === true && !this.market.bookLive(d.venue, d.symbol)) return 'book';
+    if (d.book === true && !(bookLive ?? this.market.bookLive(d.venue, d.symbol))) return 'book';
     const spread = this.market.spreadBps(d.venue, d.symbol);
     if (spread === spread && spread > this.cfg.maxSpreadBps) return 'spread';
     const risk = this.symbolRisk(d.venue, d.symbol);

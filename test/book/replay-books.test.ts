@@ -80,7 +80,8 @@ test('--depth out of range is a one-line usage error', () => {
   assert.not.match(r.stderr, / {4}at /);
 });
 
-test('book strategies in replay: ofi-momentum and a user module with onBook signal from the books', () => {
+/** A temp folder with a config of ofi-momentum and a user module with onBook (`every`), compute as given. */
+function onBookConfig(compute: Record<string, unknown> = {}): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-onbook-'));
   // A module that signals on every 100th update of each book, at the best bid: its signals are known exactly.
   writeFileSync(
@@ -101,6 +102,7 @@ test('book strategies in replay: ofi-momentum and a user module with onBook sign
   writeFileSync(
     path.join(dir, 'cfg.json'),
     JSON.stringify({
+      compute,
       strategies: [
         { name: 'ofi', type: 'ofi-momentum', symbols: ['*'], params: { windowMs: 1000, threshold: 2 } },
         { name: 'every', module: './every-100.mjs', symbols: ['*'], params: {} },
@@ -114,6 +116,11 @@ test('book strategies in replay: ofi-momentum and a user module with onBook sign
       },
     }),
   );
+  return dir;
+}
+
+test('book strategies in replay: ofi-momentum and a user module with onBook signal from the books', () => {
+  const dir = onBookConfig();
   const r = cli(['replay', session2021, '--config', path.join(dir, 'cfg.json'), '--print', 'signals']);
   assert.is(r.status, 0, r.stderr);
   const sigs = r.stdout
@@ -133,6 +140,61 @@ test('book strategies in replay: ofi-momentum and a user module with onBook sign
   assert.ok(every.every((x) => /^update \d+$/.test(x.reason) && x.price > 0));
   assert.not.ok('book' in (JSON.parse(r.stdout.split('\n')[0]!) as object), 'the book flag is not on the wire');
   rmSync(dir, { recursive: true, force: true });
+});
+
+interface SignalLine {
+  strategy: string;
+  symbol: string;
+  reason: string;
+  price: number;
+  tsExchNs: number;
+}
+
+/** Lines grouped per symbol, in their order (the shards keep each symbol's order, not the order across them). */
+function perSymbol<T extends { symbol: string }>(lines: string[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const l of lines) {
+    const sym = (JSON.parse(l) as T).symbol;
+    out.set(sym, [...(out.get(sym) ?? []), l]);
+  }
+  return out;
+}
+
+test('compute.mode pool keeps the books on the shards: per symbol, the same book lines and book signals as inline', () => {
+  const inlineDir = onBookConfig({ mode: 'inline' });
+  const poolDir = onBookConfig({ mode: 'pool', workers: 2 });
+  const run = (dir: string, print: string) => {
+    const r = cli(['replay', session2021, '--config', path.join(dir, 'cfg.json'), '--print', print, '--depth', '5']);
+    assert.is(r.status, 0, r.stderr);
+    return r.stdout.trim().split('\n');
+  };
+  const booksInline = perSymbol(run(inlineDir, 'books'));
+  const booksPool = perSymbol(run(poolDir, 'books'));
+  assert.is(booksPool.size, 10);
+  let lines = 0;
+  for (const [sym, l] of booksInline) {
+    assert.equal(booksPool.get(sym), l, `${sym}: the same book updates in the same order`);
+    lines += l.length;
+  }
+  assert.ok(lines > 4000);
+  // Signals: the same per symbol but for seq, id and the receive-side latencies.
+  const strip = (l: string) => {
+    const x = JSON.parse(l) as SignalLine;
+    return JSON.stringify([x.symbol, x.strategy, x.reason, x.price, x.tsExchNs]);
+  };
+  const sigInline = perSymbol(run(inlineDir, 'signals'));
+  const sigPool = perSymbol(run(poolDir, 'signals'));
+  let signals = 0,
+    fromBooks = 0;
+  for (const [sym, l] of sigInline) {
+    assert.equal(sigPool.get(sym)?.map(strip), l.map(strip), `${sym}: the same signals`);
+    signals += l.length;
+    fromBooks += l.filter((x) => (JSON.parse(x) as SignalLine).strategy === 'every').length;
+  }
+  assert.is(sigPool.size, sigInline.size);
+  assert.ok(fromBooks >= 30 && signals > fromBooks, `${signals} signals, ${fromBooks} of them from onBook`);
+  rmSync(inlineDir, { recursive: true, force: true });
+  rmSync(poolDir, { recursive: true, force: true });
 });
 
 test.run();

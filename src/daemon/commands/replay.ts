@@ -133,15 +133,16 @@ export const replayCommand: Command = {
       const dropped = dropSummary(s);
       if (dropped) process.stderr.write(`replay: ${files[i] ?? ''}: ${dropped}; kept ${s.ticks}\n`);
     }
-    const unsynced = [...engine.books.all()].filter((b) => b.state !== 'live').map((b) => b.key);
+    const summary = engine.bookSummary();
+    const unsynced = summary.books.filter((b) => b.state !== 'live').map((b) => `${b.venue}:${b.symbol}`);
     if (unsynced.length)
       process.stderr.write(
         `replay: ${unsynced.length} book(s) not live at the end (no usable depth snapshot in the recording): ${unsynced.slice(0, 10).join(', ')}\n`,
       );
     const books = {
-      applied: engine.books.applied,
-      snapshots: engine.books.snapshots,
-      dropped: Object.fromEntries(engine.books.dropped),
+      applied: summary.applied,
+      snapshots: summary.snapshots,
+      dropped: Object.fromEntries(summary.dropped),
     };
     log.info({ ...total, books, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
     await new Promise<void>((r) => {
