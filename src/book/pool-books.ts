@@ -9,6 +9,7 @@ import type { BookInput, BookMessage } from './message.js';
 import type { BookOutbox, ShardBookOptions, ShardBookStats } from './shard-books.js';
 import type { BookTopSink } from './tops.js';
 import type { BookSummary } from './summary.js';
+import type { BookTop } from '../model/book-top.js';
 import type { PoolBooks } from '../compute/pool.js';
 
 export interface PoolBookOptions {
@@ -77,13 +78,26 @@ export class PoolBookSide implements PoolBooks, BookInput {
     }
     if (lost.length)
       this.o.log.warn({ shard, books: lost.length }, 'compute shard restarted without its books: resyncing them');
+    const tops: BookTop[] = [];
     for (const b of lost) {
       b.state = 'syncing';
       b.resyncs++;
       b.levels = 0;
       this.states.set(`${b.venue}:${b.symbol}`, 'syncing');
+      // The store's top said live: it says syncing now, as an invalidated book's does.
+      tops.push({
+        venue: b.venue,
+        symbol: b.symbol,
+        state: 'syncing',
+        updateId: -1,
+        tsExchNs: 0,
+        tsRecvNs: 0,
+        bids: [],
+        asks: [],
+      });
       this.o.resync(b.venue, b.symbol);
     }
+    if (tops.length) this.o.sink.tops?.(tops);
   }
 
   /** The book's state as its shard last reported it. */

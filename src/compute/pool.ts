@@ -54,6 +54,8 @@ interface Shard {
   ring: ReturnType<typeof createRing>;
   port: MessagePort;
   workerPort: MessagePort;
+  /** workerPort went to a task already (a port is transferred once: each launch after the first takes a new one). */
+  portSent: boolean;
   write: number;
   delivered: number;
   snapshot: Record<string, unknown> | undefined;
@@ -133,6 +135,7 @@ export class PoolCompute implements Compute {
         ring,
         port: port1,
         workerPort: port2,
+        portSent: false,
         write: 0,
         delivered: 0,
         snapshot: undefined,
@@ -184,8 +187,8 @@ export class PoolCompute implements Compute {
   }
 
   private launch(shard: Shard, startAt: number, suppressBefore: number): void {
-    // A fresh port per launch: the old one died with the crashed task.
-    if (shard.running) {
+    // A fresh port per launch: the old one went to the task before (ended, or died with it).
+    if (shard.portSent) {
       const { port1, port2 } = new MessageChannel();
       shard.port.close();
       shard.port = port1;
@@ -215,6 +218,7 @@ export class PoolCompute implements Compute {
           : undefined,
     };
     shard.books = undefined; // the task owns them now (and hands them back when it is stopped)
+    shard.portSent = true;
     const p: Promise<ShardResult> = this.pool.run(task, { transferList: [shard.workerPort] as never });
     shard.running = p;
     p.then(
