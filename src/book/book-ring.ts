@@ -34,7 +34,7 @@ for (const k of EVENT_KINDS)
   if (k.code === BOOK_SNAPSHOT || k.code === BOOK_DELTA) throw new RingError(`ring kind code ${k.code} is taken twice`);
 
 /** Floats of a shard's level arena (8 MiB): room for ~500 full 1,000-level snapshots in flight. */
-export const ARENA_FLOATS = 1 << 20;
+const ARENA_FLOATS = 1 << 20;
 
 export function createArena(floats = ARENA_FLOATS): SharedArrayBuffer {
   if (floats & (floats - 1)) throw new RingError(`book arena of ${floats} floats: not a power of two`);
