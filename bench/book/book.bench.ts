@@ -12,6 +12,7 @@ import { FrameProcessor } from '../../src/feed/processor.js';
 import { readRecording } from '../../src/feed/replay/readers.js';
 import { nativeModule } from '../../src/native/index.js';
 import { PlainJsBook } from './plain-book.js';
+import { bookModes } from './modes.bench.js';
 import { percentile, perItem, shared, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
 import { loadConfig } from '../../src/config/load.js';
 import { Engine } from '../../src/daemon/engine.js';
@@ -262,6 +263,7 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
     o,
   );
   rows.push(await frameToSignal(records, o));
+  rows.push(...(await bookModes(records, o)));
   const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
   const ratio = (name: string, num: BenchResult, den: BenchResult, note: string): BenchResult => ({
     suite: 'book',

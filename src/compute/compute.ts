@@ -10,9 +10,9 @@ import type { SyncedBook } from '../book/synced-book.js';
 import type { BookMessage } from '../book/message.js';
 
 /**
- * A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). bookLive:
- * where the books are kept off the main thread (pool mode), whether the draft's book was live when it was made;
- * undefined: the main thread's books say (inline).
+ * A draft and the clocks of the event that made it (tsRecvRemNs: the receive time's exact remainder). Where the
+ * draft was made off the main thread (pool mode), the market it saw: bookLive, whether its book was live then,
+ * and spreadBps, its symbol's spread then; undefined: the main thread's state is that market (inline).
  */
 export type DraftSink = (
   d: SignalDraft,
@@ -21,6 +21,7 @@ export type DraftSink = (
   tsRecvRemNs: number,
   frameStartNs: number,
   bookLive?: boolean,
+  spreadBps?: number,
 ) => void;
 
 /** A strategy instance threw and was disabled (its symbol's other strategies go on). */

@@ -8,6 +8,7 @@ import { buildStrategies } from '../strategy/registry.js';
 import type { StrategyInstance } from '../strategy/strategy.js';
 import type { Kernels } from '../native/kernels.js';
 import type { BookView } from '../book/view.js';
+import { spreadBpsOf } from '../strategy/market.js';
 
 interface SymbolStrategies {
   instances: StrategyInstance[];
@@ -15,6 +16,8 @@ interface SymbolStrategies {
   readsBooks: boolean;
   /** The configured strategy name of each instance (for a throwing instance's report). */
   names: string[];
+  /** Spread of the symbol's last quote in bps (NaN before one): what the risk gate checks a draft against. */
+  spreadBps: number;
 }
 
 /** What a strategy instance that threw is replaced by: no signals, no state. */
@@ -56,7 +59,7 @@ export class ComputeCore {
     if (!s) {
       const key = `${venue}:${symbol}`;
       const chosen = this.factories.filter((f) => !f.symbols || f.symbols.has(key));
-      s = { instances: [], names: chosen.map((f) => f.factory.name), readsBooks: false };
+      s = { instances: [], names: chosen.map((f) => f.factory.name), readsBooks: false, spreadBps: NaN };
       for (const f of chosen) {
         try {
           s.instances.push(f.factory.create(venue, symbol));
@@ -71,6 +74,11 @@ export class ComputeCore {
     return s;
   }
 
+  /** The spread of the symbol's last quote this core computed, in bps (NaN before one). */
+  spreadBps(venue: string, symbol: string): number {
+    return this.bySymbol.get(venue)?.get(symbol)?.spreadBps ?? NaN;
+  }
+
   /** True when one of the symbol's strategy instances reads L2 books. */
   readsBooks(venue: string, symbol: string): boolean {
     return this.forSymbol(venue, symbol).readsBooks;
@@ -82,6 +90,7 @@ export class ComputeCore {
     const out = this.drafts;
     emptyScratch(out);
     const s = this.forSymbol(t.venue, t.symbol);
+    if (t.kind === 'quote') s.spreadBps = spreadBpsOf(t.bid, t.ask);
     for (let i = 0; i < s.instances.length; i++) {
       let d: SignalDraft | undefined;
       try {

@@ -2,7 +2,8 @@
 // (no msgpack: decoding maps of indicators with msgpackr was a quarter of the main thread's busy time in pool
 // mode). Little-endian: f64 at, tsExchNs, tsRecvNs, frameStartNs, price, strength, ttlMs, tsRecvRemNs; u8 side; u16
 // indicator count; u8 book (0 not made from a book, 1 made from a book that was live then, 2 from one that was
-// not: the shard holds the book, so the risk gate's book check is decided there); strings symbol, venue, strategy, reason as u16 byte length + UTF-8; then per indicator its
+// not: the shard holds the book, so the risk gate's book check is decided there); f64 spread (bps, of the symbol's
+// last quote the shard had computed when the draft was made, so the gate checks the market the draft saw); strings symbol, venue, strategy, reason as u16 byte length + UTF-8; then per indicator its
 // key as a string, a u8 tag (0 number, 1 undefined, 2 null) and, for a number, its f64.
 // The reader keeps the last string seen in each field, so repeated symbols, names and keys cost a byte
 // compare, not a new string.
@@ -20,11 +21,13 @@ export interface DraftRecord {
   at: number;
   /** For a draft with `book: true`: its book was live when it was made (the shard's books, pool mode). */
   bl: boolean;
+  /** The symbol's spread in bps when the draft was made (NaN before a quote). */
+  sp: number;
 }
 
 const SIDES: readonly SignalSide[] = ['buy', 'sell', 'flat'];
 const sideCode = (s: SignalSide): number => (s === 'buy' ? 0 : s === 'sell' ? 1 : 2);
-const FIXED = 8 * 8 + 1 + 2 + 1;
+const FIXED = 8 * 8 + 1 + 2 + 1 + 8;
 const MAX_STRING_BYTES = 0xffff;
 
 /** An upper bound of the record's encoded size (UTF-8 takes at most 3 bytes per UTF-16 unit). */
@@ -62,6 +65,7 @@ export function encodeDraft(buf: Buffer, pos: number, rec: DraftRecord): number 
   buf.writeDoubleLE(rec.rr, pos + 56);
   buf[pos + 64] = sideCode(d.side);
   buf[pos + 67] = d.book === true ? (rec.bl ? 1 : 2) : 0;
+  buf.writeDoubleLE(rec.sp, pos + 68);
   let p = pos + FIXED;
   p = writeString(buf, p, d.symbol);
   p = writeString(buf, p, d.venue);
@@ -158,6 +162,7 @@ export class DraftDecoder {
       f: buf.readDoubleLE(pos + 24),
       rr: buf.readDoubleLE(pos + 56),
       bl: book === 1,
+      sp: buf.readDoubleLE(pos + 68),
       d,
     };
   }

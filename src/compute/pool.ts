@@ -154,7 +154,7 @@ export class PoolCompute implements Compute {
       };
       shard.reader = new DraftRingReader(drafts, (r) => {
         shard.delivered = r.at;
-        this.sink(r.d, r.e, r.r, r.rr, r.f, r.bl);
+        this.sink(r.d, r.e, r.r, r.rr, r.f, r.bl, r.sp);
       });
       shard.reader.watch();
       port1.on('message', (m: ShardMessage) => this.onMessage(shard, m));

@@ -126,6 +126,7 @@ function runShard(task: ShardTask): ShardResult {
     }
     return any;
   };
+  const spreadOf = (d: SignalDraft) => core.spreadBps(d.venue, d.symbol);
   const nameOf = (idx: number) => names[idx] ?? (registered() ? names[idx] : undefined);
   const ended = (at: number): ShardResult => {
     books?.flush(post, true);
@@ -175,7 +176,9 @@ function runShard(task: ShardTask): ShardResult {
           if (read >= task.suppressBefore && drafts.length > 0) {
             const f = readFrameStart(slots, read, task.capacity);
             for (const x of drafts)
-              if (!out.append({ d: x.d, e: x.e, r: x.r, rr: x.rr, f, at: after, bl: true }, stopping))
+              if (
+                !out.append({ d: x.d, e: x.e, r: x.r, rr: x.rr, f, at: after, bl: true, sp: spreadOf(x.d) }, stopping)
+              )
                 return ended(read);
             out.commit();
           }
@@ -201,6 +204,7 @@ function runShard(task: ShardTask): ShardResult {
                 f: slot.frameStartNs,
                 at: after,
                 bl: d.book === true && books !== undefined && books.live(d.venue, d.symbol),
+                sp: spreadOf(d),
               },
               stopping,
             )

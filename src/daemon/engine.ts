@@ -168,7 +168,7 @@ export class Engine {
     this.windowTimer = setInterval(() => this.histograms.rotate(), LATENCY_WINDOW_MS);
     this.windowTimer.unref();
 
-    const sink: DraftSink = (d, e, r, rr, f, bl) => this.emit(d, e, r, rr, f, bl);
+    const sink: DraftSink = (d, e, r, rr, f, bl, sp) => this.emit(d, e, r, rr, f, bl, sp);
     const pool = cfg.compute.mode === 'pool' && this.opts.poolFactory;
     if (pool) {
       this.poolBooks = new PoolBookSide({
@@ -233,12 +233,13 @@ export class Engine {
     tsRecvRemNs: number,
     frameStartNs: number,
     bookLive: boolean | undefined,
+    spreadBps: number | undefined,
   ): void {
     const tsSignalNs = exactNowNs(),
       tsSignalRemNs = lastExactRemNs();
     const timed = frameStartNs === frameStartNs;
     if (timed && this.compute.mode === 'pool') this.histograms.record('tick_to_indicators', tsSignalNs - frameStartNs); // includes the hand-off to the worker
-    if (this.risk.check(d, tsExchNs / 1e6, bookLive) !== undefined) return;
+    if (this.risk.check(d, tsExchNs / 1e6, bookLive, spreadBps) !== undefined) return;
     const signal = signalOf(
       d,
       this.instance,

@@ -18,6 +18,9 @@ export interface SymbolState {
   lastQuoteId: number;
 }
 
+/** A quote's spread in bps of its mid (the risk gate's maxSpreadBps check; the pool's shards compute it too). */
+export const spreadBpsOf = (bid: number, ask: number): number => ((ask - bid) / ((ask + bid) / 2)) * 1e4;
+
 export class MarketState {
   private readonly byVenue = new Map<string, Map<string, SymbolState>>();
 
@@ -52,7 +55,7 @@ export class MarketState {
       s.lastTradeId = t.id;
     } else {
       s.quotes++;
-      s.spreadBps = ((t.ask - t.bid) / ((t.ask + t.bid) / 2)) * 1e4;
+      s.spreadBps = spreadBpsOf(t.bid, t.ask);
       s.lastQuoteId = t.id;
     }
     s.lastRecvNs = t.tsRecvNs;

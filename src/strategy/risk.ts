@@ -64,21 +64,29 @@ export class RiskGate {
     this.cfg = cfg;
   }
 
-  /** bookLive: the draft's book was live when it was made, decided where the book is (else the market view). */
-  check(d: SignalDraft, nowMs: number, bookLive?: boolean): SuppressReason | undefined {
-    const r = this.verdict(d, nowMs, bookLive);
+  /**
+   * bookLive, spreadBps: the market the draft saw where it was made off this thread (a pool shard); undefined:
+   * the market view's (this thread's) state.
+   */
+  check(d: SignalDraft, nowMs: number, bookLive?: boolean, spreadBps?: number): SuppressReason | undefined {
+    const r = this.verdict(d, nowMs, bookLive, spreadBps);
     if (r) this.suppressed[r]++;
     else this.passed++;
     return r;
   }
 
-  private verdict(d: SignalDraft, nowMs: number, bookLive: boolean | undefined): SuppressReason | undefined {
+  private verdict(
+    d: SignalDraft,
+    nowMs: number,
+    bookLive: boolean | undefined,
+    spreadBps: number | undefined,
+  ): SuppressReason | undefined {
     if (this.killed) return 'kill-switch';
     if (this.market.isStale(d.venue, d.symbol)) return 'stale';
     const gap = this.market.lastGapMs(d.venue, d.symbol);
     if (this.cfg.gapQuietMs > 0 && gap === gap && nowMs - gap < this.cfg.gapQuietMs) return 'gap';
     if (d.book === true && !(bookLive ?? this.market.bookLive(d.venue, d.symbol))) return 'book';
-    const spread = this.market.spreadBps(d.venue, d.symbol);
+    const spread = spreadBps ?? this.market.spreadBps(d.venue, d.symbol);
     if (spread === spread && spread > this.cfg.maxSpreadBps) return 'spread';
     const risk = this.symbolRisk(d.venue, d.symbol);
     const last = risk.lastSignalMs.get(d.strategy);

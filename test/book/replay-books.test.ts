@@ -81,7 +81,7 @@ test('--depth out of range is a one-line usage error', () => {
 });
 
 /** A temp folder with a config of ofi-momentum and a user module with onBook (`every`), compute as given. */
-function onBookConfig(compute: Record<string, unknown> = {}): string {
+function onBookConfig(compute: Record<string, unknown> = {}, maxSpreadBps = 10_000): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'christmas-onbook-'));
   // A module that signals on every 100th update of each book, at the best bid: its signals are known exactly.
   writeFileSync(
@@ -109,7 +109,7 @@ function onBookConfig(compute: Record<string, unknown> = {}): string {
       ],
       risk: {
         cooldownMs: 0,
-        maxSpreadBps: 10_000,
+        maxSpreadBps,
         gapQuietMs: 0,
         maxSignalsPerSec: 1_000_000,
         maxSignalsPerSecPerSymbol: 1_000_000,
@@ -163,6 +163,9 @@ function perSymbol<T extends { symbol: string }>(lines: string[]): Map<string, s
 test('compute.mode pool keeps the books on the shards: per symbol, the same book lines and book signals as inline', () => {
   const inlineDir = onBookConfig({ mode: 'inline' });
   const poolDir = onBookConfig({ mode: 'pool', workers: 2 });
+  // A spread gate that suppresses some: the shards tell the gate the spread each draft saw, not the main thread's.
+  const inlineGated = onBookConfig({ mode: 'inline' }, 5);
+  const poolGated = onBookConfig({ mode: 'pool', workers: 2 }, 5);
   const run = (dir: string, print: string) => {
     const r = cli(['replay', session2021, '--config', path.join(dir, 'cfg.json'), '--print', print, '--depth', '5']);
     assert.is(r.status, 0, r.stderr);
@@ -192,9 +195,13 @@ test('compute.mode pool keeps the books on the shards: per symbol, the same book
     fromBooks += l.filter((x) => (JSON.parse(x) as SignalLine).strategy === 'every').length;
   }
   assert.is(sigPool.size, sigInline.size);
+  const gatedInline = run(inlineGated, 'signals');
+  const gatedPool = run(poolGated, 'signals');
+  assert.ok(gatedInline.length < signals && gatedInline.length > 0, `${gatedInline.length} of ${signals} pass 5 bps`);
+  const gatedBy = perSymbol(gatedPool);
+  for (const [sym, l] of perSymbol(gatedInline)) assert.equal(gatedBy.get(sym)?.map(strip), l.map(strip), sym);
   assert.ok(fromBooks >= 30 && signals > fromBooks, `${signals} signals, ${fromBooks} of them from onBook`);
-  rmSync(inlineDir, { recursive: true, force: true });
-  rmSync(poolDir, { recursive: true, force: true });
+  for (const d of [inlineDir, poolDir, inlineGated, poolGated]) rmSync(d, { recursive: true, force: true });
 });
 
 test.run();

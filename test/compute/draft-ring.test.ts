@@ -28,7 +28,16 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
   for (let i = 0; i < 5000; i++) {
     assert.ok(
       writer.write(
-        { d: draft(i), e: i * 1e6, r: i * 1e6 + 1, f: i * 1e6 + 2, rr: (i % 257) - 128, at: i + 1, bl: i % 2 === 0 },
+        {
+          d: draft(i),
+          e: i * 1e6,
+          r: i * 1e6 + 1,
+          f: i * 1e6 + 2,
+          rr: (i % 257) - 128,
+          at: i + 1,
+          bl: i % 2 === 0,
+          sp: i % 5 ? i / 7 : NaN,
+        },
         () => false,
       ),
     );
@@ -42,6 +51,7 @@ test('in order and intact across wrap-arounds (same thread, drained as it fills)
     assert.is(r.f, i * 1e6 + 2);
     assert.is(r.rr, (i % 257) - 128, 'the exact receive remainder');
     assert.is(r.bl, i % 3 === 0 && i % 2 === 0, 'the book verdict of a book draft');
+    assert.ok(Object.is(r.sp, i % 5 ? i / 7 : NaN), 'the spread the draft saw');
   });
 });
 
@@ -107,7 +117,7 @@ test('the binary layout keeps every field: UTF-8, long strings, unset and specia
   ];
   for (let i = 0; i < drafts.length; i++)
     writer.write(
-      { d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, rr: i % 2 ? NaN : -i, at: i + 1, bl: false },
+      { d: drafts[i]!, e: 1.5e18 + i, r: 1.7e18 + i, f: -1, rr: i % 2 ? NaN : -i, at: i + 1, bl: false, sp: NaN },
       () => false,
     );
   reader.drain();
@@ -131,16 +141,16 @@ test("appended drafts stay invisible until commit (a tick's drafts are published
   const got: number[] = [];
   const reader = new DraftRingReader(ring, (r) => got.push(r.at));
   const writer = new DraftRingWriter(ring);
-  writer.append({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: 7, bl: false }, () => false);
-  writer.append({ d: draft(2), e: 1, r: 1, f: 1, rr: 0, at: 7, bl: false }, () => false);
+  writer.append({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: 7, bl: false, sp: NaN }, () => false);
+  writer.append({ d: draft(2), e: 1, r: 1, f: 1, rr: 0, at: 7, bl: false, sp: NaN }, () => false);
   assert.is(reader.drain(), 0);
   writer.commit();
   assert.is(reader.drain(), 2);
   assert.equal(got, [7, 7]);
   // A writer created after a crash starts from the published position: uncommitted records are gone.
-  writer.append({ d: draft(3), e: 1, r: 1, f: 1, rr: 0, at: 8, bl: false }, () => false);
+  writer.append({ d: draft(3), e: 1, r: 1, f: 1, rr: 0, at: 8, bl: false, sp: NaN }, () => false);
   const after = new DraftRingWriter(ring);
-  after.write({ d: draft(4), e: 1, r: 1, f: 1, rr: 0, at: 9, bl: false }, () => false);
+  after.write({ d: draft(4), e: 1, r: 1, f: 1, rr: 0, at: 9, bl: false, sp: NaN }, () => false);
   reader.drain();
   assert.equal(got, [7, 7, 9]);
 });
@@ -149,7 +159,7 @@ test('a full ring blocks the producer until drained, and it gives up when asked 
   const ring = createDraftRing(1024);
   const writer = new DraftRingWriter(ring);
   let n = 0;
-  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: ++n, bl: false }, () => true)) {
+  while (writer.write({ d: draft(1), e: 1, r: 1, f: 1, rr: 0, at: ++n, bl: false, sp: NaN }, () => true)) {
     /* fill */
   }
   assert.ok(n > 2 && n < 20, `${n} records fit in 1 KiB`);
