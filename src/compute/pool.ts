@@ -510,9 +510,11 @@ export class PoolCompute implements Compute {
   async flush(timeoutMs: number): Promise<void> {
     const end = Date.now() + timeoutMs;
     // Computed = the worker's read position has reached what was written (its drafts are in the draft ring by then).
+    // The first 50 ms check every turn (a replay's end waits for the last batch, not for a timer), then every 2 ms.
+    const spinUntil = Date.now() + 50;
     while (Date.now() < end && this.shards.some((s) => this.behind(s))) {
       for (const s of this.shards) s.reader.drain();
-      await new Promise((r) => setTimeout(r, 2));
+      await new Promise((r) => (Date.now() < spinUntil ? setImmediate(r) : setTimeout(r, 2)));
     }
     for (const s of this.shards) {
       s.reader.drain();
