@@ -1,8 +1,7 @@
 // Where books should live (issue 21): the real 2021 Binance session (depth@100ms diffs with REST snapshots,
 // bookTicker, aggTrade) through a replay engine running ofi-momentum on every book, inline (books and strategies
 // on the main thread) against compute.mode pool with POOL_WORKERS shards (the main thread parses and copies each book
-// message into its shard's ring; the shard keeps the book and runs onBook), at 1, 10 and 100 symbols (1: the
-// session's busiest symbol; 100: each of its 10 symbols ten times under other names, frames interleaved). Per
+// message into its shard's ring; the shard keeps the book and runs onBook), at 1, 10 and 100 symbols (streamsOf). Per
 // mode: the main thread's time per frame (what bounds a live feed's rate) and the wall time until every draft is
 // back (throughput), medians of the passes after one warm-up pass of each, modes interleaved so a slow phase of
 // the VM lands on both.
@@ -26,36 +25,45 @@ export interface SessionRecord {
 
 const symbolOf = (r: SessionRecord): string => r.symbol || /"s":"([A-Z0-9]+)"/.exec(r.text)?.[1] || '';
 
-/** The session at `n` symbols: its busiest one (1), as recorded (10), or each symbol ten times renamed (100). */
+/** A record under another symbol name (frames: the payload's symbol and stream; snapshots: their symbol). */
+function renamed(r: SessionRecord, sym: string, to: string): SessionRecord {
+  if (r.kind === 'snapshot') return { ...r, symbol: to };
+  return {
+    ...r,
+    text: r.text
+      .replace(`"s":"${sym}"`, `"s":"${to}"`)
+      .replace(`"stream":"${sym.toLowerCase()}@`, `"stream":"${to.toLowerCase()}@`),
+  };
+}
+
+/**
+ * The session at `n` symbols, about 100,000 frames each (a pool shard's JIT warms within a pass, as it does in a
+ * long-running daemon): the busiest symbol (1) or all 10 (10) played again and again, each time under new names
+ * (fresh books, `n` of them at a time), or each of the 10 symbols ten times under other names, interleaved (100).
+ */
 function streamsOf(records: SessionRecord[], n: 1 | 10 | 100): SessionRecord[] {
-  if (n === 10) return records;
+  let base = records;
   if (n === 1) {
     const count = new Map<string, number>();
     for (const r of records) count.set(symbolOf(r), (count.get(symbolOf(r)) ?? 0) + 1);
     const busiest = [...count].filter(([s]) => s).sort((a, b) => b[1] - a[1])[0]![0];
-    return records.filter((r) => symbolOf(r) === busiest);
+    base = records.filter((r) => symbolOf(r) === busiest);
   }
   const out: SessionRecord[] = [];
-  for (const r of records) {
-    const sym = symbolOf(r);
-    for (let k = 0; k < 10; k++) {
-      if (k === 0 || !sym) {
-        if (k === 0) out.push(r);
-        continue;
-      }
-      const clone = `${sym}X${k}`;
-      out.push(
-        r.kind === 'snapshot'
-          ? { ...r, symbol: clone }
-          : {
-              ...r,
-              text: r.text
-                .replace(`"s":"${sym}"`, `"s":"${clone}"`)
-                .replace(`"stream":"${sym.toLowerCase()}@`, `"stream":"${clone.toLowerCase()}@`),
-            },
-      );
+  if (n === 100) {
+    for (const r of records) {
+      const sym = symbolOf(r);
+      out.push(r);
+      if (sym) for (let k = 1; k < 10; k++) out.push(renamed(r, sym, `${sym}X${k}`));
     }
+    return out;
   }
+  const times = Math.max(1, Math.round(100_000 / base.length));
+  for (let k = 0; k < times; k++)
+    for (const r of base) {
+      const sym = symbolOf(r);
+      out.push(k === 0 || !sym ? r : renamed(r, sym, `${sym}R${k}`));
+    }
   return out;
 }
 
