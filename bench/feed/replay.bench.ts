@@ -1,7 +1,8 @@
 // Research replay speed (issue 22): `christmas replay --speed max` over real trade CSVs and a Binance session, in-process (the engine
 // with its default strategies, no store, database or socket) against a bare read of the same file (its lines
 // split into fields, nothing else) in the same run; and the CLI's start-up before it works (`--version`, a
-// process spawned to exit). Medians of several runs each.
+// process spawned to exit). Medians of several runs each. On the SPY file also without strategies, so the
+// replay's own cost and the default strategies' show apart.
 import { spawnSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -24,8 +25,9 @@ async function bareRead(file: string): Promise<number> {
   return performance.now() - t0;
 }
 
-async function replayInProcess(file: string): Promise<{ ms: number; ticks: number }> {
-  const cfg = loadConfig({ env: {} });
+/** The replay's time; `strategies: false` runs none (the reader, feed checks and engine alone). */
+async function replayInProcess(file: string, strategies = true): Promise<{ ms: number; ticks: number }> {
+  const cfg = loadConfig({ env: {}, overrides: strategies ? {} : { strategies: [] } });
   const engine = new Engine({
     config: cfg,
     log: silentLogger,
@@ -54,13 +56,16 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
   for (const file of files) {
     const name = path.basename(file);
     const bare: number[] = [],
-      rep: number[] = [];
+      rep: number[] = [],
+      repNone: number[] = [];
+    const withoutStrategies = file.endsWith('.csv.gz'); // the SPY file: how much of the time the strategies are
     let ticks = 0;
     for (let i = 0; i < runs; i++) {
       bare.push(await bareRead(file));
       const r = await replayInProcess(file);
       rep.push(r.ms);
       ticks = r.ticks;
+      if (withoutStrategies) repNone.push((await replayInProcess(file, false)).ms);
     }
     const b = median(bare),
       r = median(rep);
@@ -82,6 +87,15 @@ export async function run(o: SuiteOptions): Promise<BenchResult[]> {
         note: `replay ${r.toFixed(0)} ms vs bare read ${b.toFixed(0)} ms, same run; goal <= 1.5`,
       },
     );
+    if (withoutStrategies)
+      out.push({
+        suite: 'replay',
+        name: `replay --speed max, ${name}, no strategies: time over a bare read of the same file`,
+        unit: 'ratio',
+        p50: median(repNone) / b,
+        better: 'lower',
+        note: `replay without strategies ${median(repNone).toFixed(0)} ms vs bare read ${b.toFixed(0)} ms: the reader, feed checks and engine alone`,
+      });
   }
   const cli = path.join(repoRoot, 'dist', 'src', 'daemon', 'cli.js');
   const starts: number[] = [];
