@@ -99,12 +99,14 @@ export interface ReadOptions {
 }
 
 /**
- * The lines of a file (gzip or not) in batches, one per chunk read (about 64 KiB): a reader pays one await per
+ * The lines of a file (gzip or not) in batches, one per chunk read (64 KiB inflated, 1 MiB plain): a reader pays one await per
  * batch, not per line. CRLF line ends are taken as LF, like readline's crlfDelay: Infinity.
  */
 async function* readLineBatches(file: string): AsyncGenerator<string[]> {
-  let input: NodeJS.ReadableStream = createReadStream(file);
-  if (file.endsWith('.gz')) input = input.pipe(createGunzip());
+  // 1 MiB reads and 64 KiB inflated chunks: a tenth of the default's turns (measured here: the reading alone
+  // takes about half the time of 64 KiB reads and 16 KiB chunks).
+  let input: NodeJS.ReadableStream = createReadStream(file, { highWaterMark: 1 << 20 });
+  if (file.endsWith('.gz')) input = input.pipe(createGunzip({ chunkSize: 64 << 10 }));
   const decoder = new StringDecoder('utf8');
   let rest = '';
   for await (const chunk of input as AsyncIterable<Buffer>) {
