@@ -5,6 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { existsSync, readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
+import { Engine } from '../src/daemon/engine.js';
+import { makePoolFactory } from '../src/compute/pool.js';
+import { silentLogger } from '../src/telemetry/logger.js';
+import type { ChristmasConfig } from '../src/config/types.js';
 
 export interface BenchResult {
   suite: string;
@@ -128,4 +132,19 @@ export function formatValue(x: number | undefined, unit: string): string {
 export function percentile(sorted: number[], q: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+}
+
+/** A started replay engine of `cfg` with no store, database or socket (what the in-process benches drive). */
+export async function startedReplayEngine(cfg: ChristmasConfig, pool = false): Promise<Engine> {
+  const engine = new Engine({
+    config: cfg,
+    log: silentLogger,
+    store: false,
+    persist: false,
+    socket: false,
+    replay: true,
+    poolFactory: pool ? makePoolFactory(cfg, silentLogger) : undefined,
+  });
+  await engine.start();
+  return engine;
 }

@@ -13,10 +13,16 @@ import { readRecording } from '../../src/feed/replay/readers.js';
 import { nativeModule } from '../../src/native/index.js';
 import { PlainJsBook } from './plain-book.js';
 import { bookModes } from './modes.bench.js';
-import { percentile, perItem, shared, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
+import {
+  percentile,
+  perItem,
+  shared,
+  sharedLines,
+  type BenchResult,
+  type SuiteOptions,
+  startedReplayEngine,
+} from '../lib.js';
 import { loadConfig } from '../../src/config/load.js';
-import { Engine } from '../../src/daemon/engine.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
 
 /** Applies each message to one book, no sequencing: the cost of parse + apply alone. */
 function applier(book: L2Book): BookInput {
@@ -47,15 +53,7 @@ async function frameToSignal(
         'risk.cooldownMs': 0,
       },
     });
-    const engine = new Engine({
-      config: cfg,
-      log: silentLogger,
-      store: false,
-      persist: false,
-      socket: false,
-      replay: true,
-    });
-    await engine.start();
+    const engine = await startedReplayEngine(cfg);
     const proc = new FrameProcessor(binanceAdapter('binance'), (t) => engine.onTick(t, 0));
     proc.books = engine.bookInput;
     for (const r of records) {

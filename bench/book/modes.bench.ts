@@ -5,13 +5,10 @@
 // mode: the main thread's time per frame (what bounds a live feed's rate) and the wall time until every draft is
 // back (throughput), medians of the passes after one warm-up pass of each, modes interleaved so a slow phase of
 // the VM lands on both.
-import { Engine } from '../../src/daemon/engine.js';
 import { loadConfig } from '../../src/config/load.js';
-import { makePoolFactory } from '../../src/compute/pool.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { binanceAdapter } from '../../src/feed/binance/adapter.js';
-import { silentLogger } from '../../src/telemetry/logger.js';
-import { percentile, type BenchResult, type SuiteOptions } from '../lib.js';
+import { percentile, type BenchResult, type SuiteOptions, startedReplayEngine } from '../lib.js';
 
 /** Shards of the pool runs: the default compute.workers, which with the main thread fills these 2-vCPU machines. */
 const POOL_WORKERS = 1;
@@ -85,16 +82,7 @@ async function pass(records: SessionRecord[], mode: 'inline' | 'pool'): Promise<
       'compute.workers': POOL_WORKERS,
     },
   });
-  const engine = new Engine({
-    config: cfg,
-    log: silentLogger,
-    store: false,
-    persist: false,
-    socket: false,
-    replay: true,
-    poolFactory: makePoolFactory(cfg, silentLogger),
-  });
-  await engine.start();
+  const engine = await startedReplayEngine(cfg, true);
   const proc = new FrameProcessor(binanceAdapter('binance'), (t) => engine.onTick(t, NaN));
   proc.books = engine.bookInput;
   let mainNs = 0,

@@ -9,10 +9,9 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
-import { Engine } from '../../src/daemon/engine.js';
 import { ReplayDriver } from '../../src/daemon/replay-driver.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import { repoRoot, shared, type BenchResult, type SuiteOptions } from '../lib.js';
+import { repoRoot, shared, type BenchResult, type SuiteOptions, startedReplayEngine } from '../lib.js';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
 
@@ -28,15 +27,7 @@ async function bareRead(file: string): Promise<number> {
 /** The replay's time; `strategies: false` runs none (the reader, feed checks and engine alone). */
 async function replayInProcess(file: string, strategies = true): Promise<{ ms: number; ticks: number }> {
   const cfg = loadConfig({ env: {}, overrides: strategies ? {} : { strategies: [] } });
-  const engine = new Engine({
-    config: cfg,
-    log: silentLogger,
-    store: false,
-    persist: false,
-    socket: false,
-    replay: true,
-  });
-  await engine.start();
+  const engine = await startedReplayEngine(cfg);
   const t0 = performance.now();
   await new ReplayDriver(engine, silentLogger, { files: [file], speed: 0 }).run();
   const ms = performance.now() - t0;

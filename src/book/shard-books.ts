@@ -47,7 +47,8 @@ export interface BookOutbox {
 
 const STATS_EVERY_MS = 200;
 
-const emptyOutbox = (): BookOutbox => ({
+/** An outbox with nothing in it yet. */
+export const emptyOutbox = (): BookOutbox => ({
   type: 'books',
   states: [],
   resyncs: [],

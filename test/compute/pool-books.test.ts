@@ -10,7 +10,7 @@ import { loadConfig } from '../../src/config/load.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { binanceAdapter } from '../../src/feed/binance/adapter.js';
 import { silentLogger } from '../../src/telemetry/logger.js';
-import type { BookOutbox } from '../../src/book/shard-books.js';
+import { emptyOutbox, type BookOutbox } from '../../src/book/shard-books.js';
 import type { BookTop } from '../../src/model/book-top.js';
 import type { StrategyConfig } from '../../src/config/types.js';
 import { playBinance, recordsOf } from '../book/reference.js';
@@ -165,16 +165,7 @@ test("the main thread's side: outboxes become logs, resyncs, tops and counters; 
     resyncs: 0,
     levels: 8,
   });
-  const outbox = (m: Partial<BookOutbox>): BookOutbox => ({
-    type: 'books',
-    states: [],
-    resyncs: [],
-    tops: [],
-    snapshots: [],
-    deltas: [],
-    lines: [],
-    ...m,
-  });
+  const outbox = (m: Partial<BookOutbox>): BookOutbox => ({ ...emptyOutbox(), ...m });
   side.onOutbox(
     0,
     outbox({ stats: { books: [counters('A', 'live')], dropped: [['gap', 2]], snapshots: 1, applied: 5 } }),
