@@ -12,6 +12,7 @@ import { bookLine } from './book-json.js';
 import { BookViewSlot, FEATURE_DEPTH, type BookView } from './view.js';
 import type { BookMessage } from './message.js';
 import { countersOf, type BookCounters } from './summary.js';
+import { emptyScratch } from '../model/scratch.js';
 
 /** What the main thread wants from a shard's books (the engine's sinks and print mode decide). */
 export interface ShardBookOptions {
@@ -126,7 +127,7 @@ export class ShardBooks {
 
   /** One book message from the ring; its onBook drafts are in `drafts` afterwards. */
   apply(m: BookMessage): void {
-    this.drafts.length = 0;
+    emptyScratch(this.drafts);
     this.books.onBookMessage(m);
   }
 
