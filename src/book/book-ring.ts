@@ -5,8 +5,8 @@
 // circularly by the producer. The consumer stores ARENA_READ (tick ring header) once it has read a message's
 // levels; the producer writes only into floats the consumer is done with. Positions are wrapping int32 counts and
 // the arena's length a power of two, so a position's index is `pos & mask`.
-import { EVENT_KINDS, RING_OFFSET, RING_SLOT_FLOATS } from '../model/events.js';
-import { H_ARENA_READ } from '../model/tick-ring.js';
+import { EVENT_KINDS, RING_OFFSET } from '../model/events.js';
+import { H_ARENA_READ, slotOffset as slotAt } from '../model/tick-ring.js';
 import { ensureLevels, type BookMessage } from './message.js';
 import { RingError } from '../model/errors.js';
 
@@ -41,8 +41,6 @@ export function createArena(floats = ARENA_FLOATS): SharedArrayBuffer {
   return new SharedArrayBuffer(floats * 8);
 }
 
-const slotAt = (idx: number, capacity: number) => (((idx % capacity) + capacity) % capacity) * RING_SLOT_FLOATS;
-
 /** True when the ring slot at idx holds a book message. */
 export function isBookSlot(slots: Float64Array, idx: number, capacity: number): boolean {
   const k = slots[slotAt(idx, capacity) + O_KIND];
@@ -56,12 +54,15 @@ export const arenaFloatsOf = (m: BookMessage): number => 2 * (m.bidCount + m.ask
 export class ArenaWriter {
   /** Wrapping int32 count of floats written. */
   pos = 0;
+  private readonly arena: Float64Array;
   private readonly mask: number;
   constructor(
-    private readonly arena: Float64Array,
+    /** The shared arena (createArena), handed to each task of the shard. */
+    readonly buffer: SharedArrayBuffer,
     private readonly header: Int32Array,
   ) {
-    this.mask = arena.length - 1;
+    this.arena = new Float64Array(buffer);
+    this.mask = this.arena.length - 1;
   }
 
   /** Room for `floats` more (the consumer is done with what they overwrite). */

@@ -8,7 +8,7 @@ import { RateLimitedLog } from '../telemetry/logger.js';
 import type { BookInput, BookMessage } from './message.js';
 import type { BookOutbox, ShardBookOptions, ShardBookStats } from './shard-books.js';
 import type { BookTopSink } from './tops.js';
-import type { BookSummary } from './summary.js';
+import { logBookState, type BookSummary } from './summary.js';
 import type { BookTop } from '../model/book-top.js';
 import type { PoolBooks } from '../compute/pool.js';
 
@@ -19,9 +19,7 @@ export interface PoolBookOptions {
   printLine?: (line: string) => void;
   resync: (venue: string, symbol: string) => void;
   /** The pool, once started: where book messages go. */
-  submit: (m: BookMessage, frameStartNs: number) => void;
-  /** A message's frame start time (live: its receive time; replay: now). */
-  frameStartNs: (m: BookMessage) => number;
+  submit: (m: BookMessage) => void;
 }
 
 export class PoolBookSide implements PoolBooks, BookInput {
@@ -39,21 +37,13 @@ export class PoolBookSide implements PoolBooks, BookInput {
   }
 
   onBookMessage(m: BookMessage): void {
-    this.o.submit(m, this.o.frameStartNs(m));
+    this.o.submit(m);
   }
 
   onOutbox(shard: number, m: BookOutbox): void {
     for (const s of m.states) {
-      const key = `${s.venue}:${s.symbol}`;
-      this.states.set(key, s.state);
-      if (s.state === 'invalid')
-        this.warn.warn(
-          `book:${key}`,
-          { venue: s.venue, symbol: s.symbol, reason: s.reason },
-          `book ${key} invalid: resyncing`,
-        );
-      else if (s.state === 'live' && s.from !== 'live' && s.resyncs > 0)
-        this.o.log.info({ venue: s.venue, symbol: s.symbol, resyncs: s.resyncs }, `book ${key} live again`);
+      this.states.set(`${s.venue}:${s.symbol}`, s.state);
+      logBookState(this.warn, this.o.log, s, s.from, s.reason);
     }
     for (const r of m.resyncs) this.o.resync(r.venue, r.symbol);
     if (m.tops.length) this.o.sink.tops?.(m.tops);

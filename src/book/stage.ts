@@ -8,7 +8,7 @@ import type { SyncedBook } from './synced-book.js';
 import { bookLine } from './book-json.js';
 import { BookViewSlot, FEATURE_DEPTH } from './view.js';
 import { BookTops, type BookTopSink } from './tops.js';
-import { countersOf, type BookSummary } from './summary.js';
+import { countersOf, logBookState, type BookSummary } from './summary.js';
 
 export interface BookStageOptions {
   cfg: ChristmasConfig['books'];
@@ -62,10 +62,7 @@ export class BookStage {
 
   private stateChanged(b: SyncedBook, from: string, reason: string): void {
     this.tops?.changed(b);
-    if (b.state === 'invalid')
-      this.warn.warn(`book:${b.key}`, { venue: b.venue, symbol: b.symbol, reason }, `book ${b.key} invalid: resyncing`);
-    else if (b.state === 'live' && from !== 'live' && b.resyncs > 0)
-      this.opts.log.info({ venue: b.venue, symbol: b.symbol, resyncs: b.resyncs }, `book ${b.key} live again`);
+    logBookState(this.warn, this.opts.log, b, from, reason);
   }
 
   /** Hands the last tops and a final sample to the io stage (before it drains). */

@@ -70,7 +70,7 @@ interface Shard {
   unwoken: number;
   /** The shard was woken for this turn's first tick. */
   wokenThisTurn: boolean;
-  arena: SharedArrayBuffer | undefined;
+  /** The producer side of the shard's book-level arena (with depth books: bookSide). */
   arenaWriter: ArenaWriter | undefined;
   /** The books the last task handed over, and the ring position they are current to. */
   books: BookSetState | undefined;
@@ -127,10 +127,10 @@ export class PoolCompute implements Compute {
       const ring = createRing(this.capacity);
       const { port1, port2 } = new MessageChannel();
       const drafts = createDraftRing(DRAFT_RING_BYTES);
-      const arena = this.bookSide ? createArena() : undefined;
+      const header = new Int32Array(ring.header);
       const shard: Shard = {
         index: i,
-        header: new Int32Array(ring.header),
+        header,
         slots: new Float64Array(ring.slots),
         ring,
         port: port1,
@@ -147,8 +147,7 @@ export class PoolCompute implements Compute {
         counters: new Float64Array(new SharedArrayBuffer(16)),
         unwoken: 0,
         wokenThisTurn: false,
-        arena,
-        arenaWriter: arena ? new ArenaWriter(new Float64Array(arena), new Int32Array(ring.header)) : undefined,
+        arenaWriter: this.bookSide ? new ArenaWriter(createArena(), header) : undefined,
         books: undefined,
         booksFrom: 0,
       };
@@ -213,8 +212,8 @@ export class PoolCompute implements Compute {
       realtimePriority: this.realtimePriority,
       nativeAllowed: this.nativeAllowed,
       books:
-        this.bookSide && shard.arena
-          ? { opts: this.bookSide.opts, arena: shard.arena, state: shard.books, from: shard.booksFrom }
+        this.bookSide && shard.arenaWriter
+          ? { opts: this.bookSide.opts, arena: shard.arenaWriter.buffer, state: shard.books, from: shard.booksFrom }
           : undefined,
     };
     shard.books = undefined; // the task owns them now (and hands them back when it is stopped)
@@ -316,7 +315,7 @@ export class PoolCompute implements Compute {
       this.booksTooLarge++;
       return;
     }
-    if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1 || !w.fits(floats)) {
+    if (s.overflow.length > 0 || !this.ringHasRoom(s) || !w.fits(floats)) {
       s.overflow.push({ m: copyMessage(m), f: frameStartNs, idx: e.idx });
       this.overflowed++;
       this.scheduleOverflowDrain();
@@ -324,6 +323,11 @@ export class PoolCompute implements Compute {
     }
     this.putBook(s, m, e.idx, frameStartNs);
     if (s.reader.pending()) s.reader.drain();
+  }
+
+  /** A slot is free: room is counted from the last snapshot, so a crashed shard can recompute from there. */
+  private ringHasRoom(s: Shard): boolean {
+    return ((s.write - s.snapshotAt) | 0) < this.capacity - 1;
   }
 
   private scheduleOverflowDrain(): void {
@@ -338,8 +342,7 @@ export class PoolCompute implements Compute {
   submit(t: Tick, frameStartNs: number): void {
     const e = this.locate(t.venue, t.symbol);
     const s = this.shards[e.shard]!;
-    // Free space is measured from the last snapshot, so a crashed shard can recompute from there.
-    if (s.overflow.length > 0 || ((s.write - s.snapshotAt) | 0) >= this.capacity - 1) {
+    if (s.overflow.length > 0 || !this.ringHasRoom(s)) {
       s.overflow.push({ t, f: frameStartNs, idx: e.idx });
       this.overflowed++;
       this.scheduleOverflowDrain();
@@ -408,7 +411,7 @@ export class PoolCompute implements Compute {
   }
 
   private drainOverflow(s: Shard): void {
-    while (s.overflow.length && ((s.write - s.snapshotAt) | 0) < this.capacity - 1) {
+    while (s.overflow.length && this.ringHasRoom(s)) {
       const o = s.overflow[0]!;
       if (o.m !== undefined) {
         if (!s.arenaWriter!.fits(arenaFloatsOf(o.m))) break;

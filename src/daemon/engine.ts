@@ -103,7 +103,7 @@ export class Engine {
       log: this.log,
       printLine: opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
       printDepth: opts.bookDepth,
-      toStrategies: (b, view) => this.compute.submitBook?.(b, view, this.opts.replay ? nowNs() : b.tsRecvNs),
+      toStrategies: (b, view) => this.compute.submitBook?.(b, view, this.bookFrameStartNs(b.tsRecvNs)),
       resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
     });
     this.rewarm = new Rewarmer({
@@ -183,8 +183,7 @@ export class Engine {
         sink: bookSink,
         printLine: this.opts.print === 'books' ? (line) => this.printer.line(line) : undefined,
         resync: (venue, symbol) => this.resyncBook?.(venue, symbol),
-        submit: (m, f) => this.compute.submitBookMessage?.(m, f),
-        frameStartNs: this.opts.replay ? () => nowNs() : (m) => m.tsRecvNs,
+        submit: (m) => this.compute.submitBookMessage?.(m, this.bookFrameStartNs(m.tsRecvNs)),
       });
       this.compute = pool(cfg.strategies, sink, this.poolBooks);
     } else {
@@ -196,6 +195,11 @@ export class Engine {
     await this.compute.start();
     this.log.info({ mode: this.compute.mode }, 'compute started');
     if (cfg.redis.warmStart && sinks?.hasStore) this.warmedTicks = await this.rewarm.warmStart();
+  }
+
+  /** Where a book event's stage timing starts: its frame's receive time live, now in a replay. */
+  private bookFrameStartNs(tsRecvNs: number): number {
+    return this.opts.replay ? nowNs() : tsRecvNs;
   }
 
   /** A trade-id gap was detected just before this tick. */

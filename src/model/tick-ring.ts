@@ -54,6 +54,9 @@ export function createRing(capacity: number): RingBuffers {
   };
 }
 
+/** Where ring position idx's slot starts in the slots array (positions are wrapping int32 counts). */
+export const slotOffset = (idx: number, capacity: number): number => (((idx % capacity) + capacity) % capacity) * SLOT;
+
 export function writeSlot(
   slots: Float64Array,
   idx: number,
@@ -62,7 +65,7 @@ export function writeSlot(
   symbolIdx: number,
   frameStartNs: number,
 ): void {
-  const o = (((idx % capacity) + capacity) % capacity) * SLOT;
+  const o = slotOffset(idx, capacity);
   slots[o + O_KIND] = t.kind === 'trade' ? TRADE : QUOTE;
   slots[o + O_EXCH] = t.tsExchNs;
   slots[o + O_RECV] = t.tsRecvNs;
@@ -85,7 +88,7 @@ export function readSlot(
   capacity: number,
   names: Array<{ venue: string; symbol: string }>,
 ): { tick: Tick; frameStartNs: number; symbolIdx: number } | undefined {
-  const o = (((idx % capacity) + capacity) % capacity) * SLOT;
+  const o = slotOffset(idx, capacity);
   const symbolIdx = slots[o + O_SYMBOL]!;
   const n = names[symbolIdx];
   if (!n) return undefined;

@@ -155,7 +155,6 @@ test("the main thread's side: outboxes become logs, resyncs, tops and counters; 
     sink: { tops: (l) => tops.push(...l) },
     resync: (v, s) => resynced.push(`${v}:${s}`),
     submit: () => undefined,
-    frameStartNs: () => 0,
   });
   const counters = (symbol: string, state: string) => ({
     venue: 'binance',
