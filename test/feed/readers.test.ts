@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readRecording, readRecordingBatches } from '../../src/feed/replay/readers.js';
 import { shared } from '../helpers.js';
+import type { Tick } from '../../src/model/tick.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'christmas-readers-'));
 const all = async (file: string) => {
@@ -81,6 +82,55 @@ test('the real recordings read record for record as a plain split of their lines
       const r = recs[recs.length - 1]!;
       assert.is(r.type === 'frame' ? r.text : '', last.slice(last.indexOf(' ') + 1));
     }
+  }
+});
+
+test('every bundled CSV reads tick for tick as Number() reads its cells, by column name', async () => {
+  const num = (c: string | undefined) => (c === undefined || c.trim() === '' ? NaN : Number(c));
+  for (const rel of [
+    'ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv',
+    'ticks/binance-usdm-BTCUSDT-trades-20240808T2354Z.csv', // one column more, before recv_time_ns
+    'ticks/binance-spot-BTCUSDT-bookTicker-20240809T0000Z.csv',
+    'ticks/lean-SPY-trade-ticks-20131008.csv.gz',
+  ]) {
+    const file = shared(rel);
+    const raw = file.endsWith('.gz') ? gunzipSync(readFileSync(file)).toString('utf8') : readFileSync(file, 'utf8');
+    const lines = raw.split(/\r?\n/).filter((l) => l.length > 0); // CRLF like LF, as the reader takes them
+    const lean = rel.includes('lean-');
+    const names = lean ? ['ms', 'price', 'size', 'exchange', 'condition', 'suspicious'] : lines[0]!.split(',');
+    const rows = lines
+      .slice(1)
+      .map((l) => Object.fromEntries(l.split(',').map((c, i) => [names[i]!, c])) as Record<string, string>);
+    const ticks: Tick[] = [];
+    for await (const r of readRecording(file)) if (r.type === 'tick') ticks.push(r.tick);
+    const kept = lean ? rows.filter((r) => r.suspicious !== '1') : rows;
+    assert.is(ticks.length, kept.length, rel);
+    const dayStartMs = Date.UTC(2013, 9, 8) + 4 * 3600_000; // 2013-10-08, US Eastern daylight time
+    kept.forEach((r, i) => {
+      const t = ticks[i]!;
+      const want = lean
+        ? [(dayStartMs + num(r.ms)) * 1e6, num(r.price), num(r.size)]
+        : r.bid !== undefined
+          ? [Number(r.update_id), num(r.bid), num(r.bid_qty), num(r.ask), num(r.ask_qty), num(r.recv_time_ns)]
+          : [
+              Number(r.trade_id),
+              num(r.price),
+              num(r.qty),
+              num(r.trade_time_ms) * 1e6,
+              num(r.recv_time_ns),
+              r.is_buyer_maker,
+            ];
+      const got = lean
+        ? [t.tsExchNs, t.price, t.size]
+        : r.bid !== undefined
+          ? [t.id, t.bid, t.bidSize, t.ask, t.askSize, t.tsRecvNs]
+          : [t.id, t.price, t.size, t.tsExchNs, t.tsRecvNs, t.side === 'sell' ? 'true' : 'false'];
+      if (JSON.stringify(got) !== JSON.stringify(want)) assert.equal(got, want, `${rel} row ${i + 1}`);
+    });
+    assert.ok(
+      ticks.every((t) => Number.isFinite(t.tsRecvNs)),
+      `${rel}: every tick has its receive time`,
+    );
   }
 });
 

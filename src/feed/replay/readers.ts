@@ -6,6 +6,7 @@ import { createGunzip } from 'node:zlib';
 import { StringDecoder } from 'node:string_decoder';
 import path from 'node:path';
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
+import { CsvCells } from './csv-cells.js';
 
 export type ReplayRecord =
   | { type: 'frame'; recvNs: number; text: string }
@@ -66,32 +67,6 @@ function leanDayStartMs(file: string): number {
   return utcMidnight + (dst ? 4 : 5) * 3600_000;
 }
 
-/** A CSV cell as a number: empty or blank is NaN (Number('') would read it as 0), the rest as Number() reads it. */
-function cell(c: string | undefined): number {
-  if (c === undefined) return NaN;
-  const len = c.length;
-  if (len > 0 && len <= 15) {
-    // Plain digits (ids, times, LEAN's integer prices and sizes): summed exactly below 10^15, which is what
-    // Number() gives for them, at a fraction of its cost; anything else goes to Number().
-    let v = 0,
-      i = 0;
-    for (; i < len; i++) {
-      const d = c.charCodeAt(i) - 48;
-      if (d < 0 || d > 9) break;
-      v = v * 10 + d;
-    }
-    if (i === len) return v;
-  }
-  const n = Number(c);
-  return n === 0 && c.trim() === '' ? NaN : n; // only a 0 can be a blank cell: the rest skip the trim
-}
-
-/** A CSV trade or update id: a safe integer, else -1 (no id). */
-function idCell(c: string | undefined): number {
-  const n = cell(c);
-  return Number.isSafeInteger(n) ? n : -1;
-}
-
 export interface ReadOptions {
   venue?: string;
   symbol?: string;
@@ -99,10 +74,10 @@ export interface ReadOptions {
 }
 
 /**
- * The lines of a file (gzip or not) in batches, one per chunk read (64 KiB inflated, 1 MiB plain): a reader pays one await per
- * batch, not per line. CRLF line ends are taken as LF, like readline's crlfDelay: Infinity.
+ * The text of a file (gzip or not) in chunks of whole lines, one per chunk read (64 KiB inflated, 1 MiB plain):
+ * a reader pays one await per chunk, not per line. Only the last chunk may end without a line break.
  */
-async function* readLineBatches(file: string): AsyncGenerator<string[]> {
+async function* readLineChunks(file: string): AsyncGenerator<string> {
   // 1 MiB reads and 64 KiB inflated chunks: a tenth of the default's turns (measured here: the reading alone
   // takes about half the time of 64 KiB reads and 16 KiB chunks).
   let input: NodeJS.ReadableStream = createReadStream(file, { highWaterMark: 1 << 20 });
@@ -111,33 +86,86 @@ async function* readLineBatches(file: string): AsyncGenerator<string[]> {
   let rest = '';
   for await (const chunk of input as AsyncIterable<Buffer>) {
     const text = rest + decoder.write(chunk);
-    const lines = text.split('\n');
-    rest = lines.pop()!;
-    for (let i = 0; i < lines.length; i++) if (lines[i]!.endsWith('\r')) lines[i] = lines[i]!.slice(0, -1);
-    if (lines.length) yield lines;
+    const lastBreak = text.lastIndexOf('\n');
+    if (lastBreak < 0) {
+      rest = text; // a line longer than the chunk: it waits for its end
+      continue;
+    }
+    rest = text.slice(lastBreak + 1);
+    yield text.slice(0, lastBreak + 1);
   }
   rest += decoder.end();
-  if (rest.endsWith('\r')) rest = rest.slice(0, -1);
-  if (rest.length) yield [rest];
+  if (rest.length) yield rest;
 }
 
-/** Turns one file's lines into records, in order; lines that fit no format become frames for the parser to judge. */
-function recordReader(file: string, opts: ReadOptions): (line: string) => ReplayRecord | undefined {
+/** Column positions of a trades or quotes CSV, found by name in its header (-1: the file has no such column). */
+interface CsvColumns {
+  id: number;
+  price: number;
+  size: number;
+  tradeTimeMs: number;
+  buyerMaker: number;
+  bid: number;
+  bidSize: number;
+  ask: number;
+  askSize: number;
+  recvNs: number;
+}
+
+function csvColumns(header: string): CsvColumns {
+  const names = header.split(',').map((n) => n.trim());
+  const at = (...candidates: string[]) => {
+    for (const c of candidates) if (names.includes(c)) return names.indexOf(c);
+    return -1;
+  };
+  return {
+    id: at('trade_id', 'update_id'),
+    price: at('price'),
+    size: at('qty'),
+    tradeTimeMs: at('trade_time_ms'),
+    buyerMaker: at('is_buyer_maker'),
+    bid: at('bid'),
+    bidSize: at('bid_qty'),
+    ask: at('ask'),
+    askSize: at('ask_qty'),
+    recvNs: at('recv_time_ns'),
+  };
+}
+
+/** A CSV trade or update id: a safe integer, else -1 (no id). */
+function idOf(n: number): number {
+  return Number.isSafeInteger(n) ? n : -1;
+}
+
+/**
+ * Turns one file's text into records, in order, a chunk of whole lines at a time; lines that fit no format become
+ * frames for the parser to judge. CRLF line ends are taken as LF, like readline's crlfDelay: Infinity.
+ */
+function recordReader(file: string, opts: ReadOptions): (text: string, out: ReplayRecord[]) => void {
   const hint = venueFromFileName(file);
   const venue = opts.venue ?? hint.venue;
   const symbol = opts.symbol ?? hint.symbol ?? 'UNKNOWN';
   let format: RecordingFormat | undefined;
   let leanStart = 0;
   let lineNo = 0;
+  let cols = csvColumns('');
+  const cells = new CsvCells();
   const now = opts.nowNs ?? (() => Date.now() * 1e6);
-  return (line) => {
-    lineNo++;
-    if (line.length === 0) return undefined;
+  /** The record of a line of a frame format, or the first line of any (which settles the format). */
+  const lineRecord = (line: string): ReplayRecord | undefined => {
     if (!format && line.startsWith('http')) return snapshotRecord(line); // a recording may open with a snapshot
     if (!format) {
       format = detectFormat(line);
       if (format === 'csv-lean') leanStart = leanDayStartMs(file);
-      if (format === 'csv-trades' || format === 'csv-quotes' || line.startsWith('ms_since_midnight')) return undefined; // header
+      if (format === 'csv-trades' || format === 'csv-quotes') {
+        cols = csvColumns(line);
+        return undefined; // header
+      }
+      if (line.startsWith('ms_since_midnight')) return undefined;
+      if (format === 'csv-lean') {
+        cells.set(line, 0, line.length);
+        return csvRecord();
+      }
     }
     switch (format) {
       case 'hftbacktest': {
@@ -153,53 +181,80 @@ function recordReader(file: string, opts: ReadOptions): (line: string) => Replay
       }
       case 'jsonl':
         return { type: 'frame', recvNs: now(), text: line };
+    }
+    return undefined;
+  };
+  /** The record of the CSV line in `cells`. */
+  const csvRecord = (): ReplayRecord | undefined => {
+    const c = cols;
+    switch (format) {
       case 'csv-trades': {
-        // trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns
-        const c = line.split(',');
+        const sell = cells.is(c.buyerMaker, 'true') || cells.is(c.buyerMaker, '1') || cells.is(c.buyerMaker, 'True');
         return {
           type: 'tick',
           tick: tradeTick(
             venue,
             symbol,
-            cell(c[3]) * 1e6,
-            cell(c[6]),
-            cell(c[1]),
-            cell(c[2]),
-            c[5] === 'true' || c[5] === '1' || c[5] === 'True' ? 'sell' : 'buy',
-            idCell(c[0]),
+            cells.number(c.tradeTimeMs) * 1e6,
+            cells.number(c.recvNs),
+            cells.number(c.price),
+            cells.number(c.size),
+            sell ? 'sell' : 'buy',
+            idOf(cells.number(c.id)),
           ),
         };
       }
       case 'csv-quotes': {
-        // update_id,bid,bid_qty,ask,ask_qty,recv_time_ns (spot bookTicker has no exchange time: use receive time)
-        const c = line.split(',');
-        const recv = cell(c[5]);
+        // spot bookTicker has no exchange time: use receive time
+        const recv = cells.number(c.recvNs);
+        const bid = cells.number(c.bid),
+          bidSize = cells.number(c.bidSize),
+          ask = cells.number(c.ask),
+          askSize = cells.number(c.askSize);
         return {
           type: 'tick',
-          tick: quoteTick(venue, symbol, recv, recv, cell(c[1]), cell(c[2]), cell(c[3]), cell(c[4]), idCell(c[0])),
+          tick: quoteTick(venue, symbol, recv, recv, bid, bidSize, ask, askSize, idOf(cells.number(c.id))),
         };
       }
       case 'csv-lean': {
         // ms_since_midnight_ET,price,size,exchange,sale_condition,suspicious (price in dollars)
-        const c = line.split(',');
-        if (c[5] === '1' || c[5] === 'true') return undefined; // flagged suspicious by the data vendor
-        const ts = (leanStart + cell(c[0])) * 1e6;
-        return { type: 'tick', tick: tradeTick(venue, symbol, ts, ts, cell(c[1]), cell(c[2]), 'unknown', lineNo) };
+        if (cells.is(5, '1') || cells.is(5, 'true')) return undefined; // flagged suspicious by the data vendor
+        const ts = (leanStart + cells.number(0)) * 1e6;
+        return {
+          type: 'tick',
+          tick: tradeTick(venue, symbol, ts, ts, cells.number(1), cells.number(2), 'unknown', lineNo),
+        };
       }
     }
     return undefined;
+  };
+  return (text, out) => {
+    const len = text.length;
+    let at = 0;
+    while (at < len) {
+      let lineBreak = text.indexOf('\n', at);
+      if (lineBreak < 0) lineBreak = len;
+      const end = lineBreak > at && text.charCodeAt(lineBreak - 1) === 13 ? lineBreak - 1 : lineBreak;
+      lineNo++;
+      if (end > at) {
+        let r: ReplayRecord | undefined;
+        if (format === 'csv-trades' || format === 'csv-quotes' || format === 'csv-lean') {
+          cells.set(text, at, end);
+          r = csvRecord();
+        } else r = lineRecord(text.slice(at, end));
+        if (r) out.push(r);
+      }
+      at = lineBreak + 1;
+    }
   };
 }
 
 /** Every record of one file in batches (one per chunk read): what replays iterate, one await a batch. */
 export async function* readRecordingBatches(file: string, opts: ReadOptions = {}): AsyncGenerator<ReplayRecord[]> {
-  const recordOf = recordReader(file, opts);
-  for await (const lines of readLineBatches(file)) {
+  const recordsOf = recordReader(file, opts);
+  for await (const text of readLineChunks(file)) {
     const out: ReplayRecord[] = [];
-    for (const line of lines) {
-      const r = recordOf(line);
-      if (r) out.push(r);
-    }
+    recordsOf(text, out);
     if (out.length) yield out;
   }
 }
