@@ -11,6 +11,8 @@ import type { BookView } from '../book/view.js';
 import { spreadBpsOf } from '../strategy/market.js';
 
 interface SymbolStrategies {
+  venue: string;
+  symbol: string;
   instances: StrategyInstance[];
   /** Some instance has onBook (book updates for a symbol without one cost nothing). */
   readsBooks: boolean;
@@ -30,6 +32,8 @@ const DISABLED: StrategyInstance = {
 export class ComputeCore {
   /** By venue, then symbol (no key string per tick). */
   private readonly bySymbol = new Map<string, Map<string, SymbolStrategies>>();
+  /** The last symbol looked up: a stream's ticks come in runs of one symbol, and a run pays no map lookup. */
+  private last: SymbolStrategies | undefined;
   private factories;
   /** Drafts of the last onTick (reused array). */
   readonly drafts: SignalDraft[] = [];
@@ -47,9 +51,12 @@ export class ComputeCore {
   reload(strategies: readonly StrategyConfig[]): void {
     this.factories = buildStrategies(strategies);
     this.bySymbol.clear();
+    this.last = undefined;
   }
 
   private forSymbol(venue: string, symbol: string): SymbolStrategies {
+    const last = this.last;
+    if (last !== undefined && last.symbol === symbol && last.venue === venue) return last;
     let byVenue = this.bySymbol.get(venue);
     if (!byVenue) {
       byVenue = new Map();
@@ -59,7 +66,7 @@ export class ComputeCore {
     if (!s) {
       const key = `${venue}:${symbol}`;
       const chosen = this.factories.filter((f) => !f.symbols || f.symbols.has(key));
-      s = { instances: [], names: chosen.map((f) => f.factory.name), readsBooks: false, spreadBps: NaN };
+      s = { venue, symbol, instances: [], names: chosen.map((f) => f.factory.name), readsBooks: false, spreadBps: NaN };
       for (const f of chosen) {
         try {
           s.instances.push(f.factory.create(venue, symbol));
@@ -71,6 +78,7 @@ export class ComputeCore {
       s.readsBooks = s.instances.some((i) => i.onBook !== undefined);
       byVenue.set(symbol, s);
     }
+    this.last = s;
     return s;
   }
 

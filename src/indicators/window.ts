@@ -92,6 +92,14 @@ export class TimeWindow {
     this.head = (this.head + 1) % this.t.length;
     this.size--;
   }
+  /** Time of entry i, i = 0 the oldest. */
+  timeAt(i: number): number {
+    return this.t[(this.head + i) % this.t.length]!;
+  }
+  /** b of entry i, i = 0 the oldest. */
+  bAt(i: number): number {
+    return this.b[(this.head + i) % this.t.length]!;
+  }
   newestA(): number {
     return this.a[(this.head + this.size - 1) % this.t.length]!;
   }
@@ -102,12 +110,12 @@ export class TimeWindow {
     this.head = 0;
     this.size = 0;
   }
-  /** The entries oldest first, as plain arrays (snapshots for crash recovery and re-warming). */
-  snapshot(): { t: number[]; a: number[]; b: number[] } {
+  /** The entries oldest first (from entry `from`), as plain arrays (snapshots for crash recovery and re-warming). */
+  snapshot(from = 0): { t: number[]; a: number[]; b: number[] } {
     const t: number[] = [],
       a: number[] = [],
       b: number[] = [];
-    for (let i = 0; i < this.size; i++) {
+    for (let i = Math.max(0, from); i < this.size; i++) {
       const j = (this.head + i) % this.t.length;
       t.push(this.t[j]!);
       a.push(this.a[j]!);

@@ -17,8 +17,10 @@ export function breakout(name: string, params: Record<string, number>): Strategy
     type: 'breakout',
     create(venue, symbol): StrategyInstance {
       const range = new TimeMinMax(windowMs);
-      const win = new TimeWindow(); // (time, price, size): window volume
-      const recent = new TimeWindow();
+      // (time, price, size) of the window's trades; the last `recentCount` of them are the confirm window's
+      // (confirmMs <= windowMs, so a trade leaves the confirm window before it leaves the window).
+      const win = new TimeWindow();
+      let recentCount = 0;
       let windowVol = 0,
         recentVol = 0,
         firstMs = NaN,
@@ -28,13 +30,13 @@ export function breakout(name: string, params: Record<string, number>): Strategy
           if (t.kind !== 'trade') return undefined;
           const nowMs = t.tsExchNs / 1e6;
           if (Number.isNaN(firstMs)) firstMs = nowMs;
+          while (recentCount > 0 && win.timeAt(win.size - recentCount) <= nowMs - confirmMs) {
+            recentVol -= win.bAt(win.size - recentCount);
+            recentCount--;
+          }
           while (win.size > 0 && win.oldestTime() <= nowMs - windowMs) {
             windowVol -= win.oldestB();
             win.shift();
-          }
-          while (recent.size > 0 && recent.oldestTime() <= nowMs - confirmMs) {
-            recentVol -= recent.oldestB();
-            recent.shift();
           }
           // Range of the previous window, before this trade joins it.
           range.evict(nowMs);
@@ -43,7 +45,7 @@ export function breakout(name: string, params: Record<string, number>): Strategy
           range.push(nowMs, t.price);
           win.push(nowMs, t.price, t.size);
           windowVol += t.size;
-          recent.push(nowMs, t.price, t.size);
+          recentCount++;
           recentVol += t.size;
           if (nowMs - firstMs < windowMs || win.size < 3) return undefined;
           const side = t.price > hi ? 1 : t.price < lo ? -1 : 0;
@@ -72,7 +74,7 @@ export function breakout(name: string, params: Record<string, number>): Strategy
         snapshot: () => ({
           range: range.snapshot(),
           win: win.snapshot(),
-          recent: recent.snapshot(),
+          recent: win.snapshot(win.size - recentCount),
           windowVol,
           recentVol,
           firstMs,
@@ -81,7 +83,7 @@ export function breakout(name: string, params: Record<string, number>): Strategy
         restore(st) {
           range.restore(st.range as never);
           win.restore(st.win as never);
-          recent.restore(st.recent as never);
+          recentCount = Math.min(win.size, (st.recent as { t: number[] }).t.length);
           windowVol = st.windowVol as number;
           recentVol = st.recentVol as number;
           firstMs = st.firstMs as number;

@@ -23,8 +23,12 @@ export const spreadBpsOf = (bid: number, ask: number): number => ((ask - bid) / 
 
 export class MarketState {
   private readonly byVenue = new Map<string, Map<string, SymbolState>>();
+  /** The last symbol looked up: a stream's ticks come in runs of one symbol, and a run pays no map lookup. */
+  private last: SymbolState | undefined;
 
   private stateOf(t: Tick): SymbolState {
+    const last = this.last;
+    if (last !== undefined && last.symbol === t.symbol && last.venue === t.venue) return last;
     let m = this.byVenue.get(t.venue);
     if (!m) {
       m = new Map();
@@ -45,6 +49,7 @@ export class MarketState {
       };
       m.set(t.symbol, s);
     }
+    this.last = s;
     return s;
   }
 

@@ -25,6 +25,31 @@ test.before(async () => {
   session = session.slice();
 });
 
+test('every built-in strategy restored from its JSON snapshot mid-stream signals as the uninterrupted one', () => {
+  const factories = [
+    emaCross('ec', { fast: 12, slow: 26, rsiPeriod: 14, rsiBuyMax: 70, rsiSellMin: 30 }),
+    vwapReversion('vr', { windowMs: 60_000, zEntry: 2.5, minTrades: 50 }),
+    imbalance('im', { threshold: 0.8 }),
+    breakout('bo', { windowMs: 30_000, volumeFactor: 2 }),
+  ];
+  for (const f of factories) {
+    const whole = f.create('binance', 'BTCUSDT');
+    const drafts = session.map((t) => whole.onTick(t));
+    assert.ok(
+      drafts.some((d) => d !== undefined),
+      `${f.name} signals on the session`,
+    );
+    for (const cut of [Math.floor(session.length / 3), Math.floor((session.length * 2) / 3)]) {
+      const first = f.create('binance', 'BTCUSDT');
+      for (let i = 0; i < cut; i++) first.onTick(session[i]!);
+      const next = f.create('binance', 'BTCUSDT');
+      next.restore(JSON.parse(JSON.stringify(first.snapshot())) as Record<string, unknown>);
+      for (let i = cut; i < session.length; i++)
+        assert.equal(next.onTick(session[i]!), drafts[i], `${f.name} cut at ${cut}, tick ${i}`);
+    }
+  }
+});
+
 test('ema-cross on the real session: every signal is a real crossing that passed the RSI filter', () => {
   const inst = emaCross('ec', { fast: 12, slow: 26, rsiPeriod: 14, rsiBuyMax: 70, rsiSellMin: 30 }).create(
     'binance',
