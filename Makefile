@@ -20,6 +20,7 @@ native: node_modules/.installed
 
 ts: node_modules/.installed
 	npx tsc -p .
+	$(NODE) scripts/gen-config-validator.mjs
 	@chmod +x dist/src/daemon/cli.js
 
 build: native ts

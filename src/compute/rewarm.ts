@@ -4,7 +4,7 @@
 // running, and the live ticks since the cut are replayed into the warmed state before the swap.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { ChristmasConfig, StrategyConfig } from '../config/types.js';
 import type { Tick } from '../model/tick.js';
 import { RewarmOverrunError } from '../model/errors.js';
@@ -111,7 +111,9 @@ export class Rewarmer {
     });
   }
 
-  private pool(): Piscina {
+  /** The one-thread pool of the batch task, made (and Piscina loaded) at the first re-warm. */
+  private async pool(): Promise<Piscina> {
+    const { Piscina } = await import('piscina');
     this.batchPool ??= new Piscina({ filename: rewarmTaskFile, minThreads: 0, maxThreads: 1, idleTimeout: 2000 });
     return this.batchPool;
   }
@@ -129,7 +131,7 @@ export class Rewarmer {
       maxTicksPerSymbol: Math.min(r.maxTicksPerSymbol || 100_000, 100_000),
       nativeDisabled: this.deps.cfg.native.disabled,
     };
-    const res = (await this.pool().run(job)) as RewarmResult;
+    const res = (await (await this.pool()).run(job)) as RewarmResult;
     const core = new ComputeCore(strategies);
     core.restore(res.snapshot);
     core.ticks = res.ticks;

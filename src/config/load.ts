@@ -4,8 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject } from 'ajv';
-import { configSchema } from './schema.js';
+import type { ErrorObject } from 'ajv';
 import type { ChristmasConfig } from './types.js';
 import { ConfigError } from '../model/errors.js';
 
@@ -119,8 +118,22 @@ function toConfigError(err: ErrorObject, data: unknown): ConfigError {
   }
 }
 
-const ajv = new Ajv({ useDefaults: true, allErrors: false, strict: false, verbose: true });
-const validate = ajv.compile(configSchema);
+interface Validator {
+  (data: unknown): boolean;
+  errors?: ErrorObject[] | null;
+}
+
+/** The schema's validator, compiled at build time (scripts/gen-config-validator.mjs): no Ajv at start-up. */
+const validate = ((): Validator => {
+  const file = path.join(path.dirname(fileURLToPath(import.meta.url)), 'config-validator.cjs');
+  try {
+    return createRequire(import.meta.url)(file) as Validator;
+  } catch (err) {
+    throw new Error(`${file} could not be loaded (${(err as Error).message.split('\n')[0]}): run make build`, {
+      cause: err,
+    });
+  }
+})();
 
 function deepFreeze<T>(obj: T): T {
   if (obj !== null && typeof obj === 'object' && !Object.isFrozen(obj)) {

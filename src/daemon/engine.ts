@@ -11,7 +11,7 @@ import { exactNowNs, lastExactRemNs, nowNs } from '../telemetry/clock.js';
 import { LATENCY_WINDOW_MS, StageHistograms } from '../telemetry/histogram.js';
 import { kernels, useNativeKernels } from '../native/index.js';
 import { openSinks, type Sinks } from '../io/open.js';
-import { redisConfigured } from '../store/connect.js';
+import { redisConfigured } from '../store/configured.js';
 import { CountingSeq, SeqAllocator } from '../signal/seq.js';
 import type { SignalServer } from '../signal/server.js';
 import type { SignalPublisher } from '../signal/publisher.js';
@@ -151,7 +151,7 @@ export class Engine {
     );
     this.killSwitch = new KillSwitch(this.risk, cfg.risk.killSwitchFile, this.log);
 
-    const chosen = choosePublishers({
+    const chosen = await choosePublishers({
       cfg,
       instance: this.instance,
       socket: this.opts.socket,

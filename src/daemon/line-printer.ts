@@ -2,7 +2,7 @@
 // most between writes), so printing costs the hot path a string append, not a syscall per line.
 import type { Signal } from '../model/signal.js';
 import { exactNsText } from '../model/epoch-ns.js';
-import { encodeJsonLine } from '../signal/framing.js';
+import { encodeJsonLine } from '../signal/json-line.js';
 import type { PublisherHealth, SignalPublisher } from '../signal/publisher.js';
 
 const exact = (ns: number, remNs: number): bigint => BigInt(exactNsText(ns, remNs));

@@ -4,7 +4,7 @@ import type { ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
 import type { Sinks } from '../io/open.js';
 import { SignalRowsPublisher } from '../io/signal-rows.js';
-import { SignalServer } from '../signal/server.js';
+import type { SignalServer } from '../signal/server.js';
 import type { SignalPublisher } from '../signal/publisher.js';
 import { PrintPublisher, type LinePrinter } from './line-printer.js';
 
@@ -18,10 +18,14 @@ export interface PublisherChoice {
   log: Logger;
 }
 
-export function choosePublishers(c: PublisherChoice): { list: SignalPublisher[]; server?: SignalServer } {
+export async function choosePublishers(
+  c: PublisherChoice,
+): Promise<{ list: SignalPublisher[]; server?: SignalServer }> {
   const list: SignalPublisher[] = [];
   let server: SignalServer | undefined;
   if (c.socket) {
+    // Loaded only with a socket: a replay or backtest without one loads no framing (msgpackr).
+    const { SignalServer } = await import('../signal/server.js');
     server = SignalServer.fromConfig(c.cfg.signals, c.instance, c.lastSeq, c.log);
     list.push(server);
   }

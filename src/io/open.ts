@@ -2,12 +2,13 @@
 // thread (`thread`), or nothing when neither the store nor the database is wanted.
 import type { ChristmasConfig } from '../config/types.js';
 import type { Logger } from '../telemetry/logger.js';
-import { WriterSet, type SinkOptions, type Sinks } from './writers.js';
-import { ThreadSinks } from './thread.js';
+import type { SinkOptions, Sinks } from './writers.js';
 
 export type { Sinks } from './writers.js';
 
 export async function openSinks(cfg: ChristmasConfig, opts: SinkOptions, log: Logger): Promise<Sinks | undefined> {
   if (!opts.store && !opts.persist) return undefined;
-  return cfg.io.mode === 'thread' ? ThreadSinks.open(cfg, opts, log) : WriterSet.open(cfg, opts, log);
+  // Loaded only here: a command without a store or database loads no Redis or PostgreSQL client.
+  if (cfg.io.mode === 'thread') return (await import('./thread.js')).ThreadSinks.open(cfg, opts, log);
+  return (await import('./writers.js')).WriterSet.open(cfg, opts, log);
 }

@@ -2,6 +2,7 @@
 // Frames over 1 MiB are a protocol error. The decoder is incremental and never throws on bad input:
 // it reports a protocol error reason instead.
 import { Packr, Unpackr } from 'msgpackr';
+import { encodeJsonLine } from './json-line.js';
 
 const MAX_FRAME_BYTES = 1 << 20;
 
@@ -17,15 +18,6 @@ export function encodeFrame(msg: Record<string, unknown>): Buffer {
   out.writeUInt32BE(body.length, 0);
   body.copy(out, 4);
   return out;
-}
-
-const BIG = '\u0000big:';
-const bigAsMark = (_k: string, v: unknown) => (typeof v === 'bigint' ? BIG + v.toString() : v);
-
-/** A message as one NDJSON line; a BigInt is written as the integer's digits. */
-export function encodeJsonLine(msg: Record<string, unknown>): Buffer {
-  const text = JSON.stringify(msg, bigAsMark).replace(/"\\u0000big:(-?\d+)"/g, '$1');
-  return Buffer.from(text + '\n', 'utf8');
 }
 
 /** A length-prefixed msgpack frame re-encoded as a JSON line (the NDJSON form of the same message, exact). */

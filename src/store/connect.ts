@@ -13,10 +13,6 @@ export interface RedisConnectOptions {
 }
 
 /** Whether the config names a Redis at all: a URL, or a cluster by its nodes alone. */
-export function redisConfigured(r: { url: string; cluster: boolean; clusterNodes: string[] }): boolean {
-  return r.url !== '' || (r.cluster && r.clusterNodes.length > 0);
-}
-
 export function connectRedis(o: RedisConnectOptions, extra: Partial<RedisOptions> = {}): RedisClient {
   const base: RedisOptions = {
     enableOfflineQueue: false,

@@ -1,11 +1,13 @@
 // Config loading: defaults, file + env + override layering, every rejection path, freezing.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load.js';
 import { ConfigError } from '../../src/model/errors.js';
+import { configValidatorSource } from '../../src/config/validator-source.js';
+import { fileURLToPath } from 'node:url';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'christmas-config-'));
 function file(obj: unknown, name = `c${Math.random().toString(36).slice(2)}.json`): string {
@@ -94,6 +96,11 @@ test('rejects unreadable or non-JSON config files', () => {
   rejects(() => loadConfig({ configPath: file('{not json'), env: {} }), '--config', 'JSON object');
   rejects(() => loadConfig({ configPath: file('[1,2]'), env: {} }), '--config', 'JSON object');
   rejects(() => loadConfig({ env: { CHRISTMAS_CONFIG: path.join(dir, 'nope.json') } }), 'CHRISTMAS_CONFIG', 'ENOENT');
+});
+
+test('the built config validator is what Ajv compiles from the current schema (make build writes it)', () => {
+  const built = path.join(path.dirname(fileURLToPath(import.meta.url)), '../../src/config/config-validator.cjs');
+  assert.is(readFileSync(built, 'utf8'), configValidatorSource(), `${built} is stale: run make build`);
 });
 
 test.run();

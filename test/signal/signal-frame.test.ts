@@ -3,7 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Unpackr } from 'msgpackr';
-import { encodeFrame, encodeJsonLine, FrameDecoder, frameToJsonLine } from '../../src/signal/framing.js';
+import { encodeFrame, FrameDecoder, frameToJsonLine } from '../../src/signal/framing.js';
+import { encodeJsonLine } from '../../src/signal/json-line.js';
 import { encodeSignalFrame } from '../../src/signal/signal-frame.js';
 import { signalId, type Signal } from '../../src/model/signal.js';
 

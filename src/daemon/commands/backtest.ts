@@ -6,7 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { createLogger } from '../../telemetry/logger.js';
 import { checkInputFile, configOptions, intOption, parseSets, type Command } from '../command.js';
-import { makePoolFactory } from '../../compute/pool.js';
+import { poolFactoryFor } from '../../compute/pool-factory.js';
 import { UsageError } from '../../model/errors.js';
 import { parseHorizons } from '../../backtest/markouts.js';
 import { reportTable, type BacktestReport } from '../../backtest/report.js';
@@ -102,7 +102,7 @@ export const backtestCommand: Command = {
       process.stdout.write(format === 'json' ? JSON.stringify({ sweep: rows }, null, 1) + '\n' : sweepTable(rows));
       return 0;
     }
-    const { report, stats } = await runBacktest({ cfg, files, venue, markouts }, log, makePoolFactory(cfg, log));
+    const { report, stats } = await runBacktest({ cfg, files, venue, markouts }, log, await poolFactoryFor(cfg, log));
     const json = JSON.stringify(report, null, 1) + '\n';
     if (v.out) {
       const dir = String(v.out);

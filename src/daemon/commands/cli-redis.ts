@@ -1,7 +1,8 @@
 // The Redis connection of the reading commands (`ticks`, `book`): the configured Redis (or --redis URL), with an
 // offline queue and two retries, and a failure mapped to one UnavailableError line (exit 69).
 import { loadConfig } from '../../config/load.js';
-import { connectRedis, redisConfigured, type RedisClient } from '../../store/connect.js';
+import { connectRedis, type RedisClient } from '../../store/connect.js';
+import { redisConfigured } from '../../store/configured.js';
 import { redactUrl } from '../command.js';
 import { ChristmasError, UnavailableError, UsageError } from '../../model/errors.js';
 

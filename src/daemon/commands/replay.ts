@@ -7,7 +7,7 @@ import { createLogger, type Logger } from '../../telemetry/logger.js';
 import { Engine } from '../engine.js';
 import { ReplayDriver } from '../replay-driver.js';
 import { checkInputFile, configOptions, intOption, parseSets, redactUrl, type Command } from '../command.js';
-import { makePoolFactory } from '../../compute/pool.js';
+import { poolFactoryFor } from '../../compute/pool-factory.js';
 import { UsageError } from '../../model/errors.js';
 import { dropSummary } from '../../feed/stats.js';
 
@@ -99,7 +99,7 @@ export const replayCommand: Command = {
       socket,
       print,
       bookDepth,
-      poolFactory: makePoolFactory(cfg, log),
+      poolFactory: await poolFactoryFor(cfg, log),
     });
     await engine.start();
     if (store) warnIfUnreachable(engine, log);
@@ -145,9 +145,13 @@ export const replayCommand: Command = {
       dropped: Object.fromEntries(summary.dropped),
     };
     log.info({ ...total, books, signals: engine.emitted, suppressed: engine.risk.suppressed, ...left }, 'replay done');
+    // The summary line reaches stderr before the exit; the flush is given at most 200 ms.
     await new Promise<void>((r) => {
-      log.flush?.(() => r());
-      setTimeout(r, 200);
+      const giveUp = setTimeout(r, 200);
+      log.flush?.(() => {
+        clearTimeout(giveUp);
+        r();
+      });
     });
     return 0;
   },

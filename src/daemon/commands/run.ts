@@ -14,7 +14,7 @@ import { installLifecycle } from '../lifecycle.js';
 import { engineRegistry, readinessInputs } from '../telemetry.js';
 import { Readiness } from '../../telemetry/readiness.js';
 import { configOptions, intOption, parseSets, type Command } from '../command.js';
-import { makePoolFactory } from '../../compute/pool.js';
+import { poolFactoryFor } from '../../compute/pool-factory.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -63,7 +63,7 @@ export const runCommand: Command = {
       socket: true,
       print,
       bookDepth,
-      poolFactory: makePoolFactory(cfg, log),
+      poolFactory: await poolFactoryFor(cfg, log),
     });
     const loop = new LoopMonitor(cfg.metrics.stallLimitMs, log);
     const notifier = new SdNotifier(log);
