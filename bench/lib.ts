@@ -134,8 +134,11 @@ export function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
-/** A started replay engine of `cfg` with no store, database or socket (what the in-process benches drive). */
-export async function startedReplayEngine(cfg: ChristmasConfig, pool = false): Promise<Engine> {
+/**
+ * A started replay engine of `cfg` with no store, database or socket (what the in-process benches drive);
+ * stageTiming false as the replay and backtest commands run it.
+ */
+export async function startedReplayEngine(cfg: ChristmasConfig, pool = false, stageTiming = true): Promise<Engine> {
   const engine = new Engine({
     config: cfg,
     log: silentLogger,
@@ -143,6 +146,7 @@ export async function startedReplayEngine(cfg: ChristmasConfig, pool = false): P
     persist: false,
     socket: false,
     replay: true,
+    stageTiming,
     poolFactory: pool ? makePoolFactory(cfg, silentLogger) : undefined,
   });
   await engine.start();

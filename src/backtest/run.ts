@@ -24,6 +24,7 @@ export async function runBacktest(
     config: input.cfg,
     log,
     replay: true,
+    stageTiming: false,
     store: false,
     persist: false,
     socket: false,

@@ -43,6 +43,11 @@ export interface EngineOptions {
   out?: NodeJS.WritableStream;
   /** Replay: no staleness, signals numbered from 1 per run, persisted under `<instance>-replay`. */
   replay?: boolean;
+  /**
+   * Per-stage latency histograms (default true). A replay or backtest has no /metrics to read them: with false it
+   * pays no clock reads or histogram writes per event, and hdr-histogram-js is never loaded.
+   */
+  stageTiming?: boolean;
   /** Builds the pool compute (kept out of this module so inline-only tools never load worker code). */
   poolFactory?: (strategies: readonly StrategyConfig[], sink: DraftSink, books?: PoolBooks) => Compute;
 }
@@ -52,6 +57,8 @@ export class Engine {
   readonly log: Logger;
   readonly instance: string;
   readonly histograms = new StageHistograms();
+  /** Whether the stages are timed (EngineOptions.stageTiming): frame start times are NaN otherwise. */
+  readonly stageTiming: boolean;
   readonly market = new MarketState();
   /** Redis store and database writer (inline or in the io thread); undefined with neither. */
   sinks: Sinks | undefined;
@@ -96,6 +103,7 @@ export class Engine {
   constructor(private readonly opts: EngineOptions) {
     this.cfg = opts.config;
     this.log = opts.log;
+    this.stageTiming = opts.stageTiming ?? true;
     this.instance = opts.replay ? `${this.cfg.instance}-replay` : this.cfg.instance;
     this.printer = new LinePrinter(opts.out ?? process.stdout);
     this.bookStage = new BookStage({
@@ -131,7 +139,8 @@ export class Engine {
     const sinkOpts = { store, persist, replay: !!this.opts.replay, instance: this.instance };
     const sinks = (this.sinks = await openSinks(cfg, sinkOpts, this.log));
     if (sinks) {
-      sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
+      if (this.stageTiming)
+        sinks.onBatch = (kind, ms) => this.histograms.record(kind === 'redis' ? 'redis_batch' : 'db_batch', ms * 1e6);
       this.rewarm.storeHas(sinks.hasStore, sinks.hasStore && cfg.redis.storeQuotes);
       this.log.info({ mode: sinks.mode }, 'store and database writers started');
     }
@@ -199,6 +208,7 @@ export class Engine {
 
   /** Where a book event's stage timing starts: its frame's receive time live, now in a replay. */
   private bookFrameStartNs(tsRecvNs: number): number {
+    if (!this.stageTiming) return NaN;
     return this.opts.replay ? nowNs() : tsRecvNs;
   }
 
@@ -255,9 +265,14 @@ export class Engine {
       tsSignalRemNs,
     );
     this.emitted++;
+    const pubs = this.publishers;
+    if (!this.stageTiming) {
+      for (let i = 0; i < pubs.length; i++) pubs[i]!.publish(signal);
+      this.onSignal?.(signal);
+      return;
+    }
     const built = nowNs();
     this.histograms.record('indicators_to_signal', built - tsSignalNs);
-    const pubs = this.publishers;
     for (let i = 0; i < pubs.length; i++) pubs[i]!.publish(signal);
     const written = nowNs();
     this.histograms.record('signal_to_socket', written - built);

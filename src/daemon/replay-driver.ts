@@ -86,6 +86,7 @@ export class ReplayDriver {
     };
     for (const src of sources) await refill(src);
     let n = 0;
+    const timed = this.engine.stageTiming;
     let firstRecvNs = NaN,
       startedNs = 0;
     // Several files are merged by receive time (a trades file and a book-ticker file of the same session play
@@ -106,9 +107,10 @@ export class ReplayDriver {
         const waitMs = (dueNs - nowNs()) / 1e6;
         if (waitMs > 1) await new Promise((r) => setTimeout(r, waitMs));
       }
-      // Stage timing of one record in TIMED_EVERY (NaN: not timed): the clock reads and histogram writes of
-      // every record were a tenth of a --speed max replay; a sample of them gives the same distributions.
-      frameStart = n % TIMED_EVERY === 0 ? nowNs() : NaN;
+      // Stage timing (an engine built with stageTiming) of one record in TIMED_EVERY (NaN: not timed): the clock
+      // reads and histogram writes of every record were a tenth of a --speed max replay; a sample of them gives
+      // the same distributions.
+      frameStart = timed && n % TIMED_EVERY === 0 ? nowNs() : NaN;
       if (rec.type === 'frame') best.proc.onFrame(rec.text, rec.recvNs);
       else if (rec.type === 'snapshot') best.proc.onSnapshot(rec.symbol, rec.text, rec.recvNs);
       else {

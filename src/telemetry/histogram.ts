@@ -5,33 +5,48 @@
 // check or a dashboard wants: quantiles that move) and is added to the since-start total. Quantiles since
 // start merge the total with the open window on read, so recording stays one recordValue. hdr-histogram-js' WebAssembly build records
 // in ~18 ns against ~95 ns for its JS one (measured here); the JS build is the fallback if WASM cannot start.
-// The builder and the WebAssembly loader only: the package's index also loads its log and encoding codecs (pako
-// included), a third of its load time, which nothing here uses.
-import { build as buildHistogram } from 'hdr-histogram-js/dist/HistogramBuilder.js';
-import { initWebAssemblySync } from 'hdr-histogram-js/dist/wasm/index.js';
+// hdr-histogram-js is loaded, and its WebAssembly started, at a stage's first record: a command that times
+// nothing (replay, backtest) pays neither (together about a fifth of a replay's start-up). Only the builder and
+// the WebAssembly loader are loaded: the package's index also loads its log and encoding codecs.
+import { createRequire } from 'node:module';
+import type { Histogram } from 'hdr-histogram-js';
 
-let wasm: boolean | undefined;
-function wasmReady(): boolean {
-  if (wasm === undefined) {
+type HistogramBuild = typeof import('hdr-histogram-js/dist/HistogramBuilder.js').build;
+
+let buildHistogram: HistogramBuild | undefined;
+let wasm = false;
+/** Loads hdr-histogram-js and starts its WebAssembly build (once). */
+function builder(): HistogramBuild {
+  if (buildHistogram === undefined) {
+    const require = createRequire(import.meta.url);
+    buildHistogram = (require('hdr-histogram-js/dist/HistogramBuilder.js') as { build: HistogramBuild }).build;
     try {
-      initWebAssemblySync();
+      (require('hdr-histogram-js/dist/wasm/index.js') as { initWebAssemblySync(): void }).initWebAssemblySync();
       wasm = true;
     } catch {
       wasm = false;
     }
   }
-  return wasm;
+  return buildHistogram;
 }
 
-const build = () =>
-  buildHistogram({
+const build = (): Histogram =>
+  builder()({
     lowestDiscernibleValue: 1,
     highestTrackableValue: 100e9,
     numberOfSignificantValueDigits: 3,
     bitBucketSize: 64,
     autoResize: false,
-    useWebAssembly: wasmReady(),
+    useWebAssembly: wasm,
   });
+
+/** The open window, the closed windows summed, the last closed window, and scratch for since-start reads. */
+interface Windows {
+  open: Histogram;
+  total: Histogram;
+  last: Histogram;
+  merged: Histogram;
+}
 
 /**
  * Bucket bounds (seconds) of the Prometheus histogram christmas_stage_latency_seconds: 100 ns to 10 s in
@@ -46,24 +61,21 @@ const BOUNDS_NS = Float64Array.from(LATENCY_BUCKETS_SECONDS, (s) => Math.round(s
 export class LatencyHistogram {
   /** Samples per Prometheus bucket (not cumulative; the last one is +Inf), since start. */
   readonly bucketCounts = new Float64Array(BOUNDS_NS.length + 1);
-  /** The open window: every record goes here. */
-  private readonly h = build();
-  /** Closed windows, summed. */
-  private readonly total = build();
-  /** The last closed window. */
-  private readonly last = build();
-  /** Scratch for since-start reads (total + open window). */
-  private readonly merged = build();
+  /** Built at the first record: until then every window is empty. */
+  private w: Windows | undefined;
   private windowCount = 0;
   /** Samples in the last closed window. */
   lastWindowCount = 0;
   count = 0;
   sum = 0;
   constructor(readonly stage: string) {}
+  private windows(): Windows {
+    return (this.w ??= { open: build(), total: build(), last: build(), merged: build() });
+  }
   record(ns: number): void {
     if (!(ns >= 1)) ns = 1;
     else if (ns > 100e9) ns = 100e9;
-    this.h.recordValue(ns);
+    (this.w ?? this.windows()).open.recordValue(ns);
     let lo = 0,
       hi = BOUNDS_NS.length;
     while (lo < hi) {
@@ -83,33 +95,40 @@ export class LatencyHistogram {
   }
   /** Several quantiles since start with one merge. */
   quantiles(qs: readonly number[]): number[] {
-    if (!this.count) return qs.map(() => NaN);
-    const m = this.merged;
+    const w = this.w;
+    if (!this.count || w === undefined) return qs.map(() => NaN);
+    const m = w.merged;
     m.reset();
-    m.add(this.total);
-    m.add(this.h);
+    m.add(w.total);
+    m.add(w.open);
     return qs.map((q) => m.getValueAtPercentile(q * 100));
   }
   /** Over the last closed window (NaN before the first rotation or when it was empty). */
   windowQuantile(q: number): number {
-    return this.lastWindowCount ? this.last.getValueAtPercentile(q * 100) : NaN;
+    return this.lastWindowCount && this.w ? this.w.last.getValueAtPercentile(q * 100) : NaN;
   }
   get max(): number {
-    return this.count ? Math.max(this.total.maxValue, this.h.maxValue) : NaN;
+    return this.count && this.w ? Math.max(this.w.total.maxValue, this.w.open.maxValue) : NaN;
   }
   /** Closes the open window. */
   rotate(): void {
-    this.last.reset();
-    this.last.add(this.h);
+    const w = this.w;
+    if (w !== undefined) {
+      w.last.reset();
+      w.last.add(w.open);
+      w.total.add(w.open);
+      w.open.reset();
+    }
     this.lastWindowCount = this.windowCount;
-    this.total.add(this.h);
-    this.h.reset();
     this.windowCount = 0;
   }
   reset(): void {
-    this.h.reset();
-    this.total.reset();
-    this.last.reset();
+    const w = this.w;
+    if (w !== undefined) {
+      w.open.reset();
+      w.total.reset();
+      w.last.reset();
+    }
     this.windowCount = 0;
     this.lastWindowCount = 0;
     this.count = 0;

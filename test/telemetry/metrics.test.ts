@@ -324,6 +324,58 @@ test('windows: the last closed window shows a latency shift the since-start quan
   assert.is(h.count, 10_000);
 });
 
+test('a histogram that recorded nothing reads NaN, rotates and resets; records after that count in their windows', () => {
+  const h = new LatencyHistogram('lazy');
+  assert.ok(Number.isNaN(h.quantile(0.5)) && Number.isNaN(h.windowQuantile(0.5)) && Number.isNaN(h.max));
+  h.rotate();
+  h.reset();
+  h.rotate();
+  assert.is(h.count, 0);
+  assert.is(h.lastWindowCount, 0);
+  for (let i = 0; i < 100; i++) h.record(2_000);
+  h.rotate();
+  assert.is(h.lastWindowCount, 100);
+  assert.ok(Math.abs(h.windowQuantile(0.5) - 2_000) / 2_000 < 0.002, `window p50 ${h.windowQuantile(0.5)}`);
+  assert.ok(Math.abs(h.quantile(0.5) - 2_000) / 2_000 < 0.002, `since-start p50 ${h.quantile(0.5)}`);
+});
+
+test('an engine without stage timing (replay, backtest) signals the same, records no stage and never loads hdr-histogram-js', () => {
+  // In a fresh process: whether hdr-histogram-js was loaded shows in the CommonJS module cache.
+  const url = (rel: string) => new URL(rel, import.meta.url).href;
+  const script = `
+    import { createRequire } from 'node:module';
+    const { Engine } = await import(${JSON.stringify(url('../../src/daemon/engine.js'))});
+    const { ReplayDriver } = await import(${JSON.stringify(url('../../src/daemon/replay-driver.js'))});
+    const { loadConfig } = await import(${JSON.stringify(url('../../src/config/load.js'))});
+    const { silentLogger } = await import(${JSON.stringify(url('../../src/telemetry/logger.js'))});
+    const hdrLoaded = () => Object.keys(createRequire(import.meta.url).cache).some((k) => k.includes('hdr-histogram-js'));
+    const out = {};
+    for (const stageTiming of [false, true]) {
+      const cfg = loadConfig({ env: {}, overrides: { 'risk.cooldownMs': 0 } });
+      const engine = new Engine({ config: cfg, log: silentLogger, store: false, persist: false, socket: false, replay: true, stageTiming });
+      const signals = [];
+      engine.onSignal = (s) => signals.push([s.seq, s.strategy, s.side, s.price, s.latency.tsExchNs]);
+      await engine.start();
+      await new ReplayDriver(engine, silentLogger, { files: [${JSON.stringify(shared('ticks/binance-spot-BTCUSDT-trades-20240808T2354Z-20240809T0005Z.csv'))}], speed: 0 }).run();
+      await engine.stop(2000);
+      const recorded = Object.values(engine.histograms.byStage).reduce((n, h) => n + h.count, 0);
+      out[stageTiming ? 'timed' : 'untimed'] = { signals: JSON.stringify(signals), n: signals.length, recorded, hdrLoaded: hdrLoaded() };
+    }
+    process.stdout.write(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.is(r.status, 0, r.stderr);
+  const out = JSON.parse(r.stdout) as Record<
+    'timed' | 'untimed',
+    { signals: string; n: number; recorded: number; hdrLoaded: boolean }
+  >;
+  assert.ok(out.untimed.n > 10, `the replay signals (${out.untimed.n})`);
+  assert.is(out.untimed.signals, out.timed.signals, 'the same signals with and without stage timing');
+  assert.is(out.untimed.recorded, 0, 'no stage recorded without timing');
+  assert.is(out.untimed.hdrLoaded, false, 'hdr-histogram-js not loaded without timing');
+  assert.ok(out.timed.recorded > 0 && out.timed.hdrLoaded, 'the timed engine records its stages (and loads it)');
+});
+
 test('event-loop stall over the limit is detected with its duration', async () => {
   const m = new LoopMonitor(50, silentLogger, 10);
   m.start();

@@ -94,6 +94,7 @@ export const replayCommand: Command = {
       config: cfg,
       log,
       replay: true,
+      stageTiming: false,
       store,
       persist,
       socket,
