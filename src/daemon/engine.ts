@@ -130,6 +130,7 @@ export class Engine {
   async start(): Promise<void> {
     const cfg = this.cfg;
     useNativeKernels(!cfg.native.disabled);
+    if (this.stageTiming) this.histograms.prepare(); // the first timed event pays no histogram load
     const k = kernels();
     this.log.info({ native: k.kind, reason: k.reason }, `indicator kernels: ${k.kind}`);
     await loadStrategyModules(cfg.strategies);

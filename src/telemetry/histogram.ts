@@ -5,9 +5,10 @@
 // check or a dashboard wants: quantiles that move) and is added to the since-start total. Quantiles since
 // start merge the total with the open window on read, so recording stays one recordValue. hdr-histogram-js' WebAssembly build records
 // in ~18 ns against ~95 ns for its JS one (measured here); the JS build is the fallback if WASM cannot start.
-// hdr-histogram-js is loaded, and its WebAssembly started, at a stage's first record: a command that times
-// nothing (replay, backtest) pays neither (together about a fifth of a replay's start-up). Only the builder and
-// the WebAssembly loader are loaded: the package's index also loads its log and encoding codecs.
+// hdr-histogram-js is loaded, and its WebAssembly started, by prepare() (an engine that times its stages, at
+// start) or at a stage's first record: a command that times nothing (replay, backtest) pays neither (together
+// about a fifth of a replay's start-up). Only the builder and the WebAssembly loader are loaded: the package's
+// index also loads its log and encoding codecs.
 import { createRequire } from 'node:module';
 import type { Histogram } from 'hdr-histogram-js';
 
@@ -71,6 +72,10 @@ export class LatencyHistogram {
   constructor(readonly stage: string) {}
   private windows(): Windows {
     return (this.w ??= { open: build(), total: build(), last: build(), merged: build() });
+  }
+  /** Builds the windows now (a daemon at start), so the first record pays no load. */
+  prepare(): void {
+    this.windows();
   }
   record(ns: number): void {
     if (!(ns >= 1)) ns = 1;
@@ -162,6 +167,10 @@ export class StageHistograms {
       Stage,
       LatencyHistogram
     >;
+  }
+  /** Loads hdr-histogram-js and builds every stage's windows, off the hot path (a daemon that times its stages). */
+  prepare(): void {
+    for (const s of STAGES) this.byStage[s].prepare();
   }
   record(stage: Stage, ns: number): void {
     this.byStage[stage].record(ns);
