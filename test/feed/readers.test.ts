@@ -44,11 +44,12 @@ test('CSV cells read as Number() reads them: digits, leading zeros, decimals, si
     ['0002', '007', '10', '0001723161255342', '', 'false', '999999999999999'],
     ['3', '1e3', '+5', '1723161255342.5', '', '1', '9999999999999999'],
     ['9007199254740993', ' 12 ', '-1', '', '', 'false', ''],
+    ['5', '\u00a012.5', 'é', '1723161255342', '', 'True', '1723161254087896568'], // NBSP is white space to Number()
   ];
   writeFileSync(
     file,
-    'trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns\n' +
-      rows.map((r) => r.join(',')).join('\n'),
+    'trade_id,price,qty,trade_time_ms,event_time_ms,is_buyer_maker,recv_time_ns\r\n' +
+      rows.map((r) => r.join(',')).join('\r\n'), // CRLF, and no line break after the last row
   );
   const got: Array<{ id: number; price: number; size: number; tsExchNs: number; tsRecvNs: number }> = [];
   for await (const r of readRecording(file)) if (r.type === 'tick') got.push(r.tick);
@@ -63,6 +64,31 @@ test('CSV cells read as Number() reads them: digits, leading zeros, decimals, si
       `row ${i}`,
     );
   });
+  rmSync(d, { recursive: true, force: true });
+});
+
+test('LEAN trade CSVs with and without their header: line numbers as trade ids, suspicious rows left out', async () => {
+  const d = mkdtempSync(path.join(tmpdir(), 'christmas-lean-'));
+  const rows = ['14417034,167.4200,210,Q,2000,0', '14726965,167.3300,200,Q,20002020,1', '14726966,167.35,5,P,0,0'];
+  const dayStartMs = Date.UTC(2013, 9, 8) + 4 * 3600_000;
+  for (const header of [false, true]) {
+    const file = path.join(d, `lean-SPY-trade-ticks-20131008${header ? '-h' : ''}.csv`);
+    writeFileSync(
+      file,
+      (header ? 'ms_since_midnight_ET,price,size,exchange,sale_condition,suspicious\n' : '') + rows.join('\n') + '\n',
+    );
+    const got: Tick[] = [];
+    for await (const r of readRecording(file)) if (r.type === 'tick') got.push(r.tick);
+    const first = header ? 2 : 1;
+    assert.equal(
+      got.map((t) => [t.id, t.tsExchNs, t.price, t.size]),
+      [
+        [first, (dayStartMs + 14417034) * 1e6, 167.42, 210],
+        [first + 2, (dayStartMs + 14726966) * 1e6, 167.35, 5],
+      ],
+      header ? 'with a header' : 'without one',
+    );
+  }
   rmSync(d, { recursive: true, force: true });
 });
 

@@ -1,6 +1,7 @@
-// The cells of one CSV line, read in place from the chunk of text it sits in: no line or cell strings are made
-// for the usual shapes. A number cell reads exactly as Number() reads it; the cells of the bundled recordings
-// (digits with at most one point, at most 15 digits) are computed directly, the rest go through Number().
+// The cells of one CSV line, read in place from the bytes of the chunk it sits in: no line, cell or decoded text
+// is made for the usual shapes. A number cell reads exactly as Number() reads the cell's UTF-8 text; the cells of
+// the bundled recordings (digits with at most one point, at most 15 digits) are computed from the bytes, the rest
+// go through Number() on the decoded cell.
 
 /** Cells past this many on a line are not told apart (the recorded CSVs have at most 8). */
 const MAX_CELLS = 32;
@@ -8,26 +9,43 @@ const MAX_CELLS = 32;
 /** 10^k, exact in float64 for k <= 22. */
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
+const COMMA = 44,
+  LF = 10,
+  CR = 13,
+  POINT = 46,
+  ZERO = 48,
+  NINE = 57;
+
 export class CsvCells {
-  private text = '';
+  private bytes: Buffer = Buffer.alloc(0);
   /** starts[k]: where cell k begins; starts[k + 1] - 1: where it ends (its comma, or the line's end). */
   private readonly starts = new Int32Array(MAX_CELLS + 1);
   /** Cells on the line (a line with no comma has one). */
   count = 0;
+  /** Where the line's text ends: its line break, or the CR before it, or the chunk's end. */
+  end = 0;
 
-  /** Takes the line text[start, end): `end` excludes the line break (and a CR before it). */
-  set(text: string, start: number, end: number): void {
-    this.text = text;
-    const starts = this.starts;
+  /**
+   * Takes the line that starts at bytes[start]: its cells run to the next line feed (a CR before it is not part
+   * of the line) or the chunk's end. Returns the line feed's index (bytes.length when the chunk ends first).
+   */
+  setLine(bytes: Buffer, start: number): number {
+    this.bytes = bytes;
+    const starts = this.starts,
+      len = bytes.length;
     starts[0] = start;
-    let n = 1;
-    let at = text.indexOf(',', start);
-    while (at >= 0 && at < end && n < MAX_CELLS) {
-      starts[n++] = at + 1;
-      at = text.indexOf(',', at + 1);
+    let n = 1,
+      i = start;
+    for (; i < len; i++) {
+      const c = bytes[i]!;
+      if (c === LF) break;
+      if (c === COMMA && n < MAX_CELLS) starts[n++] = i + 1;
     }
+    const end = i > start && bytes[i - 1] === CR ? i - 1 : i;
     starts[n] = end + 1;
     this.count = n;
+    this.end = end;
+    return i;
   }
 
   /**
@@ -36,7 +54,7 @@ export class CsvCells {
    */
   number(k: number): number {
     if (k < 0 || k >= this.count) return NaN;
-    const s = this.text;
+    const b = this.bytes;
     const from = this.starts[k]!,
       to = this.starts[k + 1]! - 1;
     // digits [ '.' digits ]: the value is m / 10^fractionDigits, both exact below 10^15 digits, and a division of
@@ -46,28 +64,27 @@ export class CsvCells {
       point = -1,
       i = from;
     for (; i < to; i++) {
-      const c = s.charCodeAt(i);
-      if (c >= 48 && c <= 57) {
-        m = m * 10 + (c - 48);
+      const c = b[i]!;
+      if (c >= ZERO && c <= NINE) {
+        m = m * 10 + (c - ZERO);
         digits++;
-      } else if (c === 46 && point < 0) point = i;
+      } else if (c === POINT && point < 0) point = i;
       else break;
     }
     if (i === to && digits > 0 && digits <= 15) return point < 0 ? m : m / POW10[to - point - 1]!;
-    const cell = s.slice(from, to);
+    const cell = b.toString('utf8', from, to);
     const n = Number(cell);
     return n === 0 && cell.trim() === '' ? NaN : n; // only a 0 can be a blank cell: the rest skip the trim
   }
 
-  /** Whether cell k is exactly `word`. */
+  /** Whether cell k is exactly `word` (ASCII). */
   is(k: number, word: string): boolean {
     if (k < 0 || k >= this.count) return false;
-    const from = this.starts[k]!;
-    return this.starts[k + 1]! - 1 - from === word.length && this.text.startsWith(word, from);
-  }
-
-  /** Cell k as a string ('' past the line's end). */
-  string(k: number): string {
-    return k < 0 || k >= this.count ? '' : this.text.slice(this.starts[k]!, this.starts[k + 1]! - 1);
+    const from = this.starts[k]!,
+      n = word.length;
+    if (this.starts[k + 1]! - 1 - from !== n) return false;
+    const b = this.bytes;
+    for (let j = 0; j < n; j++) if (b[from + j] !== word.charCodeAt(j)) return false;
+    return true;
   }
 }
