@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { shared } from '../helpers.js';
 import { makeBinanceParser } from '../../src/feed/binance/parse.js';
-import { fastBinanceBytes, parseDecimalBytes } from '../../src/feed/binance/parse-bytes.js';
+import { fastBinanceBytes } from '../../src/feed/binance/parse-bytes.js';
+import { parseDecimalBytes } from '../../src/feed/decimal-bytes.js';
 import { FrameProcessor } from '../../src/feed/processor.js';
 import { adapterFor } from '../../src/feed/adapters.js';
 import type { Tick } from '../../src/model/tick.js';
@@ -162,6 +163,19 @@ test('the hand-written decimal parser equals Number() exactly, or declines (NaN)
       continue;
     }
     if (v !== Number(s)) assert.unreachable(`${s}: ${v} vs ${Number(s)}`);
+  }
+  // Digits that only fit once the point's trailing zeros are set aside, and digits that do not fit at all.
+  for (const s of [
+    '1.50000000000000000000000',
+    '0.000000000000000000001000',
+    '9007199254740991',
+    '900719925474099.10',
+  ]) {
+    const v = parseDecimalBytes(Buffer.from(s), 0, s.length);
+    assert.is(v, Number(s), s);
+  }
+  for (const s of ['9007199254740993', '12345678901234567.5', '0.00000000000000000000001']) {
+    assert.ok(Number.isNaN(parseDecimalBytes(Buffer.from(s), 0, s.length)), `declines "${s}"`);
   }
   for (const bad of ['', '.', '1.', '.5', '01', '1..2', '-1', '+1', '1e5', '1,5', ' 1', '0x10', '١']) {
     const b = Buffer.from(bad);

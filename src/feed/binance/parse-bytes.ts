@@ -6,16 +6,14 @@
 // only produce the ticks JSON.parse would. Every JSON scalar is checked against the JSON grammar so a frame
 // JSON.parse would reject is never accepted here.
 import { quoteTick, tradeTick, type Tick } from '../../model/tick.js';
+import { DOT, NINE, parseDecimalBytes, ZERO } from '../decimal-bytes.js';
 
 export const QUOTE = 34,
   COMMA = 44,
   COLON = 58,
   BRACE_OPEN = 123,
-  BRACE_CLOSE = 125,
-  ZERO = 48,
-  NINE = 57;
-const MINUS = 45,
-  DOT = 46;
+  BRACE_CLOSE = 125;
+const MINUS = 45;
 const KIND_STRING = 1,
   KIND_NUMBER = 2,
   KIND_TRUE = 3,
@@ -161,49 +159,6 @@ function uintOf(b: Uint8Array, key: number): number {
     v = v * 10 + (d - ZERO);
   }
   return v <= 9007199254740991 ? v : -1;
-}
-
-const POW10 = [
-  1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20,
-  1e21, 1e22,
-];
-
-/**
- * Parses the plain decimal b[start, end) ("61685.99000000") without allocating: exactly the double Number()
- * gives, or NaN (signs, exponents, leading zeros, too many digits) to leave it to the JSON.parse path. Exact
- * because the digits (trailing zeros dropped) form an integer below 2^53 and one IEEE division of two exactly
- * representable numbers (the integer and a power of ten up to 1e22) is correctly rounded.
- */
-export function parseDecimalBytes(b: Uint8Array, start: number, end: number): number {
-  if (end <= start || end - start > 30) return NaN;
-  let mant = 0,
-    scale = 0,
-    dot = -1,
-    zeros = 0;
-  for (let k = start; k < end; k++) {
-    const d = b[k]!;
-    if (d === DOT) {
-      if (dot >= 0 || k === start || k === end - 1) return NaN;
-      for (; zeros > 0; zeros--) mant *= 10; // zeros of the integer part are significant
-      dot = k;
-      continue;
-    }
-    if (d < ZERO || d > NINE) return NaN;
-    if (d === ZERO) {
-      zeros++;
-      continue;
-    } // defer zeros: trailing ones after the dot never enter the mantissa
-    for (; zeros > 0; zeros--) {
-      mant *= 10;
-      if (dot >= 0) scale++;
-    }
-    mant = mant * 10 + (d - ZERO);
-    if (dot >= 0) scale++;
-  }
-  if (dot < 0) for (; zeros > 0; zeros--) mant *= 10;
-  if (b[start] === ZERO && dot !== start + 1 && end - start > 1) return NaN; // leading zero ("01")
-  if (mant > 9007199254740991 || scale > 22) return NaN;
-  return scale === 0 ? mant : mant / POW10[scale]!;
 }
 
 const decimalOf = (b: Uint8Array, key: number) =>

@@ -12,15 +12,13 @@ import {
   COLON,
   COMMA,
   has,
-  NINE,
-  parseDecimalBytes,
   QUOTE,
   scanString,
   symbolAt,
   WRAP_DATA,
   WRAP_HEAD,
-  ZERO,
 } from './parse-bytes.js';
+import { NINE, parseDecimalBytes, ZERO } from '../decimal-bytes.js';
 
 const BRACKET_OPEN = 91,
   BRACKET_CLOSE = 93;

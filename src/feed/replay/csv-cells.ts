@@ -1,20 +1,15 @@
 // The cells of one CSV line, read in place from the bytes of the chunk it sits in: no line, cell or decoded text
-// is made for the usual shapes. A number cell reads exactly as Number() reads the cell's UTF-8 text; the cells of
-// the bundled recordings (digits with at most one point, at most 15 digits) are computed from the bytes, the rest
-// go through Number() on the decoded cell.
+// is made for the usual shapes. A number cell reads exactly as Number() reads the cell's UTF-8 text: plain
+// decimals (the bundled recordings' cells) from the bytes (parseDecimalBytes), the rest through Number() on the
+// decoded cell.
+import { parseDecimalBytes } from '../decimal-bytes.js';
 
 /** Cells past this many on a line are not told apart (the recorded CSVs have at most 8). */
 const MAX_CELLS = 32;
 
-/** 10^k, exact in float64 for k <= 22. */
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
-
 const COMMA = 44,
   LF = 10,
-  CR = 13,
-  POINT = 46,
-  ZERO = 48,
-  NINE = 57;
+  CR = 13;
 
 export class CsvCells {
   private bytes: Buffer = Buffer.alloc(0);
@@ -57,21 +52,8 @@ export class CsvCells {
     const b = this.bytes;
     const from = this.starts[k]!,
       to = this.starts[k + 1]! - 1;
-    // digits [ '.' digits ]: the value is m / 10^fractionDigits, both exact below 10^15 digits, and a division of
-    // exact operands rounds once, to the double nearest the decimal, which is what Number() returns.
-    let m = 0,
-      digits = 0,
-      point = -1,
-      i = from;
-    for (; i < to; i++) {
-      const c = b[i]!;
-      if (c >= ZERO && c <= NINE) {
-        m = m * 10 + (c - ZERO);
-        digits++;
-      } else if (c === POINT && point < 0) point = i;
-      else break;
-    }
-    if (i === to && digits > 0 && digits <= 15) return point < 0 ? m : m / POW10[to - point - 1]!;
+    const v = parseDecimalBytes(b, from, to);
+    if (v === v) return v;
     const cell = b.toString('utf8', from, to);
     const n = Number(cell);
     return n === 0 && cell.trim() === '' ? NaN : n; // only a 0 can be a blank cell: the rest skip the trim
