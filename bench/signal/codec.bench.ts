@@ -1,108 +1,19 @@
-// Hot-piece codecs: Redis member encode (msgpack tick), signal frame encode, COPY row encode; and the heap bytes
-// the hot path's own pieces allocate per item (frame -> tick, the default strategies, a signal's frame; measured by
-// heap-rows.ts in a process of its own), which set how often minor GCs stop the main thread (README "Garbage collection").
+// Hot-piece codecs: Redis member encode (msgpack tick), signal frame encode, COPY row encode and the rules per
+// tick (codec-rows.ts); and the heap bytes the hot path's own pieces allocate per item (frame -> tick, the default
+// strategies, a signal's frame: heap-rows.ts), which set how often minor GCs stop the main thread (README "Garbage
+// collection"). Each file runs in a process of its own: both kinds of row move with what the bench process ran
+// before (their headers say how much).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { loadStrategyModules } from '../../src/strategy/modules.js';
 import { fileURLToPath } from 'node:url';
-import { adapterFor } from '../../src/feed/adapters.js';
-import { encodeTick } from '../../src/store/codec.js';
-import { encodeFrame } from '../../src/signal/framing.js';
-import { copyText, tickRow } from '../../src/persist/rows.js';
-import { ComputeCore } from '../../src/compute/core.js';
-import { loadConfig } from '../../src/config/load.js';
-import type { Tick } from '../../src/model/tick.js';
-import { perItem, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
+import type { BenchResult, SuiteOptions } from '../lib.js';
+
+/** The rows one of this suite's files prints, run in a fresh process. */
+function rowsOf(file: string, args: string[] = []): BenchResult[] {
+  const r = spawnSync(process.execPath, [fileURLToPath(new URL(file, import.meta.url)), ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`${file}: exit ${r.status}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as BenchResult[];
+}
 
 export async function run(o: SuiteOptions): Promise<BenchResult[]> {
-  const ticks: Tick[] = [];
-  const a = adapterFor({ venue: 'binance' });
-  for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl'])
-    for (const l of sharedLines(f)) a.parse(l, 1, ticks);
-  const signal = {
-    type: 'signal',
-    seq: 1,
-    id: 'christmas-1-1',
-    tsNs: 1.7e18,
-    symbol: 'BTCUSDT',
-    venue: 'binance',
-    side: 'buy',
-    strategy: 'ema-cross',
-    price: 61800.12,
-    strength: 0.7,
-    ttlMs: 2000,
-    reason: 'ema12 crossed above ema26, rsi 55.1',
-    indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
-    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 },
-  };
-  const cfg = loadConfig({ env: {} });
-  const core = new ComputeCore(cfg.strategies);
-  // The same ema-cross logic as a user module (a file outside src/ whose default export is the builder) and
-  // built in: what the module path costs per tick.
-  const dir = mkdtempSync(path.join(tmpdir(), 'christmas-bench-module-'));
-  const modFile = path.join(dir, 'ema-cross.mjs');
-  const builtin = new URL('../../src/strategy/ema-cross.js', import.meta.url).href;
-  writeFileSync(modFile, `export { emaCross as default } from ${JSON.stringify(builtin)};\n`);
-  const emaCfg = cfg.strategies.filter((s) => s.type === 'ema-cross');
-  const asModule = emaCfg.map((s) => ({ ...s, type: undefined, module: modFile }));
-  await loadStrategyModules(asModule);
-  const builtInCore = new ComputeCore(emaCfg),
-    moduleCore = new ComputeCore(asModule);
-  const trades = ticks.filter((t) => t.kind === 'trade');
-  const timed = await perItem(
-    'codec',
-    [
-      {
-        name: 'redis member encode (msgpack tick)',
-        items: ticks.length,
-        fn: () => {
-          for (const t of ticks) encodeTick(t);
-        },
-      },
-      {
-        name: 'COPY row encode',
-        items: ticks.length,
-        fn: () => {
-          copyText(ticks.map(tickRow));
-        },
-      },
-      {
-        name: 'signal frame encode',
-        items: 1000,
-        fn: () => {
-          for (let i = 0; i < 1000; i++) encodeFrame(signal);
-        },
-      },
-      {
-        name: 'rule evaluation: ema-cross built in, per trade',
-        items: trades.length,
-        fn: () => {
-          for (const t of trades) builtInCore.onTick(t);
-        },
-      },
-      {
-        name: 'rule evaluation: the same ema-cross as a user module, per trade',
-        items: trades.length,
-        fn: () => {
-          for (const t of trades) moduleCore.onTick(t);
-        },
-      },
-      {
-        name: 'rule evaluation: default 4 strategies per tick',
-        items: ticks.length,
-        fn: () => {
-          for (const t of ticks) core.onTick(t);
-        },
-      },
-    ],
-    o,
-  );
-  // Heap per item: in a fresh process (heap-rows.ts says why).
-  const heap = spawnSync(process.execPath, [fileURLToPath(new URL('./heap-rows.js', import.meta.url))], {
-    encoding: 'utf8',
-  });
-  if (heap.status !== 0) throw new Error(`heap-rows: exit ${heap.status}: ${heap.stderr}`);
-  return [...timed, ...(JSON.parse(heap.stdout) as BenchResult[])];
+  return [...rowsOf('./codec-rows.js', o.quick ? ['--quick'] : []), ...rowsOf('./heap-rows.js')];
 }
