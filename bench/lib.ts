@@ -9,6 +9,7 @@ import { Engine } from '../src/daemon/engine.js';
 import { makePoolFactory } from '../src/compute/pool.js';
 import { silentLogger } from '../src/telemetry/logger.js';
 import type { ChristmasConfig } from '../src/config/types.js';
+import type { Signal } from '../src/model/signal.js';
 
 export interface BenchResult {
   suite: string;
@@ -135,10 +136,13 @@ export function percentile(sorted: number[], q: number): number {
 }
 
 /**
- * A started replay engine of `cfg` with no store, database or socket (what the in-process benches drive);
- * stageTiming false as the replay and backtest commands run it.
+ * A started replay engine of `cfg` with no store, database or socket (what the in-process benches drive): pool
+ * for compute.mode pool, stageTiming false as the replay and backtest commands run it.
  */
-export async function startedReplayEngine(cfg: ChristmasConfig, pool = false, stageTiming = true): Promise<Engine> {
+export async function startedReplayEngine(
+  cfg: ChristmasConfig,
+  { pool = false, stageTiming = true }: { pool?: boolean; stageTiming?: boolean } = {},
+): Promise<Engine> {
   const engine = new Engine({
     config: cfg,
     log: silentLogger,
@@ -152,3 +156,20 @@ export async function startedReplayEngine(cfg: ChristmasConfig, pool = false, st
   await engine.start();
   return engine;
 }
+
+/** A signal as the engine emits it (ema-cross on BTCUSDT), for the codec rows' encoders. */
+export const sampleSignal: Signal = {
+  seq: 1,
+  id: 'christmas-1',
+  tsNs: 1.7e18,
+  symbol: 'BTCUSDT',
+  venue: 'binance',
+  side: 'buy',
+  strategy: 'ema-cross',
+  price: 61800.12,
+  strength: 0.7,
+  ttlMs: 2000,
+  reason: 'ema12 crossed above ema26, rsi 55.1',
+  indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
+  latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
+};

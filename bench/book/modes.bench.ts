@@ -82,7 +82,7 @@ async function pass(records: SessionRecord[], mode: 'inline' | 'pool'): Promise<
       'compute.workers': POOL_WORKERS,
     },
   });
-  const engine = await startedReplayEngine(cfg, true);
+  const engine = await startedReplayEngine(cfg, { pool: true });
   const proc = new FrameProcessor(binanceAdapter('binance'), (t) => engine.onTick(t, NaN));
   proc.books = engine.bookInput;
   let mainNs = 0,

@@ -29,7 +29,7 @@ async function bareRead(file: string): Promise<number> {
 /** The replay's time; `strategies: false` runs none (the reader, feed checks and engine alone). */
 async function replayInProcess(file: string, strategies = true): Promise<{ ms: number; ticks: number }> {
   const cfg = loadConfig({ env: {}, overrides: strategies ? {} : { strategies: [] } });
-  const engine = await startedReplayEngine(cfg, false, false);
+  const engine = await startedReplayEngine(cfg, { stageTiming: false });
   const t0 = performance.now();
   await new ReplayDriver(engine, silentLogger, { files: [file], speed: 0 }).run();
   const ms = performance.now() - t0;

@@ -14,28 +14,21 @@ import { copyText, tickRow } from '../../src/persist/rows.js';
 import { ComputeCore } from '../../src/compute/core.js';
 import { loadConfig } from '../../src/config/load.js';
 import type { Tick } from '../../src/model/tick.js';
-import { perItem, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
+import { perItem, sampleSignal, sharedLines, type BenchResult, type SuiteOptions } from '../lib.js';
 
 async function rows(o: SuiteOptions): Promise<BenchResult[]> {
   const ticks: Tick[] = [];
   const a = adapterFor({ venue: 'binance' });
   for (const f of ['messages/binance-spot-trade.jsonl', 'messages/binance-spot-bookTicker.jsonl'])
     for (const l of sharedLines(f)) a.parse(l, 1, ticks);
+  // The signal frame's fields: the sample signal with its type, its id as a running daemon numbers it, and the
+  // three times the wire carries.
+  const { tsExchNs, tsRecvNs, tsSignalNs } = sampleSignal.latency;
   const signal = {
     type: 'signal',
-    seq: 1,
+    ...sampleSignal,
     id: 'christmas-1-1',
-    tsNs: 1.7e18,
-    symbol: 'BTCUSDT',
-    venue: 'binance',
-    side: 'buy',
-    strategy: 'ema-cross',
-    price: 61800.12,
-    strength: 0.7,
-    ttlMs: 2000,
-    reason: 'ema12 crossed above ema26, rsi 55.1',
-    indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
-    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18 },
+    latency: { tsExchNs, tsRecvNs, tsSignalNs },
   };
   const cfg = loadConfig({ env: {} });
   const core = new ComputeCore(cfg.strategies);

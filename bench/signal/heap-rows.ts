@@ -9,8 +9,7 @@ import { ComputeCore } from '../../src/compute/core.js';
 import { loadConfig } from '../../src/config/load.js';
 import { quoteTick, tradeTick, type Tick } from '../../src/model/tick.js';
 import { emptyScratch } from '../../src/model/scratch.js';
-import type { Signal } from '../../src/model/signal.js';
-import { heapBytesPerItem, sharedLines, type BenchResult } from '../lib.js';
+import { heapBytesPerItem, sampleSignal, sharedLines, type BenchResult } from '../lib.js';
 
 /** Items per measured call: fits in the young generation between two minor GCs; the meter reads it in steps of a few KB, under 8 B per item. */
 const SLICE = 1024;
@@ -53,25 +52,10 @@ function rows(): BenchResult[] {
     'context: the tick object, with its double fields boxed',
   );
 
-  const signal: Signal = {
-    seq: 1,
-    id: 'christmas-1',
-    tsNs: 1.7e18,
-    symbol: 'BTCUSDT',
-    venue: 'binance',
-    side: 'buy',
-    strategy: 'ema-cross',
-    price: 61800.12,
-    strength: 0.7,
-    ttlMs: 2000,
-    reason: 'ema12 crossed above ema26, rsi 55.1',
-    indicators: { emaFast: 61800.1, emaSlow: 61799.9, rsi: 55.1 },
-    latency: { tsExchNs: 1.7e18, tsRecvNs: 1.7e18, tsSignalNs: 1.7e18, tsRecvRemNs: NaN, tsSignalRemNs: NaN },
-  };
   const encodeRow = heap(
     'heap allocated per signal: frame encode (hand encoder)',
     () => {
-      for (let i = 0; i < SLICE; i++) encodeSignalFrame(signal);
+      for (let i = 0; i < SLICE; i++) encodeSignalFrame(sampleSignal);
     },
     "context: the frame's view of the shared slab (96 B) and boxed doubles",
   );

@@ -266,18 +266,16 @@ export class Engine {
       tsSignalRemNs,
     );
     this.emitted++;
+    const timing = this.stageTiming;
+    const built = timing ? nowNs() : 0;
+    if (timing) this.histograms.record('indicators_to_signal', built - tsSignalNs);
     const pubs = this.publishers;
-    if (!this.stageTiming) {
-      for (let i = 0; i < pubs.length; i++) pubs[i]!.publish(signal);
-      this.onSignal?.(signal);
-      return;
-    }
-    const built = nowNs();
-    this.histograms.record('indicators_to_signal', built - tsSignalNs);
     for (let i = 0; i < pubs.length; i++) pubs[i]!.publish(signal);
-    const written = nowNs();
-    this.histograms.record('signal_to_socket', written - built);
-    if (timed) this.histograms.record('recv_to_signal', written - frameStartNs);
+    if (timing) {
+      const written = nowNs();
+      this.histograms.record('signal_to_socket', written - built);
+      if (timed) this.histograms.record('recv_to_signal', written - frameStartNs);
+    }
     this.onSignal?.(signal);
   }
 

@@ -80,7 +80,7 @@ export class LatencyHistogram {
   record(ns: number): void {
     if (!(ns >= 1)) ns = 1;
     else if (ns > 100e9) ns = 100e9;
-    (this.w ?? this.windows()).open.recordValue(ns);
+    this.windows().open.recordValue(ns);
     let lo = 0,
       hi = BOUNDS_NS.length;
     while (lo < hi) {

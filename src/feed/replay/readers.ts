@@ -72,6 +72,9 @@ export interface ReadOptions {
   nowNs?: () => number;
 }
 
+const LF = 10,
+  CR = 13;
+
 /**
  * The bytes of a file (gzip or not) in chunks of whole lines, one per chunk read (64 KiB inflated, 1 MiB plain):
  * a reader pays one await per chunk, not per line. Only the last chunk may end without a line break. A line feed
@@ -134,9 +137,6 @@ function csvColumns(header: string): CsvColumns {
 function idOf(n: number): number {
   return Number.isSafeInteger(n) ? n : -1;
 }
-
-const LF = 10,
-  CR = 13;
 
 /** A CSV format: its lines are read from the bytes (CsvCells), every other format's from decoded text. */
 const isCsv = (f: RecordingFormat | undefined): boolean => f === 'csv-trades' || f === 'csv-quotes' || f === 'csv-lean';
@@ -242,10 +242,10 @@ function recordReader(file: string, opts: ReadOptions): (chunk: Buffer, out: Rep
       at = lineBreak + 1;
     }
   };
-  /** The records of the lines of text[from..] (a frame format). */
-  const textLines = (text: string, from: number, out: ReplayRecord[]): void => {
+  /** The records of the lines of a chunk's text (a frame format). */
+  const textLines = (text: string, out: ReplayRecord[]): void => {
     const len = text.length;
-    let at = from;
+    let at = 0;
     while (at < len) {
       let lineBreak = text.indexOf('\n', at);
       if (lineBreak < 0) lineBreak = len;
@@ -280,7 +280,7 @@ function recordReader(file: string, opts: ReadOptions): (chunk: Buffer, out: Rep
     }
     if (at >= bytes.length) return;
     if (isCsv(format)) csvLines(bytes, at, out);
-    else textLines(bytes.toString('utf8', at), 0, out);
+    else textLines(bytes.toString('utf8', at), out);
   };
 }
 
