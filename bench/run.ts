@@ -166,11 +166,14 @@ if (args.includes('--compare')) {
     const peer = (r: BenchResult) => /trading-signals|technicalindicators|tulind/.test(r.name);
     const past = (r: BenchResult) => !peer(r) && (slowerBy(r) ?? 0) > THRESHOLD * factor;
     let flagged = results.filter(past);
-    if (flagged.length) {
-      // One noisy sample is not a regression: re-run the suites involved once and keep each result's better value.
+    // One noisy sample is not a regression: re-run the suites involved (up to 3 times, while anything is still
+    // past the bound) and keep each result's best value. Rows on these VMs flip between two speeds about 2x apart
+    // from one pass to the next with no code change (binance usdm trade byte path: 730-1,640 ns over six CI runs
+    // of 2026-12-07); a real regression is slow on every pass.
+    for (let pass = 0; pass < 3 && flagged.length; pass++) {
       const again = [...new Set(flagged.map((r) => r.suite))];
       process.stdout.write(
-        `re-measuring ${again.join(', ')} (${flagged.length} result(s) past ${(THRESHOLD * factor).toFixed(2)}x on the first run)\n`,
+        `re-measuring ${again.join(', ')} (${flagged.length} result(s) past ${(THRESHOLD * factor).toFixed(2)}x on pass ${pass + 1})\n`,
       );
       for (const [name, fn] of suites) {
         if (!again.includes(name)) continue;
